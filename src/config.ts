@@ -1,0 +1,56 @@
+// The one place that reads process.env: every variable validated with zod, one clear line per problem.
+import { z } from "zod";
+
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const configSchema = z.object({
+  SLACK_BOT_TOKEN: z
+    .string({ error: "is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page" })
+    .regex(/^xoxb-/, { error: "must be a bot token starting with xoxb-" }),
+  SLACK_SIGNING_SECRET: z
+    .string({ error: "is not set: copy the Signing Secret from your Slack app's Basic Information page" })
+    .min(8, { error: "looks too short to be a Slack signing secret" }),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, { error: "must be an app-level token starting with xapp- (or unset, for HTTP mode)" })
+    .optional(),
+  SLACK_API_URL: z
+    .url({ error: "must be a URL such as https://slack.com/api/" })
+    .refine((u) => u.endsWith("/api/"), { error: "must end in /api/ (e.g. https://slack.com/api/)" })
+    .optional(),
+  DATABASE_URL: z
+    .url({ error: "must be a postgres:// URL (or unset, for the embedded database)" })
+    .refine((u) => /^postgres(ql)?:\/\//.test(u), { error: "must start with postgres:// or postgresql://" })
+    .optional(),
+  PGLITE_DIR: z.string().min(1).default("./data"),
+  INCIDENTS_CHANNEL: z
+    .string()
+    .min(1)
+    .default("incidents")
+    .transform((c) => c.replace(/^#/, ""))
+    .refine((c) => /^[a-z0-9_-]{1,80}$|^[CG][A-Z0-9]{6,}$/.test(c), {
+      error: "must be a channel name like #incidents or a channel ID like C0123456",
+    }),
+  PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+const blankToUndefined = (env: NodeJS.ProcessEnv): Record<string, string | undefined> =>
+  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === "" ? undefined : v]));
+
+/** Reads and validates the environment; throws a ConfigError whose message is one line per problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(blankToUndefined(env));
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
+  throw new ConfigError(lines.join("\n"));
+}
+
+/** True when neither Slack credential is set: a fresh install that has not been connected to Slack yet. */
+export function slackCredentialsMissing(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET;
+}

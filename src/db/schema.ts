@@ -1,0 +1,105 @@
+// Drizzle tables and indexes: workspaces, incidents, their timeline, and the outbox of Slack side effects.
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  index,
+  bigint,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { Severity, Status } from "../incidents/lifecycle.js";
+
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const workspaces = pgTable("workspaces", {
+  teamId: text("team_id").primaryKey(),
+  // Incremented under the row lock by each declare: numbers are per workspace and never reused.
+  lastIncidentNumber: integer("last_incident_number").notNull().default(0),
+  createdAt: at("created_at").notNull(),
+});
+
+export const incidents = pgTable(
+  "incidents",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull().references(() => workspaces.teamId),
+    number: integer("number").notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    severity: text("severity").$type<Severity>().notNull(),
+    status: text("status").$type<Status>().notNull(),
+    affectedServices: jsonb("affected_services").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    commanderId: text("commander_id").notNull(),
+    declaredBy: text("declared_by").notNull(),
+    declaredAt: at("declared_at").notNull(),
+    originChannelId: text("origin_channel_id"),
+    // Where to answer the declarer privately: the slash command's response_url, kept until it is used.
+    declarerResponseUrl: text("declarer_response_url"),
+    // The modal's view id: a retried or double-submitted modal finds the incident it already made.
+    declareKey: text("declare_key").notNull(),
+    channelId: text("channel_id"),
+    channelName: text("channel_name"),
+    summaryTs: text("summary_ts"),
+    announcementChannelId: text("announcement_channel_id"),
+    announcementTs: text("announcement_ts"),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("incidents_team_number_key").on(t.teamId, t.number),
+    uniqueIndex("incidents_team_declare_key").on(t.teamId, t.declareKey),
+    uniqueIndex("incidents_team_channel_key").on(t.teamId, t.channelId),
+    index("incidents_team_status_idx").on(t.teamId, t.status),
+  ],
+);
+
+export const timelineEntries = pgTable(
+  "timeline_entries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    incidentId: bigint("incident_id", { mode: "number" })
+      .notNull()
+      .references(() => incidents.id),
+    type: text("type").notNull(),
+    // A Slack user id, or "warroom" for what the bot did itself.
+    actor: text("actor").notNull(),
+    occurredAt: at("occurred_at").notNull(),
+    text: text("text").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [index("timeline_incident_time_idx").on(t.teamId, t.incidentId, t.occurredAt, t.id)],
+);
+
+export const outboxItems = pgTable(
+  "outbox_items",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    incidentId: bigint("incident_id", { mode: "number" }).references(() => incidents.id),
+    kind: text("kind").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    // Unique per workspace: enqueuing the same side effect twice is a no-op.
+    idempotencyKey: text("idempotency_key").notNull(),
+    status: text("status").$type<"pending" | "done" | "failed">().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: at("next_attempt_at").notNull(),
+    // A claim is a lease: a worker that dies mid-delivery releases the item when the lease runs out.
+    leasedUntil: at("leased_until"),
+    lastError: text("last_error"),
+    createdAt: at("created_at").notNull(),
+    finishedAt: at("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("outbox_team_key").on(t.teamId, t.idempotencyKey),
+    index("outbox_pending_due_idx").on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    index("outbox_incident_order_idx").on(t.incidentId, t.id).where(sql`status = 'pending'`),
+  ],
+);
+
+export type Incident = typeof incidents.$inferSelect;
+export type TimelineEntry = typeof timelineEntries.$inferSelect;
+export type OutboxItem = typeof outboxItems.$inferSelect;

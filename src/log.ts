@@ -1,0 +1,53 @@
+// pino logger for the whole bot, with tokens and secrets redacted wherever they appear.
+import { pino, type Logger } from "pino";
+
+const redactedPaths = [
+  "token",
+  "*.token",
+  "botToken",
+  "*.botToken",
+  "appToken",
+  "signingSecret",
+  "*.signingSecret",
+  "headers.authorization",
+  "*.headers.authorization",
+  "config.SLACK_BOT_TOKEN",
+  "config.SLACK_SIGNING_SECRET",
+  "config.SLACK_APP_TOKEN",
+  "config.DATABASE_URL",
+  "SLACK_BOT_TOKEN",
+  "SLACK_SIGNING_SECRET",
+  "SLACK_APP_TOKEN",
+  "DATABASE_URL",
+];
+
+// Catches tokens embedded in free text (error messages, URLs) that path-based redaction cannot see.
+const tokenPattern = /xox[abprse]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+/g;
+export const redactTokens = (text: string): string => text.replace(tokenPattern, "[Redacted]");
+
+export type { Logger };
+
+const errorsAsObjects = (_key: string, value: unknown) => (value instanceof Error ? pino.stdSerializers.err(value) : value);
+
+export function createLogger(level = "info", destination?: NodeJS.WritableStream): Logger {
+  return pino(
+    {
+      level,
+      base: { app: "warroom" },
+      redact: { paths: redactedPaths, censor: "[Redacted]" },
+      formatters: {
+        // pino runs this before its serializers, so errors are serialised here or they would print as {}.
+        log: (object) => JSON.parse(redactTokens(JSON.stringify(object, errorsAsObjects))) as Record<string, unknown>,
+      },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(
+            this,
+            args.map((a) => (typeof a === "string" ? redactTokens(a) : a)) as Parameters<typeof method>,
+          );
+        },
+      },
+    },
+    destination as pino.DestinationStream | undefined,
+  );
+}

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const valid = { SLACK_BOT_TOKEN: "xoxb-fake", SLACK_SIGNING_SECRET: "0123456789abcdef" };
+
+describe("configuration", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig(valid);
+    expect(config.PORT).toBe(3000);
+    expect(config.INCIDENTS_CHANNEL).toBe("incidents");
+    expect(config.PGLITE_DIR).toBe("./data");
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it("accepts #incidents and strips the #", () => {
+    expect(loadConfig({ ...valid, INCIDENTS_CHANNEL: "#ops-incidents" }).INCIDENTS_CHANNEL).toBe("ops-incidents");
+  });
+
+  it("names every bad variable in one line each", () => {
+    let message = "";
+    try {
+      loadConfig({ SLACK_BOT_TOKEN: "not-a-token", PORT: "eighty", DATABASE_URL: "mysql://x", SLACK_API_URL: "https://slack.com/" });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    const lines = message.split("\n");
+    expect(lines.some((l) => l.startsWith("SLACK_BOT_TOKEN") && l.includes("xoxb-"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("SLACK_SIGNING_SECRET") && l.includes("not set"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("PORT"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("DATABASE_URL"))).toBe(true);
+    expect(lines.some((l) => l.startsWith("SLACK_API_URL") && l.includes("/api/"))).toBe(true);
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(loadConfig({ ...valid, DATABASE_URL: "", SLACK_APP_TOKEN: "" }).SLACK_APP_TOKEN).toBeUndefined();
+  });
+});
