@@ -1,0 +1,133 @@
+// Declaring an incident: validate, then one transaction that numbers it, records it, writes its timeline entry and enqueues the war room.
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Clock } from "../clock.js";
+import type { Db } from "../db/client.js";
+import { incidents, workspaces, type Incident } from "../db/schema.js";
+import { enqueue, type NewOutboxItem } from "../outbox/outbox.js";
+import { appendTimeline } from "../timeline/append.js";
+import { severityLabel, severitySchema } from "./lifecycle.js";
+import { WarRoomDeliveries } from "./war-room-deliveries.js";
+
+export const TITLE_MAX = 150;
+export const DESCRIPTION_MAX = 3000;
+export const SERVICES_MAX = 20;
+
+const slackUserId = z.string().regex(/^[UW][A-Z0-9_]+$/, { error: "is not a Slack user" });
+
+export const declareInputSchema = z.object({
+  teamId: z.string().min(1),
+  declaredBy: slackUserId,
+  title: z
+    .string()
+    .trim()
+    .min(1, { error: "Give the incident a title, e.g. “Checkout is down”." })
+    .max(TITLE_MAX, { error: `Keep the title under ${TITLE_MAX} characters; put the details in the description.` }),
+  severity: severitySchema,
+  description: z
+    .string()
+    .trim()
+    .max(DESCRIPTION_MAX, { error: `Keep the description under ${DESCRIPTION_MAX} characters.` })
+    .default(""),
+  affectedServices: z
+    .array(z.string().trim().min(1).max(80, { error: "Keep each service name under 80 characters." }))
+    .max(SERVICES_MAX, { error: `Name at most ${SERVICES_MAX} services.` })
+    .default([]),
+  commanderId: slackUserId,
+  originChannelId: z.string().optional(),
+  responseUrl: z.url().optional(),
+  declareKey: z.string().min(1),
+});
+
+export type DeclareInput = z.input<typeof declareInputSchema>;
+
+/** "checkout, payments,, checkout" → ["checkout", "payments"] */
+export function parseServiceList(text: string | undefined | null): string[] {
+  const names = (text ?? "").split(/[,\n]/).map((s) => s.trim()).filter(Boolean);
+  return [...new Set(names)];
+}
+
+export interface DeclareResult {
+  incident: Incident;
+  /** False when this declare was a retry or a double submit of one already recorded. */
+  created: boolean;
+}
+
+export async function declareIncident(db: Db, clock: Clock, raw: DeclareInput): Promise<DeclareResult> {
+  const input = declareInputSchema.parse(raw);
+  return db.transaction(async (tx) => {
+    const now = clock.now();
+    await tx.insert(workspaces).values({ teamId: input.teamId, createdAt: now }).onConflictDoNothing();
+    // The workspace row lock serialises declares of one workspace: numbers never collide, and a retry
+    // that waited on the lock sees the incident its twin just committed.
+    await tx.execute(sql`select 1 from workspaces where team_id = ${input.teamId} for update`);
+
+    const [existing] = await tx
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.teamId, input.teamId), eq(incidents.declareKey, input.declareKey)));
+    if (existing) return { incident: existing, created: false };
+
+    const [workspace] = await tx
+      .update(workspaces)
+      .set({ lastIncidentNumber: sql`${workspaces.lastIncidentNumber} + 1` })
+      .where(eq(workspaces.teamId, input.teamId))
+      .returning({ number: workspaces.lastIncidentNumber });
+
+    const [incident] = await tx
+      .insert(incidents)
+      .values({
+        teamId: input.teamId,
+        number: workspace!.number,
+        title: input.title,
+        description: input.description,
+        severity: input.severity,
+        status: "investigating",
+        affectedServices: input.affectedServices,
+        commanderId: input.commanderId,
+        declaredBy: input.declaredBy,
+        declaredAt: now,
+        originChannelId: input.originChannelId,
+        declarerResponseUrl: input.responseUrl,
+        declareKey: input.declareKey,
+        updatedAt: now,
+      })
+      .returning();
+
+    await appendTimeline(tx, {
+      teamId: input.teamId,
+      incidentId: incident!.id,
+      type: "declared",
+      actor: input.declaredBy,
+      occurredAt: now,
+      text: `Declared ${severityLabel(input.severity)} incident #${incident!.number}: ${input.title}`,
+      data: {
+        severity: input.severity,
+        commanderId: input.commanderId,
+        affectedServices: input.affectedServices,
+        originChannelId: input.originChannelId ?? null,
+      },
+    });
+    await enqueue(tx, clock, warRoomSetup(incident!));
+    return { incident: incident!, created: true };
+  });
+}
+
+/** The war room's setup, in the order Slack must see it. The declarer gets the link as soon as the room exists. */
+function warRoomSetup(incident: Incident): NewOutboxItem[] {
+  const steps = [
+    WarRoomDeliveries.createChannel,
+    WarRoomDeliveries.inviteResponders,
+    WarRoomDeliveries.tellDeclarer,
+    WarRoomDeliveries.setTopic,
+    WarRoomDeliveries.postCard,
+    WarRoomDeliveries.pinCard,
+    WarRoomDeliveries.announce,
+  ];
+  return steps.map((kind) => ({
+    teamId: incident.teamId,
+    incidentId: incident.id,
+    kind,
+    idempotencyKey: `incident:${incident.id}:${kind}`,
+  }));
+}

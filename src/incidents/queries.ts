@@ -1,0 +1,22 @@
+// Reads of incidents, always scoped to their Slack workspace.
+import { and, eq } from "drizzle-orm";
+import type { DbOrTx } from "../db/client.js";
+import { incidents, type Incident } from "../db/schema.js";
+
+export async function incidentById(db: DbOrTx, teamId: string, id: number): Promise<Incident | undefined> {
+  const [row] = await db.select().from(incidents).where(and(eq(incidents.teamId, teamId), eq(incidents.id, id)));
+  return row;
+}
+
+export async function incidentByNumber(db: DbOrTx, teamId: string, number: number): Promise<Incident | undefined> {
+  const [row] = await db.select().from(incidents).where(and(eq(incidents.teamId, teamId), eq(incidents.number, number)));
+  return row;
+}
+
+export async function incidentByChannel(db: DbOrTx, teamId: string, channelId: string): Promise<Incident | undefined> {
+  const [row] = await db
+    .select()
+    .from(incidents)
+    .where(and(eq(incidents.teamId, teamId), eq(incidents.channelId, channelId)));
+  return row;
+}

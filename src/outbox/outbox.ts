@@ -1,0 +1,213 @@
+// Durable Slack side effects: enqueued inside the domain transaction, delivered after commit with retries, resumed after a crash.
+import { sql, and, eq, inArray } from "drizzle-orm";
+import type { Clock } from "../clock.js";
+import type { Db, Tx } from "../db/client.js";
+import { outboxItems, type OutboxItem } from "../db/schema.js";
+import type { Logger } from "../log.js";
+
+export interface NewOutboxItem {
+  teamId: string;
+  incidentId?: number;
+  kind: string;
+  /** Unique per workspace: the same side effect enqueued twice is delivered once. */
+  idempotencyKey: string;
+  payload?: Record<string, unknown>;
+}
+
+/** Items of one incident are delivered in the order they were enqueued. */
+export async function enqueue(tx: Tx, clock: Clock, items: NewOutboxItem[]): Promise<void> {
+  if (items.length === 0) return;
+  const now = clock.now();
+  await tx
+    .insert(outboxItems)
+    .values(items.map((i) => ({ ...i, payload: i.payload ?? {}, nextAttemptAt: now, createdAt: now })))
+    .onConflictDoNothing();
+}
+
+/** What a delivery commits together with marking its item done (state + timeline entry). */
+export type Completion = ((tx: Tx) => Promise<void>) | void;
+
+export interface DeliveryFailure {
+  retryable: boolean;
+  /** Slack's Retry-After, when it gave one. */
+  retryAfterMs?: number;
+  message: string;
+}
+
+export type Deliverer = (item: OutboxItem) => Promise<Completion>;
+
+export interface OutboxOptions {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  deliverers: Record<string, Deliverer>;
+  classifyFailure: (error: unknown) => DeliveryFailure;
+  /** Called in the transaction that gives an item up, so the failure can be told to people. */
+  onGiveUp?: (tx: Tx, item: OutboxItem, failure: DeliveryFailure) => Promise<void>;
+  batchSize?: number;
+  leaseMs?: number;
+  pollMs?: number;
+  maxBackoffMs?: number;
+}
+
+export function backoffMs(attempts: number, maxBackoffMs: number): number {
+  const exponential = 500 * 2 ** Math.min(attempts - 1, 16);
+  const jitter = Math.random() * 250;
+  return Math.min(exponential, maxBackoffMs) + jitter;
+}
+
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private rerun = false;
+  private stopped = false;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly maxBackoffMs: number;
+
+  constructor(private readonly options: OutboxOptions) {
+    this.batchSize = options.batchSize ?? 16;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.pollMs = options.pollMs ?? 500;
+    this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), this.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Delivers what is due now; calls made while a run is under way coalesce into one more run. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.running = this.runUntilQuiet().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async runUntilQuiet(): Promise<void> {
+    do {
+      this.rerun = false;
+      try {
+        while (!this.stopped && (await this.deliverDue()) > 0);
+      } catch (error) {
+        this.options.logger.error({ err: error }, "outbox run failed; will retry on the next poll");
+      }
+    } while (this.rerun && !this.stopped);
+  }
+
+  /** Claims and delivers one batch; returns how many items it handled. */
+  async deliverDue(): Promise<number> {
+    const claimed = await this.claim();
+    await Promise.all(claimed.map((item) => this.deliver(item)));
+    return claimed.length;
+  }
+
+  /** Resolves when nothing is pending any more (for tests, the benchmark and graceful shutdown). */
+  async waitUntilIdle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.deliverDue();
+      if ((await this.pendingCount()) === 0) return;
+      if (Date.now() > deadline) throw new Error(`outbox still has ${await this.pendingCount()} pending items`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  async pendingCount(): Promise<number> {
+    const [row] = await this.options.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(outboxItems)
+      .where(eq(outboxItems.status, "pending"));
+    return row?.n ?? 0;
+  }
+
+  // The lease plus SKIP LOCKED lets any number of replicas share the table without delivering twice;
+  // an item waits while an earlier item of its incident is still pending, which keeps each incident in order.
+  private async claim(): Promise<OutboxItem[]> {
+    const now = this.options.clock.now();
+    const leaseEnd = new Date(now.getTime() + this.leaseMs);
+    const result = await this.options.db.execute<{ id: number }>(sql`
+      update outbox_items set leased_until = ${leaseEnd}, attempts = attempts + 1
+      where id in (
+        select i.id from outbox_items i
+        where i.status = 'pending' and i.next_attempt_at <= ${now}
+          and (i.leased_until is null or i.leased_until < ${now})
+          and not exists (
+            select 1 from outbox_items e
+            where e.incident_id = i.incident_id and e.status = 'pending' and e.id < i.id)
+        order by i.next_attempt_at, i.id
+        limit ${this.batchSize}
+        for update skip locked)
+      returning id`);
+    const ids = rowsOf<{ id: number }>(result).map((r) => Number(r.id));
+    if (ids.length === 0) return [];
+    return this.options.db.select().from(outboxItems).where(inArray(outboxItems.id, ids)).orderBy(outboxItems.id);
+  }
+
+  private async deliver(item: OutboxItem): Promise<void> {
+    const { db, logger } = this.options;
+    const deliverer = this.options.deliverers[item.kind];
+    const log = logger.child({ outboxId: item.id, kind: item.kind, incidentId: item.incidentId, attempt: item.attempts });
+    try {
+      if (!deliverer) throw new PermanentDeliveryError(`no deliverer for outbox kind "${item.kind}"`);
+      const completion = await deliverer(item);
+      await db.transaction(async (tx) => {
+        if (completion) await completion(tx);
+        await tx
+          .update(outboxItems)
+          .set({ status: "done", finishedAt: this.options.clock.now(), leasedUntil: null, lastError: null })
+          .where(and(eq(outboxItems.id, item.id), eq(outboxItems.teamId, item.teamId)));
+      });
+      log.debug("delivered");
+    } catch (error) {
+      const failure =
+        error instanceof PermanentDeliveryError
+          ? { retryable: false, message: error.message }
+          : this.options.classifyFailure(error);
+      await this.recordFailure(item, failure).catch((e) => log.error({ err: e }, "could not record delivery failure"));
+      if (failure.retryable) log.warn({ error: failure.message }, "delivery failed; will retry");
+      else log.error({ error: failure.message }, "delivery failed permanently; giving up");
+    }
+  }
+
+  private async recordFailure(item: OutboxItem, failure: DeliveryFailure): Promise<void> {
+    const now = this.options.clock.now().getTime();
+    await this.options.db.transaction(async (tx) => {
+      if (failure.retryable) {
+        const wait = Math.max(failure.retryAfterMs ?? 0, backoffMs(item.attempts, this.maxBackoffMs));
+        await tx
+          .update(outboxItems)
+          .set({ nextAttemptAt: new Date(now + wait), leasedUntil: null, lastError: failure.message })
+          .where(eq(outboxItems.id, item.id));
+        return;
+      }
+      await tx
+        .update(outboxItems)
+        .set({ status: "failed", finishedAt: new Date(now), leasedUntil: null, lastError: failure.message })
+        .where(eq(outboxItems.id, item.id));
+      await this.options.onGiveUp?.(tx, item, failure);
+    });
+  }
+}
+
+/** Thrown by a deliverer for a failure no retry can mend. */
+export class PermanentDeliveryError extends Error {}
+
+// pg returns { rows }, PGlite returns { rows } too, but drizzle's execute types differ per driver.
+function rowsOf<T>(result: unknown): T[] {
+  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
+}

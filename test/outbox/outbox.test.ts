@@ -1,0 +1,141 @@
+// The outbox on its own: order per incident, retries with Retry-After, giving up, and two workers sharing one table.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { ManualClock, systemClock } from "../../src/clock.js";
+import { incidents, outboxItems, workspaces } from "../../src/db/schema.js";
+import { createLogger } from "../../src/log.js";
+import { enqueue, OutboxWorker, type Deliverer, type DeliveryFailure } from "../../src/outbox/outbox.js";
+import { openTestDatabase, type TestDatabase } from "../support/database.js";
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database.destroy();
+});
+
+class Flaky extends Error {
+  constructor(readonly retryAfterMs?: number) {
+    super("flaky");
+  }
+}
+const classify = (error: unknown): DeliveryFailure =>
+  error instanceof Flaky ? { retryable: true, retryAfterMs: error.retryAfterMs, message: "flaky" } : { retryable: false, message: String(error) };
+
+const logger = createLogger("silent");
+const worker = (deliverers: Record<string, Deliverer>, onGiveUp?: (tx: unknown, item: { incidentId: number | null }) => Promise<void>) =>
+  new OutboxWorker({ db: database.db, clock: systemClock, logger, deliverers, classifyFailure: classify, onGiveUp, maxBackoffMs: 50 });
+
+async function incidentFor(teamId: string): Promise<number> {
+  const now = new Date();
+  await database.db.insert(workspaces).values({ teamId, createdAt: now }).onConflictDoNothing();
+  const [row] = await database.db
+    .insert(incidents)
+    .values({ teamId, number: Math.floor(Math.random() * 1e9), title: "t", severity: "sev3", status: "investigating", commanderId: "U1", declaredBy: "U1", declaredAt: now, declareKey: String(Math.random()), updatedAt: now })
+    .returning();
+  return row!.id;
+}
+
+async function enqueueSteps(teamId: string, incidentId: number, kinds: string[]) {
+  await database.db.transaction((tx) =>
+    enqueue(tx, systemClock, kinds.map((kind, i) => ({ teamId, incidentId, kind, idempotencyKey: `${incidentId}:${i}:${kind}`, payload: { i } }))),
+  );
+}
+
+describe("the outbox", () => {
+  it("delivers the steps of one incident in the order they were enqueued, even when one must be retried", async () => {
+    const incidentId = await incidentFor("T_ORDER");
+    const seen: string[] = [];
+    let failuresLeft = 2;
+    const w = worker({
+      step: async (item) => {
+        if (item.payload.i === 1 && failuresLeft-- > 0) throw new Flaky();
+        seen.push(String(item.payload.i));
+      },
+    });
+    await enqueueSteps("T_ORDER", incidentId, ["step", "step", "step", "step"]);
+    await w.waitUntilIdle();
+    expect(seen).toEqual(["0", "1", "2", "3"]);
+  });
+
+  it("enqueues a side effect once however often it is asked", async () => {
+    const incidentId = await incidentFor("T_ONCE");
+    await enqueueSteps("T_ONCE", incidentId, ["a"]);
+    await enqueueSteps("T_ONCE", incidentId, ["a"]);
+    const rows = await database.db.select().from(outboxItems).where(eq(outboxItems.incidentId, incidentId));
+    expect(rows).toHaveLength(1);
+  });
+
+  it("does not try again before Slack's Retry-After has passed", async () => {
+    const clock = new ManualClock();
+    const incidentId = await incidentFor("T_RETRY_AFTER");
+    let attempts = 0;
+    const w = new OutboxWorker({
+      db: database.db,
+      clock,
+      logger,
+      classifyFailure: classify,
+      deliverers: {
+        step: async () => {
+          attempts++;
+          if (attempts === 1) throw new Flaky(30_000);
+        },
+      },
+    });
+    await database.db.transaction((tx) =>
+      enqueue(tx, clock, [{ teamId: "T_RETRY_AFTER", incidentId, kind: "step", idempotencyKey: "retry-after" }]),
+    );
+    await w.deliverDue();
+    clock.advance(29_000);
+    await w.deliverDue();
+    expect(attempts).toBe(1);
+    clock.advance(2_000);
+    await w.deliverDue();
+    expect(attempts).toBe(2);
+    const [row] = await database.db.select().from(outboxItems).where(eq(outboxItems.incidentId, incidentId));
+    expect(row!.status).toBe("done");
+  });
+
+  it("gives up on a failure no retry can mend, records why, and lets the next step go", async () => {
+    const incidentId = await incidentFor("T_GIVE_UP");
+    const delivered: string[] = [];
+    let gaveUp = 0;
+    const w = worker(
+      {
+        broken: async () => {
+          throw new Error("channel_not_found");
+        },
+        fine: async () => {
+          delivered.push("fine");
+        },
+      },
+      async (_tx, item) => {
+        if (item.incidentId === incidentId) gaveUp++;
+      },
+    );
+    await enqueueSteps("T_GIVE_UP", incidentId, ["broken", "fine"]);
+    await w.waitUntilIdle();
+    const rows = await database.db.select().from(outboxItems).where(eq(outboxItems.incidentId, incidentId)).orderBy(outboxItems.id);
+    expect(rows.map((r) => r.status)).toEqual(["failed", "done"]);
+    expect(rows[0]!.lastError).toContain("channel_not_found");
+    expect(delivered).toEqual(["fine"]);
+    expect(gaveUp).toBe(1);
+  });
+
+  it("delivers every item exactly once when two workers share the table", async () => {
+    const counts = new Map<number, number>();
+    const deliverers = {
+      step: async (item: { id: number }) => {
+        counts.set(item.id, (counts.get(item.id) ?? 0) + 1);
+        await new Promise((r) => setTimeout(r, 1));
+      },
+    };
+    const a = worker(deliverers);
+    const b = worker(deliverers);
+    for (let i = 0; i < 30; i++) await enqueueSteps("T_TWO", await incidentFor("T_TWO"), ["step", "step", "step"]);
+    await Promise.all([a.waitUntilIdle(20_000), b.waitUntilIdle(20_000)]);
+    expect(counts.size).toBe(90);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
+});
