@@ -1,0 +1,22 @@
+// GET /healthz: 200 once the database is migrated and answering, 503 otherwise.
+import type { CustomRoute } from "@slack/bolt";
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+
+export function healthRoute(db: Db, isReady: () => boolean): CustomRoute {
+  return {
+    path: "/healthz",
+    method: ["GET"],
+    handler: (_req, res) => {
+      const answer = (status: number, body: Record<string, unknown>) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      if (!isReady()) return answer(503, { ok: false, reason: "starting" });
+      db.execute(sql`select 1`).then(
+        () => answer(200, { ok: true }),
+        () => answer(503, { ok: false, reason: "database unreachable" }),
+      );
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// Builds the Bolt App (HTTP receiver, or Socket Mode when an app token is set) and registers every listener.
+import { App, LogLevel, type CustomRoute, type Logger as BoltLogger } from "@slack/bolt";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import { registerWarRoomButtons } from "./listeners/actions/war-room-buttons.js";
+import { registerIncidentCommand } from "./listeners/commands/incident.js";
+import type { ListenerDeps } from "./listeners/deps.js";
+import { registerDeclareView } from "./listeners/views/declare.js";
+
+export interface SlackAppOptions {
+  config: Pick<Config, "SLACK_BOT_TOKEN" | "SLACK_SIGNING_SECRET" | "SLACK_APP_TOKEN" | "SLACK_API_URL" | "PORT">;
+  deps: ListenerDeps;
+  customRoutes: CustomRoute[];
+  botUserId: string;
+  botId?: string;
+}
+
+export function createSlackApp({ config, deps, customRoutes, botUserId, botId }: SlackAppOptions): App {
+  const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  const app = new App({
+    token: config.SLACK_BOT_TOKEN,
+    signingSecret: config.SLACK_SIGNING_SECRET,
+    ...(socketMode ? { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { port: config.PORT } } : {}),
+    customRoutes,
+    // The bot identity was checked once at start; skipping Bolt's own auth.test keeps start-up to one call.
+    tokenVerificationEnabled: false,
+    botUserId,
+    botId,
+    logger: boltLogger(deps.logger),
+    clientOptions: {
+      slackApiUrl: config.SLACK_API_URL,
+      // Listeners only open modals and answer ephemerally; a trigger_id dies in 3 s, so long retries are useless.
+      retryConfig: { retries: 1, minTimeout: 100, maxTimeout: 500 },
+      timeout: 2500,
+    },
+  });
+  registerIncidentCommand(app, deps);
+  registerDeclareView(app, deps);
+  registerWarRoomButtons(app, deps);
+  app.error(async (error) => {
+    deps.logger.error({ err: error }, "unhandled error in a Slack listener");
+  });
+  return app;
+}
+
+function boltLogger(logger: Logger): BoltLogger {
+  const bolt = logger.child({ component: "bolt" });
+  let level = LogLevel.INFO;
+  const write = (method: "debug" | "info" | "warn" | "error") => (...msgs: unknown[]) =>
+    bolt[method](msgs.map((m) => (m instanceof Error ? m.message : typeof m === "string" ? m : JSON.stringify(m))).join(" "));
+  return {
+    debug: write("debug"),
+    info: write("info"),
+    warn: write("warn"),
+    error: write("error"),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

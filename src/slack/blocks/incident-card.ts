@@ -1,0 +1,112 @@
+// What the bot says about an incident: the pinned live card, the announcement, the topic and the declarer's link.
+import type { Incident } from "../../db/schema.js";
+import { severityLabel, statusLabels } from "../../incidents/lifecycle.js";
+import type { SlackMessage } from "../gateway.js";
+import { WarRoomActions } from "../ids.js";
+import { escapeText, mentionChannel, mentionUser, slackDate, truncate } from "./text.js";
+
+type CardIncident = Pick<
+  Incident,
+  "id" | "number" | "title" | "description" | "severity" | "status" | "commanderId" | "declaredBy" | "declaredAt" | "affectedServices" | "channelId"
+>;
+
+const severityEmoji: Record<Incident["severity"], string> = {
+  sev1: ":red_circle:",
+  sev2: ":large_orange_circle:",
+  sev3: ":large_yellow_circle:",
+  sev4: ":white_circle:",
+};
+
+const field = (label: string, value: string) => ({ type: "mrkdwn" as const, text: `*${label}*\n${value}` });
+const button = (text: string, actionId: string, value: string, style?: "primary" | "danger") => ({
+  type: "button" as const,
+  text: { type: "plain_text" as const, text, emoji: true },
+  action_id: actionId,
+  value,
+  ...(style ? { style } : {}),
+});
+
+export const incidentHeadline = (i: Pick<Incident, "number" | "title" | "severity">): string =>
+  `${severityEmoji[i.severity]} *#${i.number} · ${escapeText(truncate(i.title, 150))}*`;
+
+export function incidentCard(incident: CardIncident): SlackMessage {
+  const value = String(incident.id);
+  const services = incident.affectedServices.length ? incident.affectedServices.map(escapeText).join(", ") : "_none named_";
+  const description = incident.description.trim() ? escapeText(truncate(incident.description, 2900)) : "_No description yet._";
+  return {
+    text: `Incident #${incident.number} (${severityLabel(incident.severity)}, ${statusLabels[incident.status]}): ${escapeText(truncate(incident.title, 150))}`,
+    blocks: [
+      { type: "section", text: { type: "mrkdwn", text: incidentHeadline(incident) } },
+      {
+        type: "section",
+        fields: [
+          field("Severity", severityLabel(incident.severity)),
+          field("Status", statusLabels[incident.status]),
+          field("Incident Commander", mentionUser(incident.commanderId)),
+          field("Affected services", services),
+        ],
+      },
+      { type: "section", text: { type: "mrkdwn", text: `*Description / impact*\n${description}` } },
+      {
+        type: "actions",
+        block_id: "warroom_actions",
+        elements: [
+          button("Acknowledge", WarRoomActions.acknowledge, value, "primary"),
+          button("Update status", WarRoomActions.updateStatus, value),
+          button("Assign roles", WarRoomActions.assignRoles, value),
+          button("Post update", WarRoomActions.postUpdate, value),
+          button("Resolve", WarRoomActions.resolve, value),
+        ],
+      },
+      {
+        type: "context",
+        elements: [
+          { type: "mrkdwn", text: `Declared by ${mentionUser(incident.declaredBy)} on ${slackDate(incident.declaredAt)}` },
+        ],
+      },
+    ],
+  };
+}
+
+export function incidentAnnouncement(incident: CardIncident): SlackMessage {
+  const room = incident.channelId ? mentionChannel(incident.channelId) : "_war room not created yet_";
+  const title = escapeText(truncate(incident.title, 150));
+  return {
+    text: `${severityLabel(incident.severity)} incident #${incident.number} declared: ${title}`,
+    blocks: [
+      {
+        type: "section",
+        text: {
+          type: "mrkdwn",
+          text: `:rotating_light: *${severityLabel(incident.severity)}* incident declared\n${incidentHeadline(incident)}`,
+        },
+      },
+      {
+        type: "context",
+        elements: [
+          {
+            type: "mrkdwn",
+            text: `War room: ${room} · IC: ${mentionUser(incident.commanderId)} · Declared by ${mentionUser(incident.declaredBy)}`,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+const TOPIC_MAX = 250;
+
+/** `[SEV1] Checkout is down | Investigating | IC: @alice`, the title shortened to fit Slack's 250 characters. */
+export function incidentTopic(incident: Pick<Incident, "title" | "severity" | "status" | "commanderId">): string {
+  const prefix = `[${severityLabel(incident.severity)}] `;
+  const suffix = ` | ${statusLabels[incident.status]} | IC: ${mentionUser(incident.commanderId)}`;
+  let title = truncate(incident.title, TOPIC_MAX - prefix.length - suffix.length);
+  // Escaping can lengthen the title; shorten until the whole topic fits.
+  while (prefix.length + escapeText(title).length + suffix.length > TOPIC_MAX) title = truncate(title, Array.from(title).length - 1);
+  return `${prefix}${escapeText(title)}${suffix}`;
+}
+
+export function declaredReply(incident: Pick<Incident, "number" | "title" | "channelId">): SlackMessage {
+  const room = incident.channelId ? mentionChannel(incident.channelId) : "its channel is being created";
+  return { text: `:white_check_mark: Incident #${incident.number} is declared: ${escapeText(truncate(incident.title, 150))}. War room: ${room}` };
+}

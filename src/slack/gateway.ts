@@ -1,0 +1,226 @@
+// The one wrapper over the Slack Web API that outbox deliveries call: no hidden retries, bounded timeouts, typed failures.
+import { ErrorCode, WebClient, type WebAPICallError } from "@slack/web-api";
+import type { Logger } from "../log.js";
+import type { DeliveryFailure } from "../outbox/outbox.js";
+
+/** A Slack answer the caller may want to act on (name_taken, already_in_channel, …). */
+export class SlackCallError extends Error {
+  constructor(
+    readonly method: string,
+    readonly code: string,
+    readonly retryable: boolean,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`${method}: ${code}`);
+  }
+}
+
+// Slack's own errors that a later attempt can mend; anything else from Slack is final.
+const retryablePlatformErrors = new Set(["internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"]);
+
+export interface SlackChannel {
+  id: string;
+  name: string;
+  creator?: string;
+  created?: number;
+  is_archived?: boolean;
+  is_member?: boolean;
+}
+
+export interface SlackMessage {
+  text: string;
+  blocks?: unknown[];
+}
+
+export interface GatewayOptions {
+  token: string;
+  slackApiUrl?: string;
+  logger: Logger;
+  timeoutMs?: number;
+}
+
+export class SlackGateway {
+  readonly client: WebClient;
+  // After a 429, calls to the same method wait out Retry-After here instead of hammering Slack.
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly channelIdsByName = new Map<string, string>();
+
+  constructor(private readonly options: GatewayOptions) {
+    this.client = new WebClient(options.token, {
+      slackApiUrl: options.slackApiUrl,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: options.timeoutMs ?? 10_000,
+      logger: silentSlackLogger,
+    });
+  }
+
+  private async call<T>(method: string, args: Record<string, unknown>): Promise<T> {
+    const paused = (this.pausedUntil.get(method) ?? 0) - Date.now();
+    if (paused > 0) throw new SlackCallError(method, "ratelimited", true, paused);
+    try {
+      return (await this.client.apiCall(method, args)) as T;
+    } catch (error) {
+      const failure = toSlackCallError(method, error);
+      if (failure.code === "ratelimited" && failure.retryAfterMs) {
+        this.pausedUntil.set(method, Date.now() + failure.retryAfterMs);
+      }
+      throw failure;
+    }
+  }
+
+  async createChannel(name: string): Promise<SlackChannel> {
+    const r = await this.call<{ channel: SlackChannel }>("conversations.create", { name, is_private: false });
+    return r.channel;
+  }
+
+  /** Public channels only, walking Slack's pagination; undefined when no channel has that name. */
+  async findChannelByName(name: string): Promise<SlackChannel | undefined> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.call<{ channels: SlackChannel[]; response_metadata?: { next_cursor?: string } }>(
+        "conversations.list",
+        { types: "public_channel", exclude_archived: false, limit: 1000, cursor },
+      );
+      const found = page.channels.find((c) => c.name === name);
+      if (found) return found;
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return undefined;
+  }
+
+  /** Accepts a channel ID or a public channel name; names are looked up once and remembered. */
+  async resolveChannelId(nameOrId: string): Promise<string> {
+    if (/^[CG][A-Z0-9]{6,}$/.test(nameOrId)) return nameOrId;
+    const cached = this.channelIdsByName.get(nameOrId);
+    if (cached) return cached;
+    const channel = await this.findChannelByName(nameOrId);
+    if (!channel) throw new SlackCallError("conversations.list", "channel_not_found", false);
+    this.channelIdsByName.set(nameOrId, channel.id);
+    return channel.id;
+  }
+
+  async joinChannel(channel: string): Promise<void> {
+    await this.call("conversations.join", { channel });
+  }
+
+  /** Treats "already in the channel" as success, so a repeated invite is harmless. */
+  async inviteToChannel(channel: string, user: string): Promise<"invited" | "already_in_channel"> {
+    try {
+      await this.call("conversations.invite", { channel, users: user });
+      return "invited";
+    } catch (error) {
+      if (error instanceof SlackCallError && error.code === "already_in_channel") return "already_in_channel";
+      throw error;
+    }
+  }
+
+  async setTopic(channel: string, topic: string): Promise<void> {
+    await this.call("conversations.setTopic", { channel, topic });
+  }
+
+  /** Every message carries the key of the outbox item that posted it, so a retry can find it. */
+  async postMessage(channel: string, message: SlackMessage, deliveryKey?: string): Promise<{ ts: string; channel: string }> {
+    const metadata = deliveryKey ? { event_type: "warroom_delivery", event_payload: { key: deliveryKey } } : undefined;
+    const r = await this.call<{ ts: string; channel: string }>("chat.postMessage", {
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      metadata,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    return { ts: r.ts, channel: r.channel };
+  }
+
+  /** Finds a message this bot posted for a delivery key among the channel's recent history. */
+  async findDeliveredMessage(channel: string, deliveryKey: string): Promise<string | undefined> {
+    const r = await this.call<{ messages: { ts: string; metadata?: { event_payload?: { key?: string } } }[] }>(
+      "conversations.history",
+      { channel, limit: 100, include_all_metadata: true },
+    );
+    return r.messages.find((m) => m.metadata?.event_payload?.key === deliveryKey)?.ts;
+  }
+
+  async updateMessage(channel: string, ts: string, message: SlackMessage): Promise<void> {
+    await this.call("chat.update", { channel, ts, text: message.text, blocks: message.blocks });
+  }
+
+  /** Treats "already pinned" as success. */
+  async pin(channel: string, ts: string): Promise<void> {
+    try {
+      await this.call("pins.add", { channel, timestamp: ts });
+    } catch (error) {
+      if (error instanceof SlackCallError && error.code === "already_pinned") return;
+      throw error;
+    }
+  }
+
+  async postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
+    await this.call("chat.postEphemeral", { channel, user, text: message.text, blocks: message.blocks });
+  }
+
+  /** Answers through a response_url (valid 30 minutes): reaches the user whatever channel they were in. */
+  async respond(responseUrl: string, message: SlackMessage): Promise<void> {
+    let response: Response;
+    try {
+      response = await fetch(responseUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ response_type: "ephemeral", replace_original: false, ...message }),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      });
+    } catch {
+      throw new SlackCallError("response_url", "request_failed", true);
+    }
+    if (response.status === 429) {
+      const retryAfter = Number(response.headers.get("retry-after") ?? "1");
+      throw new SlackCallError("response_url", "ratelimited", true, retryAfter * 1000);
+    }
+    if (response.status >= 500) throw new SlackCallError("response_url", `http_${response.status}`, true);
+    if (!response.ok) throw new SlackCallError("response_url", (await response.text()) || "expired_url", false);
+  }
+}
+
+export function toSlackCallError(method: string, error: unknown): SlackCallError {
+  if (error instanceof SlackCallError) return error;
+  const e = error as WebAPICallError;
+  switch (e?.code) {
+    case ErrorCode.RateLimitedError:
+      return new SlackCallError(method, "ratelimited", true, e.retryAfter * 1000);
+    case ErrorCode.PlatformError: {
+      const code = String(e.data?.error ?? "unknown_error");
+      return new SlackCallError(method, code, retryablePlatformErrors.has(code));
+    }
+    case ErrorCode.HTTPError:
+      return new SlackCallError(method, `http_${e.statusCode}`, e.statusCode >= 500 || e.statusCode === 408);
+    case ErrorCode.RequestError:
+      // Timeouts and dropped connections: the call may or may not have landed; deliveries check before redoing.
+      return new SlackCallError(method, "request_failed", true);
+    default:
+      return new SlackCallError(method, error instanceof Error ? error.message : String(error), false);
+  }
+}
+
+const isSlackError = (error: unknown): boolean =>
+  error instanceof SlackCallError || Object.values(ErrorCode).includes((error as { code?: ErrorCode })?.code as ErrorCode);
+
+/** Slack's answers are judged by their code; anything else (a database blip while recording) is worth another try. */
+export function classifySlackFailure(error: unknown): DeliveryFailure {
+  if (!isSlackError(error)) {
+    return { retryable: true, message: error instanceof Error ? error.message : String(error) };
+  }
+  const e = toSlackCallError("slack", error);
+  return { retryable: e.retryable, retryAfterMs: e.retryAfterMs, message: e.message };
+}
+
+// The gateway reports failures itself (with context); WebClient's own logging would repeat them.
+const silentSlackLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => "error" as never,
+  setName: () => undefined,
+};

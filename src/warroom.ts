@@ -1,0 +1,92 @@
+// Assembles one running bot from its parts (database, Slack gateway, outbox, Bolt app); main.ts and the tests both start it here.
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { systemClock, type Clock } from "./clock.js";
+import type { Config } from "./config.js";
+import type { Database } from "./db/client.js";
+import { migrateDatabase } from "./db/migrate.js";
+import { healthRoute } from "./http/health.js";
+import { warRoomDeliverers } from "./incidents/war-room-deliveries.js";
+import type { Logger } from "./log.js";
+import { OutboxWorker } from "./outbox/outbox.js";
+import { createSlackApp } from "./slack/app.js";
+import { classifySlackFailure, SlackCallError, SlackGateway, toSlackCallError } from "./slack/gateway.js";
+
+export interface WarroomOptions {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  clock?: Clock;
+  /** Tests turn the background poll off to drive deliveries themselves. */
+  outboxPollMs?: number;
+}
+
+export interface RunningWarroom {
+  port: number;
+  outbox: OutboxWorker;
+  botUserId: string;
+  stop(): Promise<void>;
+}
+
+export class SlackAuthError extends Error {}
+
+export async function startWarroom({ config, database, logger, clock = systemClock, outboxPollMs }: WarroomOptions): Promise<RunningWarroom> {
+  let ready = false;
+  await migrateDatabase(database);
+  const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger });
+  const identity = await whoAmI(gateway);
+
+  const outbox = new OutboxWorker({
+    db: database.db,
+    clock,
+    logger: logger.child({ component: "outbox" }),
+    deliverers: warRoomDeliverers({
+      db: database.db,
+      clock,
+      gateway,
+      logger,
+      botUserId: () => identity.userId,
+      announcementChannel: config.INCIDENTS_CHANNEL,
+    }),
+    classifyFailure: classifySlackFailure,
+    pollMs: outboxPollMs,
+  });
+
+  const app = createSlackApp({
+    config,
+    botUserId: identity.userId,
+    botId: identity.botId,
+    customRoutes: [healthRoute(database.db, () => ready)],
+    deps: { db: database.db, clock, logger, deliverNow: () => outbox.kick() },
+  });
+  const server = (await app.start(config.PORT)) as Server | undefined;
+  const port = (server?.address() as AddressInfo | null)?.port ?? config.PORT;
+  outbox.start();
+  ready = true;
+  logger.info({ port, team: identity.teamId, mode: config.SLACK_APP_TOKEN ? "socket" : "http" }, "warroom is up");
+
+  return {
+    port,
+    outbox,
+    botUserId: identity.userId,
+    async stop() {
+      ready = false;
+      await app.stop();
+      await outbox.stop();
+    },
+  };
+}
+
+async function whoAmI(gateway: SlackGateway): Promise<{ userId: string; botId?: string; teamId: string }> {
+  try {
+    const auth = await gateway.client.auth.test();
+    return { userId: auth.user_id as string, botId: auth.bot_id as string | undefined, teamId: auth.team_id as string };
+  } catch (error) {
+    const e = error instanceof SlackCallError ? error : toSlackCallError("auth.test", error);
+    throw new SlackAuthError(
+      e.code === "invalid_auth" || e.code === "not_authed" || e.code === "account_inactive" || e.code === "token_revoked"
+        ? `Slack refused SLACK_BOT_TOKEN (${e.code}): copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`
+        : `Could not reach Slack to check SLACK_BOT_TOKEN (${e.code}); check the network or SLACK_API_URL.`,
+    );
+  }
+}
