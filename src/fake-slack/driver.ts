@@ -1,0 +1,314 @@
+// Plays Slack's side of the conversation with the bot: signed slash commands, button clicks, modal
+// submissions and events, posted to the bot's real receiver exactly as Slack posts them.
+import { createHmac, randomBytes } from "node:crypto";
+import type { FakeSlack } from "./server.js";
+import type { FakeView } from "./workspace.js";
+
+export interface DriverOptions {
+  fake: FakeSlack;
+  /** The bot's Slack endpoint, e.g. http://127.0.0.1:3000/slack/events */
+  botUrl: string;
+  signingSecret: string;
+}
+
+export interface BotAnswer {
+  status: number;
+  /** The parsed JSON answer, "" when the bot acknowledged with an empty body. */
+  body: any;
+  elapsedMs: number;
+}
+
+export interface InteractionAnswer extends BotAnswer {
+  triggerId: string;
+  responseUrl: string;
+}
+
+/** What a person picks or types in one input; omitted inputs keep the modal's initial values. */
+export type InputValue = string | string[] | null;
+
+type Json = Record<string, unknown>;
+
+/** Slack's v0 request signature: HMAC-SHA256 over "v0:<timestamp>:<body>". */
+export function slackSignature(signingSecret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac("sha256", signingSecret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+export class SlackDriver {
+  constructor(private readonly options: DriverOptions) {}
+
+  private get fake(): FakeSlack {
+    return this.options.fake;
+  }
+
+  private user(userId: string) {
+    const u = this.fake.workspace.users.get(userId);
+    return { id: userId, username: u?.name ?? userId, name: u?.name ?? userId, team_id: this.fake.teamId };
+  }
+
+  private team() {
+    return { id: this.fake.teamId, domain: this.fake.workspace.team.domain };
+  }
+
+  async slashCommand(opts: { userId: string; channelId: string; text: string; command?: string; retryNum?: number }): Promise<InteractionAnswer> {
+    const triggerId = this.fake.issueTriggerId(opts.userId);
+    const responseUrl = this.fake.issueResponseUrl({ userId: opts.userId, channelId: opts.channelId });
+    const channel = this.fake.channel(opts.channelId);
+    const body = new URLSearchParams({
+      token: "deprecated-verification-token",
+      team_id: this.fake.teamId,
+      team_domain: this.fake.workspace.team.domain,
+      channel_id: opts.channelId,
+      channel_name: channel?.name ?? (opts.channelId.startsWith("D") ? "directmessage" : "unknown"),
+      user_id: opts.userId,
+      user_name: this.user(opts.userId).name,
+      command: opts.command ?? "/incident",
+      text: opts.text,
+      api_app_id: this.fake.workspace.bot.appId,
+      is_enterprise_install: "false",
+      response_url: responseUrl,
+      trigger_id: triggerId,
+    }).toString();
+    const answer = await this.send(body, "application/x-www-form-urlencoded", { retryNum: opts.retryNum });
+    if (answer.status === 200 && answer.body && typeof answer.body === "object" && (answer.body.text || answer.body.blocks)) {
+      this.fake.recordAckAnswer(opts.userId, opts.channelId, answer.body);
+    } else if (answer.status === 200 && typeof answer.body === "string" && answer.body) {
+      this.fake.recordAckAnswer(opts.userId, opts.channelId, { text: answer.body });
+    }
+    return { ...answer, triggerId, responseUrl };
+  }
+
+  async clickButton(opts: { userId: string; channelId: string; messageTs: string; actionId: string; value?: string }): Promise<InteractionAnswer> {
+    const message = this.fake.messagesIn(opts.channelId).find((m) => m.ts === opts.messageTs);
+    if (!message) throw new Error(`no message ${opts.messageTs} in ${opts.channelId} to click on`);
+    const found = findButton(message.blocks ?? [], opts.actionId);
+    if (!found) throw new Error(`message ${opts.messageTs} has no button ${opts.actionId}`);
+    const triggerId = this.fake.issueTriggerId(opts.userId);
+    const responseUrl = this.fake.issueResponseUrl({ userId: opts.userId, channelId: opts.channelId, messageTs: opts.messageTs });
+    const payload = {
+      type: "block_actions",
+      user: this.user(opts.userId),
+      api_app_id: this.fake.workspace.bot.appId,
+      token: "deprecated-verification-token",
+      container: { type: "message", message_ts: opts.messageTs, channel_id: opts.channelId, is_ephemeral: false },
+      trigger_id: triggerId,
+      team: this.team(),
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: opts.channelId, name: this.fake.channel(opts.channelId)?.name ?? "" },
+      message: { ...message, channel: undefined },
+      state: { values: {} },
+      response_url: responseUrl,
+      actions: [
+        {
+          type: found.button.type,
+          action_id: opts.actionId,
+          block_id: found.blockId,
+          text: found.button.text,
+          value: opts.value ?? found.button.value,
+          action_ts: String(Date.now() / 1000),
+        },
+      ],
+    };
+    const answer = await this.sendPayload(payload);
+    return { ...answer, triggerId, responseUrl };
+  }
+
+  /** Submits an open modal as its user would: values keyed by block_id, shaped by each input's element type. */
+  async submitView(opts: { viewId: string; userId: string; values?: Record<string, InputValue>; retryNum?: number }): Promise<BotAnswer> {
+    const stored = this.fake.view(opts.viewId);
+    if (!stored) throw new Error(`no view ${opts.viewId}`);
+    if (stored.closed) throw new Error(`view ${opts.viewId} was closed; nobody can submit it`);
+    const view = {
+      id: stored.id,
+      team_id: this.fake.teamId,
+      type: "modal",
+      private_metadata: "",
+      ...stored.view,
+      callback_id: stored.callback_id,
+      state: { values: stateValues(stored, opts.values ?? {}) },
+      hash: stored.hash,
+      root_view_id: stored.root_view_id,
+      previous_view_id: stored.previous_view_id,
+      app_id: this.fake.workspace.bot.appId,
+      bot_id: this.fake.botId,
+    };
+    const payload = {
+      type: "view_submission",
+      team: this.team(),
+      user: this.user(opts.userId),
+      api_app_id: this.fake.workspace.bot.appId,
+      token: "deprecated-verification-token",
+      trigger_id: this.fake.issueTriggerId(opts.userId),
+      view,
+      response_urls: [],
+      is_enterprise_install: false,
+      enterprise: null,
+    };
+    const answer = await this.sendPayload(payload, opts.retryNum);
+    if (answer.status === 200) this.applyViewAnswer(stored, answer.body);
+    return answer;
+  }
+
+  /** Delivers an Events API event (reaction_added, message, …) in Slack's envelope. */
+  async sendEvent(event: Json, opts: { retryNum?: number; eventId?: string } = {}): Promise<BotAnswer> {
+    const body = JSON.stringify({
+      token: "deprecated-verification-token",
+      team_id: this.fake.teamId,
+      api_app_id: this.fake.workspace.bot.appId,
+      event: { event_ts: String(Date.now() / 1000), ...event },
+      type: "event_callback",
+      event_id: opts.eventId ?? `Ev${randomBytes(5).toString("hex").toUpperCase()}`,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: this.fake.teamId, user_id: this.fake.botUserId, is_bot: true, is_enterprise_install: false }],
+      is_ext_shared_channel: false,
+    });
+    return this.send(body, "application/json", { retryNum: opts.retryNum });
+  }
+
+  /** Anything at all, signed (or mis-signed) as asked: for testing what the bot refuses. */
+  async raw(opts: { body: string; contentType: string; timestamp?: number; signature?: string }): Promise<BotAnswer> {
+    return this.send(opts.body, opts.contentType, { timestamp: opts.timestamp, signature: opts.signature });
+  }
+
+  private sendPayload(payload: Json, retryNum?: number): Promise<BotAnswer> {
+    return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded", { retryNum });
+  }
+
+  private async send(body: string, contentType: string, opts: { retryNum?: number; timestamp?: number; signature?: string }): Promise<BotAnswer> {
+    const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+    const headers: Record<string, string> = {
+      "content-type": contentType,
+      "x-slack-request-timestamp": String(timestamp),
+      "x-slack-signature": opts.signature ?? slackSignature(this.options.signingSecret, timestamp, body),
+      "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+    };
+    if (opts.retryNum) {
+      headers["x-slack-retry-num"] = String(opts.retryNum);
+      headers["x-slack-retry-reason"] = "http_timeout";
+    }
+    const started = performance.now();
+    const response = await fetch(this.options.botUrl, { method: "POST", headers, body });
+    const text = await response.text();
+    const elapsedMs = performance.now() - started;
+    let parsed: unknown = text;
+    if (text && (response.headers.get("content-type") ?? "").includes("json")) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    return { status: response.status, body: parsed, elapsedMs };
+  }
+
+  /** Slack's reaction to a view_submission answer: close, update in place, push, or show field errors. */
+  private applyViewAnswer(stored: FakeView, body: unknown): void {
+    const answer = (typeof body === "object" && body !== null ? body : {}) as Json;
+    const views = this.fake.workspace.views;
+    switch (answer.response_action) {
+      case "errors":
+        return;
+      case "update":
+        stored.view = answer.view as Json;
+        return;
+      case "push": {
+        const id = this.fake.workspace.newId("V");
+        const view = answer.view as Json;
+        views.set(id, {
+          id,
+          user: stored.user,
+          callback_id: typeof view.callback_id === "string" ? view.callback_id : "",
+          triggerId: stored.triggerId,
+          root_view_id: stored.root_view_id,
+          previous_view_id: stored.id,
+          closed: false,
+          hash: `${Date.now()}.${id}`,
+          view,
+        });
+        return;
+      }
+      case "clear":
+        for (const v of views.values()) if (v.root_view_id === stored.root_view_id) v.closed = true;
+        return;
+      default:
+        stored.closed = true;
+    }
+  }
+}
+
+function findButton(blocks: unknown[], actionId: string): { blockId: string; button: Json } | undefined {
+  for (const block of blocks as Json[]) {
+    const candidates = [...((block.elements as Json[] | undefined) ?? []), ...(block.accessory ? [block.accessory as Json] : [])];
+    for (const el of candidates) {
+      if (el.action_id === actionId) return { blockId: String(block.block_id ?? ""), button: el };
+      // Overflow menus and selects carry their choices inside one element.
+      const options = (el.options as Json[] | undefined) ?? [];
+      if (options.some((o) => o.value === actionId)) return { blockId: String(block.block_id ?? ""), button: el };
+    }
+  }
+  return undefined;
+}
+
+function optionWithValue(element: Json, value: string): Json {
+  const options = (element.options as Json[] | undefined) ?? [];
+  const found = options.find((o) => o.value === value);
+  if (!found) throw new Error(`the select ${String(element.action_id)} has no option "${value}"`);
+  return found;
+}
+
+/** Builds view.state.values the way Slack does, from the stored view's input blocks. */
+function stateValues(stored: FakeView, typed: Record<string, InputValue>): Record<string, Record<string, Json>> {
+  const values: Record<string, Record<string, Json>> = {};
+  for (const block of (stored.view.blocks as Json[] | undefined) ?? []) {
+    if (block.type !== "input" || typeof block.block_id !== "string") continue;
+    const element = block.element as Json;
+    const actionId = String(element.action_id);
+    const given = Object.hasOwn(typed, block.block_id) ? typed[block.block_id] : undefined;
+    const first = (v: InputValue | undefined) => (Array.isArray(v) ? v[0] : v);
+    const list = (v: InputValue | undefined) => (Array.isArray(v) ? v : v ? [v] : []);
+    let state: Json;
+    switch (element.type) {
+      case "plain_text_input":
+      case "number_input":
+      case "email_text_input":
+      case "url_text_input":
+        state = { value: given !== undefined ? first(given) || null : ((element.initial_value as string | undefined) ?? null) };
+        break;
+      case "static_select":
+      case "radio_buttons": {
+        const v = given !== undefined ? first(given) : (element.initial_option as Json | undefined)?.value;
+        state = { selected_option: v ? optionWithValue(element, String(v)) : null };
+        break;
+      }
+      case "multi_static_select":
+      case "checkboxes": {
+        const chosen = given !== undefined ? list(given) : ((element.initial_options as Json[] | undefined) ?? []).map((o) => String(o.value));
+        state = { selected_options: chosen.map((v) => optionWithValue(element, v)) };
+        break;
+      }
+      case "users_select":
+        state = { selected_user: given !== undefined ? first(given) || null : ((element.initial_user as string | undefined) ?? null) };
+        break;
+      case "multi_users_select":
+        state = { selected_users: given !== undefined ? list(given) : ((element.initial_users as string[] | undefined) ?? []) };
+        break;
+      case "conversations_select":
+      case "channels_select":
+        state = {
+          [element.type === "channels_select" ? "selected_channel" : "selected_conversation"]:
+            given !== undefined ? first(given) || null : ((element.initial_conversation ?? element.initial_channel ?? null) as string | null),
+        };
+        break;
+      case "datepicker":
+        state = { selected_date: given !== undefined ? first(given) || null : ((element.initial_date as string | undefined) ?? null) };
+        break;
+      case "timepicker":
+        state = { selected_time: given !== undefined ? first(given) || null : ((element.initial_time as string | undefined) ?? null) };
+        break;
+      default:
+        throw new Error(`the driver cannot fill a ${String(element.type)} yet`);
+    }
+    values[block.block_id] = { [actionId]: { type: element.type, ...state } };
+  }
+  return values;
+}

@@ -1,0 +1,341 @@
+// The fake Slack's HTTP face: the Web API at /api/<method> and response URLs at /response/<id>,
+// with Slack's authentication, rate limits and failure modes. Tests, the benchmark and a local sandbox start it here.
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Faults } from "./faults.js";
+import { TierLimiter } from "./rate-limits.js";
+import { callMethod, SlackApiError, type Args } from "./web-api.js";
+import { FakeWorkspace, type FakeChannel, type FakeEphemeral, type FakeMessage, type FakePin, type FakeUser, type FakeView } from "./workspace.js";
+
+export interface FakeSlackOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Bot scopes granted to the token; calls needing others fail with missing_scope, as in Slack. */
+  scopes?: string[];
+  /** Enforce Slack's per-method rate-limit tiers (off by default so benchmarks measure the bot, not the limits). */
+  tierLimits?: boolean;
+  /** How long a trigger_id can open a modal (Slack: 3 seconds). */
+  triggerTtlMs?: number;
+  /** Seed for the fault dice, so a run with injected faults can be replayed (default: 1). */
+  seed?: number;
+}
+
+export interface RecordedCall {
+  method: string;
+  args: Args;
+  ok: boolean;
+  error?: string;
+  status: number;
+  at: number;
+}
+
+/** Everything a person could read that the bot put into Slack. */
+export interface SaidByBot {
+  where: string;
+  text: string;
+  blocks?: unknown;
+}
+
+/** Every scope the manifest asks for, which is also what an installed Warroom holds. */
+export const DEFAULT_BOT_SCOPES = [
+  "commands",
+  "chat:write",
+  "chat:write.public",
+  "channels:manage",
+  "channels:read",
+  "channels:join",
+  "channels:history",
+  "pins:write",
+  "pins:read",
+  "users:read",
+  "im:write",
+];
+
+const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
+const RESPONSE_URL_MAX_USES = 5;
+// Arguments WebClient serialises as JSON strings inside a form body.
+const jsonArgs = new Set(["blocks", "attachments", "metadata", "view"]);
+
+export class FakeSlack {
+  readonly workspace: FakeWorkspace;
+  readonly faults: Faults;
+  readonly calls: RecordedCall[] = [];
+  readonly botToken = ["xoxb", String(Date.now()), randomBytes(12).toString("hex")].join("-");
+  readonly scopes: ReadonlySet<string>;
+  private readonly limiter: TierLimiter | undefined;
+  private readonly triggerTtlMs: number;
+  private server!: Server;
+  url = "";
+
+  constructor(private readonly options: FakeSlackOptions = {}) {
+    this.workspace = new FakeWorkspace();
+    this.faults = new Faults(seededRandom(options.seed ?? 1));
+    this.scopes = new Set(options.scopes ?? DEFAULT_BOT_SCOPES);
+    this.limiter = options.tierLimits ? new TierLimiter() : undefined;
+    this.triggerTtlMs = options.triggerTtlMs ?? 3000;
+  }
+
+  get teamId(): string {
+    return this.workspace.team.id;
+  }
+  get botUserId(): string {
+    return this.workspace.bot.userId;
+  }
+  get botId(): string {
+    return this.workspace.bot.botId;
+  }
+  get baseUrl(): string {
+    return this.url.replace(/\/api\/$/, "");
+  }
+
+  async listen(): Promise<this> {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((error: unknown) => {
+        res.writeHead(500, { "content-type": "text/plain" }).end(`fake slack failed: ${String(error)}`);
+      });
+    });
+    this.server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve) => this.server.listen(this.options.port ?? 0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- what the workspace looks like (for tests and the sandbox) ----
+
+  get channels(): FakeChannel[] {
+    return [...this.workspace.channels.values()];
+  }
+  channel(id: string): FakeChannel | undefined {
+    return this.workspace.channels.get(id);
+  }
+  channelByName(name: string): FakeChannel | undefined {
+    return this.workspace.channelByName(name);
+  }
+  /** A channel made by a person, outside the bot. */
+  createChannel(opts: { name: string; creator: string; members?: string[]; isPrivate?: boolean }): FakeChannel {
+    return this.workspace.createChannel(opts);
+  }
+  addUser(user: Pick<FakeUser, "id" | "name" | "real_name"> & Partial<FakeUser>): FakeUser {
+    return this.workspace.addUser(user);
+  }
+  /** Oldest first, system messages (joins, topic changes) included, as a person scrolling the channel sees them. */
+  messagesIn(channelId: string): FakeMessage[] {
+    return [...(this.workspace.messages.get(channelId) ?? [])];
+  }
+  /** Messages the bot sent a user in their DM with the app. */
+  dmsTo(userId: string): FakeMessage[] {
+    const im = this.channels.find((c) => c.is_im && c.members.includes(userId));
+    return im ? this.messagesIn(im.id) : [];
+  }
+  pinsIn(channelId: string): FakePin[] {
+    return [...(this.workspace.pins.get(channelId) ?? [])];
+  }
+  ephemeralsFor(userId: string): FakeEphemeral[] {
+    return this.workspace.ephemerals.filter((e) => e.user === userId);
+  }
+  /** Every modal ever opened, newest last; closed ones say so. */
+  get views(): FakeView[] {
+    return [...this.workspace.views.values()];
+  }
+  view(id: string): FakeView | undefined {
+    return this.workspace.views.get(id);
+  }
+
+  everythingTheBotSaid(): SaidByBot[] {
+    const ws = this.workspace;
+    const said: SaidByBot[] = [];
+    for (const [channel, messages] of ws.messages) {
+      for (const m of messages) if (m.user === ws.bot.userId) said.push({ where: channel, text: m.text, blocks: m.blocks });
+    }
+    for (const c of ws.channels.values()) {
+      if (c.creator === ws.bot.userId) said.push({ where: `${c.id} name`, text: c.name });
+      if (c.topic.creator === ws.bot.userId) said.push({ where: `${c.id} topic`, text: c.topic.value });
+    }
+    for (const e of ws.ephemerals) said.push({ where: `ephemeral ${e.via} ${e.user}`, text: e.text, blocks: e.blocks });
+    // What a person typed, echoed back into an input box or kept in private_metadata, is never rendered as mrkdwn.
+    for (const v of ws.views.values()) said.push({ where: `view ${v.id}`, text: "", blocks: withoutKeys(v.view, ["initial_value", "private_metadata"]) });
+    return said;
+  }
+
+  // ---- what Slack hands out with each interaction (used by the driver) ----
+
+  issueTriggerId(userId: string): string {
+    return this.workspace.issueTrigger(userId);
+  }
+  issueResponseUrl(opts: { userId: string; channelId: string; messageTs?: string }): string {
+    return `${this.baseUrl}/response/${this.workspace.issueResponseUrlId(opts.userId, opts.channelId, opts.messageTs)}`;
+  }
+  /** What Slack shows when an app answers an interaction in the acknowledgement itself. */
+  recordAckAnswer(userId: string, channelId: string, answer: { text?: string; blocks?: unknown[]; response_type?: string }): void {
+    if (answer.response_type === "in_channel") {
+      this.workspace.postMessage({ channel: channelId, user: this.botUserId, bot_id: this.botId, text: answer.text ?? "", blocks: answer.blocks });
+    } else {
+      this.workspace.ephemerals.push({ user: userId, channel: channelId, text: answer.text ?? "", blocks: answer.blocks, via: "ack", at: Date.now() });
+    }
+  }
+
+  // ---- HTTP ----
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? "/").split("?")[0]!;
+    const body = await readBody(req);
+    const api = /^\/api\/([a-zA-Z.]+)$/.exec(path);
+    if (api && req.method === "POST") return this.webApi(api[1]!, req, body, res);
+    const response = /^\/response\/([0-9a-f]+)$/.exec(path);
+    if (response && req.method === "POST") return this.responseUrl(response[1]!, body, res);
+    res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+  }
+
+  private async webApi(method: string, req: IncomingMessage, raw: string, res: ServerResponse): Promise<void> {
+    const args = parseArgs(req.headers["content-type"], raw);
+    const token = bearer(req.headers.authorization) ?? (typeof args.token === "string" ? args.token : undefined);
+    delete args.token;
+    const record = (status: number, ok: boolean, error?: string) =>
+      this.calls.push({ method, args, ok, error, status, at: Date.now() });
+
+    if (!token) return this.answer(res, 200, { ok: false, error: "not_authed" }, record);
+    if (token !== this.botToken) return this.answer(res, 200, { ok: false, error: "invalid_auth" }, record);
+
+    const limited = this.limiter?.admit(method, typeof args.channel === "string" ? args.channel : undefined);
+    if (limited) return this.answer(res, 429, { ok: false, error: "ratelimited" }, record, { "retry-after": String(limited) });
+
+    const fault = this.faults.decide(method);
+    if (fault.delayMs) await sleep(fault.delayMs);
+    if (fault.kind === "fail" && !fault.afterApply) return this.failWith(res, fault.status, fault.retryAfterSec, record);
+
+    let result: Record<string, unknown>;
+    try {
+      result = { ok: true, ...callMethod(this.workspace, method, args, { caller: this.botUserId, scopes: this.scopes, triggerTtlMs: this.triggerTtlMs }) };
+    } catch (error) {
+      if (!(error instanceof SlackApiError)) throw error;
+      result = { ok: false, error: error.code, ...error.extra };
+    }
+    if (fault.kind === "fail") return this.failWith(res, fault.status, fault.retryAfterSec, record);
+    const headers = { "x-oauth-scopes": [...this.scopes].join(","), "x-accepted-oauth-scopes": "" };
+    this.answer(res, 200, result, record, headers);
+  }
+
+  private failWith(res: ServerResponse, status: number, retryAfterSec: number | undefined, record: (s: number, ok: boolean, e?: string) => void): void {
+    if (status === 429) {
+      return this.answer(res, 429, { ok: false, error: "ratelimited" }, record, { "retry-after": String(retryAfterSec ?? 1) });
+    }
+    record(status, false, `http_${status}`);
+    res.writeHead(status, { "content-type": "text/html" }).end(`<html><body>${status} upstream trouble</body></html>`);
+  }
+
+  private answer(
+    res: ServerResponse,
+    status: number,
+    body: Record<string, unknown>,
+    record: (s: number, ok: boolean, e?: string) => void,
+    headers: Record<string, string> = {},
+  ): void {
+    record(status, body.ok === true, typeof body.error === "string" ? body.error : undefined);
+    res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
+  }
+
+  private async responseUrl(id: string, raw: string, res: ServerResponse): Promise<void> {
+    const ws = this.workspace;
+    const record = (status: number, ok: boolean, error?: string) =>
+      this.calls.push({ method: "response_url", args: safeJson(raw), ok, error, status, at: Date.now() });
+    const fault = this.faults.decide("response_url");
+    if (fault.delayMs) await sleep(fault.delayMs);
+    if (fault.kind === "fail") return this.failWith(res, fault.status, fault.retryAfterSec, record);
+
+    const issued = ws.responseUrls.get(id);
+    const refuse = (error: string) => {
+      record(404, false, error);
+      res.writeHead(404, { "content-type": "text/plain" }).end(error);
+    };
+    if (!issued) return refuse("invalid_url");
+    if (Date.now() - issued.issuedAt > RESPONSE_URL_TTL_MS) return refuse("expired_url");
+    if (issued.uses >= RESPONSE_URL_MAX_USES) return refuse("used_url");
+    const body = safeJson(raw) as { text?: string; blocks?: unknown[]; response_type?: string; replace_original?: boolean; delete_original?: boolean };
+    issued.uses += 1;
+
+    const original = issued.messageTs ? ws.messages.get(issued.channel)?.find((m) => m.ts === issued.messageTs) : undefined;
+    if (original && body.delete_original) {
+      const list = ws.messages.get(issued.channel)!;
+      list.splice(list.indexOf(original), 1);
+    } else if (original && body.replace_original) {
+      original.text = body.text ?? "";
+      original.blocks = body.blocks;
+    } else if (body.response_type === "in_channel") {
+      ws.postMessage({ channel: issued.channel, user: this.botUserId, bot_id: this.botId, text: body.text ?? "", blocks: body.blocks });
+    } else {
+      ws.ephemerals.push({ user: issued.user, channel: issued.channel, text: body.text ?? "", blocks: body.blocks, via: "response_url", at: Date.now() });
+    }
+    record(200, true);
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
+  }
+}
+
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
+  return new FakeSlack(options).listen();
+}
+
+function withoutKeys(value: unknown, keys: string[]): unknown {
+  if (Array.isArray(value)) return value.map((v) => withoutKeys(v, keys));
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => !keys.includes(k)).map(([k, v]) => [k, withoutKeys(v, keys)]));
+}
+
+/** mulberry32: a tiny seeded generator, so a run with injected faults can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? "");
+  return m?.[1];
+}
+
+function safeJson(raw: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(raw || "{}");
+    return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function parseArgs(contentType: string | undefined, raw: string): Args {
+  if (contentType?.includes("application/json")) return safeJson(raw);
+  const args: Args = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    if (jsonArgs.has(key) && /^\s*[[{]/.test(value)) {
+      try {
+        args[key] = JSON.parse(value);
+        continue;
+      } catch {
+        // Slack reports malformed JSON as the method's own error; keep the raw string for it to judge.
+      }
+    }
+    args[key] = value;
+  }
+  return args;
+}
