@@ -1,0 +1,67 @@
+// Starts the real bot (Bolt HTTP receiver, outbox, database) against the fake Slack, and drives it like Slack would.
+import { randomBytes } from "node:crypto";
+import { loadConfig, type Config } from "../../src/config.js";
+import { createLogger } from "../../src/log.js";
+import { startWarroom, type RunningWarroom } from "../../src/warroom.js";
+import { startFakeSlack, type FakeSlack } from "../../src/fake-slack/server.js";
+import { SlackDriver } from "../../src/fake-slack/driver.js";
+import { openTestDatabase, type TestDatabase } from "./database.js";
+
+export interface TestBot {
+  fake: FakeSlack;
+  database: TestDatabase;
+  bot: RunningWarroom;
+  driver: SlackDriver;
+  config: Config;
+  /** Stops the bot process (not the database, not Slack) and starts a new one, as a deploy or crash would. */
+  restart(): Promise<void>;
+  stopBot(): Promise<void>;
+  startBot(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
+  const fake = await startFakeSlack();
+  const database = await openTestDatabase();
+  const signingSecret = randomBytes(16).toString("hex");
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: fake.url,
+    PORT: "0",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    ...env,
+  });
+  const logger = createLogger(config.LOG_LEVEL);
+  let running: RunningWarroom | undefined;
+
+  const harness: TestBot = {
+    fake,
+    database,
+    config,
+    get bot() {
+      if (!running) throw new Error("the bot is not running");
+      return running;
+    },
+    driver: undefined as unknown as SlackDriver,
+    async startBot() {
+      running = await startWarroom({ config, database, logger, outboxPollMs: 50 });
+      harness.driver = new SlackDriver({ fake, botUrl: `http://127.0.0.1:${running.port}/slack/events`, signingSecret });
+    },
+    async stopBot() {
+      await running?.stop();
+      running = undefined;
+    },
+    async restart() {
+      await harness.stopBot();
+      await harness.startBot();
+    },
+    async close() {
+      await harness.stopBot();
+      await database.destroy();
+      await fake.close();
+    },
+  };
+  await harness.startBot();
+  return harness;
+}

@@ -1,0 +1,53 @@
+// Declares an incident the way a person does: the slash command, then the modal's Declare button.
+import type { TestBot } from "./bot.js";
+
+export interface DeclareThroughSlack {
+  userId?: string;
+  channelId?: string;
+  title?: string;
+  /** What the person types in the title box, when it differs from the prefilled title. */
+  typedTitle?: string;
+  severity?: string;
+  description?: string;
+  services?: string;
+  commander?: string;
+  retryNum?: number;
+}
+
+export async function openDeclareModal(h: TestBot, opts: DeclareThroughSlack = {}) {
+  const userId = opts.userId ?? "U_ALICE";
+  const command = await h.driver.slashCommand({
+    userId,
+    channelId: opts.channelId ?? h.fake.channelByName("general")?.id ?? "C_GENERAL",
+    text: `declare ${opts.title ?? ""}`.trim(),
+  });
+  const view = await waitFor(() =>
+    h.fake.views.find((v) => v.user === userId && v.callback_id === "declare_incident" && !v.closed && v.triggerId === command.triggerId),
+  );
+  return { command, view };
+}
+
+export async function submitDeclare(h: TestBot, viewId: string, opts: DeclareThroughSlack = {}) {
+  const values: Record<string, string> = { severity: opts.severity ?? "sev1" };
+  if (opts.typedTitle !== undefined) values.title = opts.typedTitle;
+  if (opts.description !== undefined) values.description = opts.description;
+  if (opts.services !== undefined) values.services = opts.services;
+  if (opts.commander !== undefined) values.commander = opts.commander;
+  return h.driver.submitView({ viewId, userId: opts.userId ?? "U_ALICE", values, retryNum: opts.retryNum });
+}
+
+export async function declareThroughSlack(h: TestBot, opts: DeclareThroughSlack = {}) {
+  const { view } = await openDeclareModal(h, opts);
+  const submission = await submitDeclare(h, view.id, opts);
+  return { view, submission };
+}
+
+export async function waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting for a condition");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
