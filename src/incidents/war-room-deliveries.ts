@@ -5,7 +5,7 @@ import type { Db, Tx } from "../db/client.js";
 import { incidents, type Incident, type OutboxItem } from "../db/schema.js";
 import type { Logger } from "../log.js";
 import { PermanentDeliveryError, type Completion, type Deliverer } from "../outbox/outbox.js";
-import { declaredReply, incidentAnnouncement, incidentCard, incidentTopic } from "../slack/blocks/incident-card.js";
+import { announcementUnavailable, declaredReply, incidentAnnouncement, incidentCard, incidentTopic } from "../slack/blocks/incident-card.js";
 import { SlackCallError, type SlackChannel, type SlackGateway } from "../slack/gateway.js";
 import { appendTimeline, BOT_ACTOR } from "../timeline/append.js";
 import { warRoomChannelName } from "./channel-name.js";
@@ -177,13 +177,29 @@ export function warRoomDeliverers(ctx: WarRoomContext): Record<string, Deliverer
   async function announce(item: OutboxItem): Promise<Completion> {
     const incident = await load(item);
     if (incident.announcementTs) return;
-    const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannel);
-    if (item.attempts > 1) await joinQuietly(channel);
-    const posted = await postOnce(item, channel, incidentAnnouncement(incident));
+    let posted: { ts: string; channel: string };
+    try {
+      const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannel);
+      if (item.attempts > 1) await joinQuietly(channel);
+      posted = await postOnce(item, channel, incidentAnnouncement(incident));
+    } catch (error) {
+      if (!(error instanceof SlackCallError) || error.retryable) throw error;
+      return announcementImpossible(item, incident, error.code);
+    }
     return both(
       setIncident(incident, { announcementChannelId: posted.channel, announcementTs: posted.ts }),
       record(incident, "announced", `Announced the incident in <#${posted.channel}>`, { channelId: posted.channel, ts: posted.ts }),
     );
+  }
+
+  /** A missing or archived announcement channel will not heal by retrying: say so in the war room instead. */
+  async function announcementImpossible(item: OutboxItem, incident: Incident, code: string): Promise<Completion> {
+    ctx.logger.warn({ incident: incident.number, channel: ctx.announcementChannel, error: code }, "could not announce the incident");
+    await postOnce({ ...item, idempotencyKey: `${item.idempotencyKey}:unavailable` }, requireChannel(incident), announcementUnavailable(ctx.announcementChannel, code));
+    return record(incident, "announcement_failed", `Could not announce the incident in ${ctx.announcementChannel} (${code})`, {
+      channel: ctx.announcementChannel,
+      error: code,
+    });
   }
 
   // Reading history to avoid a duplicate needs membership; posting alone does not (chat:write.public).

@@ -6,6 +6,7 @@ import { startWarroom, type RunningWarroom } from "../../src/warroom.js";
 import { startFakeSlack, type FakeSlack } from "../../src/fake-slack/server.js";
 import { SlackDriver } from "../../src/fake-slack/driver.js";
 import { openTestDatabase, type TestDatabase } from "./database.js";
+import { manifestBotScopes } from "./manifest.js";
 
 export interface TestBot {
   fake: FakeSlack;
@@ -21,7 +22,7 @@ export interface TestBot {
 }
 
 export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
-  const fake = await startFakeSlack();
+  const fake = await startFakeSlack({ scopes: manifestBotScopes() });
   const database = await openTestDatabase();
   const signingSecret = randomBytes(16).toString("hex");
   const config = loadConfig({

@@ -110,3 +110,19 @@ export function declaredReply(incident: Pick<Incident, "number" | "title" | "cha
   const room = incident.channelId ? mentionChannel(incident.channelId) : "its channel is being created";
   return { text: `:white_check_mark: Incident #${incident.number} is declared: ${escapeText(truncate(incident.title, 150))}. War room: ${room}` };
 }
+
+/** Said in the war room when the announcement channel cannot take the announcement, so nobody assumes it went out. */
+export function announcementUnavailable(channel: string, slackError: string): SlackMessage {
+  const where = escapeText(channel.startsWith("#") ? channel : `#${channel}`);
+  const reason =
+    slackError === "channel_not_found"
+      ? `there is no public channel ${where}`
+      : slackError === "is_archived"
+        ? `${where} is archived`
+        : `Slack answered \`${escapeText(slackError)}\``;
+  return {
+    text:
+      `:warning: I could not announce this incident in ${where}: ${reason}. ` +
+      `Share this channel with whoever needs to know, and ask an admin to create ${where} or set INCIDENTS_CHANNEL to a channel that exists.`,
+  };
+}

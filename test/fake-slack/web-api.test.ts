@@ -1,0 +1,177 @@
+// The fake Slack answers a real WebClient the way Slack does: shapes, error codes, rate limits, scopes, triggers.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ErrorCode, WebClient, type WebAPICallError } from "@slack/web-api";
+import { startFakeSlack, type FakeSlack } from "../../src/fake-slack/server.js";
+
+let fake: FakeSlack;
+let slack: WebClient;
+beforeEach(async () => {
+  fake = await startFakeSlack();
+  slack = new WebClient(fake.botToken, { slackApiUrl: fake.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+type RefusedCall = Pick<WebAPICallError, "code"> & { data: { error?: string } & Record<string, unknown>; retryAfter?: number };
+
+async function slackError(call: Promise<unknown>): Promise<RefusedCall> {
+  try {
+    await call;
+  } catch (error) {
+    return error as RefusedCall;
+  }
+  throw new Error("expected Slack to refuse the call");
+}
+const codeOf = async (call: Promise<unknown>) => {
+  const e = await slackError(call);
+  return e.code === ErrorCode.PlatformError ? e.data.error : e.code;
+};
+
+describe("authentication", () => {
+  it("refuses a wrong token with invalid_auth and accepts the real one", async () => {
+    const stranger = new WebClient("not-the-token", { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
+    expect(await codeOf(stranger.auth.test())).toBe("invalid_auth");
+    expect((await slack.auth.test()).user_id).toBe(fake.botUserId);
+  });
+
+  it("refuses a method whose scope the app was not granted", async () => {
+    const narrow = await startFakeSlack({ scopes: ["chat:write"] });
+    const client = new WebClient(narrow.botToken, { slackApiUrl: narrow.url, retryConfig: { retries: 0 } });
+    const e = await slackError(client.conversations.create({ name: "no-scope" }));
+    expect(e.data).toMatchObject({ error: "missing_scope", needed: "channels:manage" });
+    await narrow.close();
+  });
+});
+
+describe("channels", () => {
+  it("creates a channel with the bot as creator and member, and refuses a taken or malformed name", async () => {
+    const created = await slack.conversations.create({ name: "inc-1-checkout" });
+    expect(created.channel).toMatchObject({ name: "inc-1-checkout", creator: fake.botUserId, is_member: true, is_private: false });
+    expect(await codeOf(slack.conversations.create({ name: "inc-1-checkout" }))).toBe("name_taken");
+    expect(await codeOf(slack.conversations.create({ name: "Has Spaces" }))).toBe("invalid_name_specials");
+    expect(await codeOf(slack.conversations.create({ name: "x".repeat(81) }))).toBe("invalid_name_maxlength");
+    expect(await codeOf(slack.conversations.create({ name: "" }))).toBe("invalid_name_required");
+  });
+
+  it("invites once, then says already_in_channel; refuses outsiders and archived channels", async () => {
+    const { channel } = await slack.conversations.create({ name: "invites" });
+    await slack.conversations.invite({ channel: channel!.id!, users: "U_ALICE" });
+    expect(fake.channel(channel!.id!)!.members).toContain("U_ALICE");
+    expect(await codeOf(slack.conversations.invite({ channel: channel!.id!, users: "U_ALICE" }))).toBe("already_in_channel");
+    expect(await codeOf(slack.conversations.invite({ channel: "C0NOPE", users: "U_ALICE" }))).toBe("channel_not_found");
+    const general = fake.channelByName("general")!;
+    expect(await codeOf(slack.conversations.invite({ channel: general.id, users: "U_ALICE" }))).toBe("not_in_channel");
+    await slack.conversations.archive({ channel: channel!.id! });
+    expect(await codeOf(slack.conversations.invite({ channel: channel!.id!, users: "U_BOB" }))).toBe("is_archived");
+    expect(await codeOf(slack.chat.postMessage({ channel: channel!.id!, text: "late" }))).toBe("is_archived");
+  });
+
+  it("pages through conversations.list with cursors", async () => {
+    for (let i = 0; i < 5; i++) fake.createChannel({ name: `page-${i}`, creator: "U_ALICE" });
+    const names: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await slack.conversations.list({ limit: 2, cursor });
+      names.push(...page.channels!.map((c) => c.name!));
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    expect(names).toEqual(["general", "incidents", "page-0", "page-1", "page-2", "page-3", "page-4"]);
+  });
+});
+
+describe("messages", () => {
+  it("posts with metadata, returns it from history only when asked, and pins once", async () => {
+    const { channel } = await slack.conversations.create({ name: "messages" });
+    const id = channel!.id!;
+    const posted = await slack.chat.postMessage({
+      channel: id,
+      text: "card",
+      metadata: { event_type: "warroom_delivery", event_payload: { key: "k1" } },
+    });
+    const plain = await slack.conversations.history({ channel: id });
+    expect(plain.messages![0]).not.toHaveProperty("metadata");
+    const withMetadata = await slack.conversations.history({ channel: id, include_all_metadata: true });
+    expect(withMetadata.messages![0]!.metadata).toEqual({ event_type: "warroom_delivery", event_payload: { key: "k1" } });
+    await slack.pins.add({ channel: id, timestamp: posted.ts! });
+    expect(await codeOf(slack.pins.add({ channel: id, timestamp: posted.ts! }))).toBe("already_pinned");
+    expect(await codeOf(slack.pins.add({ channel: id, timestamp: "1.000001" }))).toBe("message_not_found");
+  });
+
+  it("posts in a public channel it has not joined (chat:write.public) but cannot read its history", async () => {
+    const general = fake.channelByName("general")!;
+    await slack.chat.postMessage({ channel: "general", text: "hello by name" });
+    expect(fake.messagesIn(general.id).at(-1)!.text).toBe("hello by name");
+    expect(await codeOf(slack.conversations.history({ channel: general.id }))).toBe("not_in_channel");
+  });
+
+  it("refuses blocks Slack would refuse, with invalid_blocks", async () => {
+    const { channel } = await slack.conversations.create({ name: "blocks" });
+    const tooLong = [{ type: "section", text: { type: "mrkdwn", text: "x".repeat(3001) } }];
+    const e = await slackError(slack.chat.postMessage({ channel: channel!.id!, text: "t", blocks: tooLong }));
+    expect(e.data.error).toBe("invalid_blocks");
+    const tooMany = Array.from({ length: 51 }, () => ({ type: "divider" }));
+    expect(await codeOf(slack.chat.postMessage({ channel: channel!.id!, text: "t", blocks: tooMany }))).toBe("invalid_blocks");
+    expect(await codeOf(slack.chat.postMessage({ channel: channel!.id!, text: "" }))).toBe("no_text");
+  });
+
+  it("opens a DM when posting to a user ID", async () => {
+    await slack.chat.postMessage({ channel: "U_BOB", text: "you are the commander" });
+    expect(fake.dmsTo("U_BOB").map((m) => m.text)).toEqual(["you are the commander"]);
+  });
+});
+
+describe("modals", () => {
+  const modal = { type: "modal" as const, title: { type: "plain_text" as const, text: "Declare" }, blocks: [] };
+
+  it("opens a modal once per trigger, within three seconds", async () => {
+    const trigger = fake.issueTriggerId("U_ALICE");
+    const opened = await slack.views.open({ trigger_id: trigger, view: modal });
+    expect(fake.view(opened.view!.id!)).toMatchObject({ user: "U_ALICE", closed: false });
+    expect(await codeOf(slack.views.open({ trigger_id: trigger, view: modal }))).toBe("exchanged_trigger_id");
+    expect(await codeOf(slack.views.open({ trigger_id: "1.2.unknown", view: modal }))).toBe("invalid_trigger_id");
+  });
+
+  it("says expired_trigger_id after three seconds", async () => {
+    const impatient = await startFakeSlack({ triggerTtlMs: 20 });
+    const client = new WebClient(impatient.botToken, { slackApiUrl: impatient.url, retryConfig: { retries: 0 } });
+    const trigger = impatient.issueTriggerId("U_ALICE");
+    await new Promise((r) => setTimeout(r, 40));
+    expect(await codeOf(client.views.open({ trigger_id: trigger, view: modal }))).toBe("expired_trigger_id");
+    await impatient.close();
+  });
+
+  it("refuses a modal whose title is over 24 characters", async () => {
+    const e = await slackError(
+      slack.views.open({ trigger_id: fake.issueTriggerId("U_ALICE"), view: { ...modal, title: { type: "plain_text", text: "x".repeat(25) } } }),
+    );
+    expect(e.data.error).toBe("invalid_arguments");
+  });
+});
+
+describe("misbehaving on purpose", () => {
+  it("answers 429 with Retry-After when rate limiting is switched on", async () => {
+    fake.faults.set({ rateLimit: { ratio: 1, retryAfterSec: 7, methods: ["chat.postMessage"] } });
+    const e = await slackError(slack.chat.postMessage({ channel: "general", text: "x" }));
+    expect(e.code).toBe(ErrorCode.RateLimitedError);
+    expect(e.retryAfter).toBe(7);
+    expect(fake.messagesIn(fake.channelByName("general")!.id)).toHaveLength(0);
+    expect((await slack.auth.test()).ok).toBe(true);
+  });
+
+  it("can act and then lose the answer, like a 5xx after Slack did the work", async () => {
+    fake.faults.failNext("conversations.create", { afterApply: true, status: 503 });
+    const e = await slackError(slack.conversations.create({ name: "lost-answer" }));
+    expect(e.code).toBe(ErrorCode.HTTPError);
+    expect(fake.channelByName("lost-answer")).toBeDefined();
+  });
+
+  it("enforces Slack's per-method tiers when asked", async () => {
+    const strict = await startFakeSlack({ tierLimits: true });
+    const client = new WebClient(strict.botToken, { slackApiUrl: strict.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    for (let i = 0; i < 20; i++) await client.conversations.create({ name: `tier-${i}` });
+    const e = await slackError(client.conversations.create({ name: "tier-21" }));
+    expect(e.code).toBe(ErrorCode.RateLimitedError);
+    await strict.close();
+  });
+});
