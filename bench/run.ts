@@ -52,6 +52,7 @@ async function main() {
     signingSecret,
     tokenVerificationEnabled: false,
     botUserId: fake.botUserId,
+    botId: fake.botId,
     clientOptions: { slackApiUrl: fake.url },
     logLevel: "error" as never,
   });
@@ -66,15 +67,25 @@ async function main() {
   const command = (driver: SlackDriver) => () =>
     driver.slashCommand({ userId: "U_ALICE", channelId: "C_BENCH", text: "declare Bench latency" });
 
+  // Our ack is followed by views.open in the same process; let it finish so its cost is not billed to the next sample.
+  const oursThenModal = async () => {
+    let triggerId = "";
+    const ackMs = await timed(async () => {
+      triggerId = (await command(ours)()).triggerId;
+    });
+    await modalOpenedBy(triggerId);
+    return ackMs;
+  };
+
   // Warm both up (JIT, connection pools), then interleave samples so machine noise hits both alike.
   for (let i = 0; i < 30; i++) {
-    await command(ours)();
+    await oursThenModal();
     await command(bareDriver)();
   }
   const oursAck: number[] = [];
   const bareAck: number[] = [];
   for (let i = 0; i < ACK_SAMPLES; i++) {
-    oursAck.push(await timed(command(ours)));
+    oursAck.push(await oursThenModal());
     bareAck.push(await timed(command(bareDriver)));
   }
   oursAck.sort((a, b) => a - b);
@@ -111,7 +122,7 @@ async function main() {
   console.log(`Warroom benchmark (${new Date().toISOString()}, node ${process.version}, embedded PGlite, fake Slack on loopback)`);
   console.log("");
   console.log(`slash-command ack latency, ${ACK_SAMPLES} samples each, interleaved`);
-  console.log(`                      p50          p99`);
+  console.log(`                               p50          p99`);
   console.log(`  warroom (/incident declare)  ${ms(percentile(oursAck, 50)).padEnd(12)} ${ms(percentile(oursAck, 99))}`);
   console.log(`  bare Bolt (ack only)         ${ms(percentile(bareAck, 50)).padEnd(12)} ${ms(percentile(bareAck, 99))}`);
   console.log(`  ratio p50 ${(percentile(oursAck, 50) / percentile(bareAck, 50)).toFixed(2)}x, p99 ${p99Ratio.toFixed(2)}x (target: p99 within 1.5x)`);

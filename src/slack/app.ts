@@ -46,8 +46,11 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId }:
 function boltLogger(logger: Logger): BoltLogger {
   const bolt = logger.child({ component: "bolt" });
   let level = LogLevel.INFO;
-  const write = (method: "debug" | "info" | "warn" | "error") => (...msgs: unknown[]) =>
+  // Bolt logs every ack at debug; formatting is skipped unless the level is on, as it sits on the ack path.
+  const write = (method: "debug" | "info" | "warn" | "error") => (...msgs: unknown[]) => {
+    if (!bolt.isLevelEnabled(method)) return;
     bolt[method](msgs.map((m) => (m instanceof Error ? m.message : typeof m === "string" ? m : JSON.stringify(m))).join(" "));
+  };
   return {
     debug: write("debug"),
     info: write("info"),
