@@ -46,6 +46,20 @@ export const incidents = pgTable(
     summaryTs: text("summary_ts"),
     announcementChannelId: text("announcement_channel_id"),
     announcementTs: text("announcement_ts"),
+    techLeadId: text("tech_lead_id"),
+    commsLeadId: text("comms_lead_id"),
+    scribeId: text("scribe_id"),
+    // The first acknowledgement wins; later ones are timeline entries only.
+    acknowledgedAt: at("acknowledged_at"),
+    acknowledgedBy: text("acknowledged_by"),
+    identifiedAt: at("identified_at"),
+    // Entered monitoring: the fix is in and the impact has stopped.
+    mitigatedAt: at("mitigated_at"),
+    resolvedAt: at("resolved_at"),
+    closedAt: at("closed_at"),
+    resolutionSummary: text("resolution_summary"),
+    rootCause: text("root_cause"),
+    lastUpdateAt: at("last_update_at"),
     updatedAt: at("updated_at").notNull(),
   },
   (t) => [
@@ -70,8 +84,13 @@ export const timelineEntries = pgTable(
     occurredAt: at("occurred_at").notNull(),
     text: text("text").notNull(),
     data: jsonb("data").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    // What the entry was made from (a Slack message), so pinning or retrying adds it only once.
+    sourceKey: text("source_key"),
   },
-  (t) => [index("timeline_incident_time_idx").on(t.teamId, t.incidentId, t.occurredAt, t.id)],
+  (t) => [
+    index("timeline_incident_time_idx").on(t.teamId, t.incidentId, t.occurredAt, t.id),
+    uniqueIndex("timeline_incident_source_key").on(t.teamId, t.incidentId, t.sourceKey),
+  ],
 );
 
 export const outboxItems = pgTable(

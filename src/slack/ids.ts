@@ -1,7 +1,21 @@
 // Every callback_id, action_id and block_id the bot uses, defined once.
 export const Views = {
   declare: "declare_incident",
+  status: "incident_status",
+  roles: "incident_roles",
+  update: "incident_update",
+  resolve: "incident_resolve",
+  severity: "incident_severity",
 } as const;
+
+export const StatusBlocks = { status: "status", message: "message", share: "share" } as const;
+/** One users_select per role, block_id = the role name (commander, tech_lead, comms_lead, scribe). */
+export const RoleBlocks = { commander: "commander", tech_lead: "tech_lead", comms_lead: "comms_lead", scribe: "scribe" } as const;
+export const UpdateBlocks = { impact: "impact", currentAction: "current_action", nextUpdate: "next_update", share: "share" } as const;
+export const ResolveBlocks = { summary: "summary", rootCause: "root_cause" } as const;
+export const SeverityBlocks = { severity: "severity", reason: "reason" } as const;
+/** The value of the single checkbox option in a "share in the announcement channel" input. */
+export const SHARE_OPTION = "share";
 
 export const DeclareBlocks = {
   title: "title",
@@ -20,6 +34,12 @@ export const WarRoomActions = {
   assignRoles: "incident_assign_roles",
   postUpdate: "incident_post_update",
   resolve: "incident_resolve",
+  /** The card's overflow menu; its options' values are CardMenu entries. */
+  menu: "incident_card_menu",
 } as const;
+
+export const CardMenu = { changeSeverity: "change_severity" } as const;
+
+export const Shortcuts = { addToTimeline: "add_to_incident_timeline" } as const;
 
 export type WarRoomAction = (typeof WarRoomActions)[keyof typeof WarRoomActions];

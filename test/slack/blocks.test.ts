@@ -1,32 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Incident } from "../../src/db/schema.js";
+import { incidentFixture } from "../support/incident-fixture.js";
 import { incidentAnnouncement, incidentCard, incidentTopic } from "../../src/slack/blocks/incident-card.js";
 import { escapeText } from "../../src/slack/blocks/text.js";
 import { declareModal } from "../../src/slack/blocks/declare-modal.js";
 
-const incident = (overrides: Partial<Incident> = {}): Incident => ({
-  id: 1,
-  teamId: "T1",
-  number: 12,
-  title: "Checkout is down",
-  description: "Payments fail with 502",
-  severity: "sev1",
-  status: "investigating",
-  affectedServices: ["checkout"],
-  commanderId: "U_ALICE",
-  declaredBy: "U_BOB",
-  declaredAt: new Date("2026-11-22T09:00:00Z"),
-  originChannelId: "C1",
-  declarerResponseUrl: null,
-  declareKey: "view:V1",
-  channelId: "C_WAR",
-  channelName: "inc-12-checkout-is-down",
-  summaryTs: null,
-  announcementChannelId: null,
-  announcementTs: null,
-  updatedAt: new Date("2026-11-22T09:00:00Z"),
-  ...overrides,
-});
+const incident = incidentFixture;
 
 describe("text a person typed", () => {
   it("is escaped so <!channel> cannot ping anyone", () => {
