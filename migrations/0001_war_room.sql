@@ -6,6 +6,7 @@ ALTER TABLE "incidents" ADD COLUMN "acknowledged_by" text;--> statement-breakpoi
 ALTER TABLE "incidents" ADD COLUMN "identified_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "incidents" ADD COLUMN "mitigated_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "incidents" ADD COLUMN "resolved_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "incidents" ADD COLUMN "resolved_by" text;--> statement-breakpoint
 ALTER TABLE "incidents" ADD COLUMN "closed_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "incidents" ADD COLUMN "resolution_summary" text;--> statement-breakpoint
 ALTER TABLE "incidents" ADD COLUMN "root_cause" text;--> statement-breakpoint

@@ -31,6 +31,13 @@ const configSchema = z.object({
     .refine((c) => /^[a-z0-9_-]{1,80}$|^[CG][A-Z0-9]{6,}$/.test(c), {
       error: "must be a channel name like #incidents or a channel ID like C0123456",
     }),
+  INCIDENT_ADMINS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .refine((ids) => ids.every((id) => /^[UW][A-Z0-9_]+$/.test(id)), {
+      error: "must be Slack user IDs separated by commas, like U0123ABC,U0456DEF",
+    }),
   PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
 });

@@ -57,7 +57,7 @@ export async function startWarroom({ config, database, logger, clock = systemClo
     botUserId: identity.userId,
     botId: identity.botId,
     customRoutes: [healthRoute(database.db, () => ready)],
-    deps: { db: database.db, clock, logger, deliverNow: () => outbox.kick() },
+    deps: { db: database.db, clock, logger, admins: new Set(config.INCIDENT_ADMINS), deliverNow: () => outbox.kick() },
   });
   const server = (await app.start(config.PORT)) as Server | undefined;
   const port = (server?.address() as AddressInfo | null)?.port ?? config.PORT;

@@ -56,6 +56,7 @@ export const incidents = pgTable(
     // Entered monitoring: the fix is in and the impact has stopped.
     mitigatedAt: at("mitigated_at"),
     resolvedAt: at("resolved_at"),
+    resolvedBy: text("resolved_by"),
     closedAt: at("closed_at"),
     resolutionSummary: text("resolution_summary"),
     rootCause: text("root_cause"),

@@ -1,6 +1,7 @@
 // Plays Slack's side of the conversation with the bot: signed slash commands, button clicks, modal
 // submissions and events, posted to the bot's real receiver exactly as Slack posts them.
 import { createHmac, randomBytes } from "node:crypto";
+import { messageBlockProblems } from "./block-rules.js";
 import type { FakeSlack } from "./server.js";
 import type { FakeView } from "./workspace.js";
 
@@ -21,6 +22,8 @@ export interface BotAnswer {
 export interface InteractionAnswer extends BotAnswer {
   triggerId: string;
   responseUrl: string;
+  /** Set when Slack would refuse to show the answer (invalid blocks): what it would complain about. */
+  rejectedBySlack?: string[];
 }
 
 /** What a person picks or types in one input; omitted inputs keep the modal's initial values. */
@@ -68,13 +71,21 @@ export class SlackDriver {
       response_url: responseUrl,
       trigger_id: triggerId,
     }).toString();
-    const answer = await this.send(body, "application/x-www-form-urlencoded", { retryNum: opts.retryNum });
-    if (answer.status === 200 && answer.body && typeof answer.body === "object" && (answer.body.text || answer.body.blocks)) {
+    const answer: InteractionAnswer & { rejectedBySlack?: string[] } = {
+      ...(await this.send(body, "application/x-www-form-urlencoded", { retryNum: opts.retryNum })),
+      triggerId,
+      responseUrl,
+    };
+    const problems = answer.status === 200 && answer.body && typeof answer.body === "object" ? messageBlockProblems(answer.body.blocks) : [];
+    if (problems.length) {
+      // Slack shows the person an error instead of an answer it cannot render.
+      answer.rejectedBySlack = problems;
+    } else if (answer.status === 200 && answer.body && typeof answer.body === "object" && (answer.body.text || answer.body.blocks)) {
       this.fake.recordAckAnswer(opts.userId, opts.channelId, answer.body);
     } else if (answer.status === 200 && typeof answer.body === "string" && answer.body) {
       this.fake.recordAckAnswer(opts.userId, opts.channelId, { text: answer.body });
     }
-    return { ...answer, triggerId, responseUrl };
+    return answer;
   }
 
   async clickButton(opts: { userId: string; channelId: string; messageTs: string; actionId: string; value?: string }): Promise<InteractionAnswer> {
@@ -98,16 +109,7 @@ export class SlackDriver {
       message: { ...message, channel: undefined },
       state: { values: {} },
       response_url: responseUrl,
-      actions: [
-        {
-          type: found.button.type,
-          action_id: opts.actionId,
-          block_id: found.blockId,
-          text: found.button.text,
-          value: opts.value ?? found.button.value,
-          action_ts: String(Date.now() / 1000),
-        },
-      ],
+      actions: [actionPayload(found, opts.actionId, opts.value)],
     };
     const answer = await this.sendPayload(payload);
     return { ...answer, triggerId, responseUrl };
@@ -147,6 +149,49 @@ export class SlackDriver {
     const answer = await this.sendPayload(payload, opts.retryNum);
     if (answer.status === 200) this.applyViewAnswer(stored, answer.body);
     return answer;
+  }
+
+  /** A person adds an emoji reaction to a message; the bot hears it as a reaction_added event. */
+  async react(opts: { userId: string; channelId: string; ts: string; name: string; retryNum?: number; eventId?: string }): Promise<BotAnswer> {
+    const message = this.fake.messagesIn(opts.channelId).find((m) => m.ts === opts.ts);
+    if (!message) throw new Error(`no message ${opts.ts} in ${opts.channelId}`);
+    this.fake.addReaction(opts.channelId, opts.ts, opts.userId, opts.name);
+    return this.sendEvent(
+      {
+        type: "reaction_added",
+        user: opts.userId,
+        reaction: opts.name,
+        item_user: message.user,
+        item: { type: "message", channel: opts.channelId, ts: opts.ts },
+      },
+      { retryNum: opts.retryNum, eventId: opts.eventId },
+    );
+  }
+
+  /** A person runs a message shortcut from a message's "More actions" menu. */
+  async messageShortcut(opts: { userId: string; channelId: string; messageTs: string; callbackId: string }): Promise<InteractionAnswer> {
+    const message = this.fake.messagesIn(opts.channelId).find((m) => m.ts === opts.messageTs);
+    if (!message) throw new Error(`no message ${opts.messageTs} in ${opts.channelId}`);
+    const triggerId = this.fake.issueTriggerId(opts.userId);
+    const responseUrl = this.fake.issueResponseUrl({ userId: opts.userId, channelId: opts.channelId });
+    const { channel: _channel, metadata: _metadata, ...shown } = message;
+    const payload = {
+      type: "message_action",
+      token: "deprecated-verification-token",
+      action_ts: String(Date.now() / 1000),
+      team: this.team(),
+      user: this.user(opts.userId),
+      channel: { id: opts.channelId, name: this.fake.channel(opts.channelId)?.name ?? "" },
+      is_enterprise_install: false,
+      enterprise: null,
+      callback_id: opts.callbackId,
+      trigger_id: triggerId,
+      response_url: responseUrl,
+      message_ts: opts.messageTs,
+      message: shown,
+    };
+    const answer = await this.sendPayload(payload);
+    return { ...answer, triggerId, responseUrl };
   }
 
   /** Delivers an Events API event (reaction_added, message, …) in Slack's envelope. */
@@ -247,6 +292,14 @@ function findButton(blocks: unknown[], actionId: string): { blockId: string; but
     }
   }
   return undefined;
+}
+
+/** What Slack reports for one interaction with an element: a button's value, or the option picked in a menu. */
+function actionPayload(found: { blockId: string; button: Json }, actionId: string, value: string | undefined): Json {
+  const base = { type: found.button.type, action_id: actionId, block_id: found.blockId, action_ts: String(Date.now() / 1000) };
+  if (found.button.type === "button") return { ...base, text: found.button.text, value: value ?? found.button.value };
+  if (value === undefined) throw new Error(`pick an option of ${actionId}: pass its value`);
+  return { ...base, selected_option: optionWithValue(found.button, value) };
 }
 
 function optionWithValue(element: Json, value: string): Json {

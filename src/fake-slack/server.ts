@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { messageBlockProblems } from "./block-rules.js";
 import { Faults } from "./faults.js";
 import { TierLimiter } from "./rate-limits.js";
 import { callMethod, SlackApiError, type Args } from "./web-api.js";
@@ -50,6 +51,8 @@ export const DEFAULT_BOT_SCOPES = [
   "pins:read",
   "users:read",
   "im:write",
+  "im:history",
+  "reactions:read",
 ];
 
 const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
@@ -123,6 +126,26 @@ export class FakeSlack {
   }
   addUser(user: Pick<FakeUser, "id" | "name" | "real_name"> & Partial<FakeUser>): FakeUser {
     return this.workspace.addUser(user);
+  }
+  /** A person writing in a channel (joining it first if need be, as Slack's client does for public channels). */
+  postAsUser(channelId: string, userId: string, text: string): FakeMessage {
+    const channel = this.workspace.channels.get(channelId);
+    if (!channel) throw new Error(`no channel ${channelId}`);
+    if (channel.is_archived) throw new Error(`#${channel.name} is archived; nobody can post in it`);
+    this.workspace.join(channel, userId);
+    return this.workspace.postMessage({ channel: channelId, user: userId, text });
+  }
+  /** Records a reaction on a message; the driver then tells the bot, as the Events API would. */
+  addReaction(channelId: string, ts: string, userId: string, name: string): boolean {
+    const message = this.workspace.messages.get(channelId)?.find((m) => m.ts === ts);
+    if (!message) throw new Error(`no message ${ts} in ${channelId}`);
+    message.reactions ??= [];
+    let reaction = message.reactions.find((r) => r.name === name);
+    if (!reaction) message.reactions.push((reaction = { name, users: [], count: 0 }));
+    if (reaction.users.includes(userId)) return false;
+    reaction.users.push(userId);
+    reaction.count += 1;
+    return true;
   }
   /** Oldest first, system messages (joins, topic changes) included, as a person scrolling the channel sees them. */
   messagesIn(channelId: string): FakeMessage[] {
@@ -257,6 +280,11 @@ export class FakeSlack {
     if (Date.now() - issued.issuedAt > RESPONSE_URL_TTL_MS) return refuse("expired_url");
     if (issued.uses >= RESPONSE_URL_MAX_USES) return refuse("used_url");
     const body = safeJson(raw) as { text?: string; blocks?: unknown[]; response_type?: string; replace_original?: boolean; delete_original?: boolean };
+    if (messageBlockProblems(body.blocks).length) {
+      record(400, false, "invalid_blocks");
+      res.writeHead(400, { "content-type": "text/plain" }).end("invalid_blocks");
+      return;
+    }
     issued.uses += 1;
 
     const original = issued.messageTs ? ws.messages.get(issued.channel)?.find((m) => m.ts === issued.messageTs) : undefined;

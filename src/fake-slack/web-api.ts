@@ -338,15 +338,21 @@ export const methods: Record<string, MethodSpec> = {
   },
 
   "conversations.history": {
-    scopes: ["channels:history"],
+    // Which history scope applies depends on the conversation type; any of them lets the call through here.
+    scopes: ["channels:history", "groups:history", "im:history"],
     handler: (ws, args, ctx) => {
       const ch = channelOf(ws, args);
       requireMember(ch, ctx.caller);
+      if (ch.is_im && !ctx.scopes.has("im:history")) fail("missing_scope", { needed: "im:history" });
+      if (ch.is_channel && !ctx.scopes.has("channels:history")) fail("missing_scope", { needed: "channels:history" });
       const latest = str(args, "latest");
       const oldest = str(args, "oldest");
+      const inclusive = bool(args, "inclusive");
+      const within = (ts: string) =>
+        (!latest || ts < latest || (inclusive && ts === latest)) && (!oldest || ts > oldest || (inclusive && ts === oldest));
       const newestFirst = [...(ws.messages.get(ch.id) ?? [])]
         .filter((m) => !m.thread_ts || m.thread_ts === m.ts)
-        .filter((m) => (!latest || m.ts < latest) && (!oldest || m.ts > oldest))
+        .filter((m) => within(m.ts))
         .reverse();
       const { items, next } = page(newestFirst, args, 100, 999);
       return {

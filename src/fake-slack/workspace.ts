@@ -39,6 +39,7 @@ export interface FakeMessage {
   edited?: { user: string; ts: string };
   thread_ts?: string;
   inviter?: string;
+  reactions?: Array<{ name: string; users: string[]; count: number }>;
 }
 
 export interface FakeEphemeral {

@@ -1,7 +1,8 @@
 // Reads of incidents, always scoped to their Slack workspace.
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import { incidents, type Incident } from "../db/schema.js";
+import type { Severity, Status } from "./lifecycle.js";
 
 export async function incidentById(db: DbOrTx, teamId: string, id: number): Promise<Incident | undefined> {
   const [row] = await db.select().from(incidents).where(and(eq(incidents.teamId, teamId), eq(incidents.id, id)));
@@ -19,4 +20,24 @@ export async function incidentByChannel(db: DbOrTx, teamId: string, channelId: s
     .from(incidents)
     .where(and(eq(incidents.teamId, teamId), eq(incidents.channelId, channelId)));
   return row;
+}
+
+/** Newest first, at most `limit`, filtered by status and severity. */
+export async function listIncidents(
+  db: DbOrTx,
+  teamId: string,
+  filter: { statuses: readonly Status[]; severity?: Severity; limit: number },
+): Promise<Incident[]> {
+  return db
+    .select()
+    .from(incidents)
+    .where(
+      and(
+        eq(incidents.teamId, teamId),
+        inArray(incidents.status, [...filter.statuses]),
+        filter.severity ? eq(incidents.severity, filter.severity) : undefined,
+      ),
+    )
+    .orderBy(desc(incidents.number))
+    .limit(filter.limit);
 }

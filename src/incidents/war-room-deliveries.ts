@@ -1,12 +1,13 @@
 // Setting up an incident's war room in Slack, one idempotent step per outbox item, each recording its result and timeline entry.
 import { and, eq } from "drizzle-orm";
+import { z } from "zod";
 import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
 import { incidents, type Incident, type OutboxItem } from "../db/schema.js";
 import type { Logger } from "../log.js";
 import { PermanentDeliveryError, type Completion, type Deliverer } from "../outbox/outbox.js";
 import { announcementUnavailable, declaredReply, incidentAnnouncement, incidentCard, incidentTopic } from "../slack/blocks/incident-card.js";
-import { SlackCallError, type SlackChannel, type SlackGateway } from "../slack/gateway.js";
+import { SlackCallError, type SlackChannel, type SlackGateway, type SlackMessage } from "../slack/gateway.js";
 import { appendTimeline, BOT_ACTOR } from "../timeline/append.js";
 import { warRoomChannelName } from "./channel-name.js";
 import { incidentByChannel, incidentById } from "./queries.js";
@@ -19,7 +20,19 @@ export const WarRoomDeliveries = {
   postCard: "war_room.post_card",
   pinCard: "war_room.pin_card",
   announce: "war_room.announce",
+  // Changes during the incident; each item is keyed by the timeline entry that caused it.
+  refreshCard: "war_room.refresh_card",
+  refreshTopic: "war_room.refresh_topic",
+  postLine: "war_room.post_line",
+  share: "war_room.share",
+  invite: "war_room.invite",
+  directMessage: "war_room.direct_message",
+  archive: "war_room.archive",
+  unarchive: "war_room.unarchive",
 } as const;
+
+const messagePayload = z.object({ message: z.object({ text: z.string(), blocks: z.array(z.unknown()).optional() }) });
+const userPayload = z.object({ userId: z.string() });
 
 export interface WarRoomContext {
   db: Db;
@@ -211,7 +224,99 @@ export function warRoomDeliverers(ctx: WarRoomContext): Record<string, Deliverer
     }
   }
 
+  /** Slack answers that mean the step is already in the state we want, or can never be: either way, done. */
+  async function unlessSettled(incident: Incident, step: string, work: () => Promise<unknown>, settled: string[]): Promise<boolean> {
+    try {
+      await work();
+      return true;
+    } catch (error) {
+      if (error instanceof SlackCallError && !error.retryable && settled.includes(error.code)) {
+        ctx.logger.info({ incident: incident.number, step, answer: error.code }, "war-room step already settled");
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  async function refreshCard(item: OutboxItem): Promise<Completion> {
+    const incident = await load(item);
+    if (!incident.summaryTs || !incident.channelId) return;
+    await unlessSettled(incident, "refresh card", () => ctx.gateway.updateMessage(incident.channelId!, incident.summaryTs!, incidentCard(incident)), [
+      "is_archived",
+      "message_not_found",
+      "channel_not_found",
+    ]);
+  }
+
+  async function refreshTopic(item: OutboxItem): Promise<Completion> {
+    const incident = await load(item);
+    if (!incident.channelId) return;
+    await unlessSettled(incident, "refresh topic", () => ctx.gateway.setTopic(incident.channelId!, incidentTopic(incident)), ["is_archived", "channel_not_found"]);
+  }
+
+  async function postLine(item: OutboxItem): Promise<Completion> {
+    const incident = await load(item);
+    const { message } = messagePayload.parse(item.payload);
+    await postOnce(item, requireChannel(incident), message as SlackMessage);
+  }
+
+  async function share(item: OutboxItem): Promise<Completion> {
+    const incident = await load(item);
+    const { message } = messagePayload.parse(item.payload);
+    await unlessSettled(
+      incident,
+      "share in the announcement channel",
+      async () => {
+        const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannel);
+        if (item.attempts > 1) await joinQuietly(channel);
+        await postOnce(item, channel, message as SlackMessage);
+      },
+      ["channel_not_found", "is_archived", "not_in_channel"],
+    );
+  }
+
+  async function invite(item: OutboxItem): Promise<Completion> {
+    const incident = await load(item);
+    const { userId } = userPayload.parse(item.payload);
+    if (userId === ctx.botUserId()) return;
+    await unlessSettled(incident, "invite", () => ctx.gateway.inviteToChannel(requireChannel(incident), userId), [
+      "user_not_found",
+      "user_is_restricted",
+      "is_archived",
+      "cant_invite",
+    ]);
+  }
+
+  async function directMessage(item: OutboxItem): Promise<Completion> {
+    const incident = await load(item);
+    const { userId, message } = userPayload.merge(messagePayload).parse(item.payload);
+    await unlessSettled(
+      incident,
+      "direct message",
+      async () => postOnce(item, await ctx.gateway.openDirectMessage(userId), message as SlackMessage),
+      ["user_not_found", "user_disabled", "cannot_dm_bot"],
+    );
+  }
+
+  async function archive(item: OutboxItem): Promise<Completion> {
+    const incident = await load(item);
+    await unlessSettled(incident, "archive", () => ctx.gateway.archiveChannel(requireChannel(incident)), ["already_archived"]);
+  }
+
+  async function unarchive(item: OutboxItem): Promise<Completion> {
+    const incident = await load(item);
+    await unlessSettled(incident, "unarchive", () => ctx.gateway.unarchiveChannel(requireChannel(incident)), ["not_archived"]);
+  }
+
   return {
+    [WarRoomDeliveries.refreshCard]: refreshCard,
+    [WarRoomDeliveries.refreshTopic]: refreshTopic,
+    [WarRoomDeliveries.postLine]: postLine,
+    [WarRoomDeliveries.share]: share,
+    [WarRoomDeliveries.invite]: invite,
+    [WarRoomDeliveries.directMessage]: directMessage,
+    [WarRoomDeliveries.archive]: archive,
+    [WarRoomDeliveries.unarchive]: unarchive,
     [WarRoomDeliveries.createChannel]: createChannel,
     [WarRoomDeliveries.inviteResponders]: inviteResponders,
     [WarRoomDeliveries.tellDeclarer]: tellDeclarer,

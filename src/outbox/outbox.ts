@@ -25,7 +25,7 @@ export async function enqueue(tx: Tx, clock: Clock, items: NewOutboxItem[]): Pro
 }
 
 /** What a delivery commits together with marking its item done (state + timeline entry). */
-export type Completion = ((tx: Tx) => Promise<void>) | void;
+export type Completion = ((tx: Tx) => Promise<unknown>) | void;
 
 export interface DeliveryFailure {
   retryable: boolean;

@@ -6,6 +6,8 @@ import { registerWarRoomButtons } from "./listeners/actions/war-room-buttons.js"
 import { registerIncidentCommand } from "./listeners/commands/incident.js";
 import type { ListenerDeps } from "./listeners/deps.js";
 import { registerDeclareView } from "./listeners/views/declare.js";
+import { registerWarRoomViews } from "./listeners/views/war-room-views.js";
+import { registerTimelineCapture } from "./listeners/events/timeline-capture.js";
 
 export interface SlackAppOptions {
   config: Pick<Config, "SLACK_BOT_TOKEN" | "SLACK_SIGNING_SECRET" | "SLACK_APP_TOKEN" | "SLACK_API_URL" | "PORT">;
@@ -37,6 +39,8 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId }:
   registerIncidentCommand(app, deps);
   registerDeclareView(app, deps);
   registerWarRoomButtons(app, deps);
+  registerWarRoomViews(app, deps);
+  registerTimelineCapture(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error }, "unhandled error in a Slack listener");
   });

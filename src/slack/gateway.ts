@@ -115,6 +115,20 @@ export class SlackGateway {
     }
   }
 
+  /** The bot's DM channel with a user (opened if need be). */
+  async openDirectMessage(user: string): Promise<string> {
+    const r = await this.call<{ channel: { id: string } }>("conversations.open", { users: user });
+    return r.channel.id;
+  }
+
+  async archiveChannel(channel: string): Promise<void> {
+    await this.call("conversations.archive", { channel });
+  }
+
+  async unarchiveChannel(channel: string): Promise<void> {
+    await this.call("conversations.unarchive", { channel });
+  }
+
   async setTopic(channel: string, topic: string): Promise<void> {
     await this.call("conversations.setTopic", { channel, topic });
   }

@@ -11,13 +11,24 @@ export interface NewTimelineEntry {
   type: string;
   actor: string;
   occurredAt: Date;
+  /** Text safe to show in Slack mrkdwn: anything a person typed is escaped before it gets here. */
   text: string;
   data?: Record<string, unknown>;
+  /** What the entry was made from; an entry with the same source is recorded once. */
+  sourceKey?: string;
 }
 
-/** Takes a transaction, not the database, so an entry can never commit apart from the state it describes. */
-export async function appendTimeline(tx: Tx, entry: NewTimelineEntry): Promise<void> {
-  await tx.insert(timelineEntries).values({ ...entry, data: entry.data ?? {} });
+/**
+ * Takes a transaction, not the database, so an entry can never commit apart from the state it describes.
+ * Returns undefined when an entry with the same sourceKey already exists.
+ */
+export async function appendTimeline(tx: Tx, entry: NewTimelineEntry): Promise<TimelineEntry | undefined> {
+  const [row] = await tx
+    .insert(timelineEntries)
+    .values({ ...entry, data: entry.data ?? {} })
+    .onConflictDoNothing()
+    .returning();
+  return row;
 }
 
 export async function timelineOf(db: DbOrTx, teamId: string, incidentId: number): Promise<TimelineEntry[]> {

@@ -89,22 +89,6 @@ describe("declaring an incident from Slack", () => {
     expect(timeline[0]!.data).toMatchObject({ severity: "sev1", commanderId: "U_BOB" });
   });
 
-  it("answers the card's buttons for later features with a short note, not an error", async () => {
-    await declareThroughSlack(h, { title: "Buttons" });
-    await h.bot.outbox.waitUntilIdle();
-    const incident = (await incidentsOfTeam()).find((i) => i.title === "Buttons")!;
-    const click = await h.driver.clickButton({
-      userId: "U_CAROL",
-      channelId: incident.channelId!,
-      messageTs: incident.summaryTs!,
-      actionId: "incident_resolve",
-      value: String(incident.id),
-    });
-    expect(click.status).toBe(200);
-    const note = await waitFor(() => h.fake.ephemeralsFor("U_CAROL").at(-1));
-    expect(note.text).toMatch(/coming soon/i);
-  });
-
   it("gives 20 simultaneous declares 20 distinct numbers and 20 channels", async () => {
     const before = (await incidentsOfTeam()).length;
     await Promise.all(Array.from({ length: 20 }, (_, i) => declareThroughSlack(h, { title: `Burst ${i}`, userId: i % 2 ? "U_BOB" : "U_CAROL" })));

@@ -29,6 +29,7 @@ export const incidentFixture = (overrides: Partial<Incident> = {}): Incident => 
   identifiedAt: null,
   mitigatedAt: null,
   resolvedAt: null,
+  resolvedBy: null,
   closedAt: null,
   resolutionSummary: null,
   rootCause: null,

@@ -1,12 +1,26 @@
 // The /incident help text: every subcommand with a one-line example.
 const subcommands: [usage: string, what: string][] = [
   ["declare [title]", "declare an incident: opens a short form, then creates its war-room channel"],
+  ["ack", "acknowledge: you are on it (stops escalation)"],
+  ["status [investigating|identified|monitoring] [message]", "change the status; alone, opens the form"],
+  ["sev <1-4> [reason]", "change the severity"],
+  ["role [ic|tech|comms|scribe @someone]", "assign a role; alone, opens the roles form"],
+  ["note <text>", "add a note to the timeline"],
+  ["timeline", "show the incident's timeline"],
+  ["resolve [summary]", "resolve; alone, opens the form"],
+  ["close", "close a resolved incident and archive its channel"],
+  ["reopen [reason]", "reopen a resolved or closed incident"],
+  ["list [open|resolved|all] [sev1-4]", "list incidents, newest first"],
   ["help", "show this list"],
 ];
 
 export function helpText(command = "/incident"): string {
   const lines = subcommands.map(([usage, what]) => `• \`${command} ${usage}\` — ${what}`);
-  return [`*Warroom* runs your incidents in Slack. Try \`${command} declare Checkout is down\`.`, ...lines].join("\n");
+  return [
+    `*Warroom* runs your incidents in Slack. Try \`${command} declare Checkout is down\`.`,
+    ...lines,
+    `In a war-room channel these act on its incident; anywhere else, name it: \`${command} status #12 monitoring\`.`,
+  ].join("\n");
 }
 
 export function unknownSubcommandText(command: string, typed: string): string {

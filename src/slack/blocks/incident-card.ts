@@ -1,14 +1,12 @@
 // What the bot says about an incident: the pinned live card, the announcement, the topic and the declarer's link.
 import type { Incident } from "../../db/schema.js";
-import { severityLabel, statusLabels } from "../../incidents/lifecycle.js";
+import { humanDuration, incidentDurations, isOpen, severityLabel, statusLabels } from "../../incidents/lifecycle.js";
+import { roleDefinitions, roleHolder, roles } from "../../incidents/roles.js";
 import type { SlackMessage } from "../gateway.js";
-import { WarRoomActions } from "../ids.js";
+import { CardMenu, WarRoomActions } from "../ids.js";
 import { escapeText, mentionChannel, mentionUser, slackDate, truncate } from "./text.js";
 
-type CardIncident = Pick<
-  Incident,
-  "id" | "number" | "title" | "description" | "severity" | "status" | "commanderId" | "declaredBy" | "declaredAt" | "affectedServices" | "channelId"
->;
+type CardIncident = Incident;
 
 const severityEmoji: Record<Incident["severity"], string> = {
   sev1: ":red_circle:",
@@ -33,38 +31,86 @@ export function incidentCard(incident: CardIncident): SlackMessage {
   const value = String(incident.id);
   const services = incident.affectedServices.length ? incident.affectedServices.map(escapeText).join(", ") : "_none named_";
   const description = incident.description.trim() ? escapeText(truncate(incident.description, 2900)) : "_No description yet._";
+  const open = isOpen(incident.status);
+  const people = roles
+    .filter((r) => r !== "commander")
+    .map((r) => [roleDefinitions[r].label, roleHolder(incident, r)] as const)
+    .filter((pair): pair is readonly [string, string] => Boolean(pair[1]))
+    .map(([label, holder]) => field(label, mentionUser(holder)));
+  const acknowledged = incident.acknowledgedAt && incident.acknowledgedBy
+    ? [field("Acknowledged", `${mentionUser(incident.acknowledgedBy)} after ${humanDuration(incident.acknowledgedAt.getTime() - incident.declaredAt.getTime())}`)]
+    : open
+      ? [field("Acknowledged", "_not yet_")]
+      : [];
+  const blocks: unknown[] = [
+    {
+      type: "section",
+      text: { type: "mrkdwn", text: incidentHeadline(incident) },
+      ...(open
+        ? {
+            accessory: {
+              type: "overflow",
+              action_id: WarRoomActions.menu,
+              options: [{ text: { type: "plain_text", text: "Change severity", emoji: true }, value: CardMenu.changeSeverity }],
+            },
+          }
+        : {}),
+    },
+    {
+      type: "section",
+      fields: [
+        field("Severity", severityLabel(incident.severity)),
+        field("Status", statusLabels[incident.status]),
+        field("Incident Commander", mentionUser(incident.commanderId)),
+        ...people,
+        ...acknowledged,
+        field("Affected services", services),
+      ].slice(0, 10),
+    },
+    { type: "section", text: { type: "mrkdwn", text: `*Description / impact*\n${description}` } },
+  ];
+  if (incident.resolutionSummary && !open) {
+    const d = incidentDurations(incident);
+    const figures = [
+      d.toAcknowledge !== undefined ? `acknowledged in ${humanDuration(d.toAcknowledge)}` : "",
+      d.toMitigate !== undefined ? `mitigated in ${humanDuration(d.toMitigate)}` : "",
+      d.toResolve !== undefined ? `resolved in ${humanDuration(d.toResolve)}` : "",
+    ].filter(Boolean);
+    blocks.push({
+      type: "section",
+      text: {
+        type: "mrkdwn",
+        text: [
+          `:white_check_mark: *Resolution*\n${escapeText(truncate(incident.resolutionSummary, 1800))}`,
+          incident.rootCause ? `*Root cause*\n${escapeText(truncate(incident.rootCause, 900))}` : "",
+          figures.length ? `_${figures.join(" · ")}_` : "",
+        ]
+          .filter(Boolean)
+          .join("\n"),
+      },
+    });
+  }
+  if (open) {
+    blocks.push({
+      type: "actions",
+      block_id: "warroom_actions",
+      elements: [
+        ...(incident.acknowledgedAt ? [] : [button("Acknowledge", WarRoomActions.acknowledge, value, "primary")]),
+        button("Update status", WarRoomActions.updateStatus, value),
+        button("Assign roles", WarRoomActions.assignRoles, value),
+        button("Post update", WarRoomActions.postUpdate, value),
+        button("Resolve", WarRoomActions.resolve, value, incident.acknowledgedAt ? "primary" : undefined),
+      ],
+    });
+  }
+  const closing = incident.status === "closed" ? " · Closed; `/incident reopen` brings it back" : incident.status === "resolved" ? " · `/incident close` archives this channel" : "";
+  blocks.push({
+    type: "context",
+    elements: [{ type: "mrkdwn", text: `Declared by ${mentionUser(incident.declaredBy)} on ${slackDate(incident.declaredAt)}${closing}` }],
+  });
   return {
     text: `Incident #${incident.number} (${severityLabel(incident.severity)}, ${statusLabels[incident.status]}): ${escapeText(truncate(incident.title, 150))}`,
-    blocks: [
-      { type: "section", text: { type: "mrkdwn", text: incidentHeadline(incident) } },
-      {
-        type: "section",
-        fields: [
-          field("Severity", severityLabel(incident.severity)),
-          field("Status", statusLabels[incident.status]),
-          field("Incident Commander", mentionUser(incident.commanderId)),
-          field("Affected services", services),
-        ],
-      },
-      { type: "section", text: { type: "mrkdwn", text: `*Description / impact*\n${description}` } },
-      {
-        type: "actions",
-        block_id: "warroom_actions",
-        elements: [
-          button("Acknowledge", WarRoomActions.acknowledge, value, "primary"),
-          button("Update status", WarRoomActions.updateStatus, value),
-          button("Assign roles", WarRoomActions.assignRoles, value),
-          button("Post update", WarRoomActions.postUpdate, value),
-          button("Resolve", WarRoomActions.resolve, value),
-        ],
-      },
-      {
-        type: "context",
-        elements: [
-          { type: "mrkdwn", text: `Declared by ${mentionUser(incident.declaredBy)} on ${slackDate(incident.declaredAt)}` },
-        ],
-      },
-    ],
+    blocks,
   };
 }
 

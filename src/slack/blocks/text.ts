@@ -21,3 +21,14 @@ export function slackDate(at: Date): string {
   const seconds = Math.floor(at.getTime() / 1000);
   return `<!date^${seconds}^{date_short_pretty} at {time}|${at.toISOString().replace(/\.\d+Z$/, "Z")}>`;
 }
+
+/**
+ * Text that came from Slack is already mrkdwn (its mentions are deliberate), but repeating a message's
+ * @channel, @here, @everyone or group mention elsewhere would ping everyone again: show them as plain words.
+ */
+export function defuseBroadcasts(mrkdwn: string): string {
+  return mrkdwn
+    .replace(/<!(channel|here|everyone)(\|[^>]*)?>/g, "@$1")
+    .replace(/<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/g, (_m, label: string | undefined) => label ?? "@group")
+    .replace(/<!date\^[^|>]*\|([^>]*)>/g, "$1");
+}

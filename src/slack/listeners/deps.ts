@@ -7,6 +7,8 @@ export interface ListenerDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /** INCIDENT_ADMINS: may manage every incident. */
+  admins: ReadonlySet<string>;
   /** Starts delivering what a committed transaction enqueued, without waiting for the next poll. */
   deliverNow: () => void;
 }
