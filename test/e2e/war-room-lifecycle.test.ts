@@ -1,0 +1,147 @@
+// Resolving, closing and reopening an incident, races on Resolve, and a whole drill from declare to close.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { timelineOf } from "../../src/timeline/append.js";
+import { startTestBot, type TestBot } from "../support/bot.js";
+import { botLinesIn, cardOf, clickOnCard, declaredIncident, modalOpenedBy, reload, say, submitForm } from "../support/war-room.js";
+
+let h: TestBot;
+beforeAll(async () => {
+  h = await startTestBot();
+});
+afterAll(async () => {
+  await h.close();
+});
+
+const archiveCalls = (channelId: string) => h.fake.calls.filter((c) => c.method === "conversations.archive" && c.args.channel === channelId);
+
+describe("resolving", () => {
+  it("resolves from the form: the card shows the resolution and durations, and a SEV1 asks for a postmortem", async () => {
+    const incident = await declaredIncident(h, { title: "Resolve me", severity: "sev1" });
+    const { answer } = await submitForm(h, incident, "U_ALICE", "incident_resolve", {
+      summary: "Rolled back deploy 4512",
+      root_cause: "A config flag flipped for every region",
+    });
+    expect(answer.body).toBe("");
+    const resolved = await reload(h, incident);
+    expect(resolved).toMatchObject({ status: "resolved", resolvedBy: "U_ALICE", resolutionSummary: "Rolled back deploy 4512" });
+    const card = cardOf(h, resolved).json;
+    expect(card).toContain("Rolled back deploy 4512");
+    expect(card).toContain("A config flag flipped");
+    expect(card).toMatch(/resolved in \d+s/);
+    expect(card).not.toContain('"type":"actions"');
+    const line = botLinesIn(h, resolved.channelId!).at(-1)!.text;
+    expect(line).toContain("<@U_ALICE> resolved the incident");
+    expect(line).toContain("a postmortem is required");
+    expect(h.fake.channel(resolved.channelId!)!.topic.value).toContain("| Resolved |");
+    const announced = botLinesIn(h, h.fake.channelByName("incidents")!.id).at(-1)!;
+    expect(announced.text).toContain(`Incident #${resolved.number} is now resolved`);
+  });
+
+  it("does not ask a SEV3 for a postmortem, and asks for a summary when none is given", async () => {
+    const incident = await declaredIncident(h, { title: "Minor", severity: "sev3" });
+    const empty = await submitForm(h, incident, "U_ALICE", "incident_resolve", { summary: "   " });
+    expect(empty.answer.body.errors.summary).toMatch(/resolution summary/);
+    expect(await say(h, "U_ALICE", incident.channelId!, "resolve Restarted the worker")).toContain("is resolved");
+    expect(botLinesIn(h, incident.channelId!).at(-1)!.text).not.toContain("postmortem");
+  });
+
+  it("resolves once when two people submit Resolve at the same moment; the second is told who did it", async () => {
+    const incident = await declaredIncident(h, { title: "Resolve race", userId: "U_ALICE", commander: "U_BOB" });
+    const [alice, bob] = await Promise.all([
+      clickOnCard(h, incident, "U_ALICE", "incident_resolve"),
+      clickOnCard(h, incident, "U_BOB", "incident_resolve"),
+    ]);
+    const [aliceView, bobView] = await Promise.all([modalOpenedBy(h, alice.triggerId), modalOpenedBy(h, bob.triggerId)]);
+    const answers = await Promise.all([
+      h.driver.submitView({ viewId: aliceView.id, userId: "U_ALICE", values: { summary: "Alice fixed it" } }),
+      h.driver.submitView({ viewId: bobView.id, userId: "U_BOB", values: { summary: "Bob fixed it" } }),
+    ]);
+    await h.bot.outbox.waitUntilIdle();
+    const closed = answers.filter((a) => a.body === "");
+    const refused = answers.filter((a) => a.body?.response_action === "errors");
+    expect(closed).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.body.errors.summary).toMatch(/^Incident #\d+ was already resolved by @(alice|bob) \d+s ago\.$/);
+    const entries = await timelineOf(h.database.db, h.fake.teamId, incident.id);
+    expect(entries.filter((e) => e.type === "resolved")).toHaveLength(1);
+    expect(botLinesIn(h, incident.channelId!).filter((m) => m.text.includes("resolved the incident"))).toHaveLength(1);
+  });
+});
+
+describe("closing and reopening", () => {
+  it("closes only a resolved incident, posts a final summary and archives the channel; reopen brings it back", async () => {
+    const incident = await declaredIncident(h, { title: "Close me" });
+    const room = incident.channelId!;
+    expect(await say(h, "U_ALICE", room, "reopen")).toContain("still open");
+    expect(await say(h, "U_ALICE", room, "resolve Fixed")).toContain("is resolved");
+    expect(await say(h, "U_ALICE", room, "close")).toContain("is closed");
+    const closed = await reload(h, incident);
+    expect(closed.status).toBe("closed");
+    expect(h.fake.channel(room)!.is_archived).toBe(true);
+    const summary = botLinesIn(h, room).at(-1)!;
+    expect(JSON.stringify(summary.blocks)).toMatch(/Time to resolve:\* \d+s/);
+    expect(await say(h, "U_ALICE", room, "close")).toContain("already closed");
+
+    expect(await say(h, "U_ALICE", room, "reopen The errors are back")).toContain("reopened");
+    const reopened = await reload(h, incident);
+    expect(reopened).toMatchObject({ status: "investigating", resolvedAt: null, closedAt: null });
+    expect(h.fake.channel(room)!.is_archived).toBe(false);
+    expect(botLinesIn(h, room).at(-1)!.text).toContain("reopened the incident (it was closed)");
+    expect(cardOf(h, reopened).json).toContain('"action_id":"incident_resolve"');
+  });
+});
+
+describe("a full drill", () => {
+  it("declare → ack → roles → three updates → severity → two pins → resolve → close → reopen → resolve → close", async () => {
+    const incident = await declaredIncident(h, { title: "Drill", severity: "sev2", userId: "U_ALICE" });
+    const room = incident.channelId!;
+    await clickOnCard(h, incident, "U_BOB", "incident_acknowledge");
+    await h.bot.outbox.waitUntilIdle();
+    await submitForm(h, incident, "U_ALICE", "incident_assign_roles", { tech_lead: "U_BOB", comms_lead: "U_CAROL", scribe: "U_CAROL" });
+    for (const n of [1, 2, 3]) {
+      await submitForm(h, incident, "U_CAROL", "incident_post_update", { impact: `Impact ${n}`, current_action: `Action ${n}` });
+    }
+    expect(await say(h, "U_ALICE", room, "sev 1 Spreading to the US")).toContain("SEV1");
+    const found = h.fake.postAsUser(room, "U_BOB", "Found it: the cache TTL is 0");
+    const fix = h.fake.postAsUser(room, "U_CAROL", "Deploying the fix now");
+    await h.driver.react({ userId: "U_CAROL", channelId: room, ts: found.ts, name: "pushpin" });
+    await h.driver.react({ userId: "U_ALICE", channelId: room, ts: fix.ts, name: "pushpin" });
+    await submitForm(h, incident, "U_ALICE", "incident_resolve", { summary: "Set the TTL back" });
+    expect(await say(h, "U_ALICE", room, "close")).toContain("closed");
+    expect(await say(h, "U_ALICE", room, "reopen Customers still see errors")).toContain("reopened");
+    expect(await say(h, "U_ALICE", room, "resolve Purged the CDN too")).toContain("resolved");
+    expect(await say(h, "U_ALICE", room, "close")).toContain("closed");
+
+    const entries = await timelineOf(h.database.db, h.fake.teamId, incident.id);
+    const people = entries.filter((e) => e.actor !== "warroom").map((e) => e.type);
+    expect(people).toEqual([
+      "declared",
+      "acknowledged",
+      "role_assigned",
+      "role_assigned",
+      "role_assigned",
+      "update_posted",
+      "update_posted",
+      "update_posted",
+      "severity_changed",
+      "message_captured",
+      "message_captured",
+      "resolved",
+      "closed",
+      "reopened",
+      "resolved",
+      "closed",
+    ]);
+    const times = entries.map((e) => e.occurredAt.getTime());
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(entries.find((e) => e.type === "message_captured")).toMatchObject({ actor: "U_BOB", text: "Found it: the cache TTL is 0" });
+
+    const channel = h.fake.channel(room)!;
+    expect(channel.is_archived).toBe(true);
+    const archives = archiveCalls(room);
+    expect(archives.filter((c) => c.ok)).toHaveLength(2);
+    expect(archives.filter((c) => !c.ok)).toHaveLength(0);
+    expect(h.fake.messagesIn(room).filter((m) => m.subtype === "channel_archive")).toHaveLength(2);
+    expect(await h.bot.outbox.pendingCount()).toBe(0);
+  });
+});
