@@ -139,6 +139,7 @@ export class FakeSlack {
   addReaction(channelId: string, ts: string, userId: string, name: string): boolean {
     const message = this.workspace.messages.get(channelId)?.find((m) => m.ts === ts);
     if (!message) throw new Error(`no message ${ts} in ${channelId}`);
+    if (!this.workspace.channels.get(channelId)?.members.includes(userId)) throw new Error(`${userId} must join the channel to react in it`);
     message.reactions ??= [];
     let reaction = message.reactions.find((r) => r.name === name);
     if (!reaction) message.reactions.push((reaction = { name, users: [], count: 0 }));

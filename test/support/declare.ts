@@ -51,3 +51,14 @@ export async function waitFor<T>(probe: () => T | undefined | null | false, time
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** waitFor for probes that must ask the database. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting for a condition");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
