@@ -51,14 +51,17 @@ export type TransitionCheck = { ok: true } | { ok: false; reason: string };
 
 export function checkTransition(from: Status, to: Status, route: TransitionRoute = "status"): TransitionCheck {
   if (allowedTransitions(from, route).includes(to)) return { ok: true };
-  if (from === to) return { ok: false, reason: `The incident is already ${statusLabels[to].toLowerCase()}.` };
+  const canMoveTo = () => allowedTransitions(from, "status").map((s) => statusLabels[s].toLowerCase()).join(" or ");
+  if (from === to) {
+    const next = isOpen(from) ? ` It can move to ${canMoveTo()}.` : "";
+    return { ok: false, reason: `The incident is already ${statusLabels[to].toLowerCase()}.${next}` };
+  }
   if (!isOpen(from) && route !== "reopen") {
     return { ok: false, reason: `The incident is ${statusLabels[from].toLowerCase()}; reopen it first (\`/incident reopen\`).` };
   }
   if (to === "resolved") return { ok: false, reason: "Resolve with the Resolve button or `/incident resolve`: it asks for a resolution summary." };
   if (to === "closed") return { ok: false, reason: "Only a resolved incident can be closed; resolve it first." };
-  const allowed = allowedTransitions(from, "status").map((s) => statusLabels[s].toLowerCase());
-  return { ok: false, reason: `From ${statusLabels[from].toLowerCase()} the incident can move to ${allowed.join(", ")}.` };
+  return { ok: false, reason: `From ${statusLabels[from].toLowerCase()} the incident can move to ${canMoveTo()}.` };
 }
 
 /** Milliseconds from declaration to each milestone, once reached. */

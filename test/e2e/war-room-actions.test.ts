@@ -106,7 +106,7 @@ describe("status", () => {
     const room = incident.channelId!;
     expect(await say(h, "U_ALICE", room, "status monitoring Fix is deployed")).toContain("is now monitoring");
     expect((await reload(h, incident)).mitigatedAt).not.toBeNull();
-    expect(await say(h, "U_ALICE", room, "status monitoring")).toContain("already monitoring");
+    expect(await say(h, "U_ALICE", room, "status monitoring")).toContain("already monitoring. It can move to investigating or identified.");
     expect(await say(h, "U_ALICE", room, "status investigating Errors are back")).toContain("is now investigating");
     expect(await say(h, "U_ALICE", room, "status resolved")).toContain("/incident resolve");
     expect(await say(h, "U_ALICE", room, "status sideways")).toContain("`sideways` is not a status. Use one of: `investigating`, `identified`, `monitoring`");

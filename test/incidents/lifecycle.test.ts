@@ -38,7 +38,7 @@ describe("the incident lifecycle", () => {
   it("names the allowed statuses when a move is refused", () => {
     const same = checkTransition("identified", "identified");
     expect(same.ok).toBe(false);
-    if (!same.ok) expect(same.reason).toBe("The incident is already identified.");
+    if (!same.ok) expect(same.reason).toBe("The incident is already identified. It can move to investigating or monitoring.");
   });
 
   it("never allows a transition to the same status from any status by any route", () => {

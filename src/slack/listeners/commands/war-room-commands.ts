@@ -46,7 +46,7 @@ function outcomeAnswer(deps: ListenerDeps, request: SubcommandRequest, what: str
     deps.deliverNow();
     return say(outcome.reply ?? "Done.");
   }
-  if (outcome.refused === "permission") deps.logger.info({ team: request.teamId, user: request.userId, what }, "refused: not allowed");
+  deps.logger.info({ team: request.teamId, user: request.userId, what, refused: outcome.refused }, "refused an incident change");
   return say(outcome.reason);
 }
 

@@ -122,7 +122,7 @@ export function registerWarRoomViews(app: App, deps: ListenerDeps): void {
         deps.deliverNow();
         return;
       }
-      if (outcome.refused === "permission") deps.logger.info({ team: teamId, user: body.user.id, form: form.callbackId }, "refused: not allowed");
+      deps.logger.info({ team: teamId, user: body.user.id, form: form.callbackId, refused: outcome.refused }, "refused an incident change");
       await ack({ response_action: "errors", errors: { [form.firstBlock]: await plainMentions(client, outcome.reason) } });
     });
   }
