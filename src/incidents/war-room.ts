@@ -4,7 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
-import { incidents, type Incident, type TimelineEntry } from "../db/schema.js";
+import { incidents, timelineEntries, type Incident, type TimelineEntry } from "../db/schema.js";
 import { enqueue, type NewOutboxItem } from "../outbox/outbox.js";
 import type { SlackMessage } from "../slack/gateway.js";
 import {
@@ -24,6 +24,7 @@ import {
 import { defuseBroadcasts, escapeText, mentionUser, truncate } from "../slack/blocks/text.js";
 import { appendTimeline } from "../timeline/append.js";
 import { checkTransition, humanDuration, severityLabel, statusLabels, type Severity, type Status } from "./lifecycle.js";
+import { incidentById } from "./queries.js";
 import { roleDefinitions, roleHolder, roles, type Role } from "./roles.js";
 import { WarRoomDeliveries } from "./war-room-deliveries.js";
 
@@ -70,7 +71,8 @@ const refusal = (incident: Incident, permission: Permission, what: string) =>
 
 interface Change {
   values?: Partial<Incident>;
-  entry: { type: string; text: string; data?: Record<string, unknown> };
+  /** sourceKey: what asked for the change (a modal submission); the same source changes the incident once. */
+  entry: { type: string; text: string; data?: Record<string, unknown>; sourceKey?: string };
   effects?: (incident: Incident, entry: TimelineEntry) => NewOutboxItem[];
   reply?: string;
 }
@@ -82,15 +84,14 @@ async function changeIncident(
   decide: (incident: Incident, now: Date) => Change | Outcome,
 ): Promise<Outcome> {
   return ctx.db.transaction(async (tx) => {
-    const [locked] = await tx
-      .select()
-      .from(incidents)
-      .where(and(eq(incidents.teamId, ref.teamId), eq(incidents.id, ref.incidentId)))
-      .for("update");
+    const locked = await lockIncident(tx, ref);
     if (!locked) return refuse("I can't find that incident any more.", "not_found");
     const now = ctx.clock.now();
     const decision = decide(locked, now);
     if ("ok" in decision) return decision;
+    if (decision.entry.sourceKey && (await timelineHasSource(tx, locked, decision.entry.sourceKey))) {
+      return { ok: true, incident: locked, reply: "That was already done." };
+    }
     const incident = await applyValues(tx, locked, { ...decision.values, updatedAt: now });
     const entry = await appendTimeline(tx, {
       teamId: incident.teamId,
@@ -102,6 +103,24 @@ async function changeIncident(
     await enqueue(tx, ctx.clock, decision.effects?.(incident, entry!) ?? []);
     return { ok: true, incident, reply: decision.reply };
   });
+}
+
+async function timelineHasSource(tx: Tx, incident: Incident, sourceKey: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: timelineEntries.id })
+    .from(timelineEntries)
+    .where(and(eq(timelineEntries.teamId, incident.teamId), eq(timelineEntries.incidentId, incident.id), eq(timelineEntries.sourceKey, sourceKey)));
+  return Boolean(row);
+}
+
+/** Row lock: concurrent changes to one incident (two Resolve clicks) take turns and see each other's result. */
+async function lockIncident(tx: Tx, ref: IncidentRef): Promise<Incident | undefined> {
+  const [row] = await tx
+    .select()
+    .from(incidents)
+    .where(and(eq(incidents.teamId, ref.teamId), eq(incidents.id, ref.incidentId)))
+    .for("update");
+  return row;
 }
 
 async function applyValues(tx: Tx, incident: Incident, values: Partial<Incident> | Record<string, unknown>): Promise<Incident> {
@@ -249,11 +268,7 @@ export async function assignRoles(
   wanted: Partial<Record<Role, string | null>>,
 ): Promise<Outcome> {
   return ctx.db.transaction(async (tx) => {
-    const [incident] = await tx
-      .select()
-      .from(incidents)
-      .where(and(eq(incidents.teamId, ref.teamId), eq(incidents.id, ref.incidentId)))
-      .for("update");
+    const incident = await lockIncident(tx, ref);
     if (!incident) return refuse("I can't find that incident any more.", "not_found");
     if (!mayDo(incident, userId, ctx.admins, "manage")) return refusal(incident, "manage", "assign roles");
     if (incident.status === "closed") return refuse(`Incident #${incident.number} is closed; reopen it first (\`/incident reopen\`).`, "transition");
@@ -291,7 +306,7 @@ export function postUpdate(
   ctx: WarRoomContext,
   ref: IncidentRef,
   userId: string,
-  update: UpdateContent & { share?: boolean },
+  update: UpdateContent & { share?: boolean; submissionKey?: string },
 ): Promise<Outcome> {
   return changeIncident(ctx, ref, userId, (incident, now) => {
     if (!mayDo(incident, userId, ctx.admins, "post_update")) return refusal(incident, "post_update", "post updates");
@@ -301,6 +316,7 @@ export function postUpdate(
         type: "update_posted",
         text: `Update: ${escapeText(truncate(update.impact.trim(), 300))} — ${escapeText(truncate(update.currentAction.trim(), 300))}`,
         data: { impact: update.impact, currentAction: update.currentAction, nextUpdate: update.nextUpdate ?? null, shared: Boolean(update.share) },
+        sourceKey: update.submissionKey,
       },
       effects: (i, e) =>
         outboxItemsFor(i, e, [
@@ -422,10 +438,7 @@ export async function captureMessage(
   how: "reaction" | "shortcut",
 ): Promise<Outcome & { added?: boolean }> {
   return ctx.db.transaction(async (tx) => {
-    const [incident] = await tx
-      .select()
-      .from(incidents)
-      .where(and(eq(incidents.teamId, ref.teamId), eq(incidents.id, ref.incidentId)));
+    const incident = await incidentById(tx, ref.teamId, ref.incidentId);
     if (!incident) return refuse("I can't find that incident any more.", "not_found");
     const entry = await appendTimeline(tx, {
       teamId: incident.teamId,

@@ -222,6 +222,21 @@ describe("updates", () => {
     expect(entry).toMatchObject({ type: "update_posted", actor: "U_ALICE" });
   });
 
+  it("posts one update when the form is submitted twice", async () => {
+    const incident = await declaredIncident(h, { title: "Double update" });
+    const click = await clickOnCard(h, incident, "U_ALICE", "incident_post_update");
+    const view = await modalOpenedBy(h, click.triggerId);
+    const values = { impact: "Search is slow", current_action: "Adding capacity" };
+    await Promise.all([
+      h.driver.submitView({ viewId: view.id, userId: "U_ALICE", values }),
+      h.driver.submitView({ viewId: view.id, userId: "U_ALICE", values }),
+    ]);
+    await h.bot.outbox.waitUntilIdle();
+    expect(botLinesIn(h, incident.channelId!).filter((m) => JSON.stringify(m.blocks).includes("Adding capacity"))).toHaveLength(1);
+    const entries = await timelineOf(h.database.db, h.fake.teamId, incident.id);
+    expect(entries.filter((e) => e.type === "update_posted")).toHaveLength(1);
+  });
+
   it("asks for the impact when it is left empty", async () => {
     const incident = await declaredIncident(h, { title: "Empty update" });
     const { answer } = await submitForm(h, incident, "U_ALICE", "incident_post_update", { impact: "", current_action: "Looking" });

@@ -26,7 +26,8 @@ interface Form<T> {
   schema: z.ZodType<T>;
   read: (values: Values) => Record<string, unknown>;
   blockOf: Record<string, string>;
-  submit: (deps: ListenerDeps, ref: { teamId: string; incidentId: number }, userId: string, input: T) => Promise<Outcome>;
+  /** viewId: a double-submitted form changes the incident once. */
+  submit: (deps: ListenerDeps, ref: { teamId: string; incidentId: number }, userId: string, input: T, viewId: string) => Promise<Outcome>;
 }
 
 const statusForm: Form<{ to: z.infer<typeof statusSchema>; message: string; share: boolean }> = {
@@ -63,7 +64,7 @@ const updateForm: Form<{ impact: string; currentAction: string; nextUpdate: stri
     share: checked(v, UpdateBlocks.share),
   }),
   blockOf: { impact: UpdateBlocks.impact, currentAction: UpdateBlocks.currentAction, nextUpdate: UpdateBlocks.nextUpdate },
-  submit: (deps, ref, userId, input) => postUpdate(deps, ref, userId, input),
+  submit: (deps, ref, userId, input, viewId) => postUpdate(deps, ref, userId, { ...input, submissionKey: `view:${viewId}` }),
 };
 
 const resolveForm: Form<{ summary: string; rootCause: string }> = {
@@ -111,7 +112,7 @@ export function registerWarRoomViews(app: App, deps: ListenerDeps): void {
       }
       let outcome: Outcome;
       try {
-        outcome = await form.submit(deps, { teamId, incidentId: meta.data.incidentId }, body.user.id, parsed.data);
+        outcome = await form.submit(deps, { teamId, incidentId: meta.data.incidentId }, body.user.id, parsed.data, view.id);
       } catch (error) {
         deps.logger.error({ err: error, form: form.callbackId }, "a war-room form failed");
         await ack({ response_action: "errors", errors: { [form.firstBlock]: "Something went wrong on my side and nothing was changed. Please submit again." } });
