@@ -178,16 +178,16 @@ export function acknowledge(ctx: WarRoomContext, ref: IncidentRef, userId: strin
       const after = now.getTime() - incident.declaredAt.getTime();
       return {
         values: { acknowledgedAt: now, acknowledgedBy: userId },
-        entry: { type: "acknowledged", text: `${mentionUser(userId)} acknowledged the incident`, data: { afterMs: after } },
+        entry: { type: "acknowledged", text: `Acknowledged the incident after ${humanDuration(after)}`, data: { afterMs: after } },
         effects: (i, e) => outboxItemsFor(i, e, [{ kind: "invite", userId }, { kind: "card" }, line(acknowledgedLine(userId, after))]),
-        reply: `You acknowledged incident #${incident.number}. The clock for escalation has stopped.`,
+        reply: `You acknowledged incident #${incident.number}: the war room knows you are on it.`,
       };
     }
     const first = incident.acknowledgedBy!;
     const ago = humanDuration(now.getTime() - incident.acknowledgedAt.getTime());
     if (first === userId) return { ok: true, incident, reply: `You already acknowledged incident #${incident.number} ${ago} ago.` };
     return {
-      entry: { type: "responder_joined", text: `${mentionUser(userId)} is responding too`, data: { acknowledgedBy: first } },
+      entry: { type: "responder_joined", text: `Responding too (acknowledged first by ${mentionUser(first)})`, data: { acknowledgedBy: first } },
       effects: (i, e) => outboxItemsFor(i, e, [{ kind: "invite", userId }, line(alsoRespondingLine(userId, first))]),
       reply: `Already acknowledged by ${mentionUser(first)} ${ago} ago. You're recorded as responding too.`,
     };
