@@ -9,6 +9,7 @@ import { createLogger } from "../src/log.js";
 import { startWarroom } from "../src/warroom.js";
 import { startFakeSlack } from "../src/fake-slack/server.js";
 import { SlackDriver } from "../src/fake-slack/driver.js";
+import { tickCost } from "./tick-cost.js";
 
 const ACK_SAMPLES = Number(process.env.BENCH_ACK_SAMPLES ?? 400);
 const DECLARES = Number(process.env.BENCH_DECLARES ?? 200);
@@ -135,6 +136,14 @@ async function main() {
   await bare.stop();
   await database.close();
   await fake.close();
+
+  const rounds = Number(process.env.BENCH_TICK_ROUNDS ?? 20);
+  const where = process.env.BENCH_DATABASE_URL ? "PostgreSQL (scratch database)" : "embedded PGlite";
+  console.log("");
+  console.log(`scheduler tick with 10 jobs due, ${rounds} ticks each, ${where}; every stored incident has a pending far-future job`);
+  for (const row of await tickCost([100, 10_000, 100_000], rounds, process.env.BENCH_DATABASE_URL)) {
+    console.log(`  ${String(row.incidents).padStart(7)} stored incidents: p50 ${ms(row.p50)}, p95 ${ms(row.p95)}`);
+  }
 }
 
 main().catch((error) => {

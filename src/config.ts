@@ -3,7 +3,51 @@ import { z } from "zod";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+const minutes = (fallback: number | undefined, what: string) =>
+  z.coerce
+    .number({ error: `must be a number of minutes (${what})` })
+    .int({ error: "must be a whole number of minutes" })
+    .min(0, { error: "must be 0 (off) or more" })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v));
+
+// Defaults from the severity table in the README; 0 turns a timer off. SEV4's acknowledgement is due the next business morning.
+const severityTimers = {
+  ACK_MINUTES_SEV1: minutes(5, "acknowledge a SEV1 within"),
+  ACK_MINUTES_SEV2: minutes(15, "acknowledge a SEV2 within"),
+  ACK_MINUTES_SEV3: minutes(30, "acknowledge a SEV3 within"),
+  ACK_MINUTES_SEV4: minutes(undefined, "acknowledge a SEV4 within; unset: next business day"),
+  ESCALATE_MINUTES_SEV1: minutes(10, "escalate a SEV1 every"),
+  ESCALATE_MINUTES_SEV2: minutes(20, "escalate a SEV2 every"),
+  ESCALATE_MINUTES_SEV3: minutes(45, "escalate a SEV3 every"),
+  ESCALATE_MINUTES_SEV4: minutes(0, "escalate a SEV4 every"),
+  UPDATE_MINUTES_SEV1: minutes(15, "status update for a SEV1 every"),
+  UPDATE_MINUTES_SEV2: minutes(30, "status update for a SEV2 every"),
+  UPDATE_MINUTES_SEV3: minutes(60, "status update for a SEV3 every"),
+  UPDATE_MINUTES_SEV4: minutes(0, "status update for a SEV4 every"),
+  RESOLVE_MINUTES_SEV1: minutes(4 * 60, "resolve a SEV1 within"),
+  RESOLVE_MINUTES_SEV2: minutes(24 * 60, "resolve a SEV2 within"),
+  RESOLVE_MINUTES_SEV3: minutes(72 * 60, "resolve a SEV3 within"),
+  RESOLVE_MINUTES_SEV4: minutes(7 * 24 * 60, "resolve a SEV4 within"),
+};
+
 const configSchema = z.object({
+  ...severityTimers,
+  SCHEDULER_TICK: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int()
+    .min(1, { error: "must be between 1 and 59 seconds" })
+    .max(59, { error: "must be between 1 and 59 seconds" })
+    .default(15),
+  STALE_DAYS: z.coerce.number({ error: "must be a number of days" }).int().min(1).default(7),
+  BUSINESS_TIMEZONE: z
+    .string()
+    .default("UTC")
+    .refine((tz) => isTimeZone(tz), { error: "must be an IANA time zone such as Europe/London" }),
+  BUSINESS_DAY_START: z
+    .string()
+    .default("09:00")
+    .refine((t) => /^([01]\d|2[0-3]):[0-5]\d$/.test(t), { error: "must be a time like 09:00" }),
   SLACK_BOT_TOKEN: z
     .string({ error: "is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page" })
     .regex(/^xoxb-/, { error: "must be a bot token starting with xoxb-" }),
@@ -43,6 +87,15 @@ const configSchema = z.object({
 });
 
 export type Config = z.output<typeof configSchema>;
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export class ConfigError extends Error {}
 

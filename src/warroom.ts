@@ -10,6 +10,9 @@ import { warRoomDeliverers } from "./incidents/war-room-deliveries.js";
 import type { Logger } from "./log.js";
 import { OutboxWorker } from "./outbox/outbox.js";
 import { createSlackApp } from "./slack/app.js";
+import { createClockwork } from "./incidents/clockwork.js";
+import { clockSettings } from "./incidents/timers.js";
+import { Scheduler } from "./scheduler/scheduler.js";
 import { classifySlackFailure, SlackCallError, SlackGateway, toSlackCallError } from "./slack/gateway.js";
 
 export interface WarroomOptions {
@@ -19,18 +22,21 @@ export interface WarroomOptions {
   clock?: Clock;
   /** Tests turn the background poll off to drive deliveries themselves. */
   outboxPollMs?: number;
+  /** false: no cron ticks; the caller runs scheduler.tick() itself (tests with a manual clock). */
+  schedulerTicks?: boolean;
 }
 
 export interface RunningWarroom {
   port: number;
   outbox: OutboxWorker;
+  scheduler: Scheduler;
   botUserId: string;
   stop(): Promise<void>;
 }
 
 export class SlackAuthError extends Error {}
 
-export async function startWarroom({ config, database, logger, clock = systemClock, outboxPollMs }: WarroomOptions): Promise<RunningWarroom> {
+export async function startWarroom({ config, database, logger, clock = systemClock, outboxPollMs, schedulerTicks = true }: WarroomOptions): Promise<RunningWarroom> {
   let ready = false;
   await migrateDatabase(database);
   const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger });
@@ -52,26 +58,48 @@ export async function startWarroom({ config, database, logger, clock = systemClo
     pollMs: outboxPollMs,
   });
 
+  const clockwork = createClockwork({ clock, settings: clockSettings(config) });
+  const scheduler = new Scheduler({
+    db: database.db,
+    clock,
+    logger: logger.child({ component: "scheduler" }),
+    handlers: clockwork.handlers,
+    tickSeconds: config.SCHEDULER_TICK,
+    onWork: () => outbox.kick(),
+  });
+
   const app = createSlackApp({
     config,
     botUserId: identity.userId,
     botId: identity.botId,
     customRoutes: [healthRoute(database.db, () => ready)],
-    deps: { db: database.db, clock, logger, admins: new Set(config.INCIDENT_ADMINS), deliverNow: () => outbox.kick() },
+    deps: {
+      db: database.db,
+      clock,
+      logger,
+      admins: new Set(config.INCIDENT_ADMINS),
+      businessTimeZone: config.BUSINESS_TIMEZONE,
+      onDeclared: clockwork.onDeclared,
+      replanClock: clockwork.replan,
+      deliverNow: () => outbox.kick(),
+    },
   });
   const server = (await app.start(config.PORT)) as Server | undefined;
   const port = (server?.address() as AddressInfo | null)?.port ?? config.PORT;
   outbox.start();
+  if (schedulerTicks) scheduler.start();
   ready = true;
   logger.info({ port, team: identity.teamId, mode: config.SLACK_APP_TOKEN ? "socket" : "http" }, "warroom is up");
 
   return {
     port,
     outbox,
+    scheduler,
     botUserId: identity.userId,
     async stop() {
       ready = false;
       await app.stop();
+      await scheduler.stop();
       await outbox.stop();
     },
   };

@@ -61,6 +61,11 @@ export const incidents = pgTable(
     resolutionSummary: text("resolution_summary"),
     rootCause: text("root_cause"),
     lastUpdateAt: at("last_update_at"),
+    // The clock: which escalation policy pages for this incident, and how far it has gone.
+    escalationPolicyId: bigint("escalation_policy_id", { mode: "number" }),
+    escalationLevel: integer("escalation_level").notNull().default(0),
+    ackSlaBreachedAt: at("ack_sla_breached_at"),
+    resolveSlaBreachedAt: at("resolve_sla_breached_at"),
     updatedAt: at("updated_at").notNull(),
   },
   (t) => [
@@ -120,6 +125,94 @@ export const outboxItems = pgTable(
   ],
 );
 
+/**
+ * Time-driven work (escalations, reminders, SLA checks), due at a time kept here, never only in memory.
+ * A tick claims due rows with FOR UPDATE SKIP LOCKED and handles each in the transaction that marks it done.
+ */
+export const scheduledJobs = pgTable(
+  "scheduled_jobs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    incidentId: bigint("incident_id", { mode: "number" }).references(() => incidents.id),
+    kind: text("kind").notNull(),
+    // One live job per key: rescheduling moves it instead of adding another.
+    jobKey: text("job_key").notNull(),
+    dueAt: at("due_at").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    status: text("status").$type<"pending" | "done" | "cancelled" | "failed">().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: at("created_at").notNull(),
+    finishedAt: at("finished_at"),
+  },
+  (t) => [
+    uniqueIndex("scheduled_jobs_team_key").on(t.teamId, t.jobKey),
+    index("scheduled_jobs_due_idx").on(t.dueAt).where(sql`status = 'pending'`),
+    index("scheduled_jobs_incident_idx").on(t.incidentId).where(sql`status = 'pending'`),
+  ],
+);
+
+export const oncallSchedules = pgTable(
+  "oncall_schedules",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    name: text("name").notNull(),
+    timeZone: text("time_zone").notNull(),
+    handoffTime: text("handoff_time").notNull(),
+    lengthHours: integer("length_hours").notNull(),
+    startDate: text("start_date").notNull(),
+    members: jsonb("members").$type<string[]>().notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("oncall_schedules_team_name").on(t.teamId, t.name)],
+);
+
+export const oncallOverrides = pgTable(
+  "oncall_overrides",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    scheduleId: bigint("schedule_id", { mode: "number" })
+      .notNull()
+      .references(() => oncallSchedules.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    startsAt: at("starts_at").notNull(),
+    endsAt: at("ends_at").notNull(),
+    createdBy: text("created_by").notNull(),
+  },
+  (t) => [index("oncall_overrides_schedule_idx").on(t.teamId, t.scheduleId, t.endsAt)],
+);
+
+export type EscalationTarget = { type: "user"; userId: string } | { type: "schedule"; scheduleId: number } | { type: "usergroup"; groupId: string };
+export interface EscalationLevel {
+  targets: EscalationTarget[];
+  /** Minutes before moving on to the next level; null: the severity's default. */
+  delayMinutes: number | null;
+}
+
+export const escalationPolicies = pgTable(
+  "escalation_policies",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    name: text("name").notNull(),
+    levels: jsonb("levels").$type<EscalationLevel[]>().notNull(),
+    // How many more times the whole policy runs after its last level.
+    repeat: integer("repeat").notNull().default(0),
+    isDefault: integer("is_default").notNull().default(0),
+    services: jsonb("services").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    createdBy: text("created_by").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("escalation_policies_team_name").on(t.teamId, t.name)],
+);
+
 export type Incident = typeof incidents.$inferSelect;
+export type ScheduledJob = typeof scheduledJobs.$inferSelect;
+export type OncallSchedule = typeof oncallSchedules.$inferSelect;
+export type EscalationPolicy = typeof escalationPolicies.$inferSelect;
 export type TimelineEntry = typeof timelineEntries.$inferSelect;
 export type OutboxItem = typeof outboxItems.$inferSelect;

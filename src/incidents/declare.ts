@@ -2,7 +2,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Clock } from "../clock.js";
-import type { Db } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { incidents, workspaces, type Incident } from "../db/schema.js";
 import { enqueue, type NewOutboxItem } from "../outbox/outbox.js";
 import { appendTimeline } from "../timeline/append.js";
@@ -53,7 +53,12 @@ export interface DeclareResult {
   created: boolean;
 }
 
-export async function declareIncident(db: Db, clock: Clock, raw: DeclareInput): Promise<DeclareResult> {
+/** What else happens in the declare transaction: the clock pages and sets deadlines (see clockwork.ts). */
+export interface DeclareHooks {
+  onDeclared?: (tx: Tx, incident: Incident) => Promise<void>;
+}
+
+export async function declareIncident(db: Db, clock: Clock, raw: DeclareInput, hooks: DeclareHooks = {}): Promise<DeclareResult> {
   const input = declareInputSchema.parse(raw);
   return db.transaction(async (tx) => {
     const now = clock.now();
@@ -109,6 +114,7 @@ export async function declareIncident(db: Db, clock: Clock, raw: DeclareInput): 
       },
     });
     await enqueue(tx, clock, warRoomSetup(incident!));
+    await hooks.onDeclared?.(tx, incident!);
     return { incident: incident!, created: true };
   });
 }

@@ -6,6 +6,7 @@ import type { Db, Tx } from "../db/client.js";
 import { incidents, type Incident, type OutboxItem } from "../db/schema.js";
 import type { Logger } from "../log.js";
 import { PermanentDeliveryError, type Completion, type Deliverer } from "../outbox/outbox.js";
+import { pageDm } from "../slack/blocks/clock-messages.js";
 import { announcementUnavailable, declaredReply, incidentAnnouncement, incidentCard, incidentTopic } from "../slack/blocks/incident-card.js";
 import { SlackCallError, type SlackChannel, type SlackGateway, type SlackMessage } from "../slack/gateway.js";
 import { appendTimeline, BOT_ACTOR } from "../timeline/append.js";
@@ -27,12 +28,14 @@ export const WarRoomDeliveries = {
   share: "war_room.share",
   invite: "war_room.invite",
   directMessage: "war_room.direct_message",
+  page: "war_room.page",
   archive: "war_room.archive",
   unarchive: "war_room.unarchive",
 } as const;
 
 const messagePayload = z.object({ message: z.object({ text: z.string(), blocks: z.array(z.unknown()).optional() }) });
 const userPayload = z.object({ userId: z.string() });
+const pagePayload = z.object({ userId: z.string(), level: z.number().int(), escalated: z.boolean() });
 
 export interface WarRoomContext {
   db: Db;
@@ -298,6 +301,17 @@ export function warRoomDeliverers(ctx: WarRoomContext): Record<string, Deliverer
     );
   }
 
+  async function page(item: OutboxItem): Promise<Completion> {
+    const incident = await load(item);
+    const { userId, level, escalated } = pagePayload.parse(item.payload);
+    await unlessSettled(
+      incident,
+      "page",
+      async () => postOnce(item, await ctx.gateway.openDirectMessage(userId), pageDm(incident, { level, users: [userId], groups: [] }, escalated)),
+      ["user_not_found", "user_disabled", "cannot_dm_bot"],
+    );
+  }
+
   async function archive(item: OutboxItem): Promise<Completion> {
     const incident = await load(item);
     await unlessSettled(incident, "archive", () => ctx.gateway.archiveChannel(requireChannel(incident)), ["already_archived"]);
@@ -315,6 +329,7 @@ export function warRoomDeliverers(ctx: WarRoomContext): Record<string, Deliverer
     [WarRoomDeliveries.share]: share,
     [WarRoomDeliveries.invite]: invite,
     [WarRoomDeliveries.directMessage]: directMessage,
+    [WarRoomDeliveries.page]: page,
     [WarRoomDeliveries.archive]: archive,
     [WarRoomDeliveries.unarchive]: unarchive,
     [WarRoomDeliveries.createChannel]: createChannel,

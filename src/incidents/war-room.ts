@@ -26,13 +26,15 @@ import { appendTimeline } from "../timeline/append.js";
 import { checkTransition, humanDuration, severityLabel, statusLabels, type Severity, type Status } from "./lifecycle.js";
 import { incidentById } from "./queries.js";
 import { roleDefinitions, roleHolder, roles, type Role } from "./roles.js";
-import { WarRoomDeliveries } from "./war-room-deliveries.js";
+import { outboxItemsFor, type Effect } from "./effects.js";
 
 export interface WarRoomContext {
   db: Db;
   clock: Clock;
   /** INCIDENT_ADMINS: may manage every incident. */
   admins: ReadonlySet<string>;
+  /** Moves the incident's deadlines after a change (escalation, reminders, SLA); see clockwork.ts. */
+  replanClock?: (tx: Tx, incident: Incident) => Promise<void>;
 }
 
 export interface IncidentRef {
@@ -101,6 +103,7 @@ async function changeIncident(
       ...decision.entry,
     });
     await enqueue(tx, ctx.clock, decision.effects?.(incident, entry!) ?? []);
+    await ctx.replanClock?.(tx, incident);
     return { ok: true, incident, reply: decision.reply };
   });
 }
@@ -130,42 +133,6 @@ async function applyValues(tx: Tx, incident: Incident, values: Partial<Incident>
     .where(and(eq(incidents.teamId, incident.teamId), eq(incidents.id, incident.id)))
     .returning();
   return updated!;
-}
-
-// ---- side effects, keyed by the timeline entry that caused them so each happens once ----
-
-type Effect =
-  | { kind: "card" }
-  | { kind: "topic" }
-  | { kind: "line"; message: SlackMessage }
-  | { kind: "share"; message: SlackMessage }
-  | { kind: "invite"; userId: string }
-  | { kind: "dm"; userId: string; message: SlackMessage }
-  | { kind: "archive" }
-  | { kind: "unarchive" };
-
-const effectKind: Record<Effect["kind"], string> = {
-  card: WarRoomDeliveries.refreshCard,
-  topic: WarRoomDeliveries.refreshTopic,
-  line: WarRoomDeliveries.postLine,
-  share: WarRoomDeliveries.share,
-  invite: WarRoomDeliveries.invite,
-  dm: WarRoomDeliveries.directMessage,
-  archive: WarRoomDeliveries.archive,
-  unarchive: WarRoomDeliveries.unarchive,
-};
-
-function outboxItemsFor(incident: Incident, entry: TimelineEntry, effects: Effect[]): NewOutboxItem[] {
-  return effects.map((effect, i) => {
-    const { kind, ...payload } = effect;
-    return {
-      teamId: incident.teamId,
-      incidentId: incident.id,
-      kind: effectKind[kind],
-      idempotencyKey: `entry:${entry.id}:${i}:${kind}`,
-      payload,
-    };
-  });
 }
 
 const line = (text: string): Effect => ({ kind: "line", message: { text } });

@@ -8,6 +8,7 @@ import type { ListenerDeps } from "./listeners/deps.js";
 import { registerDeclareView } from "./listeners/views/declare.js";
 import { registerWarRoomViews } from "./listeners/views/war-room-views.js";
 import { registerTimelineCapture } from "./listeners/events/timeline-capture.js";
+import { registerOncallViews } from "./listeners/views/oncall-views.js";
 
 export interface SlackAppOptions {
   config: Pick<Config, "SLACK_BOT_TOKEN" | "SLACK_SIGNING_SECRET" | "SLACK_APP_TOKEN" | "SLACK_API_URL" | "PORT">;
@@ -41,6 +42,7 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId }:
   registerWarRoomButtons(app, deps);
   registerWarRoomViews(app, deps);
   registerTimelineCapture(app, deps);
+  registerOncallViews(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error }, "unhandled error in a Slack listener");
   });

@@ -6,7 +6,26 @@ export const Views = {
   update: "incident_update",
   resolve: "incident_resolve",
   severity: "incident_severity",
+  schedule: "oncall_schedule",
+  override: "oncall_override",
+  policy: "escalation_policy",
 } as const;
+
+export const ScheduleBlocks = {
+  name: "name",
+  members: "members",
+  timeZone: "time_zone",
+  handoff: "handoff",
+  length: "length",
+  customHours: "custom_hours",
+  startDate: "start_date",
+} as const;
+export const OverrideBlocks = { user: "user", startDate: "start_date", startTime: "start_time", endDate: "end_date", endTime: "end_time" } as const;
+export const PolicyBlocks = { name: "name", services: "services", repeat: "repeat", isDefault: "is_default" } as const;
+/** Escalation levels in the policy form: level_1_users, level_1_schedule, level_1_delay, … */
+export const policyLevelBlock = (level: number, part: "users" | "schedule" | "delay"): string => `level_${level}_${part}`;
+export const POLICY_FORM_LEVELS = 3;
+export const DEFAULT_OPTION = "default";
 
 export const StatusBlocks = { status: "status", message: "message", share: "share" } as const;
 /** One users_select per role, block_id = the role name (commander, tech_lead, comms_lead, scribe). */

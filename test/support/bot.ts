@@ -1,5 +1,6 @@
 // Starts the real bot (Bolt HTTP receiver, outbox, database) against the fake Slack, and drives it like Slack would.
 import { randomBytes } from "node:crypto";
+import type { ManualClock } from "../../src/clock.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
 import { startWarroom, type RunningWarroom } from "../../src/warroom.js";
@@ -21,7 +22,12 @@ export interface TestBot {
   close(): Promise<void>;
 }
 
-export async function startTestBot(env: Record<string, string> = {}): Promise<TestBot> {
+export interface TestBotOptions {
+  /** A manual clock: the scheduler's cron is off and the test runs ticks itself (see tick()). */
+  clock?: ManualClock;
+}
+
+export async function startTestBot(env: Record<string, string> = {}, options: TestBotOptions = {}): Promise<TestBot> {
   const fake = await startFakeSlack({ scopes: manifestBotScopes() });
   const database = await openTestDatabase();
   const signingSecret = randomBytes(16).toString("hex");
@@ -46,7 +52,7 @@ export async function startTestBot(env: Record<string, string> = {}): Promise<Te
     },
     driver: undefined as unknown as SlackDriver,
     async startBot() {
-      running = await startWarroom({ config, database, logger, outboxPollMs: 50 });
+      running = await startWarroom({ config, database, logger, outboxPollMs: 50, clock: options.clock, schedulerTicks: !options.clock });
       harness.driver = new SlackDriver({ fake, botUrl: `http://127.0.0.1:${running.port}/slack/events`, signingSecret });
     },
     async stopBot() {

@@ -34,6 +34,10 @@ export const incidentFixture = (overrides: Partial<Incident> = {}): Incident => 
   resolutionSummary: null,
   rootCause: null,
   lastUpdateAt: null,
+  escalationPolicyId: null,
+  escalationLevel: 0,
+  ackSlaBreachedAt: null,
+  resolveSlaBreachedAt: null,
   updatedAt: new Date("2026-11-22T09:00:00Z"),
   ...overrides,
 });

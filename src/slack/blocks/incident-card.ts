@@ -90,6 +90,11 @@ export function incidentCard(incident: CardIncident): SlackMessage {
       },
     });
   }
+  const missed = [
+    incident.ackSlaBreachedAt ? "acknowledgement target missed" : "",
+    incident.resolveSlaBreachedAt ? "resolution target missed" : "",
+  ].filter(Boolean);
+  if (missed.length) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `:alarm_clock: SLA: ${missed.join(", ")}` }] });
   if (open) {
     blocks.push({
       type: "actions",

@@ -1,6 +1,7 @@
 // What every listener may use: the domain's entry points, never SQL or the gateway directly.
 import type { Clock } from "../../clock.js";
-import type { Db } from "../../db/client.js";
+import type { Db, Tx } from "../../db/client.js";
+import type { Incident } from "../../db/schema.js";
 import type { Logger } from "../../log.js";
 
 export interface ListenerDeps {
@@ -9,6 +10,11 @@ export interface ListenerDeps {
   logger: Logger;
   /** INCIDENT_ADMINS: may manage every incident. */
   admins: ReadonlySet<string>;
+  /** The incident clock's hooks: paging at declare, moving deadlines after a change. */
+  onDeclared?: (tx: Tx, incident: Incident) => Promise<void>;
+  replanClock?: (tx: Tx, incident: Incident) => Promise<void>;
+  /** BUSINESS_TIMEZONE: the default zone of new schedules. */
+  businessTimeZone?: string;
   /** Starts delivering what a committed transaction enqueued, without waiting for the next poll. */
   deliverNow: () => void;
 }

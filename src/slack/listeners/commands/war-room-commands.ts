@@ -24,6 +24,7 @@ import { resolveModal, rolesModal, statusModal } from "../../blocks/war-room-mod
 import type { SlackMessage } from "../../gateway.js";
 import type { ListenerDeps } from "../deps.js";
 import { incidentFor } from "../incident-ref.js";
+import { escalation, oncall } from "./oncall-commands.js";
 
 export interface SubcommandRequest {
   teamId: string;
@@ -38,7 +39,7 @@ export type SubcommandResult = { answer: SlackMessage } | { modal: View };
 type Subcommand = (deps: ListenerDeps, request: SubcommandRequest) => Promise<SubcommandResult>;
 
 const say = (text: string): SubcommandResult => ({ answer: { text } });
-const warRoom = (deps: ListenerDeps): WarRoomContext => ({ db: deps.db, clock: deps.clock, admins: deps.admins });
+const warRoom = (deps: ListenerDeps): WarRoomContext => deps;
 export const modalMetadata = (incidentId: number): string => JSON.stringify({ incidentId });
 
 function outcomeAnswer(deps: ListenerDeps, request: SubcommandRequest, what: string, outcome: Outcome): SubcommandResult {
@@ -176,4 +177,6 @@ export const warRoomSubcommands: Record<string, Subcommand> = {
   resolve: resolveCommand,
   close: closeCommand,
   reopen: reopenCommand,
+  oncall,
+  escalation,
 };

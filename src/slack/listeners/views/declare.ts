@@ -69,7 +69,7 @@ export function registerDeclareView(app: App, deps: ListenerDeps): void {
     }
 
     try {
-      const { incident, created } = await declareIncident(deps.db, deps.clock, parsed.data);
+      const { incident, created } = await declareIncident(deps.db, deps.clock, parsed.data, { onDeclared: deps.onDeclared });
       deps.logger.info({ team: incident.teamId, incident: incident.number, created }, created ? "incident declared" : "repeated declare ignored");
     } catch (error) {
       deps.logger.error({ err: error }, "could not record a declared incident");

@@ -1,0 +1,240 @@
+// The incident's clock: paging the escalation policy, escalating while nobody acknowledges, reminding for
+// status updates, recording SLA breaches and nudging stale incidents. Every deadline is a scheduled job in the
+// database; each handler runs inside the scheduler's claiming transaction and only writes state, timeline and
+// outbox items, so a job's effects happen exactly once.
+import { and, desc, eq, ne } from "drizzle-orm";
+import type { Clock } from "../clock.js";
+import type { Tx } from "../db/client.js";
+import { incidents, scheduledJobs as scheduledJobsTable, timelineEntries, type EscalationPolicy, type Incident, type ScheduledJob } from "../db/schema.js";
+import { policyById, policyForServices, reachOfLevel } from "../oncall/directory.js";
+import { enqueue } from "../outbox/outbox.js";
+import { cancelJobs, scheduleJob, type JobHandler } from "../scheduler/scheduler.js";
+import {
+  escalationExhausted,
+  pagedEntryText,
+  pagedLine,
+  slaBreachLine,
+  staleNudge,
+  updateReminder,
+  type PagedLevel,
+} from "../slack/blocks/clock-messages.js";
+import { appendTimeline, BOT_ACTOR } from "../timeline/append.js";
+import { outboxItemsFor, type Effect } from "./effects.js";
+import { isOpen } from "./lifecycle.js";
+import { ackDeadline, ackTargetLabel, minutesLabel, resolveDeadline, type ClockSettings } from "./timers.js";
+
+export const ClockJobs = {
+  escalate: "incident.escalate",
+  ackSla: "incident.ack_sla",
+  resolveSla: "incident.resolve_sla",
+  updateReminder: "incident.update_reminder",
+  stale: "incident.stale_check",
+} as const;
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const keyOf = (incident: Incident, kind: string) => `incident:${incident.id}:${kind}`;
+
+export interface Clockwork {
+  /** In the declare transaction: pick the escalation policy, page its first level, set every deadline. */
+  onDeclared(tx: Tx, incident: Incident): Promise<void>;
+  /** After any change: move, set or cancel the incident's deadlines to match its new state. */
+  replan(tx: Tx, incident: Incident): Promise<void>;
+  handlers: Record<string, JobHandler>;
+}
+
+export function createClockwork({ clock, settings }: { clock: Clock; settings: ClockSettings }): Clockwork {
+  const schedule = (tx: Tx, incident: Incident, kind: string, dueAt: Date, payload: Record<string, unknown> = {}) =>
+    scheduleJob(tx, clock, { teamId: incident.teamId, incidentId: incident.id, kind, jobKey: keyOf(incident, kind), dueAt, payload });
+
+  async function lock(tx: Tx, job: ScheduledJob): Promise<Incident | undefined> {
+    const [row] = await tx
+      .select()
+      .from(incidents)
+      .where(and(eq(incidents.teamId, job.teamId), eq(incidents.id, job.incidentId ?? -1)))
+      .for("update");
+    return row;
+  }
+
+  async function record(tx: Tx, incident: Incident, type: string, text: string, data: Record<string, unknown>, effects: Effect[]): Promise<void> {
+    const entry = await appendTimeline(tx, { teamId: incident.teamId, incidentId: incident.id, type, actor: BOT_ACTOR, occurredAt: clock.now(), text, data });
+    await enqueue(tx, clock, outboxItemsFor(incident, entry!, effects));
+  }
+
+  async function setIncident(tx: Tx, incident: Incident, values: Partial<Incident>): Promise<Incident> {
+    const [row] = await tx
+      .update(incidents)
+      .set(values)
+      .where(and(eq(incidents.teamId, incident.teamId), eq(incidents.id, incident.id)))
+      .returning();
+    return row!;
+  }
+
+  /** Minutes to wait after paging `level` before the next one. */
+  function delayAfter(incident: Incident, policy: EscalationPolicy, level: number): number | null {
+    const own = policy.levels[level - 1]?.delayMinutes;
+    if (own !== null && own !== undefined) return own;
+    const t = settings.timers[incident.severity];
+    if (level === 1) return Math.max(0, (ackDeadline(incident.declaredAt, incident.severity, settings).getTime() - incident.declaredAt.getTime()) / MINUTE);
+    return t.escalateMinutes > 0 ? t.escalateMinutes : null;
+  }
+
+  async function page(tx: Tx, incident: Incident, policy: EscalationPolicy, level: number, round: number, escalated: boolean, now: Date): Promise<void> {
+    const reach = await reachOfLevel(tx, incident.teamId, policy.levels[level - 1]!, now);
+    const paged: PagedLevel = { level, ...reach };
+    const updated = await setIncident(tx, incident, { escalationLevel: level });
+    const effects: Effect[] = [
+      ...reach.users.flatMap((userId): Effect[] => [
+        { kind: "invite", userId },
+        { kind: "page", userId, level, escalated },
+      ]),
+      { kind: "line", message: { text: pagedLine(paged, escalated) } },
+    ];
+    await record(tx, updated, escalated ? "escalated" : "paged", pagedEntryText(paged, escalated), { level, round, users: reach.users, groups: reach.groups, policyId: policy.id }, effects);
+    // SEV4-style policies with no escalation interval stop at the level they paged.
+    const delay = delayAfter(incident, policy, level);
+    if (delay !== null && settings.timers[incident.severity].escalateMinutes > 0) {
+      await schedule(tx, incident, ClockJobs.escalate, new Date(now.getTime() + delay * MINUTE), { level: level + 1, round });
+    }
+  }
+
+  async function onDeclared(tx: Tx, incident: Incident): Promise<void> {
+    const policy = await policyForServices(tx, incident.teamId, incident.affectedServices);
+    let current = incident;
+    if (policy && policy.levels.length > 0) {
+      current = await setIncident(tx, incident, { escalationPolicyId: policy.id });
+      await page(tx, current, policy, 1, 0, false, incident.declaredAt);
+    }
+    await replan(tx, current);
+  }
+
+  async function replan(tx: Tx, incident: Incident): Promise<void> {
+    if (!isOpen(incident.status)) {
+      await cancelJobs(tx, clock, incident.teamId, incident.id);
+      return;
+    }
+    const now = clock.now();
+    const t = settings.timers[incident.severity];
+    if (incident.acknowledgedAt) {
+      await cancelJobs(tx, clock, incident.teamId, incident.id, [ClockJobs.escalate, ClockJobs.ackSla]);
+    } else if (!incident.ackSlaBreachedAt) {
+      await schedule(tx, incident, ClockJobs.ackSla, ackDeadline(incident.declaredAt, incident.severity, settings));
+    }
+    if (!incident.resolveSlaBreachedAt) await schedule(tx, incident, ClockJobs.resolveSla, resolveDeadline(incident.declaredAt, incident.severity, settings));
+    if (t.updateMinutes > 0) {
+      await schedule(tx, incident, ClockJobs.updateReminder, new Date((incident.lastUpdateAt ?? incident.declaredAt).getTime() + t.updateMinutes * MINUTE));
+    } else {
+      await cancelJobs(tx, clock, incident.teamId, incident.id, [ClockJobs.updateReminder]);
+    }
+    await schedule(tx, incident, ClockJobs.stale, new Date(now.getTime() + settings.staleDays * DAY));
+    await replanEscalation(tx, incident, now);
+  }
+
+  /** A severity change moves the next escalation to the new severity's pace (never into the past). */
+  async function replanEscalation(tx: Tx, incident: Incident, now: Date): Promise<void> {
+    if (incident.acknowledgedAt || !incident.escalationPolicyId || incident.escalationLevel === 0) return;
+    const policy = await policyById(tx, incident.teamId, incident.escalationPolicyId);
+    if (!policy) return;
+    if (settings.timers[incident.severity].escalateMinutes === 0) {
+      await cancelJobs(tx, clock, incident.teamId, incident.id, [ClockJobs.escalate]);
+      return;
+    }
+    const level = incident.escalationLevel;
+    const delay = delayAfter(incident, policy, level) ?? 0;
+    const from = level === 1 ? incident.declaredAt : now;
+    const dueAt = new Date(Math.max(now.getTime(), from.getTime() + delay * MINUTE));
+    const [pending] = await tx
+      .select()
+      .from(scheduledJobsTable)
+      .where(and(eq(scheduledJobsTable.teamId, incident.teamId), eq(scheduledJobsTable.jobKey, keyOf(incident, ClockJobs.escalate)), eq(scheduledJobsTable.status, "pending")));
+    const payload = pending?.payload ?? { level: level + 1, round: 0 };
+    await schedule(tx, incident, ClockJobs.escalate, dueAt, payload);
+  }
+
+  const escalate: JobHandler = async (tx, job, now) => {
+    const incident = await lock(tx, job);
+    if (!incident || !isOpen(incident.status) || incident.acknowledgedAt || !incident.escalationPolicyId) return;
+    const policy = await policyById(tx, incident.teamId, incident.escalationPolicyId);
+    if (!policy || policy.levels.length === 0) return;
+    let level = Number(job.payload.level ?? 2);
+    let round = Number(job.payload.round ?? 0);
+    if (level > policy.levels.length) {
+      if (round >= policy.repeat) {
+        await record(tx, incident, "escalation_exhausted", "Nobody acknowledged after every escalation level", { round }, [
+          { kind: "line", message: { text: ":sos: Every level of the escalation policy was paged and nobody acknowledged. I have asked the announcement channel for help." } },
+          { kind: "share", message: escalationExhausted(incident) },
+        ]);
+        return;
+      }
+      level = 1;
+      round += 1;
+    }
+    await page(tx, incident, policy, level, round, true, now);
+  };
+
+  const ackSla: JobHandler = async (tx, job, now) => {
+    const incident = await lock(tx, job);
+    if (!incident || !isOpen(incident.status) || incident.acknowledgedAt || incident.ackSlaBreachedAt) return;
+    const breached = await setIncident(tx, incident, { ackSlaBreachedAt: now });
+    const target = ackTargetLabel(incident.severity, settings);
+    await record(tx, breached, "sla_breached", `Acknowledgement target missed (${target})`, { sla: "acknowledge", target, dueAt: job.dueAt.toISOString() }, [
+      { kind: "card" },
+      { kind: "line", message: { text: slaBreachLine("acknowledge", incident, target) } },
+    ]);
+  };
+
+  const resolveSla: JobHandler = async (tx, job, now) => {
+    const incident = await lock(tx, job);
+    if (!incident || !isOpen(incident.status) || incident.resolveSlaBreachedAt) return;
+    const breached = await setIncident(tx, incident, { resolveSlaBreachedAt: now });
+    const target = minutesLabel(settings.timers[incident.severity].resolveMinutes);
+    await record(tx, breached, "sla_breached", `Resolution target missed (${target})`, { sla: "resolve", target, dueAt: job.dueAt.toISOString() }, [
+      { kind: "card" },
+      { kind: "line", message: { text: slaBreachLine("resolve", incident, target) } },
+    ]);
+  };
+
+  const remindUpdate: JobHandler = async (tx, job, now) => {
+    const incident = await lock(tx, job);
+    if (!incident || !isOpen(incident.status)) return;
+    const cadence = settings.timers[incident.severity].updateMinutes;
+    if (cadence === 0) return;
+    const due = new Date((incident.lastUpdateAt ?? incident.declaredAt).getTime() + cadence * MINUTE);
+    // An update arrived since this reminder was planned: the window starts again from it.
+    if (due > now) return schedule(tx, incident, ClockJobs.updateReminder, due);
+    await record(tx, incident, "update_reminder", `Reminded ${cadence}m without a status update`, { cadenceMinutes: cadence }, [
+      { kind: "line", message: updateReminder(incident, minutesLabel(cadence)) },
+    ]);
+    await schedule(tx, incident, ClockJobs.updateReminder, new Date(now.getTime() + cadence * MINUTE));
+  };
+
+  const nudgeStale: JobHandler = async (tx, job, now) => {
+    const incident = await lock(tx, job);
+    if (!incident || !isOpen(incident.status)) return;
+    const [last] = await tx
+      .select({ at: timelineEntries.occurredAt })
+      .from(timelineEntries)
+      .where(and(eq(timelineEntries.teamId, incident.teamId), eq(timelineEntries.incidentId, incident.id), ne(timelineEntries.actor, BOT_ACTOR)))
+      .orderBy(desc(timelineEntries.occurredAt))
+      .limit(1);
+    const quietSince = last?.at ?? incident.declaredAt;
+    const due = new Date(quietSince.getTime() + settings.staleDays * DAY);
+    if (due > now) return schedule(tx, incident, ClockJobs.stale, due);
+    await record(tx, incident, "stale_nudge", `No activity for ${settings.staleDays} days`, { quietSince: quietSince.toISOString() }, [
+      { kind: "line", message: staleNudge(incident, settings.staleDays) },
+    ]);
+    await schedule(tx, incident, ClockJobs.stale, new Date(now.getTime() + settings.staleDays * DAY));
+  };
+
+  return {
+    onDeclared,
+    replan,
+    handlers: {
+      [ClockJobs.escalate]: escalate,
+      [ClockJobs.ackSla]: ackSla,
+      [ClockJobs.resolveSla]: resolveSla,
+      [ClockJobs.updateReminder]: remindUpdate,
+      [ClockJobs.stale]: nudgeStale,
+    },
+  };
+}

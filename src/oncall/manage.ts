@@ -1,0 +1,112 @@
+// Creating and changing on-call schedules, overrides and escalation policies. Input is checked with zod;
+// a problem comes back as a message per field, never an exception.
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Clock } from "../clock.js";
+import type { Db } from "../db/client.js";
+import { escalationPolicies, oncallOverrides, oncallSchedules, type EscalationLevel, type EscalationPolicy, type OncallSchedule } from "../db/schema.js";
+import { validateRotation } from "./rotation.js";
+
+export type Saved<T> = { ok: true; value: T; created: boolean } | { ok: false; problems: Record<string, string> };
+
+const slackUser = z.string().regex(/^[UW][A-Z0-9_]+$/);
+
+export const scheduleInputSchema = z.object({
+  name: z.string().trim().min(1, { error: "Give the schedule a name." }).max(80, { error: "Keep the name under 80 characters." }),
+  timeZone: z.string().trim().min(1, { error: "Pick a time zone." }),
+  handoffTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "Pick the handoff time." }),
+  lengthHours: z.number({ error: "Give the rotation length in hours." }).int().min(1).max(24 * 28),
+  startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Pick the date of the first handoff." }),
+  members: z.array(slackUser).min(1, { error: "Add at least one person." }).max(50),
+});
+export type ScheduleInput = z.infer<typeof scheduleInputSchema>;
+
+function problemsOf(error: z.ZodError): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const issue of error.issues) problems[String(issue.path[0] ?? "name")] ??= issue.message;
+  return problems;
+}
+
+/** Creates the schedule, or replaces the one with the same name. */
+export async function saveSchedule(db: Db, clock: Clock, teamId: string, userId: string, raw: unknown): Promise<Saved<OncallSchedule>> {
+  const parsed = scheduleInputSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error) };
+  const input = parsed.data;
+  const rotationProblems = validateRotation(input);
+  if (rotationProblems.length) return { ok: false, problems: { timeZone: rotationProblems.join(" ") } };
+  const now = clock.now();
+  return db.transaction(async (tx) => {
+    const [existing] = await tx.select().from(oncallSchedules).where(and(eq(oncallSchedules.teamId, teamId), eq(oncallSchedules.name, input.name)));
+    const [row] = await tx
+      .insert(oncallSchedules)
+      .values({ teamId, ...input, createdBy: userId, updatedAt: now })
+      .onConflictDoUpdate({ target: [oncallSchedules.teamId, oncallSchedules.name], set: { ...input, updatedAt: now } })
+      .returning();
+    return { ok: true as const, value: row!, created: !existing };
+  });
+}
+
+export async function addOverride(
+  db: Db,
+  teamId: string,
+  userId: string,
+  input: { scheduleId: number; coverUserId: string; startsAt: Date; endsAt: Date },
+): Promise<Saved<{ id: number }>> {
+  if (!(input.endsAt > input.startsAt)) return { ok: false, problems: { ends: "The cover must end after it starts." } };
+  if (input.endsAt.getTime() - input.startsAt.getTime() > 90 * 24 * 3600_000) return { ok: false, problems: { ends: "Keep a cover under 90 days." } };
+  const [schedule] = await db.select().from(oncallSchedules).where(and(eq(oncallSchedules.teamId, teamId), eq(oncallSchedules.id, input.scheduleId)));
+  if (!schedule) return { ok: false, problems: { schedule: "That schedule no longer exists." } };
+  const [row] = await db
+    .insert(oncallOverrides)
+    .values({ teamId, scheduleId: schedule.id, userId: input.coverUserId, startsAt: input.startsAt, endsAt: input.endsAt, createdBy: userId })
+    .returning({ id: oncallOverrides.id });
+  return { ok: true, value: row!, created: true };
+}
+
+const levelSchema = z.object({
+  targets: z
+    .array(
+      z.discriminatedUnion("type", [
+        z.object({ type: z.literal("user"), userId: slackUser }),
+        z.object({ type: z.literal("schedule"), scheduleId: z.number().int().positive() }),
+        z.object({ type: z.literal("usergroup"), groupId: z.string().regex(/^S[A-Z0-9]+$/) }),
+      ]),
+    )
+    .min(1),
+  delayMinutes: z.number().int().min(1).max(24 * 60).nullable(),
+});
+
+export const policyInputSchema = z.object({
+  name: z.string().trim().min(1, { error: "Give the policy a name." }).max(80),
+  levels: z.array(levelSchema).min(1, { error: "Add at least one level: a person or a schedule to page." }).max(5),
+  repeat: z.number().int().min(0).max(5, { error: "Repeat at most 5 times." }),
+  isDefault: z.boolean(),
+  services: z.array(z.string().trim().toLowerCase().min(1).max(60)).max(20),
+});
+export type PolicyInput = z.infer<typeof policyInputSchema>;
+
+/** Creates or replaces a policy by name. Only one policy is the workspace default. */
+export async function savePolicy(db: Db, clock: Clock, teamId: string, userId: string, raw: unknown): Promise<Saved<EscalationPolicy>> {
+  const parsed = policyInputSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problems: problemsOf(parsed.error) };
+  const input = parsed.data;
+  const now = clock.now();
+  return db.transaction(async (tx) => {
+    for (const level of input.levels) {
+      for (const target of level.targets) {
+        if (target.type !== "schedule") continue;
+        const [found] = await tx.select({ id: oncallSchedules.id }).from(oncallSchedules).where(and(eq(oncallSchedules.teamId, teamId), eq(oncallSchedules.id, target.scheduleId)));
+        if (!found) return { ok: false as const, problems: { levels: "One of the schedules no longer exists." } };
+      }
+    }
+    if (input.isDefault) await tx.update(escalationPolicies).set({ isDefault: 0 }).where(eq(escalationPolicies.teamId, teamId));
+    const [existing] = await tx.select().from(escalationPolicies).where(and(eq(escalationPolicies.teamId, teamId), eq(escalationPolicies.name, input.name)));
+    const values = { levels: input.levels as EscalationLevel[], repeat: input.repeat, isDefault: input.isDefault ? 1 : 0, services: input.services, updatedAt: now };
+    const [row] = await tx
+      .insert(escalationPolicies)
+      .values({ teamId, name: input.name, ...values, createdBy: userId })
+      .onConflictDoUpdate({ target: [escalationPolicies.teamId, escalationPolicies.name], set: values })
+      .returning();
+    return { ok: true as const, value: row!, created: !existing };
+  });
+}

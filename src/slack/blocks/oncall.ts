@@ -1,0 +1,138 @@
+// On-call in Slack: who is on call now and next, and the forms for schedules, covers and escalation policies.
+import type { View } from "@slack/types";
+import type { EscalationPolicy, OncallSchedule } from "../../db/schema.js";
+import type { OnCallShift } from "../../oncall/rotation.js";
+import type { SlackMessage } from "../gateway.js";
+import { DEFAULT_OPTION, OverrideBlocks, POLICY_FORM_LEVELS, PolicyBlocks, ScheduleBlocks, Views, inputAction, policyLevelBlock } from "../ids.js";
+import { escapeText, mentionUser, truncate } from "./text.js";
+
+const plain = (text: string) => ({ type: "plain_text" as const, text: truncate(text, 150), emoji: true });
+const section = (text: string) => ({ type: "section" as const, text: { type: "mrkdwn" as const, text } });
+const when = (at: Date) => `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${at.toISOString().slice(0, 16).replace("T", " ")} UTC>`;
+
+export const lengthOptions = [
+  { value: "24", label: "Daily" },
+  { value: "168", label: "Weekly" },
+  { value: "custom", label: "Custom (hours below)" },
+] as const;
+
+export function onCallOverview(rows: Array<{ schedule: OncallSchedule; now?: OnCallShift; next?: OnCallShift }>, policies: EscalationPolicy[], schedulesById: Map<number, string>): SlackMessage {
+  if (rows.length === 0 && policies.length === 0) {
+    return {
+      text: "No on-call schedules yet. `/incident oncall schedule` creates one; `/incident escalation policy` sets who gets paged.",
+    };
+  }
+  const lines = rows.map(({ schedule, now, next }) => {
+    const current = now ? `${mentionUser(now.userId)} until ${when(now.endsAt)}${now.override ? " (cover)" : ""}` : "_nobody_";
+    const upcoming = next ? `${mentionUser(next.userId)} from ${when(next.startsAt)}` : "_nobody scheduled_";
+    return `*${escapeText(schedule.name)}* (${escapeText(schedule.timeZone)}) · now: ${current} · next: ${upcoming}`;
+  });
+  const policyLines = policies.map((p) => {
+    const levels = p.levels
+      .map((l, i) => {
+        const who = l.targets
+          .map((t) => (t.type === "user" ? mentionUser(t.userId) : t.type === "schedule" ? `_${escapeText(schedulesById.get(t.scheduleId) ?? "deleted schedule")}_` : `<!subteam^${t.groupId}>`))
+          .join(", ");
+        return `${i + 1}. ${who}${l.delayMinutes ? ` (${l.delayMinutes}m)` : ""}`;
+      })
+      .join(" → ");
+    const scope = [p.isDefault ? "default" : "", p.services.length ? `services: ${p.services.map(escapeText).join(", ")}` : ""].filter(Boolean).join("; ");
+    return `*${escapeText(p.name)}*${scope ? ` (${scope})` : ""}: ${levels}${p.repeat ? ` · repeats ${p.repeat}×` : ""}`;
+  });
+  return {
+    text: "Who is on call",
+    blocks: [
+      section(`:pager: *On call*\n${lines.join("\n") || "_No schedules yet: `/incident oncall schedule`._"}`),
+      section(`*Escalation policies*\n${policyLines.join("\n") || "_None yet: `/incident escalation policy`._"}`),
+    ].map((b) => ({ ...b, text: { ...b.text, text: truncate(b.text.text, 3000) } })),
+  };
+}
+
+const input = (blockId: string, label: string, element: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  type: "input",
+  block_id: blockId,
+  label: plain(label),
+  element: { action_id: inputAction(blockId), ...element },
+  ...extra,
+});
+
+export function scheduleModal(existing: OncallSchedule | undefined, defaults: { timeZone: string; today: string }): View {
+  const length = existing ? (existing.lengthHours === 24 ? "24" : existing.lengthHours === 168 ? "168" : "custom") : "168";
+  const option = (o: (typeof lengthOptions)[number]) => ({ text: plain(o.label), value: o.value });
+  return {
+    type: "modal",
+    callback_id: Views.schedule,
+    title: plain(existing ? "Edit schedule" : "New on-call schedule"),
+    submit: plain("Save"),
+    close: plain("Cancel"),
+    blocks: [
+      input(ScheduleBlocks.name, "Name", { type: "plain_text_input", max_length: 80, placeholder: plain("Payments primary"), ...(existing ? { initial_value: existing.name } : {}) }),
+      input(ScheduleBlocks.members, "People, in rotation order", { type: "multi_users_select", ...(existing ? { initial_users: existing.members } : {}) }),
+      input(ScheduleBlocks.timeZone, "Time zone", { type: "plain_text_input", max_length: 60, initial_value: existing?.timeZone ?? defaults.timeZone }, { hint: plain("An IANA zone such as Europe/London or America/New_York; handoffs follow its clock, DST included.") }),
+      input(ScheduleBlocks.handoff, "Handoff time", { type: "timepicker", initial_time: existing?.handoffTime ?? "09:00" }),
+      input(ScheduleBlocks.length, "Rotation", { type: "static_select", options: lengthOptions.map(option), initial_option: option(lengthOptions.find((o) => o.value === length)!) }),
+      input(ScheduleBlocks.customHours, "Custom length in hours", { type: "number_input", is_decimal_allowed: false, min_value: "1", ...(length === "custom" ? { initial_value: String(existing!.lengthHours) } : {}) }, { optional: true }),
+      input(ScheduleBlocks.startDate, "First handoff on", { type: "datepicker", initial_date: existing?.startDate ?? defaults.today }),
+    ],
+  } as View;
+}
+
+export function overrideModal(schedule: OncallSchedule, today: string): View {
+  return {
+    type: "modal",
+    callback_id: Views.override,
+    private_metadata: JSON.stringify({ scheduleId: schedule.id }),
+    title: plain("Cover a shift"),
+    submit: plain("Save"),
+    close: plain("Cancel"),
+    blocks: [
+      section(`Who covers *${escapeText(schedule.name)}*, and when (times in ${escapeText(schedule.timeZone)}).`),
+      input(OverrideBlocks.user, "Covered by", { type: "users_select" }),
+      input(OverrideBlocks.startDate, "From (date)", { type: "datepicker", initial_date: today }),
+      input(OverrideBlocks.startTime, "From (time)", { type: "timepicker", initial_time: "09:00" }),
+      input(OverrideBlocks.endDate, "Until (date)", { type: "datepicker", initial_date: today }),
+      input(OverrideBlocks.endTime, "Until (time)", { type: "timepicker", initial_time: "18:00" }),
+    ],
+  } as View;
+}
+
+export function policyModal(existing: EscalationPolicy | undefined, schedules: OncallSchedule[]): View {
+  const scheduleOptions = schedules.slice(0, 100).map((s) => ({ text: plain(truncate(s.name, 75)), value: String(s.id) }));
+  const levelBlocks = Array.from({ length: POLICY_FORM_LEVELS }, (_, i) => {
+    const n = i + 1;
+    const level = existing?.levels[i];
+    const users = level?.targets.flatMap((t) => (t.type === "user" ? [t.userId] : [])) ?? [];
+    const scheduleId = level?.targets.find((t) => t.type === "schedule");
+    const initialSchedule = scheduleId && scheduleId.type === "schedule" ? scheduleOptions.find((o) => o.value === String(scheduleId.scheduleId)) : undefined;
+    return [
+      { type: "header", text: plain(`Level ${n}${n === 1 ? " (paged at once)" : ""}`) },
+      input(policyLevelBlock(n, "schedule"), "Whoever is on call in", scheduleOptions.length ? { type: "static_select", options: scheduleOptions, ...(initialSchedule ? { initial_option: initialSchedule } : {}) } : { type: "plain_text_input", placeholder: plain("No schedules yet") }, { optional: true }),
+      input(policyLevelBlock(n, "users"), "And/or these people", { type: "multi_users_select", ...(users.length ? { initial_users: users } : {}) }, { optional: true }),
+      input(
+        policyLevelBlock(n, "delay"),
+        "Minutes before the next level",
+        { type: "number_input", is_decimal_allowed: false, min_value: "1", ...(level?.delayMinutes ? { initial_value: String(level.delayMinutes) } : {}) },
+        { optional: true, hint: plain("Empty: the severity's own pace (SEV1: 5 minutes to acknowledge, then every 10).") },
+      ),
+    ];
+  }).flat();
+  return {
+    type: "modal",
+    callback_id: Views.policy,
+    title: plain(existing ? "Edit policy" : "Escalation policy"),
+    submit: plain("Save"),
+    close: plain("Cancel"),
+    blocks: [
+      input(PolicyBlocks.name, "Name", { type: "plain_text_input", max_length: 80, ...(existing ? { initial_value: existing.name } : {}) }),
+      input(PolicyBlocks.services, "Services it covers", { type: "plain_text_input", max_length: 500, placeholder: plain("checkout, payments"), ...(existing?.services.length ? { initial_value: existing.services.join(", ") } : {}) }, { optional: true }),
+      input(
+        PolicyBlocks.isDefault,
+        "Default",
+        { type: "checkboxes", options: [{ text: plain("Use for incidents of any other service"), value: DEFAULT_OPTION }], ...(existing?.isDefault ? { initial_options: [{ text: plain("Use for incidents of any other service"), value: DEFAULT_OPTION }] } : {}) },
+        { optional: true },
+      ),
+      input(PolicyBlocks.repeat, "Repeat the whole policy", { type: "number_input", is_decimal_allowed: false, min_value: "0", max_value: "5", initial_value: String(existing?.repeat ?? 0) }, { hint: plain("Times to start again from level 1 when nobody acknowledged.") }),
+      ...levelBlocks,
+    ],
+  } as View;
+}

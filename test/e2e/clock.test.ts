@@ -1,0 +1,190 @@
+// The incident clock end to end, with a manual clock: paging, escalation, acknowledgement from the page,
+// update reminders, SLA breaches, stale nudges, severity changes, resolve, and a restart mid-escalation.
+import { afterEach, describe, expect, it } from "vitest";
+import { ManualClock } from "../../src/clock.js";
+import { pendingJobsOf } from "../../src/scheduler/scheduler.js";
+import { timelineOf } from "../../src/timeline/append.js";
+import { startTestBot, type TestBot } from "../support/bot.js";
+import { advance, MINUTE } from "../support/clock.js";
+import { waitFor } from "../support/declare.js";
+import { botLinesIn, cardOf, command, declaredIncident, modalOpenedBy, reload, say } from "../support/war-room.js";
+
+let h: TestBot | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function bot(clock: ManualClock, env: Record<string, string> = {}): Promise<TestBot> {
+  h = await startTestBot(env, { clock });
+  h.fake.addUser({ id: "U_DAN", name: "dan", real_name: "Dan Duty" });
+  return h;
+}
+
+const general = (t: TestBot) => t.fake.channelByName("general")!.id;
+
+/** Creates a schedule through its form, as a person would. */
+async function createSchedule(t: TestBot, values: Record<string, string | string[]>) {
+  const opened = await t.driver.slashCommand({ userId: "U_ALICE", channelId: general(t), text: "oncall schedule" });
+  const view = await modalOpenedBy(t, opened.triggerId);
+  const answer = await t.driver.submitView({ viewId: view.id, userId: "U_ALICE", values });
+  expect(answer.body).toBe("");
+}
+
+/** Bob and Carol alternate daily at 09:00 UTC from today; Dan is the second level. */
+async function onCallSetup(t: TestBot) {
+  await createSchedule(t, { name: "Primary", members: ["U_BOB", "U_CAROL"], time_zone: "UTC", handoff: "09:00", length: "24", start_date: "2026-11-22" });
+  const opened = await t.driver.slashCommand({ userId: "U_ALICE", channelId: general(t), text: "escalation policy" });
+  const form = await modalOpenedBy(t, opened.triggerId);
+  const scheduleOption = JSON.stringify(form.view).match(/"text":"Primary","emoji":true\},"value":"(\d+)"/)![1]!;
+  const answer = await t.driver.submitView({
+    viewId: form.id,
+    userId: "U_ALICE",
+    values: { name: "Default", is_default: ["default"], repeat: "0", level_1_schedule: scheduleOption, level_2_users: ["U_DAN"] },
+  });
+  expect(answer.body).toBe("");
+}
+
+const entriesOf = async (t: TestBot, incidentId: number) => timelineOf(t.database.db, t.fake.teamId, incidentId);
+
+describe("paging and escalation", () => {
+  it("pages whoever is on call, escalates while nobody acknowledges, then asks the announcement channel for help, once", async () => {
+    const clock = new ManualClock("2026-11-22T10:00:00Z");
+    const t = await bot(clock);
+    await onCallSetup(t);
+    const overview = JSON.stringify((await command(t, "U_ALICE", general(t), "oncall")).body);
+    expect(overview).toContain("*Primary* (UTC) · now: <@U_BOB> until");
+    expect(overview).toContain("next: <@U_CAROL> from");
+    expect(overview).toContain("*Default* (default): 1. _Primary_ → 2. <@U_DAN>");
+    const incident = await declaredIncident(t, { title: "Paged", severity: "sev1", userId: "U_ALICE" });
+
+    const page = t.fake.dmsTo("U_BOB").at(-1)!;
+    expect(page.text).toContain("You are paged for SEV1 incident #1");
+    expect(JSON.stringify(page.blocks)).toContain(`<#${incident.channelId}>`);
+    expect(JSON.stringify(page.blocks)).toContain('"action_id":"incident_acknowledge"');
+    expect(t.fake.channel(incident.channelId!)!.members).toContain("U_BOB");
+    expect(botLinesIn(t, incident.channelId!).at(-1)!.text).toBe(":pager: Paged level 1 of the escalation policy: <@U_BOB>.");
+
+    await advance(t, clock, 4 * MINUTE);
+    expect(t.fake.dmsTo("U_DAN")).toHaveLength(0);
+    await advance(t, clock, 1 * MINUTE);
+    expect(t.fake.dmsTo("U_DAN").at(-1)!.text).toContain("You are paged");
+    const lines = botLinesIn(t, incident.channelId!).map((m) => m.text);
+    expect(lines).toContain(":rotating_light: Not acknowledged yet: escalated to level 2 (<@U_DAN>).");
+    expect(lines).toContain(":alarm_clock: Acknowledgement target missed: SEV1 incidents should be acknowledged within 5m.");
+    expect(cardOf(t, await reload(t, incident)).json).toContain("acknowledgement target missed");
+
+    await advance(t, clock, 10 * MINUTE);
+    const announcements = botLinesIn(t, t.fake.channelByName("incidents")!.id);
+    expect(announcements.at(-1)!.text).toContain("Nobody acknowledged incident #1 after every escalation level");
+    await advance(t, clock, 60 * MINUTE);
+    await advance(t, clock, 60 * MINUTE);
+
+    const types = (await entriesOf(t, incident.id)).map((e) => e.type);
+    expect(types.filter((x) => x === "paged")).toHaveLength(1);
+    expect(types.filter((x) => x === "escalated")).toHaveLength(1);
+    expect(types.filter((x) => x === "escalation_exhausted")).toHaveLength(1);
+    expect(types.filter((x) => x === "sla_breached")).toHaveLength(1);
+    expect(t.fake.dmsTo("U_DAN")).toHaveLength(1);
+    const escalated = (await entriesOf(t, incident.id)).find((e) => e.type === "escalated")!;
+    expect(escalated.text).toBe("Escalated to level 2 (<@U_DAN>)");
+  });
+
+  it("stops when the paged person acknowledges from the page's own button", async () => {
+    const clock = new ManualClock("2026-11-23T10:00:00Z");
+    const t = await bot(clock);
+    await onCallSetup(t);
+    const incident = await declaredIncident(t, { title: "Acked from DM", severity: "sev1" });
+    const page = t.fake.dmsTo("U_CAROL").at(-1)!;
+    await t.driver.clickButton({ userId: "U_CAROL", channelId: page.channel, messageTs: page.ts, actionId: "incident_acknowledge", value: String(incident.id) });
+    await waitFor(() => t.fake.ephemeralsFor("U_CAROL").find((e) => e.text.includes("You acknowledged incident #1")));
+    await t.bot.outbox.waitUntilIdle();
+    await advance(t, clock, 60 * MINUTE);
+    expect(t.fake.dmsTo("U_DAN")).toHaveLength(0);
+    const types = (await entriesOf(t, incident.id)).map((e) => e.type);
+    expect(types).toContain("acknowledged");
+    expect(types).not.toContain("escalated");
+    expect(types).not.toContain("sla_breached");
+    expect((await reload(t, incident)).acknowledgedBy).toBe("U_CAROL");
+  });
+
+  it("picks up an escalation chain after a restart, without paging anyone twice", async () => {
+    const clock = new ManualClock("2026-11-22T10:00:00Z");
+    const t = await bot(clock);
+    await onCallSetup(t);
+    const incident = await declaredIncident(t, { title: "Restarted chain", severity: "sev1" });
+    await t.restart();
+    await advance(t, clock, 5 * MINUTE);
+    await t.restart();
+    await advance(t, clock, 5 * MINUTE);
+    expect(t.fake.dmsTo("U_BOB")).toHaveLength(1);
+    expect(t.fake.dmsTo("U_DAN")).toHaveLength(1);
+    const types = (await entriesOf(t, incident.id)).map((e) => e.type);
+    expect(types.filter((x) => x === "escalated")).toHaveLength(1);
+  });
+});
+
+describe("update reminders", () => {
+  it("reminds the commander once per cadence window, counting from the last update", async () => {
+    const clock = new ManualClock("2026-11-22T10:00:00Z");
+    const t = await bot(clock);
+    const incident = await declaredIncident(t, { title: "Remind me", severity: "sev2", commander: "U_BOB" });
+    const reminders = () => botLinesIn(t, incident.channelId!).filter((m) => m.text.startsWith("Time for a status update"));
+
+    await advance(t, clock, 29 * MINUTE);
+    expect(reminders()).toHaveLength(0);
+    await advance(t, clock, 1 * MINUTE);
+    expect(reminders()).toHaveLength(1);
+    expect(JSON.stringify(reminders()[0]!.blocks)).toContain("<@U_BOB>: no status update for 30m");
+    expect(JSON.stringify(reminders()[0]!.blocks)).toContain('"action_id":"incident_post_update"');
+    await advance(t, clock, 10 * MINUTE);
+    expect(reminders()).toHaveLength(1);
+
+    expect(await say(t, "U_BOB", incident.channelId!, "status identified Found it")).toContain("identified");
+    await advance(t, clock, 25 * MINUTE);
+    expect(reminders()).toHaveLength(1);
+    await advance(t, clock, 5 * MINUTE);
+    expect(reminders()).toHaveLength(2);
+  });
+});
+
+describe("deadlines follow the incident", () => {
+  it("moves the acknowledgement deadline when the severity changes", async () => {
+    const clock = new ManualClock("2026-11-22T10:00:00Z");
+    const t = await bot(clock);
+    const incident = await declaredIncident(t, { title: "Worse", severity: "sev3" });
+    await advance(t, clock, 2 * MINUTE);
+    expect(await say(t, "U_ALICE", incident.channelId!, "sev 1 Everyone is affected")).toContain("SEV1");
+    await advance(t, clock, 3 * MINUTE);
+    const breach = (await entriesOf(t, incident.id)).find((e) => e.type === "sla_breached");
+    expect(breach?.data).toMatchObject({ sla: "acknowledge", target: "5m" });
+  });
+
+  it("cancels every deadline on resolve", async () => {
+    const clock = new ManualClock("2026-11-22T10:00:00Z");
+    const t = await bot(clock);
+    const incident = await declaredIncident(t, { title: "Quick fix", severity: "sev1" });
+    expect((await pendingJobsOf(t.database.db, t.fake.teamId, incident.id)).length).toBeGreaterThan(0);
+    expect(await say(t, "U_ALICE", incident.channelId!, "resolve Restarted it")).toContain("resolved");
+    expect(await pendingJobsOf(t.database.db, t.fake.teamId, incident.id)).toHaveLength(0);
+    await advance(t, clock, 10 * 24 * 60 * MINUTE);
+    const types = (await entriesOf(t, incident.id)).map((e) => e.type);
+    expect(types).not.toContain("sla_breached");
+    expect(types).not.toContain("update_reminder");
+  });
+
+  it("records a missed resolution target once, and nudges a quiet incident after 7 days", async () => {
+    const clock = new ManualClock("2026-11-22T10:00:00Z");
+    const t = await bot(clock);
+    const incident = await declaredIncident(t, { title: "Slow burn", severity: "sev4" });
+    await advance(t, clock, 7 * 24 * 60 * MINUTE);
+    const lines = botLinesIn(t, incident.channelId!).map((m) => m.text);
+    expect(lines).toContain(":alarm_clock: Resolution target missed: SEV4 incidents should be resolved within 7d.");
+    expect(lines.filter((l) => l.includes("has had no activity for 7 days"))).toHaveLength(1);
+    await advance(t, clock, 24 * 60 * MINUTE);
+    await advance(t, clock, 24 * 60 * MINUTE);
+    const types = (await entriesOf(t, incident.id)).map((e) => e.type);
+    expect(types.filter((x) => x === "sla_breached")).toHaveLength(2);
+    expect(types.filter((x) => x === "stale_nudge")).toHaveLength(1);
+  });
+});
