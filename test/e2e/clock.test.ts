@@ -124,6 +124,46 @@ describe("paging and escalation", () => {
   });
 });
 
+describe("covers and groups", () => {
+  it("pages whoever covers the shift, and shows the cover in /incident oncall", async () => {
+    const clock = new ManualClock("2026-11-22T10:00:00Z");
+    const t = await bot(clock);
+    await onCallSetup(t);
+    const opened = await t.driver.slashCommand({ userId: "U_ALICE", channelId: general(t), text: "oncall cover Primary" });
+    const form = await modalOpenedBy(t, opened.triggerId);
+    const backwards = await t.driver.submitView({ viewId: form.id, userId: "U_ALICE", values: { user: "U_CAROL", start_date: "2026-11-22", start_time: "12:00", end_date: "2026-11-22", end_time: "08:00" } });
+    expect(backwards.body.errors.end_date).toBe("The cover must end after it starts.");
+    const saved = await t.driver.submitView({ viewId: form.id, userId: "U_ALICE", values: { user: "U_CAROL", start_date: "2026-11-22", start_time: "09:30", end_date: "2026-11-22", end_time: "18:00" } });
+    expect(saved.body).toBe("");
+    expect(JSON.stringify((await command(t, "U_ALICE", general(t), "oncall")).body)).toContain("now: <@U_CAROL> until");
+    await declaredIncident(t, { title: "Covered", severity: "sev2" });
+    expect(t.fake.dmsTo("U_CAROL").at(-1)!.text).toContain("You are paged");
+    expect(t.fake.dmsTo("U_BOB")).toHaveLength(0);
+  });
+
+  it("mentions a user group when its level is paged", async () => {
+    const clock = new ManualClock("2026-11-22T10:00:00Z");
+    const t = await bot(clock);
+    const opened = await t.driver.slashCommand({ userId: "U_ALICE", channelId: general(t), text: "escalation policy" });
+    const form = await modalOpenedBy(t, opened.triggerId);
+    const noLevels = await t.driver.submitView({ viewId: form.id, userId: "U_ALICE", values: { name: "Empty", repeat: "0" } });
+    expect(noLevels.body.errors.level_1_users).toMatch(/Add at least one level/);
+    await t.driver.submitView({ viewId: form.id, userId: "U_ALICE", values: { name: "Payments", services: "payments", repeat: "0", level_1_group: "<!subteam^S0PAYMENTS|@payments-oncall>" } });
+    const incident = await declaredIncident(t, { title: "Card declines", severity: "sev2", services: "payments" });
+    expect(botLinesIn(t, incident.channelId!).at(-1)!.text).toBe(":pager: Paged level 1 of the escalation policy: <!subteam^S0PAYMENTS>.");
+    const other = await declaredIncident(t, { title: "Search slow", severity: "sev2", services: "search" });
+    expect(botLinesIn(t, other.channelId!).some((m) => m.text.includes("Paged level"))).toBe(false);
+  });
+
+  it("refuses on-call changes to people who are not incident admins when admins are named", async () => {
+    const clock = new ManualClock("2026-11-22T10:00:00Z");
+    const t = await bot(clock, { INCIDENT_ADMINS: "U_ALICE" });
+    expect(await say(t, "U_BOB", general(t), "oncall schedule")).toContain("only incident admins");
+    expect(await say(t, "U_BOB", general(t), "escalation policy")).toContain("only incident admins");
+    expect(await say(t, "U_BOB", general(t), "oncall")).toContain("No on-call schedules yet");
+  });
+});
+
 describe("update reminders", () => {
   it("reminds the commander once per cadence window, counting from the last update", async () => {
     const clock = new ManualClock("2026-11-22T10:00:00Z");

@@ -104,10 +104,17 @@ export function policyModal(existing: EscalationPolicy | undefined, schedules: O
     const users = level?.targets.flatMap((t) => (t.type === "user" ? [t.userId] : [])) ?? [];
     const scheduleId = level?.targets.find((t) => t.type === "schedule");
     const initialSchedule = scheduleId && scheduleId.type === "schedule" ? scheduleOptions.find((o) => o.value === String(scheduleId.scheduleId)) : undefined;
+    const group = level?.targets.find((t) => t.type === "usergroup");
     return [
       { type: "header", text: plain(`Level ${n}${n === 1 ? " (paged at once)" : ""}`) },
       input(policyLevelBlock(n, "schedule"), "Whoever is on call in", scheduleOptions.length ? { type: "static_select", options: scheduleOptions, ...(initialSchedule ? { initial_option: initialSchedule } : {}) } : { type: "plain_text_input", placeholder: plain("No schedules yet") }, { optional: true }),
       input(policyLevelBlock(n, "users"), "And/or these people", { type: "multi_users_select", ...(users.length ? { initial_users: users } : {}) }, { optional: true }),
+      input(
+        policyLevelBlock(n, "group"),
+        "And/or a user group",
+        { type: "plain_text_input", max_length: 100, placeholder: plain("S0123ABCD"), ...(group && group.type === "usergroup" ? { initial_value: group.groupId } : {}) },
+        { optional: true, hint: plain("The group's ID (S…). It is mentioned in the war room when its level is paged; people are DMed.") },
+      ),
       input(
         policyLevelBlock(n, "delay"),
         "Minutes before the next level",

@@ -90,6 +90,9 @@ export function registerOncallViews(app: App, deps: ListenerDeps): void {
       const scheduleId = Number(field(v, policyLevelBlock(n, "schedule"))?.selected_option?.value);
       if (scheduleId) targets.push({ type: "schedule", scheduleId });
       for (const userId of field(v, policyLevelBlock(n, "users"))?.selected_users ?? []) targets.push({ type: "user", userId });
+      // Accept the bare ID or a pasted mention such as <!subteam^S0123|@oncall>.
+      const group = /S[A-Z0-9]{2,}/.exec(text(v, policyLevelBlock(n, "group")))?.[0];
+      if (group) targets.push({ type: "usergroup", groupId: group });
       if (targets.length) levels.push({ targets, delayMinutes: numberOrNull(v, policyLevelBlock(n, "delay")) });
     }
     const saved = await savePolicy(deps.db, deps.clock, body.team?.id ?? "", body.user.id, {
