@@ -3,20 +3,20 @@ import { z } from "zod";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const minutes = (fallback: number | undefined, what: string) =>
+const minutes = (fallback: number | undefined, what: string, least = 0) =>
   z.coerce
     .number({ error: `must be a number of minutes (${what})` })
     .int({ error: "must be a whole number of minutes" })
-    .min(0, { error: "must be 0 (off) or more" })
+    .min(least, { error: least ? `must be at least ${least}` : "must be 0 (off) or more" })
     .optional()
     .transform((v) => (v === undefined ? fallback : v));
 
 // Defaults from the severity table in the README; 0 turns a timer off. SEV4's acknowledgement is due the next business morning.
 const severityTimers = {
-  ACK_MINUTES_SEV1: minutes(5, "acknowledge a SEV1 within"),
-  ACK_MINUTES_SEV2: minutes(15, "acknowledge a SEV2 within"),
-  ACK_MINUTES_SEV3: minutes(30, "acknowledge a SEV3 within"),
-  ACK_MINUTES_SEV4: minutes(undefined, "acknowledge a SEV4 within; unset: next business day"),
+  ACK_MINUTES_SEV1: minutes(5, "acknowledge a SEV1 within", 1),
+  ACK_MINUTES_SEV2: minutes(15, "acknowledge a SEV2 within", 1),
+  ACK_MINUTES_SEV3: minutes(30, "acknowledge a SEV3 within", 1),
+  ACK_MINUTES_SEV4: minutes(undefined, "acknowledge a SEV4 within; unset: next business day", 1),
   ESCALATE_MINUTES_SEV1: minutes(10, "escalate a SEV1 every"),
   ESCALATE_MINUTES_SEV2: minutes(20, "escalate a SEV2 every"),
   ESCALATE_MINUTES_SEV3: minutes(45, "escalate a SEV3 every"),
@@ -25,10 +25,10 @@ const severityTimers = {
   UPDATE_MINUTES_SEV2: minutes(30, "status update for a SEV2 every"),
   UPDATE_MINUTES_SEV3: minutes(60, "status update for a SEV3 every"),
   UPDATE_MINUTES_SEV4: minutes(0, "status update for a SEV4 every"),
-  RESOLVE_MINUTES_SEV1: minutes(4 * 60, "resolve a SEV1 within"),
-  RESOLVE_MINUTES_SEV2: minutes(24 * 60, "resolve a SEV2 within"),
-  RESOLVE_MINUTES_SEV3: minutes(72 * 60, "resolve a SEV3 within"),
-  RESOLVE_MINUTES_SEV4: minutes(7 * 24 * 60, "resolve a SEV4 within"),
+  RESOLVE_MINUTES_SEV1: minutes(4 * 60, "resolve a SEV1 within", 1),
+  RESOLVE_MINUTES_SEV2: minutes(24 * 60, "resolve a SEV2 within", 1),
+  RESOLVE_MINUTES_SEV3: minutes(72 * 60, "resolve a SEV3 within", 1),
+  RESOLVE_MINUTES_SEV4: minutes(7 * 24 * 60, "resolve a SEV4 within", 1),
 };
 
 const configSchema = z.object({

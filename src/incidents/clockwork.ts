@@ -8,7 +8,7 @@ import type { Tx } from "../db/client.js";
 import { incidents, scheduledJobs as scheduledJobsTable, timelineEntries, type EscalationPolicy, type Incident, type ScheduledJob } from "../db/schema.js";
 import { policyById, policyForServices, reachOfLevel } from "../oncall/directory.js";
 import { enqueue } from "../outbox/outbox.js";
-import { cancelJobs, scheduleJob, type JobHandler } from "../scheduler/scheduler.js";
+import { cancelJobs, JobDeferred, scheduleJob, type JobHandler } from "../scheduler/scheduler.js";
 import {
   escalationExhausted,
   pagedEntryText,
@@ -47,13 +47,17 @@ export function createClockwork({ clock, settings }: { clock: Clock; settings: C
   const schedule = (tx: Tx, incident: Incident, kind: string, dueAt: Date, payload: Record<string, unknown> = {}) =>
     scheduleJob(tx, clock, { teamId: incident.teamId, incidentId: incident.id, kind, jobKey: keyOf(incident, kind), dueAt, payload });
 
+  /**
+   * The scheduler already holds the job's row; a person's change holds the incident and then moves its jobs.
+   * Waiting for the incident here could deadlock with that change, so a busy incident defers the job a tick.
+   */
   async function lock(tx: Tx, job: ScheduledJob): Promise<Incident | undefined> {
-    const [row] = await tx
-      .select()
-      .from(incidents)
-      .where(and(eq(incidents.teamId, job.teamId), eq(incidents.id, job.incidentId ?? -1)))
-      .for("update");
-    return row;
+    const where = and(eq(incidents.teamId, job.teamId), eq(incidents.id, job.incidentId ?? -1));
+    const [row] = await tx.select().from(incidents).where(where).for("update", { skipLocked: true });
+    if (row) return row;
+    const [exists] = await tx.select({ id: incidents.id }).from(incidents).where(where);
+    if (exists) throw new JobDeferred(`incident ${exists.id} is being changed`);
+    return undefined;
   }
 
   async function record(tx: Tx, incident: Incident, type: string, text: string, data: Record<string, unknown>, effects: Effect[]): Promise<void> {

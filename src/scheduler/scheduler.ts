@@ -52,6 +52,9 @@ export async function pendingJobsOf(db: Db | Tx, teamId: string, incidentId: num
     .where(and(eq(scheduledJobs.teamId, teamId), eq(scheduledJobs.incidentId, incidentId), eq(scheduledJobs.status, "pending")));
 }
 
+/** Thrown by a handler that cannot run yet (its incident is being changed right now): retried next tick, no attempt counted. */
+export class JobDeferred extends Error {}
+
 /** Handles one due job inside the claiming transaction; may schedule follow-ups and enqueue Slack side effects. */
 export type JobHandler = (tx: Tx, job: ScheduledJob, now: Date) => Promise<void>;
 
@@ -131,6 +134,7 @@ export class Scheduler {
               .where(and(eq(scheduledJobs.id, job.id), eq(scheduledJobs.dueAt, job.dueAt), eq(scheduledJobs.status, "pending")));
           });
         } catch (error) {
+          if (error instanceof JobDeferred) continue;
           const attempts = job.attempts + 1;
           const giveUp = attempts >= (this.options.maxAttempts ?? 10);
           logger.error({ err: error, job: job.id, kind: job.kind, attempts }, giveUp ? "gave up on a scheduled job" : "scheduled job failed; will retry");

@@ -164,6 +164,29 @@ describe("covers and groups", () => {
   });
 });
 
+describe("people and the clock at the same moment", () => {
+  it("never fails a person's change because a tick is handling the same incident", async () => {
+    const clock = new ManualClock("2026-11-22T10:00:00Z");
+    const t = await bot(clock);
+    const incident = await declaredIncident(t, { title: "Busy", severity: "sev1" });
+    const answers: string[] = [];
+    for (let round = 0; round < 8; round++) {
+      clock.advance(15 * MINUTE);
+      const [, ...said] = await Promise.all([
+        t.bot.scheduler.tick(),
+        ...[1, 2, 3].map((n) => say(t, "U_ALICE", incident.channelId!, `note round ${round} note ${n}`)),
+        say(t, "U_ALICE", incident.channelId!, round % 2 ? "sev 2 calmer" : "sev 1 worse"),
+      ]);
+      answers.push(...said);
+    }
+    await t.bot.scheduler.tick();
+    await t.bot.outbox.waitUntilIdle();
+    expect(answers.filter((a) => a.includes("went wrong"))).toEqual([]);
+    const reminders = (await entriesOf(t, incident.id)).filter((e) => e.type === "update_reminder");
+    expect(reminders.length).toBeGreaterThan(0);
+  });
+});
+
 describe("update reminders", () => {
   it("reminds the commander once per cadence window, counting from the last update", async () => {
     const clock = new ManualClock("2026-11-22T10:00:00Z");
