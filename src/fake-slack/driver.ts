@@ -3,7 +3,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { messageBlockProblems } from "./block-rules.js";
 import type { FakeSlack } from "./server.js";
-import type { FakeView } from "./workspace.js";
+import type { FakeEphemeral, FakeView } from "./workspace.js";
 
 export interface DriverOptions {
   fake: FakeSlack;
@@ -113,6 +113,30 @@ export class SlackDriver {
     };
     const answer = await this.sendPayload(payload);
     return { ...answer, triggerId, responseUrl };
+  }
+
+  /** Clicks a button in an ephemeral message the user is looking at (only they can see it, so it lives nowhere else). */
+  async clickInEphemeral(opts: { userId: string; ephemeral: FakeEphemeral; actionId: string; value?: string }): Promise<InteractionAnswer> {
+    const found = findButton(opts.ephemeral.blocks ?? [], opts.actionId, opts.value);
+    if (!found) throw new Error(`that ephemeral message has no button ${opts.actionId}`);
+    const triggerId = this.fake.issueTriggerId(opts.userId);
+    const responseUrl = this.fake.issueResponseUrl({ userId: opts.userId, channelId: opts.ephemeral.channel });
+    const payload = {
+      type: "block_actions",
+      user: this.user(opts.userId),
+      api_app_id: this.fake.workspace.bot.appId,
+      token: "deprecated-verification-token",
+      container: { type: "message", message_ts: String(opts.ephemeral.at / 1000), channel_id: opts.ephemeral.channel, is_ephemeral: true },
+      trigger_id: triggerId,
+      team: this.team(),
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: opts.ephemeral.channel, name: this.fake.channel(opts.ephemeral.channel)?.name ?? "" },
+      state: { values: {} },
+      response_url: responseUrl,
+      actions: [actionPayload(found, opts.actionId, opts.value)],
+    };
+    return { ...(await this.sendPayload(payload)), triggerId, responseUrl };
   }
 
   /** Submits an open modal as its user would: values keyed by block_id, shaped by each input's element type. */
@@ -281,11 +305,12 @@ export class SlackDriver {
   }
 }
 
-function findButton(blocks: unknown[], actionId: string): { blockId: string; button: Json } | undefined {
+/** The element with this action_id (and, for buttons sharing one action_id, this value). */
+function findButton(blocks: unknown[], actionId: string, value?: string): { blockId: string; button: Json } | undefined {
   for (const block of blocks as Json[]) {
     const candidates = [...((block.elements as Json[] | undefined) ?? []), ...(block.accessory ? [block.accessory as Json] : [])];
     for (const el of candidates) {
-      if (el.action_id === actionId) return { blockId: String(block.block_id ?? ""), button: el };
+      if (el.action_id === actionId && (value === undefined || el.type !== "button" || el.value === value)) return { blockId: String(block.block_id ?? ""), button: el };
       // Overflow menus and selects carry their choices inside one element.
       const options = (el.options as Json[] | undefined) ?? [];
       if (options.some((o) => o.value === actionId)) return { blockId: String(block.block_id ?? ""), button: el };

@@ -75,3 +75,12 @@ export async function scheduleById(db: DbOrTx, teamId: string, id: number): Prom
   const [row] = await db.select().from(oncallSchedules).where(and(eq(oncallSchedules.teamId, teamId), eq(oncallSchedules.id, id)));
   return row;
 }
+
+/** Covers of a schedule that have not ended yet, soonest first. */
+export async function upcomingCovers(db: DbOrTx, teamId: string, scheduleId: number, at: Date) {
+  return db
+    .select()
+    .from(oncallOverrides)
+    .where(and(eq(oncallOverrides.teamId, teamId), eq(oncallOverrides.scheduleId, scheduleId), gt(oncallOverrides.endsAt, at)))
+    .orderBy(asc(oncallOverrides.startsAt));
+}

@@ -110,3 +110,12 @@ export async function savePolicy(db: Db, clock: Clock, teamId: string, userId: s
     return { ok: true as const, value: row!, created: !existing };
   });
 }
+
+/** Removes a cover; false when it was already gone. */
+export async function removeOverride(db: Db, teamId: string, overrideId: number): Promise<boolean> {
+  const removed = await db
+    .delete(oncallOverrides)
+    .where(and(eq(oncallOverrides.teamId, teamId), eq(oncallOverrides.id, overrideId)))
+    .returning({ id: oncallOverrides.id });
+  return removed.length > 0;
+}

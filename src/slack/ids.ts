@@ -59,6 +59,8 @@ export const WarRoomActions = {
 
 export const CardMenu = { changeSeverity: "change_severity" } as const;
 
+export const OncallActions = { removeCover: "oncall_remove_cover" } as const;
+
 export const Shortcuts = { addToTimeline: "add_to_incident_timeline" } as const;
 
 export type WarRoomAction = (typeof WarRoomActions)[keyof typeof WarRoomActions];

@@ -90,6 +90,25 @@ describe("paging and escalation", () => {
     expect(escalated.text).toBe("Escalated to level 2 (<@U_DAN>)");
   });
 
+  it("starts again from the first level as often as the policy repeats", async () => {
+    const clock = new ManualClock("2026-11-22T10:00:00Z");
+    const t = await bot(clock);
+    const opened = await t.driver.slashCommand({ userId: "U_ALICE", channelId: general(t), text: "escalation policy" });
+    const form = await modalOpenedBy(t, opened.triggerId);
+    await t.driver.submitView({ viewId: form.id, userId: "U_ALICE", values: { name: "Twice", is_default: ["default"], repeat: "1", level_1_users: ["U_BOB"], level_1_delay: "5", level_2_users: ["U_DAN"], level_2_delay: "5" } });
+    const incident = await declaredIncident(t, { title: "Nobody home", severity: "sev2" });
+    for (let i = 0; i < 6; i++) await advance(t, clock, 5 * MINUTE);
+    const pages = (await entriesOf(t, incident.id)).filter((e) => ["paged", "escalated", "escalation_exhausted"].includes(e.type)).map((e) => e.text);
+    expect(pages).toEqual([
+      "Paged level 1 (<@U_BOB>)",
+      "Escalated to level 2 (<@U_DAN>)",
+      "Escalated to level 1 (<@U_BOB>)",
+      "Escalated to level 2 (<@U_DAN>)",
+      "Nobody acknowledged after every escalation level",
+    ]);
+    expect(t.fake.dmsTo("U_BOB")).toHaveLength(2);
+  });
+
   it("stops when the paged person acknowledges from the page's own button", async () => {
     const clock = new ManualClock("2026-11-23T10:00:00Z");
     const t = await bot(clock);
@@ -139,6 +158,14 @@ describe("covers and groups", () => {
     await declaredIncident(t, { title: "Covered", severity: "sev2" });
     expect(t.fake.dmsTo("U_CAROL").at(-1)!.text).toContain("You are paged");
     expect(t.fake.dmsTo("U_BOB")).toHaveLength(0);
+
+    const list = await command(t, "U_ALICE", general(t), "oncall covers Primary");
+    expect(JSON.stringify(list.body.blocks)).toContain("<@U_CAROL> from");
+    const shown = t.fake.ephemeralsFor("U_ALICE").at(-1)!;
+    const seen = t.fake.ephemeralsFor("U_ALICE").length;
+    await t.driver.clickInEphemeral({ userId: "U_ALICE", ephemeral: shown, actionId: "oncall_remove_cover" });
+    expect((await waitFor(() => t.fake.ephemeralsFor("U_ALICE")[seen])).text).toBe("Cover removed.");
+    expect(JSON.stringify((await command(t, "U_ALICE", general(t), "oncall")).body)).toContain("now: <@U_BOB> until");
   });
 
   it("mentions a user group when its level is paged", async () => {

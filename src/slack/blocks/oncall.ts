@@ -3,7 +3,7 @@ import type { View } from "@slack/types";
 import type { EscalationPolicy, OncallSchedule } from "../../db/schema.js";
 import type { OnCallShift } from "../../oncall/rotation.js";
 import type { SlackMessage } from "../gateway.js";
-import { DEFAULT_OPTION, OverrideBlocks, POLICY_FORM_LEVELS, PolicyBlocks, ScheduleBlocks, Views, inputAction, policyLevelBlock } from "../ids.js";
+import { DEFAULT_OPTION, OncallActions, OverrideBlocks, POLICY_FORM_LEVELS, PolicyBlocks, ScheduleBlocks, Views, inputAction, policyLevelBlock } from "../ids.js";
 import { escapeText, mentionUser, truncate } from "./text.js";
 
 const plain = (text: string) => ({ type: "plain_text" as const, text: truncate(text, 150), emoji: true });
@@ -142,4 +142,20 @@ export function policyModal(existing: EscalationPolicy | undefined, schedules: O
       ...levelBlocks,
     ],
   } as View;
+}
+
+/** Upcoming covers of one schedule, each with a Remove button. */
+export function coverList(schedule: OncallSchedule, covers: Array<{ id: number; userId: string; startsAt: Date; endsAt: Date }>): SlackMessage {
+  if (covers.length === 0) return { text: `No upcoming covers for ${escapeText(schedule.name)}. \`/incident oncall cover ${escapeText(schedule.name)}\` adds one.` };
+  return {
+    text: `Upcoming covers for ${escapeText(schedule.name)}`,
+    blocks: [
+      section(`*Upcoming covers for ${escapeText(schedule.name)}*`),
+      ...covers.slice(0, 40).map((c) => ({
+        type: "section",
+        text: { type: "mrkdwn", text: `${mentionUser(c.userId)} from ${when(c.startsAt)} until ${when(c.endsAt)}` },
+        accessory: { type: "button", text: plain("Remove"), action_id: OncallActions.removeCover, value: String(c.id) },
+      })),
+    ],
+  };
 }

@@ -1,7 +1,7 @@
 // /incident oncall and /incident escalation: who is on call, and the forms that set schedules, covers and policies.
-import { onCallFor, policiesOf, scheduleNamed, schedulesOf } from "../../../oncall/directory.js";
+import { onCallFor, policiesOf, scheduleNamed, schedulesOf, upcomingCovers } from "../../../oncall/directory.js";
 import { localParts } from "../../../oncall/zoned-time.js";
-import { onCallOverview, overrideModal, policyModal, scheduleModal } from "../../blocks/oncall.js";
+import { coverList, onCallOverview, overrideModal, policyModal, scheduleModal } from "../../blocks/oncall.js";
 import type { ListenerDeps } from "../deps.js";
 import type { SubcommandRequest, SubcommandResult } from "./war-room-commands.js";
 
@@ -43,8 +43,15 @@ export async function oncall(deps: ListenerDeps, request: SubcommandRequest): Pr
       if (!schedule) return say("Name the schedule to cover: `/incident oncall cover Payments primary`.");
       return { modal: overrideModal(schedule, todayIn(schedule.timeZone, deps.clock.now())) };
     }
+    case "covers": {
+      const schedule = name ? await scheduleNamed(deps.db, request.teamId, name) : undefined;
+      if (!schedule) return say("Name the schedule: `/incident oncall covers Payments primary`.");
+      return { answer: coverList(schedule, await upcomingCovers(deps.db, request.teamId, schedule.id, deps.clock.now())) };
+    }
     default:
-      return say("`/incident oncall` shows who is on call. `/incident oncall schedule [name]` creates or edits a schedule; `/incident oncall cover <schedule>` adds a cover.");
+      return say(
+        "`/incident oncall` shows who is on call. `/incident oncall schedule [name]` creates or edits a schedule; `/incident oncall cover <schedule>` adds a cover; `/incident oncall covers <schedule>` lists and removes them.",
+      );
   }
 }
 

@@ -1,11 +1,11 @@
-// Submissions of the on-call forms: schedule, cover, escalation policy.
-import type { App, ViewOutput } from "@slack/bolt";
+// The on-call forms (schedule, cover, escalation policy) and the Remove button of the cover list.
+import type { App, BlockButtonAction, ViewOutput } from "@slack/bolt";
 import { z } from "zod";
 import type { EscalationTarget } from "../../../db/schema.js";
-import { addOverride, savePolicy, saveSchedule, type Saved } from "../../../oncall/manage.js";
+import { addOverride, removeOverride, savePolicy, saveSchedule, type Saved } from "../../../oncall/manage.js";
 import { zonedToUtc } from "../../../oncall/zoned-time.js";
 import { scheduleById } from "../../../oncall/directory.js";
-import { DEFAULT_OPTION, OverrideBlocks, POLICY_FORM_LEVELS, PolicyBlocks, ScheduleBlocks, Views, inputAction, policyLevelBlock } from "../../ids.js";
+import { DEFAULT_OPTION, OncallActions, OverrideBlocks, POLICY_FORM_LEVELS, PolicyBlocks, ScheduleBlocks, Views, inputAction, policyLevelBlock } from "../../ids.js";
 import { mayConfigureOnCall } from "../commands/oncall-commands.js";
 import type { ListenerDeps } from "../deps.js";
 
@@ -34,6 +34,16 @@ function errorsFor<T>(saved: Saved<T>, blocks: Record<string, string>, fallback:
 }
 
 export function registerOncallViews(app: App, deps: ListenerDeps): void {
+  app.action<BlockButtonAction>(OncallActions.removeCover, async ({ ack, body, action, respond }) => {
+    await ack();
+    if (!mayConfigureOnCall(deps, body.user.id)) {
+      await respond({ response_type: "ephemeral", replace_original: false, text: "Sorry, only incident admins can remove covers." });
+      return;
+    }
+    const removed = await removeOverride(deps.db, body.team?.id ?? "", Number(action.value));
+    await respond({ response_type: "ephemeral", replace_original: false, text: removed ? "Cover removed." : "That cover was already removed." });
+  });
+
   app.view(Views.schedule, async ({ ack, body, view }) => {
     if (!mayConfigureOnCall(deps, body.user.id)) {
       await ack({ response_action: "errors", errors: { [ScheduleBlocks.name]: "Only incident admins can change on-call schedules." } });
