@@ -2,6 +2,10 @@
 // update reminders, SLA breaches, stale nudges, severity changes, resolve, and a restart mid-escalation.
 import { afterEach, describe, expect, it } from "vitest";
 import { ManualClock } from "../../src/clock.js";
+import { openPostgres } from "../../src/db/client.js";
+import { createLogger } from "../../src/log.js";
+import { startWarroom } from "../../src/warroom.js";
+import { usingPostgres } from "../support/database.js";
 import { pendingJobsOf } from "../../src/scheduler/scheduler.js";
 import { timelineOf } from "../../src/timeline/append.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
@@ -188,6 +192,46 @@ describe("covers and groups", () => {
     expect(await say(t, "U_BOB", general(t), "oncall schedule")).toContain("only incident admins");
     expect(await say(t, "U_BOB", general(t), "escalation policy")).toContain("only incident admins");
     expect(await say(t, "U_BOB", general(t), "oncall")).toContain("No on-call schedules yet");
+  });
+});
+
+describe("two bot replicas on one database", () => {
+  it("page, escalate and remind exactly once between them", async () => {
+    const clock = new ManualClock("2026-11-22T10:00:00Z");
+    const t = await bot(clock);
+    await onCallSetup(t);
+    // A second process: on PostgreSQL its own connection pool; embedded PGlite can only be shared in-process.
+    const replicaDatabase = usingPostgres() ? openPostgres(t.database.url!, 5) : undefined;
+    const replica = await startWarroom({
+      config: t.config,
+      database: replicaDatabase ?? t.database,
+      logger: createLogger("silent"),
+      clock,
+      outboxPollMs: 50,
+      schedulerTicks: false,
+    });
+    try {
+      const incidents = await Promise.all([1, 2, 3].map((n) => declaredIncident(t, { title: `Replicated ${n}`, severity: "sev1" })));
+      for (let i = 0; i < 8; i++) {
+        clock.advance(5 * MINUTE);
+        await Promise.all([t.bot.scheduler.tick(), replica.scheduler.tick(), t.bot.scheduler.tick(), replica.scheduler.tick()]);
+        await Promise.all([t.bot.outbox.waitUntilIdle(), replica.outbox.waitUntilIdle()]);
+      }
+      expect(t.fake.dmsTo("U_BOB")).toHaveLength(3);
+      expect(t.fake.dmsTo("U_DAN")).toHaveLength(3);
+      for (const incident of incidents) {
+        const types = (await entriesOf(t, incident.id)).map((e) => e.type);
+        expect(types.filter((x) => x === "escalated")).toHaveLength(1);
+        expect(types.filter((x) => x === "escalation_exhausted")).toHaveLength(1);
+        expect(types.filter((x) => x === "sla_breached")).toHaveLength(1);
+        expect(types.filter((x) => x === "update_reminder")).toHaveLength(2);
+        const reminders = botLinesIn(t, incident.channelId!).filter((m) => m.text.startsWith("Time for a status update"));
+        expect(reminders).toHaveLength(2);
+      }
+    } finally {
+      await replica.stop();
+      await replicaDatabase?.close();
+    }
   });
 });
 
