@@ -58,6 +58,7 @@ export function backoffMs(attempts: number, maxBackoffMs: number): number {
 
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
+  private wakeUp: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private rerun = false;
   private stopped = false;
@@ -69,7 +70,9 @@ export class OutboxWorker {
   constructor(private readonly options: OutboxOptions) {
     this.batchSize = options.batchSize ?? 16;
     this.leaseMs = options.leaseMs ?? 60_000;
-    this.pollMs = options.pollMs ?? 500;
+    // Local enqueues kick the worker at once and retries set their own wake-up (see wakeForRetries), so the
+    // poll only catches what another replica enqueued; on embedded PGlite every poll costs the event loop.
+    this.pollMs = options.pollMs ?? 2000;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
   }
 
@@ -95,6 +98,7 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.wakeUp) clearTimeout(this.wakeUp);
     await this.running;
   }
 
@@ -107,6 +111,24 @@ export class OutboxWorker {
         this.options.logger.error({ err: error }, "outbox run failed; will retry on the next poll");
       }
     } while (this.rerun && !this.stopped);
+    await this.wakeForRetries();
+  }
+
+  /** Items waiting out a backoff are delivered when it ends, not at the next poll. */
+  private async wakeForRetries(): Promise<void> {
+    if (this.stopped) return;
+    const [next] = await this.options.db
+      .select({ at: sql<Date>`min(${outboxItems.nextAttemptAt})`.mapWith(outboxItems.nextAttemptAt) })
+      .from(outboxItems)
+      // Only future retries: anything due now was either delivered by this run or waits behind one of them.
+      .where(and(eq(outboxItems.status, "pending"), sql`${outboxItems.nextAttemptAt} > ${this.options.clock.now()}`))
+      .catch(() => [undefined]);
+    if (!next?.at) return;
+    const inMs = next.at.getTime() - this.options.clock.now().getTime();
+    if (inMs >= this.pollMs) return;
+    if (this.wakeUp) clearTimeout(this.wakeUp);
+    this.wakeUp = setTimeout(() => this.kick(), Math.max(10, inMs));
+    this.wakeUp.unref();
   }
 
   /** Claims and delivers one batch; returns how many items it handled. */
