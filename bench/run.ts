@@ -9,6 +9,7 @@ import { createLogger } from "../src/log.js";
 import { startWarroom } from "../src/warroom.js";
 import { startFakeSlack } from "../src/fake-slack/server.js";
 import { SlackDriver } from "../src/fake-slack/driver.js";
+import { searchLatency } from "./search-latency.js";
 import { tickCost } from "./tick-cost.js";
 
 const ACK_SAMPLES = Number(process.env.BENCH_ACK_SAMPLES ?? 400);
@@ -144,6 +145,12 @@ async function main() {
   for (const row of await tickCost([100, 10_000, 100_000], rounds, process.env.BENCH_DATABASE_URL)) {
     console.log(`  ${String(row.incidents).padStart(7)} stored incidents: p50 ${ms(row.p50)}, p95 ${ms(row.p95)}`);
   }
+
+  const searchRounds = Number(process.env.BENCH_SEARCH_ROUNDS ?? 5);
+  const searched = await searchLatency(100_000, searchRounds, process.env.BENCH_DATABASE_URL);
+  console.log("");
+  console.log(`/incident search over 100,000 stored incidents, ${searchRounds * 7} queries (words and filters), ${where}`);
+  console.log(`  p50 ${ms(searched.p50)}, p95 ${ms(searched.p95)} (seeded in ${searched.seedSeconds.toFixed(1)} s)`);
 }
 
 main().catch((error) => {

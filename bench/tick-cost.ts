@@ -62,7 +62,7 @@ export async function tickCost(sizes: number[], rounds: number, databaseUrl?: st
 }
 
 /** A throw-away database next to the given one, so the benchmark never touches real data. */
-async function scratchDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function scratchDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `warroom_bench_${randomBytes(5).toString("hex")}`;
   const admin = async (statement: string) => {
     const client = new pg.Client({ connectionString: adminUrl });

@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigserial,
+  customType,
   index,
   bigint,
   integer,
@@ -12,6 +13,8 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import type { Severity, Status } from "../incidents/lifecycle.js";
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -66,6 +69,12 @@ export const incidents = pgTable(
     escalationLevel: integer("escalation_level").notNull().default(0),
     ackSlaBreachedAt: at("ack_sla_breached_at"),
     resolveSlaBreachedAt: at("resolve_sla_breached_at"),
+    // Text of updates and status messages, appended as they are posted, so search finds them too.
+    searchExtra: text("search_extra").notNull().default(""),
+    // Title weighs most, then description, services and resolution, then updates.
+    searchVector: tsvector("search_vector").generatedAlwaysAs(
+      sql`setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(description, '') || ' ' || coalesce(resolution_summary, '') || ' ' || coalesce(root_cause, '') || ' ' || translate(affected_services::text, '[]",', '    ')), 'B') || setweight(to_tsvector('english', search_extra), 'C')`,
+    ),
     updatedAt: at("updated_at").notNull(),
   },
   (t) => [
@@ -73,6 +82,7 @@ export const incidents = pgTable(
     uniqueIndex("incidents_team_declare_key").on(t.teamId, t.declareKey),
     uniqueIndex("incidents_team_channel_key").on(t.teamId, t.channelId),
     index("incidents_team_status_idx").on(t.teamId, t.status),
+    index("incidents_search_idx").using("gin", t.searchVector),
   ],
 );
 

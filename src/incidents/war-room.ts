@@ -27,6 +27,7 @@ import { checkTransition, humanDuration, severityLabel, statusLabels, type Sever
 import { incidentById } from "./queries.js";
 import { roleDefinitions, roleHolder, roles, type Role } from "./roles.js";
 import { outboxItemsFor, type Effect } from "./effects.js";
+import { appendToSearch } from "./search.js";
 
 export interface WarRoomContext {
   db: Db;
@@ -72,7 +73,7 @@ const refusal = (incident: Incident, permission: Permission, what: string) =>
 // ---- the one way to change an incident ----
 
 interface Change {
-  values?: Partial<Incident>;
+  values?: Partial<Incident> | Record<string, unknown>;
   /** sourceKey: what asked for the change (a modal submission); the same source changes the incident once. */
   entry: { type: string; text: string; data?: Record<string, unknown>; sourceKey?: string };
   effects?: (incident: Incident, entry: TimelineEntry) => NewOutboxItem[];
@@ -186,7 +187,13 @@ export function changeStatus(
     const from = incident.status;
     const message = change.message?.trim() || undefined;
     return {
-      values: { status: change.to, lastUpdateAt: now, ...milestones(incident, change.to, now), ...acknowledgedBy(incident, userId, now) },
+      values: {
+        status: change.to,
+        lastUpdateAt: now,
+        ...milestones(incident, change.to, now),
+        ...acknowledgedBy(incident, userId, now),
+        ...(message ? { searchExtra: appendToSearch(message) } : {}),
+      },
       entry: {
         type: "status_changed",
         text: `Status ${statusLabels[from]} → ${statusLabels[change.to]}${message ? `: ${escapeText(truncate(message, 500))}` : ""}`,
@@ -278,7 +285,7 @@ export function postUpdate(
   return changeIncident(ctx, ref, userId, (incident, now) => {
     if (!mayDo(incident, userId, ctx.admins, "post_update")) return refusal(incident, "post_update", "post updates");
     return {
-      values: { lastUpdateAt: now },
+      values: { lastUpdateAt: now, searchExtra: appendToSearch(`${update.impact} ${update.currentAction}`) },
       entry: {
         type: "update_posted",
         text: `Update: ${escapeText(truncate(update.impact.trim(), 300))} — ${escapeText(truncate(update.currentAction.trim(), 300))}`,

@@ -38,6 +38,8 @@ export const incidentFixture = (overrides: Partial<Incident> = {}): Incident => 
   escalationLevel: 0,
   ackSlaBreachedAt: null,
   resolveSlaBreachedAt: null,
+  searchExtra: "",
+  searchVector: "",
   updatedAt: new Date("2026-11-22T09:00:00Z"),
   ...overrides,
 });

@@ -11,6 +11,8 @@ const subcommands: [usage: string, what: string][] = [
   ["close", "close a resolved incident and archive its channel"],
   ["reopen [reason]", "reopen a resolved or closed incident"],
   ["list [open|resolved|all] [sev1-4]", "list incidents, newest first"],
+  ["search <words> [sev:1] [service:checkout] [status:resolved]", "search past incidents, best match first"],
+  ["oncall", "who is on call now and next; `oncall schedule`, `oncall cover`, `escalation policy` set it up"],
   ["help", "show this list"],
 ];
 

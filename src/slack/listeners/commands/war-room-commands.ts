@@ -4,6 +4,7 @@ import type { View } from "@slack/types";
 import type { Incident } from "../../../db/schema.js";
 import { isOpen, openStatuses, severities, statusSchema, statusLabels, type Severity, type Status } from "../../../incidents/lifecycle.js";
 import { listIncidents } from "../../../incidents/queries.js";
+import { parseSearch, searchIncidents } from "../../../incidents/search.js";
 import { parseRole, roleDefinitions } from "../../../incidents/roles.js";
 import {
   acknowledge,
@@ -19,6 +20,7 @@ import {
 } from "../../../incidents/war-room.js";
 import { timelineOf } from "../../../timeline/append.js";
 import { INCIDENT_LIST_MAX, incidentListMessage } from "../../blocks/incident-list.js";
+import { searchResults } from "../../blocks/search-results.js";
 import { timelineMessage } from "../../blocks/timeline.js";
 import { resolveModal, rolesModal, statusModal } from "../../blocks/war-room-modals.js";
 import type { SlackMessage } from "../../gateway.js";
@@ -163,7 +165,14 @@ const list: Subcommand = async (deps, request) => {
   return { answer: incidentListMessage(found, label, deps.clock.now()) };
 };
 
+const search: Subcommand = async (deps, request) => {
+  const parsed = parseSearch(request.args);
+  if (!parsed.ok) return say(parsed.reason);
+  return { answer: searchResults(request.args, await searchIncidents(deps.db, request.teamId, parsed.query)) };
+};
+
 export const warRoomSubcommands: Record<string, Subcommand> = {
+  search,
   ack,
   acknowledge: ack,
   status,

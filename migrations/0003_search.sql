@@ -1,0 +1,3 @@
+ALTER TABLE "incidents" ADD COLUMN "search_extra" text DEFAULT '' NOT NULL;--> statement-breakpoint
+ALTER TABLE "incidents" ADD COLUMN "search_vector" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(description, '') || ' ' || coalesce(resolution_summary, '') || ' ' || coalesce(root_cause, '') || ' ' || translate(affected_services::text, '[]",', '    ')), 'B') || setweight(to_tsvector('english', search_extra), 'C')) STORED;--> statement-breakpoint
+CREATE INDEX "incidents_search_idx" ON "incidents" USING gin ("search_vector");
