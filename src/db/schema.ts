@@ -220,7 +220,73 @@ export const escalationPolicies = pgTable(
   (t) => [uniqueIndex("escalation_policies_team_name").on(t.teamId, t.name)],
 );
 
+export interface PostmortemContent {
+  summary?: string;
+  usersAffected?: string;
+  revenueImpact?: string;
+  servicesImpacted?: string;
+  /** The 5-whys helper: up to five answers, in order. */
+  whys?: string[];
+  wentWell?: string;
+  couldImprove?: string;
+  lucky?: string;
+  lessons?: string;
+  /** Timeline entries the author dropped, and notes on the others, by entry id. */
+  droppedEntries?: number[];
+  entryNotes?: Record<string, string>;
+}
+
+export const postmortems = pgTable(
+  "postmortems",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    incidentId: bigint("incident_id", { mode: "number" })
+      .notNull()
+      .references(() => incidents.id),
+    status: text("status").$type<"not_started" | "draft" | "in_review" | "published" | "waived">().notNull().default("not_started"),
+    authorId: text("author_id"),
+    content: jsonb("content").$type<PostmortemContent>().notNull().default(sql`'{}'::jsonb`),
+    waivedReason: text("waived_reason"),
+    startedAt: at("started_at"),
+    publishedAt: at("published_at"),
+    publishedBy: text("published_by"),
+    markdown: text("markdown"),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("postmortems_team_incident").on(t.teamId, t.incidentId)],
+);
+
+export const actionItems = pgTable(
+  "action_items",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    incidentId: bigint("incident_id", { mode: "number" })
+      .notNull()
+      .references(() => incidents.id),
+    description: text("description").notNull(),
+    ownerId: text("owner_id").notNull(),
+    dueDate: text("due_date"),
+    priority: text("priority").$type<"high" | "medium" | "low">().notNull().default("medium"),
+    status: text("status").$type<"open" | "in_progress" | "done" | "wont_do">().notNull().default("open"),
+    wontDoReason: text("wont_do_reason"),
+    createdBy: text("created_by").notNull(),
+    // A double-submitted form adds the item once.
+    sourceKey: text("source_key"),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [
+    index("action_items_incident_idx").on(t.teamId, t.incidentId),
+    index("action_items_owner_idx").on(t.teamId, t.ownerId, t.status),
+    uniqueIndex("action_items_source_key").on(t.teamId, t.sourceKey),
+  ],
+);
+
 export type Incident = typeof incidents.$inferSelect;
+export type Postmortem = typeof postmortems.$inferSelect;
+export type ActionItem = typeof actionItems.$inferSelect;
 export type ScheduledJob = typeof scheduledJobs.$inferSelect;
 export type OncallSchedule = typeof oncallSchedules.$inferSelect;
 export type EscalationPolicy = typeof escalationPolicies.$inferSelect;

@@ -1,7 +1,7 @@
 // Plays Slack's side of the conversation with the bot: signed slash commands, button clicks, modal
 // submissions and events, posted to the bot's real receiver exactly as Slack posts them.
 import { createHmac, randomBytes } from "node:crypto";
-import { messageBlockProblems } from "./block-rules.js";
+import { messageBlockProblems, viewProblems } from "./block-rules.js";
 import type { FakeSlack } from "./server.js";
 import type { FakeEphemeral, FakeView } from "./workspace.js";
 
@@ -270,6 +270,12 @@ export class SlackDriver {
     return { status: response.status, body: parsed, elapsedMs };
   }
 
+  /** Slack refuses a view it cannot render and shows the person an error; a test should hear about it loudly. */
+  private assertSlackAccepts(view: unknown): void {
+    const problems = viewProblems(view);
+    if (problems.length) throw new Error(`Slack would refuse this view: ${problems.join("; ")}`);
+  }
+
   /** Slack's reaction to a view_submission answer: close, update in place, push, or show field errors. */
   private applyViewAnswer(stored: FakeView, body: unknown): void {
     const answer = (typeof body === "object" && body !== null ? body : {}) as Json;
@@ -278,9 +284,13 @@ export class SlackDriver {
       case "errors":
         return;
       case "update":
+        this.assertSlackAccepts(answer.view);
         stored.view = answer.view as Json;
+        stored.callback_id = typeof stored.view.callback_id === "string" ? stored.view.callback_id : "";
+        stored.hash = `${Date.now()}.${this.fake.workspace.newId("V")}`;
         return;
       case "push": {
+        this.assertSlackAccepts(answer.view);
         const id = this.fake.workspace.newId("V");
         const view = answer.view as Json;
         views.set(id, {

@@ -9,7 +9,29 @@ export const Views = {
   schedule: "oncall_schedule",
   override: "oncall_override",
   policy: "escalation_policy",
+  pmSummary: "postmortem_summary",
+  pmCause: "postmortem_cause",
+  pmReflection: "postmortem_reflection",
+  pmTimeline: "postmortem_timeline",
+  pmActions: "postmortem_actions",
+  actionItem: "action_item",
 } as const;
+
+export const PmBlocks = {
+  summary: "summary",
+  usersAffected: "users_affected",
+  revenue: "revenue",
+  services: "services",
+  wentWell: "went_well",
+  couldImprove: "could_improve",
+  lucky: "lucky",
+  lessons: "lessons",
+  dropped: "dropped",
+  notes: "notes",
+} as const;
+export const whyBlock = (n: number): string => `why_${n}`;
+export const ActionBlocks = { description: "description", owner: "owner", due: "due", priority: "priority", another: "another" } as const;
+export const ANOTHER_OPTION = "another";
 
 export const ScheduleBlocks = {
   name: "name",
@@ -60,6 +82,7 @@ export const WarRoomActions = {
 export const CardMenu = { changeSeverity: "change_severity" } as const;
 
 export const OncallActions = { removeCover: "oncall_remove_cover" } as const;
+export const PostmortemActions = { start: "postmortem_start" } as const;
 
 export const Shortcuts = { addToTimeline: "add_to_incident_timeline" } as const;
 

@@ -28,7 +28,8 @@ describe("resolving", () => {
     expect(card).toContain("Rolled back deploy 4512");
     expect(card).toContain("A config flag flipped");
     expect(card).toMatch(/resolved in \d+s/);
-    expect(card).not.toContain('"type":"actions"');
+    expect(card).not.toContain('"action_id":"incident_resolve"');
+    expect(card).toContain('"action_id":"postmortem_start"');
     const line = botLinesIn(h, resolved.channelId!).at(-1)!.text;
     expect(line).toContain("<@U_ALICE> resolved the incident");
     expect(line).toContain("a postmortem is required");

@@ -3,7 +3,7 @@ import type { Incident } from "../../db/schema.js";
 import { humanDuration, incidentDurations, isOpen, severityLabel, statusLabels } from "../../incidents/lifecycle.js";
 import { roleDefinitions, roleHolder, roles } from "../../incidents/roles.js";
 import type { SlackMessage } from "../gateway.js";
-import { CardMenu, WarRoomActions } from "../ids.js";
+import { CardMenu, PostmortemActions, WarRoomActions } from "../ids.js";
 import { escapeText, mentionChannel, mentionUser, slackDate, truncate } from "./text.js";
 
 type CardIncident = Incident;
@@ -107,6 +107,9 @@ export function incidentCard(incident: CardIncident): SlackMessage {
         button("Resolve", WarRoomActions.resolve, value, incident.acknowledgedAt ? "primary" : undefined),
       ],
     });
+  }
+  if (!open) {
+    blocks.push({ type: "actions", block_id: "postmortem_actions", elements: [button("Postmortem", PostmortemActions.start, value, "primary")] });
   }
   const closing = incident.status === "closed" ? " · Closed; `/incident reopen` brings it back" : incident.status === "resolved" ? " · `/incident close` archives this channel" : "";
   blocks.push({

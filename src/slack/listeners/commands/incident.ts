@@ -51,7 +51,7 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
         }
         let result: SubcommandResult;
         try {
-          result = await subcommand(deps, { teamId: command.team_id, userId: command.user_id, channelId: command.channel_id, args });
+          result = await subcommand(deps, { teamId: command.team_id, userId: command.user_id, channelId: command.channel_id, args, client });
         } catch (error) {
           deps.logger.error({ err: error, subcommand: name }, "an /incident subcommand failed");
           await ack({ response_type: "ephemeral", text: "Something went wrong on my side and nothing was changed. Please try again in a moment." });

@@ -1,6 +1,7 @@
 // The /incident subcommands that act on a running incident: ack, status, sev, role, note, timeline, list,
 // resolve, close, reopen. Each parses its words with zod-checked vocabularies and calls one domain function.
 import type { View } from "@slack/types";
+import type { WebClient } from "@slack/web-api";
 import type { Incident } from "../../../db/schema.js";
 import { isOpen, openStatuses, severities, statusSchema, statusLabels, type Severity, type Status } from "../../../incidents/lifecycle.js";
 import { listIncidents } from "../../../incidents/queries.js";
@@ -27,12 +28,15 @@ import type { SlackMessage } from "../../gateway.js";
 import type { ListenerDeps } from "../deps.js";
 import { incidentFor } from "../incident-ref.js";
 import { escalation, oncall } from "./oncall-commands.js";
+import { action, actions, postmortem } from "./postmortem-commands.js";
 
 export interface SubcommandRequest {
   teamId: string;
   userId: string;
   channelId: string;
   args: string;
+  /** For the few subcommands that must ask Slack something first (names for an export). */
+  client: WebClient;
 }
 
 /** Either an answer shown to the person (ephemeral), or a modal to open with the command's trigger. */
@@ -188,4 +192,7 @@ export const warRoomSubcommands: Record<string, Subcommand> = {
   reopen: reopenCommand,
   oncall,
   escalation,
+  postmortem: (deps, request) => postmortem(deps, request, request.client),
+  action,
+  actions,
 };
