@@ -11,6 +11,7 @@ import type { Logger } from "./log.js";
 import { OutboxWorker } from "./outbox/outbox.js";
 import { createSlackApp } from "./slack/app.js";
 import { createClockwork } from "./incidents/clockwork.js";
+import { createLearningClock } from "./postmortems/reminders.js";
 import { clockSettings } from "./incidents/timers.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { classifySlackFailure, SlackCallError, SlackGateway, toSlackCallError } from "./slack/gateway.js";
@@ -59,11 +60,12 @@ export async function startWarroom({ config, database, logger, clock = systemClo
   });
 
   const clockwork = createClockwork({ clock, settings: clockSettings(config) });
+  const learning = createLearningClock({ clock, businessTimeZone: config.BUSINESS_TIMEZONE });
   const scheduler = new Scheduler({
     db: database.db,
     clock,
     logger: logger.child({ component: "scheduler" }),
-    handlers: clockwork.handlers,
+    handlers: { ...clockwork.handlers, ...learning.handlers },
     tickSeconds: config.SCHEDULER_TICK,
     onWork: () => outbox.kick(),
   });
@@ -80,7 +82,11 @@ export async function startWarroom({ config, database, logger, clock = systemClo
       admins: new Set(config.INCIDENT_ADMINS),
       businessTimeZone: config.BUSINESS_TIMEZONE,
       onDeclared: clockwork.onDeclared,
-      replanClock: clockwork.replan,
+      replanClock: async (tx, incident) => {
+        await clockwork.replan(tx, incident);
+        await learning.onIncidentChanged(tx, incident);
+      },
+      learning,
       deliverNow: () => outbox.kick(),
     },
   });

@@ -271,6 +271,8 @@ export const actionItems = pgTable(
     priority: text("priority").$type<"high" | "medium" | "low">().notNull().default("medium"),
     status: text("status").$type<"open" | "in_progress" | "done" | "wont_do">().notNull().default("open"),
     wontDoReason: text("wont_do_reason"),
+    // The owner's time zone (from Slack when assigned): overdue reminders arrive in their morning.
+    ownerTimeZone: text("owner_time_zone").notNull().default("UTC"),
     createdBy: text("created_by").notNull(),
     // A double-submitted form adds the item once.
     sourceKey: text("source_key"),

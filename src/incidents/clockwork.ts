@@ -114,7 +114,8 @@ export function createClockwork({ clock, settings }: { clock: Clock; settings: C
 
   async function replan(tx: Tx, incident: Incident): Promise<void> {
     if (!isOpen(incident.status)) {
-      await cancelJobs(tx, clock, incident.teamId, incident.id);
+      // Only the clock's own jobs: postmortem and action-item reminders outlive the resolution.
+      await cancelJobs(tx, clock, incident.teamId, incident.id, Object.values(ClockJobs));
       return;
     }
     const now = clock.now();

@@ -14,12 +14,16 @@ import { enqueue } from "../outbox/outbox.js";
 import { actionItemDm, postmortemPublished } from "../slack/blocks/postmortem-messages.js";
 import { escapeText, mentionUser, truncate } from "../slack/blocks/text.js";
 import { appendTimeline, timelineOf } from "../timeline/append.js";
+import { isValidTimeZone } from "../oncall/zoned-time.js";
 import { postmortemMarkdown, type Names } from "./markdown.js";
+import type { LearningClock } from "./reminders.js";
 
 export interface PostmortemContext {
   db: Db;
   clock: Clock;
   admins: ReadonlySet<string>;
+  /** Reminders that follow postmortems and action items (see reminders.ts). */
+  learning?: Pick<LearningClock, "onActionItem" | "onDrafted">;
 }
 
 export interface IncidentRef {
@@ -94,6 +98,7 @@ async function changePostmortem(
       const entry = await appendTimeline(tx, { teamId: incident.teamId, incidentId: incident.id, actor: userId, occurredAt: now, ...decision.entry });
       await enqueue(tx, ctx.clock, outboxItemsFor(incident, entry!, decision.effects?.(incident, saved!) ?? []));
     }
+    if (current.status === "not_started" && saved!.status === "draft") await ctx.learning?.onDrafted(tx, incident, saved!);
     return { ok: true, incident, postmortem: saved!, reply: decision.reply };
   });
 }
@@ -209,6 +214,10 @@ export const actionItemSchema = z.object({
   ownerId: z.string().regex(/^[UW][A-Z0-9_]+$/, { error: "Pick an owner." }),
   dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Pick a due date." }).nullable(),
   priority: z.enum(["high", "medium", "low"]),
+  ownerTimeZone: z
+    .string()
+    .optional()
+    .transform((tz) => (tz && isValidTimeZone(tz) ? tz : "UTC")),
 });
 export type ActionItemInput = z.infer<typeof actionItemSchema>;
 
@@ -249,7 +258,80 @@ export async function addActionItem(
       data: { actionItemId: item.id, ownerId: item.ownerId, dueDate: item.dueDate, priority: item.priority },
     });
     await enqueue(tx, ctx.clock, outboxItemsFor(incident, entry!, [{ kind: "dm", userId: item.ownerId, message: actionItemDm(incident, item, userId) }]));
+    await ctx.learning?.onActionItem(tx, item);
     return { ok: true as const, item, incident };
+  });
+}
+
+export type ActionItemChange =
+  | { kind: "status"; status: "in_progress" | "done" | "open" }
+  | { kind: "wont_do"; reason: string }
+  | { kind: "snooze"; days: number }
+  /** ownerActive: false when Slack says the new owner is deactivated; the item then goes to the commander. */
+  | { kind: "reassign"; ownerId: string; ownerTimeZone?: string; ownerActive: boolean };
+
+export type ActionItemOutcome = { ok: true; item: ActionItem; reply: string } | { ok: false; reason: string };
+
+/** Changes an action item; the owner, its creator, the incident's commander or declarer, or an admin may. */
+export async function changeActionItem(ctx: PostmortemContext, teamId: string, itemId: number, userId: string, change: ActionItemChange): Promise<ActionItemOutcome> {
+  return ctx.db.transaction(async (tx) => {
+    const [item] = await tx.select().from(actionItems).where(and(eq(actionItems.teamId, teamId), eq(actionItems.id, itemId))).for("update");
+    if (!item) return { ok: false as const, reason: `There is no action item ${itemId}. \`/incident actions mine\` lists yours.` };
+    const [incident] = await tx.select().from(incidents).where(and(eq(incidents.teamId, teamId), eq(incidents.id, item.incidentId)));
+    const allowed = [item.ownerId, item.createdBy, incident?.commanderId, incident?.declaredBy].includes(userId) || ctx.admins.has(userId);
+    if (!incident || !allowed) return { ok: false as const, reason: "Sorry, only the item's owner, its creator, the incident's commander or declarer, or an incident admin can change it." };
+    const now = ctx.clock.now();
+    let values: Partial<ActionItem>;
+    let text: string;
+    let reply: string;
+    let dmTo: string | undefined;
+    switch (change.kind) {
+      case "status":
+        if (item.status === change.status) return { ok: true as const, item, reply: `It is already ${change.status.replace("_", " ")}.` };
+        values = { status: change.status };
+        text = `Action item ${change.status === "done" ? "done" : change.status === "in_progress" ? "in progress" : "reopened"}: ${escapeText(truncate(item.description, 300))}`;
+        reply = change.status === "done" ? ":white_check_mark: Marked done. Thank you!" : `Marked ${change.status.replace("_", " ")}.`;
+        break;
+      case "wont_do":
+        if (!change.reason.trim()) return { ok: false as const, reason: "Say why it won't be done: `/incident action wontdo 7 Replaced by the new deploy pipeline`." };
+        values = { status: "wont_do", wontDoReason: change.reason.trim() };
+        text = `Action item won't be done: ${escapeText(truncate(item.description, 200))} (${escapeText(truncate(change.reason.trim(), 200))})`;
+        reply = "Marked won't do.";
+        break;
+      case "snooze": {
+        const base = item.dueDate && item.dueDate > now.toISOString().slice(0, 10) ? new Date(`${item.dueDate}T00:00:00Z`) : now;
+        const due = new Date(base.getTime() + change.days * 24 * 3_600_000).toISOString().slice(0, 10);
+        values = { dueDate: due };
+        text = `Action item snoozed to ${due}: ${escapeText(truncate(item.description, 300))}`;
+        reply = `Snoozed: now due ${due}.`;
+        break;
+      }
+      case "reassign": {
+        // A deactivated person cannot do anything: the commander gets it, and is told why.
+        const owner = change.ownerActive ? change.ownerId : incident.commanderId;
+        values = { ownerId: owner, ownerTimeZone: change.ownerActive && change.ownerTimeZone && isValidTimeZone(change.ownerTimeZone) ? change.ownerTimeZone : item.ownerTimeZone };
+        text = change.ownerActive
+          ? `Action item reassigned from ${mentionUser(item.ownerId)} to ${mentionUser(owner)}`
+          : `Action item reassigned to the commander ${mentionUser(owner)}: ${mentionUser(change.ownerId)} is deactivated`;
+        reply = change.ownerActive ? `Reassigned to ${mentionUser(owner)}.` : `${mentionUser(change.ownerId)} is deactivated, so the item went to the commander ${mentionUser(owner)}.`;
+        dmTo = owner;
+        break;
+      }
+    }
+    const [updated] = await tx.update(actionItems).set({ ...values, updatedAt: now }).where(eq(actionItems.id, item.id)).returning();
+    const entry = await appendTimeline(tx, {
+      teamId,
+      incidentId: incident.id,
+      type: "action_item_changed",
+      actor: userId,
+      occurredAt: now,
+      text,
+      data: { actionItemId: item.id, change: change.kind, ...values },
+    });
+    const note = change.kind === "reassign" && !change.ownerActive ? `${mentionUser(change.ownerId)} is deactivated, so this comes to you as the incident's commander.` : undefined;
+    await enqueue(tx, ctx.clock, outboxItemsFor(incident, entry!, dmTo ? [{ kind: "dm", userId: dmTo, message: actionItemDm(incident, updated!, userId, note) }] : []));
+    await ctx.learning?.onActionItem(tx, updated!);
+    return { ok: true as const, item: updated!, reply };
   });
 }
 

@@ -10,6 +10,7 @@ import { registerWarRoomViews } from "./listeners/views/war-room-views.js";
 import { registerTimelineCapture } from "./listeners/events/timeline-capture.js";
 import { registerOncallViews } from "./listeners/views/oncall-views.js";
 import { registerPostmortemViews } from "./listeners/views/postmortem-views.js";
+import { registerActionItemButtons } from "./listeners/actions/action-item-buttons.js";
 
 export interface SlackAppOptions {
   config: Pick<Config, "SLACK_BOT_TOKEN" | "SLACK_SIGNING_SECRET" | "SLACK_APP_TOKEN" | "SLACK_API_URL" | "PORT">;
@@ -45,6 +46,7 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId }:
   registerTimelineCapture(app, deps);
   registerOncallViews(app, deps);
   registerPostmortemViews(app, deps);
+  registerActionItemButtons(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error }, "unhandled error in a Slack listener");
   });

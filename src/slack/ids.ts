@@ -15,6 +15,7 @@ export const Views = {
   pmTimeline: "postmortem_timeline",
   pmActions: "postmortem_actions",
   actionItem: "action_item",
+  reassignActionItem: "action_item_reassign",
 } as const;
 
 export const PmBlocks = {
@@ -83,6 +84,7 @@ export const CardMenu = { changeSeverity: "change_severity" } as const;
 
 export const OncallActions = { removeCover: "oncall_remove_cover" } as const;
 export const PostmortemActions = { start: "postmortem_start" } as const;
+export const ActionItemActions = { done: "action_item_done", snooze: "action_item_snooze", reassign: "action_item_reassign" } as const;
 
 export const Shortcuts = { addToTimeline: "add_to_incident_timeline" } as const;
 

@@ -9,7 +9,7 @@ export function actionItemList(title: string, items: ListedActionItem[], today: 
   if (items.length === 0) return { text: `${title}: none.` };
   const line = (a: ListedActionItem) => {
     const overdue = a.dueDate && a.dueDate < today && (a.status === "open" || a.status === "in_progress") ? " :warning: overdue" : "";
-    return `• *${escapeText(truncate(a.description, 200))}* — ${mentionUser(a.ownerId)} · due ${a.dueDate ?? "—"}${overdue} · ${a.priority} · ${statusLabel[a.status]} · #${a.incidentNumber}`;
+    return `• \`${a.id}\` *${escapeText(truncate(a.description, 200))}* — ${mentionUser(a.ownerId)} · due ${a.dueDate ?? "—"}${overdue} · ${a.priority} · ${statusLabel[a.status]} · #${a.incidentNumber}`;
   };
   const lines = items.slice(0, 60).map(line);
   const sections: string[] = [];

@@ -3,6 +3,7 @@ import type { Clock } from "../../clock.js";
 import type { Db, Tx } from "../../db/client.js";
 import type { Incident } from "../../db/schema.js";
 import type { Logger } from "../../log.js";
+import type { LearningClock } from "../../postmortems/reminders.js";
 
 export interface ListenerDeps {
   db: Db;
@@ -13,6 +14,8 @@ export interface ListenerDeps {
   /** The incident clock's hooks: paging at declare, moving deadlines after a change. */
   onDeclared?: (tx: Tx, incident: Incident) => Promise<void>;
   replanClock?: (tx: Tx, incident: Incident) => Promise<void>;
+  /** Postmortem and action-item reminders. */
+  learning?: Pick<LearningClock, "onActionItem" | "onDrafted">;
   /** BUSINESS_TIMEZONE: the default zone of new schedules. */
   businessTimeZone?: string;
   /** Starts delivering what a committed transaction enqueued, without waiting for the next poll. */

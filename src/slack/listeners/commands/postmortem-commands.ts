@@ -4,7 +4,16 @@ import type { WebClient } from "@slack/web-api";
 import type { Incident } from "../../../db/schema.js";
 import { listActionItems } from "../../../postmortems/action-items.js";
 import { isKeyEvent, type Names } from "../../../postmortems/markdown.js";
-import { actionItemsOf, postmortemOf, publishPostmortem, startPostmortem, submitForReview, waivePostmortem } from "../../../postmortems/postmortems.js";
+import {
+  actionItemsOf,
+  changeActionItem,
+  postmortemOf,
+  publishPostmortem,
+  startPostmortem,
+  submitForReview,
+  waivePostmortem,
+  type ActionItemChange,
+} from "../../../postmortems/postmortems.js";
 import { timelineOf } from "../../../timeline/append.js";
 import { actionItemList } from "../../blocks/action-items.js";
 import { actionItemModal, actionsStep, causeStep, reflectionStep, summaryStep, timelineStep } from "../../blocks/postmortem-modals.js";
@@ -93,9 +102,28 @@ export async function postmortem(deps: ListenerDeps, request: SubcommandRequest,
   }
 }
 
+const itemChanges: Record<string, (reason: string) => ActionItemChange> = {
+  done: () => ({ kind: "status", status: "done" }),
+  start: () => ({ kind: "status", status: "in_progress" }),
+  reopen: () => ({ kind: "status", status: "open" }),
+  wontdo: (reason) => ({ kind: "wont_do", reason }),
+  snooze: () => ({ kind: "snooze", days: 7 }),
+};
+
 export async function action(deps: ListenerDeps, request: SubcommandRequest): Promise<SubcommandResult> {
   const words = request.args.trim().split(/\s+/).filter(Boolean);
-  if (words.shift()?.toLowerCase() !== "add") return say("Add one with `/incident action add [#12] Add a canary stage to the checkout deploy`.");
+  const verb = words.shift()?.toLowerCase() ?? "";
+  const change = itemChanges[verb.replace(/[^a-z]/g, "")];
+  if (change) {
+    const id = Number(words.shift()?.replace(/^#/, ""));
+    if (!Number.isSafeInteger(id) || id <= 0) return say(`Name the item by its number: \`/incident action ${verb} 7\` (\`/incident actions mine\` shows the numbers).`);
+    const outcome = await changeActionItem(deps, request.teamId, id, request.userId, change(words.join(" ")));
+    if (outcome.ok) deps.deliverNow();
+    return say(outcome.ok ? outcome.reply : outcome.reason);
+  }
+  if (verb !== "add") {
+    return say("`/incident action add [#12] <what>` adds an action item; `/incident action done|start|snooze|wontdo <number> [reason]` changes one.");
+  }
   const found = await incidentFor(deps, request.teamId, request.channelId, words.join(" "), "/incident action add #12 <what>");
   if (!found.ok) return say(found.reason);
   return { modal: actionItemModal(found.incident, found.rest, request.userId, todayIn(deps.businessTimeZone ?? "UTC", deps.clock.now())) };

@@ -1,6 +1,7 @@
 // The postmortem's steps and the action-item form: each submission saves, then shows the next step.
 import type { App, BlockButtonAction, ViewOutput } from "@slack/bolt";
 import type { View } from "@slack/types";
+import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import type { PostmortemContent } from "../../../db/schema.js";
 import { isKeyEvent } from "../../../postmortems/markdown.js";
@@ -10,6 +11,7 @@ import { ActionBlocks, ANOTHER_OPTION, PmBlocks, PostmortemActions, Views, input
 import { postmortemStepView } from "../commands/postmortem-commands.js";
 import type { ListenerDeps } from "../deps.js";
 import { incidentFromValue } from "../incident-ref.js";
+import { slackProfile } from "../slack-profile.js";
 
 type Values = ViewOutput["state"]["values"];
 const field = (values: Values, block: string) => values[block]?.[inputAction(block)];
@@ -104,21 +106,25 @@ export function registerPostmortemViews(app: App, deps: ListenerDeps): void {
     });
   }
 
-  const readActionItem = (values: Values) => ({
-    description: typed(values, ActionBlocks.description),
-    ownerId: field(values, ActionBlocks.owner)?.selected_user ?? "",
-    dueDate: field(values, ActionBlocks.due)?.selected_date ?? null,
-    priority: field(values, ActionBlocks.priority)?.selected_option?.value ?? "medium",
-  });
+  const readActionItem = async (values: Values, client: WebClient) => {
+    const ownerId = field(values, ActionBlocks.owner)?.selected_user ?? "";
+    return {
+      description: typed(values, ActionBlocks.description),
+      ownerId,
+      dueDate: field(values, ActionBlocks.due)?.selected_date ?? null,
+      priority: field(values, ActionBlocks.priority)?.selected_option?.value ?? "medium",
+      ownerTimeZone: ownerId ? (await slackProfile(client, ownerId)).timeZone : undefined,
+    };
+  };
   const actionErrors = (problems: Record<string, string>) => {
     const blockOf: Record<string, string> = { description: ActionBlocks.description, ownerId: ActionBlocks.owner, dueDate: ActionBlocks.due, priority: ActionBlocks.priority };
     return Object.fromEntries(Object.entries(problems).map(([k, v]) => [blockOf[k] ?? ActionBlocks.description, v]));
   };
 
-  app.view(Views.pmActions, async ({ ack, body, view }) => {
+  app.view(Views.pmActions, async ({ ack, body, view, client }) => {
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     const meta = metadataSchema.parse(JSON.parse(view.private_metadata || "{}"));
-    const item = readActionItem(view.state.values);
+    const item = await readActionItem(view.state.values, client);
     let incidentNumber = 0;
     if (item.description || item.ownerId) {
       const added = await addActionItem(deps, { teamId, incidentId: meta.incidentId }, body.user.id, item, `view:${view.id}:${view.hash}`);
@@ -133,10 +139,10 @@ export function registerPostmortemViews(app: App, deps: ListenerDeps): void {
     await ack({ response_action: "update", view: finishedView(incidentNumber || incident.number, (await actionItemsOf(deps.db, teamId, incident.id)).length) });
   });
 
-  app.view(Views.actionItem, async ({ ack, body, view }) => {
+  app.view(Views.actionItem, async ({ ack, body, view, client }) => {
     const teamId = body.team?.id ?? body.user.team_id ?? "";
     const meta = metadataSchema.parse(JSON.parse(view.private_metadata || "{}"));
-    const added = await addActionItem(deps, { teamId, incidentId: meta.incidentId }, body.user.id, readActionItem(view.state.values), `view:${view.id}`);
+    const added = await addActionItem(deps, { teamId, incidentId: meta.incidentId }, body.user.id, await readActionItem(view.state.values, client), `view:${view.id}`);
     if (!added.ok) return void (await ack({ response_action: "errors", errors: actionErrors(added.problems) }));
     deps.deliverNow();
     await ack();
