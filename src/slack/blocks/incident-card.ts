@@ -109,7 +109,7 @@ export function incidentCard(incident: CardIncident): SlackMessage {
     });
   }
   if (!open) {
-    blocks.push({ type: "actions", block_id: "postmortem_actions", elements: [button("Postmortem", PostmortemActions.start, value, "primary")] });
+    blocks.push({ type: "actions", block_id: "postmortem_actions", elements: [button("Start postmortem", PostmortemActions.start, value, "primary")] });
   }
   const closing = incident.status === "closed" ? " · Closed; `/incident reopen` brings it back" : incident.status === "resolved" ? " · `/incident close` archives this channel" : "";
   blocks.push({
