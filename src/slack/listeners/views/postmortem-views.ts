@@ -17,6 +17,16 @@ type Values = ViewOutput["state"]["values"];
 const field = (values: Values, block: string) => values[block]?.[inputAction(block)];
 const typed = (values: Values, block: string) => (field(values, block)?.value ?? "").trim();
 const metadataSchema = z.object({ incidentId: z.number().int().positive() });
+/** The incident a postmortem form belongs to, from its private_metadata; undefined when it is unreadable. */
+function incidentIdOf(privateMetadata: string): number | undefined {
+  try {
+    const parsed = metadataSchema.safeParse(JSON.parse(privateMetadata || "{}"));
+    return parsed.success ? parsed.data.incidentId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const outdated = { response_action: "errors" as const, errors: { [ActionBlocks.description]: "This form is out of date; run the command again." } };
 
 const plain = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
 function finishedView(incidentNumber: number, items: number): View {
@@ -93,14 +103,14 @@ export function registerPostmortemViews(app: App, deps: ListenerDeps): void {
   for (const callbackId of [Views.pmSummary, Views.pmCause, Views.pmReflection, Views.pmTimeline]) {
     app.view(callbackId, async ({ ack, body, view }) => {
       const teamId = body.team?.id ?? body.user.team_id ?? "";
-      const meta = metadataSchema.safeParse(JSON.parse(view.private_metadata || "{}"));
+      const incidentId = incidentIdOf(view.private_metadata);
       const firstBlock = callbackId === Views.pmSummary ? PmBlocks.summary : callbackId === Views.pmCause ? whyBlock(1) : callbackId === Views.pmReflection ? PmBlocks.wentWell : PmBlocks.notes;
-      if (!meta.success) return void (await ack({ response_action: "errors", errors: { [firstBlock]: "This form is out of date; run /incident postmortem again." } }));
-      const { patch, step } = await sectionsOf(deps, callbackId, view.state.values, teamId, meta.data.incidentId);
+      if (!incidentId) return void (await ack({ response_action: "errors", errors: { [firstBlock]: "This form is out of date; run /incident postmortem again." } }));
+      const { patch, step } = await sectionsOf(deps, callbackId, view.state.values, teamId, incidentId);
       if (callbackId === Views.pmSummary && (patch.summary?.split(/(?<=[.!?])\s+/).filter(Boolean).length ?? 0) > 5) {
         return void (await ack({ response_action: "errors", errors: { [PmBlocks.summary]: "Keep the summary to 5 sentences; the details go in the next steps." } }));
       }
-      const saved: PostmortemOutcome = await savePostmortemSections(deps, { teamId, incidentId: meta.data.incidentId }, body.user.id, patch, step);
+      const saved: PostmortemOutcome = await savePostmortemSections(deps, { teamId, incidentId }, body.user.id, patch, step);
       if (!saved.ok) return void (await ack({ response_action: "errors", errors: { [firstBlock]: saved.reason.replace(/<@[^>]+>/g, "someone") } }));
       await ack({ response_action: "update", view: await postmortemStepView(deps, saved.incident, nextStep[callbackId]) });
     });
@@ -123,16 +133,17 @@ export function registerPostmortemViews(app: App, deps: ListenerDeps): void {
 
   app.view(Views.pmActions, async ({ ack, body, view, client }) => {
     const teamId = body.team?.id ?? body.user.team_id ?? "";
-    const meta = metadataSchema.parse(JSON.parse(view.private_metadata || "{}"));
+    const incidentId = incidentIdOf(view.private_metadata);
+    if (!incidentId) return void (await ack(outdated));
     const item = await readActionItem(view.state.values, client);
     let incidentNumber = 0;
     if (item.description || item.ownerId) {
-      const added = await addActionItem(deps, { teamId, incidentId: meta.incidentId }, body.user.id, item, `view:${view.id}:${view.hash}`);
+      const added = await addActionItem(deps, { teamId, incidentId }, body.user.id, item, `view:${view.id}:${view.hash}`);
       if (!added.ok) return void (await ack({ response_action: "errors", errors: actionErrors(added.problems) }));
       incidentNumber = added.incident.number;
       deps.deliverNow();
     }
-    const incident = await incidentFromValue(deps, teamId, String(meta.incidentId));
+    const incident = await incidentFromValue(deps, teamId, String(incidentId));
     if (!incident) return void (await ack());
     const another = field(view.state.values, ActionBlocks.another)?.selected_options?.some((o) => o.value === ANOTHER_OPTION);
     if (another) return void (await ack({ response_action: "update", view: await postmortemStepView(deps, incident, Views.pmActions) }));
@@ -141,8 +152,9 @@ export function registerPostmortemViews(app: App, deps: ListenerDeps): void {
 
   app.view(Views.actionItem, async ({ ack, body, view, client }) => {
     const teamId = body.team?.id ?? body.user.team_id ?? "";
-    const meta = metadataSchema.parse(JSON.parse(view.private_metadata || "{}"));
-    const added = await addActionItem(deps, { teamId, incidentId: meta.incidentId }, body.user.id, await readActionItem(view.state.values, client), `view:${view.id}`);
+    const incidentId = incidentIdOf(view.private_metadata);
+    if (!incidentId) return void (await ack(outdated));
+    const added = await addActionItem(deps, { teamId, incidentId }, body.user.id, await readActionItem(view.state.values, client), `view:${view.id}`);
     if (!added.ok) return void (await ack({ response_action: "errors", errors: actionErrors(added.problems) }));
     deps.deliverNow();
     await ack();
