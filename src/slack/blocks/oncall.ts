@@ -4,6 +4,7 @@ import type { EscalationPolicy, OncallSchedule } from "../../db/schema.js";
 import type { OnCallShift } from "../../oncall/rotation.js";
 import type { SlackMessage } from "../gateway.js";
 import { DEFAULT_OPTION, OncallActions, OverrideBlocks, POLICY_FORM_LEVELS, PolicyBlocks, ScheduleBlocks, Views, inputAction, policyLevelBlock } from "../ids.js";
+import { modal } from "./modal.js";
 import { escapeText, mentionUser, truncate } from "./text.js";
 
 const plain = (text: string) => ({ type: "plain_text" as const, text: truncate(text, 150), emoji: true });
@@ -59,12 +60,10 @@ const input = (blockId: string, label: string, element: Record<string, unknown>,
 export function scheduleModal(existing: OncallSchedule | undefined, defaults: { timeZone: string; today: string }): View {
   const length = existing ? (existing.lengthHours === 24 ? "24" : existing.lengthHours === 168 ? "168" : "custom") : "168";
   const option = (o: (typeof lengthOptions)[number]) => ({ text: plain(o.label), value: o.value });
-  return {
-    type: "modal",
-    callback_id: Views.schedule,
-    title: plain(existing ? "Edit schedule" : "New on-call schedule"),
-    submit: plain("Save"),
-    close: plain("Cancel"),
+  return modal({
+    callbackId: Views.schedule,
+    title: existing ? "Edit schedule" : "New on-call schedule",
+    submit: "Save",
     blocks: [
       input(ScheduleBlocks.name, "Name", { type: "plain_text_input", max_length: 80, placeholder: plain("Payments primary"), ...(existing ? { initial_value: existing.name } : {}) }),
       input(ScheduleBlocks.members, "People, in rotation order", { type: "multi_users_select", ...(existing ? { initial_users: existing.members } : {}) }),
@@ -74,17 +73,15 @@ export function scheduleModal(existing: OncallSchedule | undefined, defaults: { 
       input(ScheduleBlocks.customHours, "Custom length in hours", { type: "number_input", is_decimal_allowed: false, min_value: "1", ...(length === "custom" ? { initial_value: String(existing!.lengthHours) } : {}) }, { optional: true }),
       input(ScheduleBlocks.startDate, "First handoff on", { type: "datepicker", initial_date: existing?.startDate ?? defaults.today }),
     ],
-  } as View;
+  });
 }
 
 export function overrideModal(schedule: OncallSchedule, today: string): View {
-  return {
-    type: "modal",
-    callback_id: Views.override,
-    private_metadata: JSON.stringify({ scheduleId: schedule.id }),
-    title: plain("Cover a shift"),
-    submit: plain("Save"),
-    close: plain("Cancel"),
+  return modal({
+    callbackId: Views.override,
+    privateMetadata: { scheduleId: schedule.id },
+    title: "Cover a shift",
+    submit: "Save",
     blocks: [
       section(`Who covers *${escapeText(schedule.name)}*, and when (times in ${escapeText(schedule.timeZone)}).`),
       input(OverrideBlocks.user, "Covered by", { type: "users_select" }),
@@ -93,7 +90,7 @@ export function overrideModal(schedule: OncallSchedule, today: string): View {
       input(OverrideBlocks.endDate, "Until (date)", { type: "datepicker", initial_date: today }),
       input(OverrideBlocks.endTime, "Until (time)", { type: "timepicker", initial_time: "18:00" }),
     ],
-  } as View;
+  });
 }
 
 export function policyModal(existing: EscalationPolicy | undefined, schedules: OncallSchedule[]): View {
@@ -123,12 +120,10 @@ export function policyModal(existing: EscalationPolicy | undefined, schedules: O
       ),
     ];
   }).flat();
-  return {
-    type: "modal",
-    callback_id: Views.policy,
-    title: plain(existing ? "Edit policy" : "Escalation policy"),
-    submit: plain("Save"),
-    close: plain("Cancel"),
+  return modal({
+    callbackId: Views.policy,
+    title: existing ? "Edit policy" : "Escalation policy",
+    submit: "Save",
     blocks: [
       input(PolicyBlocks.name, "Name", { type: "plain_text_input", max_length: 80, ...(existing ? { initial_value: existing.name } : {}) }),
       input(PolicyBlocks.services, "Services it covers", { type: "plain_text_input", max_length: 500, placeholder: plain("checkout, payments"), ...(existing?.services.length ? { initial_value: existing.services.join(", ") } : {}) }, { optional: true }),
@@ -141,7 +136,7 @@ export function policyModal(existing: EscalationPolicy | undefined, schedules: O
       input(PolicyBlocks.repeat, "Repeat the whole policy", { type: "number_input", is_decimal_allowed: false, min_value: "0", max_value: "5", initial_value: String(existing?.repeat ?? 0) }, { hint: plain("Times to start again from level 1 when nobody acknowledged.") }),
       ...levelBlocks,
     ],
-  } as View;
+  });
 }
 
 /** Upcoming covers of one schedule, each with a Remove button. */

@@ -2,6 +2,7 @@
 import type { View } from "@slack/types";
 import type { Incident, PostmortemContent, TimelineEntry } from "../../db/schema.js";
 import { ActionBlocks, ANOTHER_OPTION, PmBlocks, Views, inputAction, whyBlock } from "../ids.js";
+import { modal } from "./modal.js";
 import { truncate } from "./text.js";
 
 const plain = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
@@ -28,15 +29,14 @@ function textInput(blockId: string, label: string, value: string | undefined, op
 export const POSTMORTEM_STEPS = [Views.pmSummary, Views.pmCause, Views.pmReflection, Views.pmTimeline, Views.pmActions] as const;
 
 function step(callbackId: string, n: number, incident: Incident, blocks: unknown[], submit = "Save & next"): View {
-  return {
-    type: "modal",
-    callback_id: callbackId,
-    private_metadata: JSON.stringify({ incidentId: incident.id }),
-    title: plain(`Postmortem ${n}/5`),
-    submit: plain(submit),
-    close: plain("Close"),
+  return modal({
+    callbackId,
+    privateMetadata: { incidentId: incident.id },
+    title: `Postmortem ${n}/5`,
+    submit,
+    close: "Close",
     blocks: [context(`*#${incident.number}* · each step is saved when you press the button; \`/incident postmortem\` picks up where you left off. Blameless: describe systems and decisions, not people.`), ...blocks],
-  } as View;
+  });
 }
 
 export function summaryStep(incident: Incident, c: PostmortemContent): View {
@@ -127,13 +127,11 @@ export function actionsStep(incident: Incident, existing: number, today: string)
 
 /** The form behind `/incident action add`. */
 export function actionItemModal(incident: Incident, description: string, ownerId: string, today: string): View {
-  return {
-    type: "modal",
-    callback_id: Views.actionItem,
-    private_metadata: JSON.stringify({ incidentId: incident.id }),
-    title: plain("Add an action item"),
-    submit: plain("Add"),
-    close: plain("Cancel"),
+  return modal({
+    callbackId: Views.actionItem,
+    privateMetadata: { incidentId: incident.id },
+    title: "Add an action item",
+    submit: "Add",
     blocks: [context(`For incident *#${incident.number}*. The owner gets a DM.`), ...actionItemBlocks({ description, ownerId, today }, true)],
-  } as View;
+  });
 }

@@ -3,22 +3,19 @@ import type { App, BlockButtonAction } from "@slack/bolt";
 import type { View } from "@slack/types";
 import { z } from "zod";
 import { changeActionItem, type ActionItemChange, type ActionItemOutcome } from "../../../postmortems/postmortems.js";
+import { modal, plainText } from "../../blocks/modal.js";
 import { ActionBlocks, ActionItemActions, Views, inputAction } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { slackProfile } from "../slack-profile.js";
 
-const plain = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
-
 function reassignModal(itemId: number): View {
-  return {
-    type: "modal",
-    callback_id: Views.reassignActionItem,
-    private_metadata: JSON.stringify({ itemId }),
-    title: plain("Reassign action item"),
-    submit: plain("Reassign"),
-    close: plain("Cancel"),
-    blocks: [{ type: "input", block_id: ActionBlocks.owner, label: plain("New owner"), element: { type: "users_select", action_id: inputAction(ActionBlocks.owner) } }],
-  } as View;
+  return modal({
+    callbackId: Views.reassignActionItem,
+    privateMetadata: { itemId },
+    title: "Reassign action item",
+    submit: "Reassign",
+    blocks: [{ type: "input", block_id: ActionBlocks.owner, label: plainText("New owner"), element: { type: "users_select", action_id: inputAction(ActionBlocks.owner) } }],
+  });
 }
 
 export function registerActionItemButtons(app: App, deps: ListenerDeps): void {
