@@ -6,7 +6,6 @@ import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
 import { incidents, timelineEntries, type Incident, type TimelineEntry } from "../db/schema.js";
 import { enqueue, type NewOutboxItem } from "../outbox/outbox.js";
-import type { SlackMessage } from "../slack/gateway.js";
 import {
   acknowledgedLine,
   alsoRespondingLine,

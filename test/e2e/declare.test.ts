@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { incidents } from "../../src/db/schema.js";
 import { timelineOf } from "../../src/timeline/append.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
-import { declareThroughSlack, openDeclareModal, submitDeclare, waitFor } from "../support/declare.js";
+import { declareThroughSlack, openDeclareModal, submitDeclare } from "../support/declare.js";
 
 let h: TestBot;
 beforeAll(async () => {
