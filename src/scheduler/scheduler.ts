@@ -102,15 +102,16 @@ export class Scheduler {
     let handled = 0;
     for (;;) {
       const batch = await this.handleBatch();
-      handled += batch;
-      if (batch < (this.options.batchSize ?? 50)) break;
+      handled += batch.handled;
+      // A full batch may mean more is due; a batch of only deferred jobs waits for the next tick instead of spinning.
+      if (batch.claimed < (this.options.batchSize ?? 50) || batch.handled === 0) break;
     }
     if (handled) this.options.onWork?.();
     return handled;
   }
 
   /** One transaction: claim a batch of due jobs, handle each under a savepoint, mark them done. */
-  private async handleBatch(): Promise<number> {
+  private async handleBatch(): Promise<{ claimed: number; handled: number }> {
     const { db, clock, logger, handlers } = this.options;
     const now = clock.now();
     return db.transaction(async (tx) => {
@@ -121,6 +122,7 @@ export class Scheduler {
         .orderBy(scheduledJobs.dueAt, scheduledJobs.id)
         .limit(this.options.batchSize ?? 50)
         .for("update", { skipLocked: true });
+      let handled = 0;
       for (const job of due) {
         const handler = handlers[job.kind];
         try {
@@ -133,6 +135,7 @@ export class Scheduler {
               .set({ status: "done", finishedAt: now, attempts: job.attempts + 1 })
               .where(and(eq(scheduledJobs.id, job.id), eq(scheduledJobs.dueAt, job.dueAt), eq(scheduledJobs.status, "pending")));
           });
+          handled += 1;
         } catch (error) {
           if (error instanceof JobDeferred) continue;
           const attempts = job.attempts + 1;
@@ -148,7 +151,7 @@ export class Scheduler {
             .where(eq(scheduledJobs.id, job.id));
         }
       }
-      return due.length;
+      return { claimed: due.length, handled };
     });
   }
 }
