@@ -24,25 +24,16 @@ export function registerIncidentCommand(app: App, deps: ListenerDeps): void {
       case "help":
         await ack({ response_type: "ephemeral", text: helpText(command.command) });
         return;
-      case "declare":
+      case "declare": {
         await ack();
-        try {
-          await client.views.open({
-            trigger_id: command.trigger_id,
-            view: declareModal({
-              declarerId: command.user_id,
-              prefilledTitle: args,
-              privateMetadata: encodeDeclareOrigin({ channelId: command.channel_id, responseUrl: command.response_url }),
-            }),
-          });
-        } catch (error) {
-          deps.logger.warn({ err: error, user: command.user_id }, "could not open the declare modal");
-          await respond({
-            response_type: "ephemeral",
-            text: "Slack did not let me open the incident form in time. Please run `/incident declare` again.",
-          });
-        }
+        const form = declareModal({
+          declarerId: command.user_id,
+          prefilledTitle: args,
+          privateMetadata: encodeDeclareOrigin({ channelId: command.channel_id, responseUrl: command.response_url }),
+        });
+        await openModal(deps, client, command.trigger_id, form, respond);
         return;
+      }
       default: {
         const subcommand = warRoomSubcommands[name];
         if (!subcommand) {
@@ -73,6 +64,6 @@ async function openModal(deps: ListenerDeps, client: WebClient, triggerId: strin
     await client.views.open({ trigger_id: triggerId, view });
   } catch (error) {
     deps.logger.warn({ err: error }, "could not open a modal");
-    await respond({ response_type: "ephemeral", text: "Slack did not let me open the form in time. Please try again." });
+    await respond({ response_type: "ephemeral", text: "Slack did not let me open the form in time. Please run the command again." });
   }
 }
