@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { incidents } from "../../src/db/schema.js";
 import { timelineOf } from "../../src/timeline/append.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
-import { declareThroughSlack, openDeclareModal, submitDeclare } from "../support/declare.js";
+import { declareThroughSlack, openDeclareModal, submitDeclare, waitFor } from "../support/declare.js";
 
 let h: TestBot;
 beforeAll(async () => {
@@ -178,6 +178,18 @@ describe("when Slack misbehaves", () => {
     expect(botMessagesIn(incident.channelId!)).toHaveLength(1);
     expect(h.fake.pinsIn(incident.channelId!)).toHaveLength(1);
     expect(announcementsOf(incident.number)).toHaveLength(1);
+  });
+});
+
+describe("when the declare form cannot open", () => {
+  it("tells the person to try again instead of failing silently", async () => {
+    h.fake.faults.failNext("views.open", { status: 503, times: 2 });
+    const seen = h.fake.ephemeralsFor("U_BOB").length;
+    const command = await h.driver.slashCommand({ userId: "U_BOB", channelId: h.fake.channelByName("general")!.id, text: "declare Flaky Slack" });
+    expect(command.status).toBe(200);
+    const note = await waitFor(() => h.fake.ephemeralsFor("U_BOB")[seen]);
+    expect(note.text).toBe("Slack did not let me open the form in time. Please run the command again.");
+    expect(h.fake.views.filter((v) => v.triggerId === command.triggerId)).toHaveLength(0);
   });
 });
 
