@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timelineOf } from "../../src/timeline/append.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
+import { eventually } from "../support/declare.js";
 import { botLinesIn, cardOf, clickOnCard, declaredIncident, modalOpenedBy, reload, say, submitForm } from "../support/war-room.js";
 
 let h: TestBot;
@@ -97,6 +98,7 @@ describe("a full drill", () => {
     const incident = await declaredIncident(h, { title: "Drill", severity: "sev2", userId: "U_ALICE" });
     const room = incident.channelId!;
     await clickOnCard(h, incident, "U_BOB", "incident_acknowledge");
+    await eventually(async () => (await reload(h, incident)).acknowledgedBy === "U_BOB");
     await h.bot.outbox.waitUntilIdle();
     await submitForm(h, incident, "U_ALICE", "incident_assign_roles", { tech_lead: "U_BOB", comms_lead: "U_CAROL", scribe: "U_CAROL" });
     for (const n of [1, 2, 3]) {
@@ -107,6 +109,8 @@ describe("a full drill", () => {
     const fix = h.fake.postAsUser(room, "U_CAROL", "Deploying the fix now");
     await h.driver.react({ userId: "U_CAROL", channelId: room, ts: found.ts, name: "pushpin" });
     await h.driver.react({ userId: "U_ALICE", channelId: room, ts: fix.ts, name: "pushpin" });
+    // Slack's events are acknowledged first and handled after: wait until both pins are on the timeline.
+    await eventually(async () => (await timelineOf(h.database.db, h.fake.teamId, incident.id)).filter((e) => e.type === "message_captured").length === 2);
     await submitForm(h, incident, "U_ALICE", "incident_resolve", { summary: "Set the TTL back" });
     expect(await say(h, "U_ALICE", room, "close")).toContain("closed");
     expect(await say(h, "U_ALICE", room, "reopen Customers still see errors")).toContain("reopened");
@@ -135,7 +139,12 @@ describe("a full drill", () => {
     ]);
     const times = entries.map((e) => e.occurredAt.getTime());
     expect([...times].sort((a, b) => a - b)).toEqual(times);
-    expect(entries.find((e) => e.type === "message_captured")).toMatchObject({ actor: "U_BOB", text: "Found it: the cache TTL is 0" });
+    expect(entries.filter((e) => e.type === "message_captured").map((e) => [e.actor, e.text])).toEqual(
+      expect.arrayContaining([
+        ["U_BOB", "Found it: the cache TTL is 0"],
+        ["U_CAROL", "Deploying the fix now"],
+      ]),
+    );
 
     const channel = h.fake.channel(room)!;
     expect(channel.is_archived).toBe(true);
