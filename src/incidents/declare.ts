@@ -5,6 +5,7 @@ import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
 import { incidents, workspaces, type Incident } from "../db/schema.js";
 import { enqueue, type NewOutboxItem } from "../outbox/outbox.js";
+import { escapeText } from "../slack/blocks/text.js";
 import { appendTimeline } from "../timeline/append.js";
 import { severityLabel, severitySchema } from "./lifecycle.js";
 import { WarRoomDeliveries } from "./war-room-deliveries.js";
@@ -105,7 +106,7 @@ export async function declareIncident(db: Db, clock: Clock, raw: DeclareInput, h
       type: "declared",
       actor: input.declaredBy,
       occurredAt: now,
-      text: `Declared ${severityLabel(input.severity)} incident #${incident!.number}: ${input.title}`,
+      text: `Declared ${severityLabel(input.severity)} incident #${incident!.number}: ${escapeText(input.title)}`,
       data: {
         severity: input.severity,
         commanderId: input.commanderId,

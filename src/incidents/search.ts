@@ -3,6 +3,7 @@
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import { incidents } from "../db/schema.js";
+import { echoTyped } from "../slack/blocks/text.js";
 import { openStatuses, severities, statuses, type Severity, type Status } from "./lifecycle.js";
 
 export interface SearchQuery {
@@ -33,13 +34,13 @@ export function parseSearch(text: string): ParsedSearch {
     const [, key, value] = filter as unknown as [string, string, string];
     if (key.toLowerCase().startsWith("sev")) {
       const sev = severities[Number(value.replace(/^sev/i, "")) - 1];
-      if (!sev) return { ok: false, reason: `\`${token}\` is not a severity: use sev:1 to sev:4.` };
+      if (!sev) return { ok: false, reason: `\`${echoTyped(token)}\` is not a severity: use sev:1 to sev:4.` };
       query.severity = sev;
     } else if (key.toLowerCase() === "service") {
       query.service = value.toLowerCase();
     } else {
       const wanted = statusFilters[value.toLowerCase()];
-      if (!wanted) return { ok: false, reason: `\`${token}\` is not a status: use status:open, status:resolved or one of ${statuses.join(", ")}.` };
+      if (!wanted) return { ok: false, reason: `\`${echoTyped(token)}\` is not a status: use status:open, status:resolved or one of ${statuses.join(", ")}.` };
       query.statuses = wanted;
     }
   }

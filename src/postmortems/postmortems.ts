@@ -109,7 +109,7 @@ const editable = (p: Postmortem) => p.status === "not_started" || p.status === "
 export function startPostmortem(ctx: PostmortemContext, ref: IncidentRef, userId: string): Promise<PostmortemOutcome> {
   return changePostmortem(ctx, ref, userId, (incident, pm) => {
     if (pm.status === "published") return refuse(`The postmortem of incident #${incident.number} is published. \`/incident postmortem export #${incident.number}\` gives you its Markdown.`);
-    if (pm.status === "waived") return refuse(`The postmortem of incident #${incident.number} was waived: ${pm.waivedReason ?? ""}`);
+    if (pm.status === "waived") return refuse(`The postmortem of incident #${incident.number} was waived: ${escapeText(pm.waivedReason ?? "")}`);
     if (pm.status !== "not_started") return { reply: "Resuming the draft." };
     return {
       values: { status: "draft", authorId: userId, startedAt: ctx.clock.now() },

@@ -242,6 +242,11 @@ describe("what people type", () => {
     await h.bot.outbox.waitUntilIdle();
     const incident = (await incidentsOfTeam()).find((i) => i.title === evil)!;
     expect(incident.channelName).toBe(`inc-${incident.number}-channel-u123-script`);
+    // What people type into subcommands comes back in answers too, and the title is on the timeline.
+    for (const text of ["timeline", "status <!channel>", "list <!here>", "oncall schedule <!everyone>", "escalation policy <!channel>", "search status:<!channel>"]) {
+      const answer = await h.driver.slashCommand({ userId: "U_ALICE", channelId: incident.channelId!, text });
+      expect(answer.status).toBe(200);
+    }
     const said = JSON.stringify(h.fake.everythingTheBotSaid());
     expect(said).not.toMatch(/<!(channel|here|everyone)>/);
     expect(said).not.toContain("<@U123>");

@@ -32,3 +32,6 @@ export function defuseBroadcasts(mrkdwn: string): string {
     .replace(/<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/g, (_m, label: string | undefined) => label ?? "@group")
     .replace(/<!date\^[^|>]*\|([^>]*)>/g, "$1");
 }
+
+/** Something a person typed, repeated back in an answer ("I don't know `x`"): escaped and kept short. */
+export const echoTyped = (typed: string, max = 60): string => escapeText(truncate(typed.trim(), max));

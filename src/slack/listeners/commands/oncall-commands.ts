@@ -2,6 +2,7 @@
 import { onCallFor, policiesOf, scheduleNamed, schedulesOf, upcomingCovers } from "../../../oncall/directory.js";
 import { localParts } from "../../../oncall/zoned-time.js";
 import { coverList, onCallOverview, overrideModal, policyModal, scheduleModal } from "../../blocks/oncall.js";
+import { echoTyped } from "../../blocks/text.js";
 import type { ListenerDeps } from "../deps.js";
 import type { SubcommandRequest, SubcommandResult } from "./war-room-commands.js";
 
@@ -33,7 +34,7 @@ export async function oncall(deps: ListenerDeps, request: SubcommandRequest): Pr
     case "schedule": {
       if (!mayConfigureOnCall(deps, request.userId)) return notAllowed();
       const existing = name ? await scheduleNamed(deps.db, request.teamId, name) : undefined;
-      if (name && !existing) return say(`There is no schedule called "${name}". \`/incident oncall\` lists them; \`/incident oncall schedule\` creates one.`);
+      if (name && !existing) return say(`There is no schedule called "${echoTyped(name)}". \`/incident oncall\` lists them; \`/incident oncall schedule\` creates one.`);
       return { modal: scheduleModal(existing, { timeZone: deps.businessTimeZone ?? "UTC", today: todayIn(deps.businessTimeZone ?? "UTC", deps.clock.now()) }) };
     }
     case "cover":
@@ -62,6 +63,6 @@ export async function escalation(deps: ListenerDeps, request: SubcommandRequest)
   const name = rest.join(" ").trim();
   const policies = await policiesOf(deps.db, request.teamId);
   const existing = name ? policies.find((p) => p.name === name) : undefined;
-  if (name && !existing) return say(`There is no policy called "${name}". \`/incident escalation policy\` creates one.`);
+  if (name && !existing) return say(`There is no policy called "${echoTyped(name)}". \`/incident escalation policy\` creates one.`);
   return { modal: policyModal(existing, await schedulesOf(deps.db, request.teamId)) };
 }

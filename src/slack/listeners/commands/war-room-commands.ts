@@ -22,6 +22,7 @@ import {
 import { timelineOf } from "../../../timeline/append.js";
 import { INCIDENT_LIST_MAX, incidentListMessage } from "../../blocks/incident-list.js";
 import { searchResults } from "../../blocks/search-results.js";
+import { echoTyped } from "../../blocks/text.js";
 import { timelineMessage } from "../../blocks/timeline.js";
 import { resolveModal, rolesModal, statusModal } from "../../blocks/war-room-modals.js";
 import type { SlackMessage } from "../../gateway.js";
@@ -91,7 +92,7 @@ const status: Subcommand = onIncident("/incident status #12 monitoring Fix deplo
   if (to === "resolved") return say("To resolve, use `/incident resolve <summary>` or the Resolve button: it asks for a resolution summary.");
   if (to === "closed") return say("To close a resolved incident, use `/incident close`.");
   if (!to || !statusSchema.safeParse(to).success) {
-    return say(`\`${word}\` is not a status. Use one of: ${openStatuses.map((s) => `\`${s}\``).join(", ")}. Example: \`/incident status monitoring Fix deployed\`.`);
+    return say(`\`${echoTyped(word)}\` is not a status. Use one of: ${openStatuses.map((s) => `\`${s}\``).join(", ")}. Example: \`/incident status monitoring Fix deployed\`.`);
   }
   const outcome = await changeStatus(warRoom(deps), ref(request.teamId, incident.id), request.userId, { to, message: message.join(" ") });
   return outcomeAnswer(deps, request, "change status", outcome);
@@ -162,7 +163,7 @@ const list: Subcommand = async (deps, request) => {
   for (const word of request.args.toLowerCase().split(/\s+/).filter(Boolean)) {
     if (word in listFilters) which = word;
     else if (severityWords(word)) severity = severityWords(word);
-    else return say(`\`/incident list\` takes \`open\` (the default), \`resolved\` or \`all\`, and optionally a severity like \`sev1\`. I don't know \`${word}\`.`);
+    else return say(`\`/incident list\` takes \`open\` (the default), \`resolved\` or \`all\`, and optionally a severity like \`sev1\`. I don't know \`${echoTyped(word)}\`.`);
   }
   const found = await listIncidents(deps.db, request.teamId, { statuses: listFilters[which]!, severity, limit: INCIDENT_LIST_MAX * 10 });
   const label = severity ? `${which} ${severity.toUpperCase()}` : which;
