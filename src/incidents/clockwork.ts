@@ -7,6 +7,7 @@ import type { Clock } from "../clock.js";
 import type { Tx } from "../db/client.js";
 import { incidents, scheduledJobs as scheduledJobsTable, timelineEntries, type EscalationPolicy, type Incident, type ScheduledJob } from "../db/schema.js";
 import { policyById, policyForServices, reachOfLevel } from "../oncall/directory.js";
+import { incidentById, lockIncident } from "./queries.js";
 import { enqueue } from "../outbox/outbox.js";
 import { cancelJobs, JobDeferred, scheduleJob, type JobHandler } from "../scheduler/scheduler.js";
 import {
@@ -52,11 +53,10 @@ export function createClockwork({ clock, settings }: { clock: Clock; settings: C
    * Waiting for the incident here could deadlock with that change, so a busy incident defers the job a tick.
    */
   async function lock(tx: Tx, job: ScheduledJob): Promise<Incident | undefined> {
-    const where = and(eq(incidents.teamId, job.teamId), eq(incidents.id, job.incidentId ?? -1));
-    const [row] = await tx.select().from(incidents).where(where).for("update", { skipLocked: true });
+    const ref = { teamId: job.teamId, incidentId: job.incidentId ?? -1 };
+    const row = await lockIncident(tx, ref, { skipLocked: true });
     if (row) return row;
-    const [exists] = await tx.select({ id: incidents.id }).from(incidents).where(where);
-    if (exists) throw new JobDeferred(`incident ${exists.id} is being changed`);
+    if (await incidentById(tx, ref.teamId, ref.incidentId)) throw new JobDeferred(`incident ${ref.incidentId} is being changed`);
     return undefined;
   }
 

@@ -26,6 +26,9 @@ export const statusLabels: Record<Status, string> = {
 
 export const severityLabel = (s: Severity): string => severityDefinitions[s].label;
 
+/** SEV1 and SEV2 incidents must have a postmortem; lesser ones may waive it. */
+export const postmortemRequired = (severity: Severity): boolean => severity === "sev1" || severity === "sev2";
+
 export const openStatuses = ["investigating", "identified", "monitoring"] as const satisfies readonly Status[];
 export const isOpen = (s: Status): boolean => (openStatuses as readonly Status[]).includes(s);
 

@@ -1,8 +1,27 @@
 // Reads of incidents, always scoped to their Slack workspace.
 import { and, desc, eq, inArray } from "drizzle-orm";
-import type { DbOrTx } from "../db/client.js";
+import type { DbOrTx, Tx } from "../db/client.js";
 import { incidents, type Incident } from "../db/schema.js";
 import type { Severity, Status } from "./lifecycle.js";
+
+/** Which incident, in which workspace. */
+export interface IncidentRef {
+  teamId: string;
+  incidentId: number;
+}
+
+/**
+ * Locks the incident's row for the rest of the transaction: concurrent changes to one incident (two Resolve
+ * clicks) take turns and see each other's result. skipLocked: undefined when someone else holds it.
+ */
+export async function lockIncident(tx: Tx, ref: IncidentRef, options: { skipLocked?: boolean } = {}): Promise<Incident | undefined> {
+  const [row] = await tx
+    .select()
+    .from(incidents)
+    .where(and(eq(incidents.teamId, ref.teamId), eq(incidents.id, ref.incidentId)))
+    .for("update", options.skipLocked ? { skipLocked: true } : {});
+  return row;
+}
 
 export async function incidentById(db: DbOrTx, teamId: string, id: number): Promise<Incident | undefined> {
   const [row] = await db.select().from(incidents).where(and(eq(incidents.teamId, teamId), eq(incidents.id, id)));

@@ -23,7 +23,9 @@ import {
 import { defuseBroadcasts, escapeText, mentionUser, truncate } from "../slack/blocks/text.js";
 import { appendTimeline } from "../timeline/append.js";
 import { checkTransition, humanDuration, severityLabel, statusLabels, type Severity, type Status } from "./lifecycle.js";
-import { incidentById } from "./queries.js";
+import { incidentById, lockIncident, type IncidentRef } from "./queries.js";
+
+export type { IncidentRef };
 import { roleDefinitions, roleHolder, roles, type Role } from "./roles.js";
 import { outboxItemsFor, type Effect } from "./effects.js";
 import { appendToSearch } from "./search.js";
@@ -35,11 +37,6 @@ export interface WarRoomContext {
   admins: ReadonlySet<string>;
   /** Moves the incident's deadlines after a change (escalation, reminders, SLA); see clockwork.ts. */
   replanClock?: (tx: Tx, incident: Incident) => Promise<void>;
-}
-
-export interface IncidentRef {
-  teamId: string;
-  incidentId: number;
 }
 
 /** What to tell the person who asked: done (perhaps already done by someone else), or refused and why. */
@@ -114,16 +111,6 @@ async function timelineHasSource(tx: Tx, incident: Incident, sourceKey: string):
     .from(timelineEntries)
     .where(and(eq(timelineEntries.teamId, incident.teamId), eq(timelineEntries.incidentId, incident.id), eq(timelineEntries.sourceKey, sourceKey)));
   return Boolean(row);
-}
-
-/** Row lock: concurrent changes to one incident (two Resolve clicks) take turns and see each other's result. */
-async function lockIncident(tx: Tx, ref: IncidentRef): Promise<Incident | undefined> {
-  const [row] = await tx
-    .select()
-    .from(incidents)
-    .where(and(eq(incidents.teamId, ref.teamId), eq(incidents.id, ref.incidentId)))
-    .for("update");
-  return row;
 }
 
 async function applyValues(tx: Tx, incident: Incident, values: Partial<Incident> | Record<string, unknown>): Promise<Incident> {

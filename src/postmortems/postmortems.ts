@@ -7,7 +7,8 @@ import type { Clock } from "../clock.js";
 import type { Db, DbOrTx, Tx } from "../db/client.js";
 import { actionItems, incidents, postmortems, type ActionItem, type Incident, type Postmortem, type PostmortemContent } from "../db/schema.js";
 import { outboxItemsFor, type Effect } from "../incidents/effects.js";
-import { isOpen, severityLabel } from "../incidents/lifecycle.js";
+import { isOpen, postmortemRequired, severityLabel } from "../incidents/lifecycle.js";
+import { lockIncident, type IncidentRef } from "../incidents/queries.js";
 import { appendToSearch } from "../incidents/search.js";
 import { mayDo, type Outcome } from "../incidents/war-room.js";
 import { enqueue } from "../outbox/outbox.js";
@@ -24,11 +25,6 @@ export interface PostmortemContext {
   admins: ReadonlySet<string>;
   /** Reminders that follow postmortems and action items (see reminders.ts). */
   learning?: Pick<LearningClock, "onActionItem" | "onDrafted">;
-}
-
-export interface IncidentRef {
-  teamId: string;
-  incidentId: number;
 }
 
 export type PostmortemOutcome = { ok: true; incident: Incident; postmortem: Postmortem; reply?: string } | { ok: false; reason: string };
@@ -56,7 +52,6 @@ export async function postmortemOf(db: DbOrTx, incident: Incident): Promise<Post
   );
 }
 
-export const postmortemRequired = (incident: Pick<Incident, "severity">): boolean => incident.severity === "sev1" || incident.severity === "sev2";
 
 export async function actionItemsOf(db: DbOrTx, teamId: string, incidentId: number): Promise<ActionItem[]> {
   return db.select().from(actionItems).where(and(eq(actionItems.teamId, teamId), eq(actionItems.incidentId, incidentId))).orderBy(asc(actionItems.id));
@@ -77,11 +72,7 @@ async function changePostmortem(
   decide: (incident: Incident, postmortem: Postmortem, tx: Tx, now: Date) => Promise<PostmortemChange | PostmortemOutcome> | PostmortemChange | PostmortemOutcome,
 ): Promise<PostmortemOutcome> {
   return ctx.db.transaction(async (tx) => {
-    const [incident] = await tx
-      .select()
-      .from(incidents)
-      .where(and(eq(incidents.teamId, ref.teamId), eq(incidents.id, ref.incidentId)))
-      .for("update");
+    const incident = await lockIncident(tx, ref);
     if (!incident) return refuse("I can't find that incident any more.");
     if (isOpen(incident.status)) return refuse(`Incident #${incident.number} is still open; its postmortem starts once it is resolved.`);
     const current = await postmortemOf(tx, incident);
@@ -197,7 +188,7 @@ export function publishPostmortem(ctx: PostmortemContext, ref: IncidentRef, user
 export function waivePostmortem(ctx: PostmortemContext, ref: IncidentRef, userId: string, reason: string): Promise<PostmortemOutcome> {
   return changePostmortem(ctx, ref, userId, (incident, pm) => {
     if (!mayDo(incident, userId, ctx.admins, "manage")) return refuse(`Sorry, only the Incident Commander ${mentionUser(incident.commanderId)}, the declarer or an incident admin can waive the postmortem.`);
-    if (postmortemRequired(incident)) return refuse(`A ${severityLabel(incident.severity)} incident needs a postmortem; it cannot be waived.`);
+    if (postmortemRequired(incident.severity)) return refuse(`A ${severityLabel(incident.severity)} incident needs a postmortem; it cannot be waived.`);
     if (pm.status === "published" || pm.status === "waived") return refuse(`The postmortem is already ${pm.status}.`);
     if (!reason.trim()) return refuse("Say why: `/incident postmortem waive Known flaky test, fixed in the same hour`.");
     return {

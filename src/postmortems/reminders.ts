@@ -6,14 +6,14 @@ import { and, eq, inArray, lt } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Tx } from "../db/client.js";
 import { actionItems, incidents, scheduledJobs, type ActionItem, type Incident, type Postmortem } from "../db/schema.js";
-import { isOpen } from "../incidents/lifecycle.js";
+import { isOpen, postmortemRequired } from "../incidents/lifecycle.js";
 import { WarRoomDeliveries } from "../incidents/war-room-deliveries.js";
 import { addLocalDays, localParts, zonedToUtc } from "../oncall/zoned-time.js";
 import { enqueue } from "../outbox/outbox.js";
 import { cancelJobs, scheduleJob, type JobHandler } from "../scheduler/scheduler.js";
 import { overdueActionItemDm, overdueDigestDm, postmortemDraftStaleDm, postmortemNotDraftedDm } from "../slack/blocks/postmortem-messages.js";
 import type { SlackMessage } from "../slack/gateway.js";
-import { postmortemOf, postmortemRequired } from "./postmortems.js";
+import { postmortemOf } from "./postmortems.js";
 
 export const LearningJobs = {
   overdue: "action_item.overdue",
@@ -84,7 +84,7 @@ export function createLearningClock({ clock, businessTimeZone }: { clock: Clock;
       await cancelJobs(tx, clock, incident.teamId, incident.id, [LearningJobs.notDrafted]);
       return;
     }
-    if (!postmortemRequired(incident) || !incident.resolvedAt) return;
+    if (!postmortemRequired(incident.severity) || !incident.resolvedAt) return;
     const pm = await postmortemOf(tx, incident);
     if (pm.status !== "not_started") return;
     const [pending] = await tx

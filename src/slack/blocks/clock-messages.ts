@@ -5,8 +5,8 @@ import type { SlackMessage } from "../gateway.js";
 import { WarRoomActions } from "../ids.js";
 import { incidentHeadline } from "./incident-card.js";
 import { mentionChannel, mentionUser } from "./text.js";
+import { section } from "./kit.js";
 
-const section = (text: string) => ({ type: "section" as const, text: { type: "mrkdwn" as const, text } });
 const button = (text: string, actionId: string, incident: Incident, style?: "primary") => ({
   type: "button" as const,
   text: { type: "plain_text" as const, text, emoji: true },

@@ -4,6 +4,7 @@ import { severities, severityDefinitions } from "../../incidents/lifecycle.js";
 import { TITLE_MAX, DESCRIPTION_MAX, SERVICES_MAX } from "../../incidents/declare.js";
 import { DeclareBlocks, Views, inputAction } from "../ids.js";
 import { truncate } from "./text.js";
+import { plainText as plain } from "./kit.js";
 
 export interface DeclareModalContext {
   declarerId: string;
@@ -12,7 +13,6 @@ export interface DeclareModalContext {
   privateMetadata: string;
 }
 
-const plain = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
 
 export function declareModal(context: DeclareModalContext): View {
   const title = truncate(context.prefilledTitle.trim(), TITLE_MAX);

@@ -1,8 +1,7 @@
 // The frame every Warroom modal shares: title, buttons, and where it came from.
 import type { View } from "@slack/types";
-import { truncate } from "./text.js";
+import { plainText } from "./kit.js";
 
-export const plainText = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
 
 export function modal(opts: { callbackId: string; title: string; submit?: string; close?: string; privateMetadata?: unknown; blocks: unknown[] }): View {
   return {
@@ -10,9 +9,9 @@ export function modal(opts: { callbackId: string; title: string; submit?: string
     callback_id: opts.callbackId,
     ...(opts.privateMetadata !== undefined ? { private_metadata: JSON.stringify(opts.privateMetadata) } : {}),
     // Slack allows 24 characters in a modal's title and buttons.
-    title: plainText(truncate(opts.title, 24)),
-    ...(opts.submit ? { submit: plainText(truncate(opts.submit, 24)) } : {}),
-    close: plainText(truncate(opts.close ?? "Cancel", 24)),
+    title: plainText(opts.title, 24),
+    ...(opts.submit ? { submit: plainText(opts.submit, 24) } : {}),
+    close: plainText(opts.close ?? "Cancel", 24),
     blocks: opts.blocks,
   } as View;
 }

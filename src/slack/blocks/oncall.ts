@@ -6,9 +6,9 @@ import type { SlackMessage } from "../gateway.js";
 import { DEFAULT_OPTION, OncallActions, OverrideBlocks, POLICY_FORM_LEVELS, PolicyBlocks, ScheduleBlocks, Views, inputAction, policyLevelBlock } from "../ids.js";
 import { modal } from "./modal.js";
 import { escapeText, mentionUser, truncate } from "./text.js";
+import { plainText, section } from "./kit.js";
+const plain = (text: string) => plainText(text, 150);
 
-const plain = (text: string) => ({ type: "plain_text" as const, text: truncate(text, 150), emoji: true });
-const section = (text: string) => ({ type: "section" as const, text: { type: "mrkdwn" as const, text } });
 const when = (at: Date) => `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${at.toISOString().slice(0, 16).replace("T", " ")} UTC>`;
 
 export const lengthOptions = [

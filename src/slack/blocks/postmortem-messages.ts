@@ -4,8 +4,8 @@ import type { SlackMessage } from "../gateway.js";
 import { incidentHeadline } from "./incident-card.js";
 import { ActionItemActions } from "../ids.js";
 import { escapeText, mentionChannel, mentionUser, truncate } from "./text.js";
+import { section } from "./kit.js";
 
-const section = (text: string) => ({ type: "section" as const, text: { type: "mrkdwn" as const, text } });
 
 export function postmortemPublished(incident: Incident, pm: Postmortem, userId: string, where: "war_room" | "announcement"): SlackMessage {
   const summary = escapeText(truncate(pm.content.summary?.trim() ?? "", 1500));

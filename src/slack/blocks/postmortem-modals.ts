@@ -4,9 +4,8 @@ import type { Incident, PostmortemContent, TimelineEntry } from "../../db/schema
 import { ActionBlocks, ANOTHER_OPTION, PmBlocks, Views, inputAction, whyBlock } from "../ids.js";
 import { modal } from "./modal.js";
 import { truncate } from "./text.js";
+import { context, plainText as plain } from "./kit.js";
 
-const plain = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
-const context = (text: string) => ({ type: "context", elements: [{ type: "mrkdwn", text }] });
 
 function textInput(blockId: string, label: string, value: string | undefined, opts: { max: number; multiline?: boolean; optional?: boolean; hint?: string; placeholder?: string }) {
   return {

@@ -1,15 +1,14 @@
 // The short lines the bot posts in a war room when something changes, the role DM and the shared updates.
 // Everything a person typed arrives here raw and is escaped here.
 import type { Incident } from "../../db/schema.js";
-import { humanDuration, incidentDurations, severities, severityLabel, statusLabels, type Severity, type Status } from "../../incidents/lifecycle.js";
+import { humanDuration, incidentDurations, postmortemRequired, severities, severityLabel, statusLabels, type Severity, type Status } from "../../incidents/lifecycle.js";
 import { roleDefinitions, type Role } from "../../incidents/roles.js";
 import type { SlackMessage } from "../gateway.js";
 import { incidentHeadline } from "./incident-card.js";
 import { escapeText, mentionChannel, mentionUser, truncate } from "./text.js";
+import { context, section } from "./kit.js";
 
 const quote = (typed: string | undefined | null, max = 2500) => (typed?.trim() ? `\n>${escapeText(truncate(typed.trim(), max)).replace(/\n/g, "\n>")}` : "");
-const section = (text: string) => ({ type: "section" as const, text: { type: "mrkdwn" as const, text } });
-const context = (text: string) => ({ type: "context" as const, elements: [{ type: "mrkdwn" as const, text }] });
 const room = (i: Pick<Incident, "channelId">) => (i.channelId ? ` · ${mentionChannel(i.channelId)}` : "");
 
 export function acknowledgedLine(userId: string, afterMs: number): string {
@@ -45,7 +44,6 @@ export function resolvedLine(incident: Incident, userId: string): string {
   return `:white_check_mark: ${mentionUser(userId)} resolved the incident${took}.${quote(incident.resolutionSummary)}${postmortem}`;
 }
 
-export const postmortemRequired = (severity: Severity): boolean => severity === "sev1" || severity === "sev2";
 
 export function reopenedLine(userId: string, from: Status, reason: string): string {
   return `:leftwards_arrow_with_hook: ${mentionUser(userId)} reopened the incident (it was ${statusLabels[from].toLowerCase()}).${quote(reason)}`;

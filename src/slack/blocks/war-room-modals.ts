@@ -6,6 +6,7 @@ import { roleDefinitions, roleHolder, roles } from "../../incidents/roles.js";
 import { ResolveBlocks, RoleBlocks, SHARE_OPTION, SeverityBlocks, StatusBlocks, UpdateBlocks, Views, inputAction } from "../ids.js";
 import { incidentHeadline } from "./incident-card.js";
 import { truncate } from "./text.js";
+import { plainText as plain } from "./kit.js";
 
 export interface WarRoomModalContext {
   incident: Incident;
@@ -24,7 +25,6 @@ export const SEVERITY_REASON_MAX = 1000;
 const VIEW_TEXT_MAX = 24;
 const OPTION_TEXT_MAX = 75;
 
-const plain = (text: string, max = 2000) => ({ type: "plain_text" as const, text: truncate(text, max), emoji: true });
 const mrkdwn = (text: string) => ({ type: "mrkdwn" as const, text: truncate(text, 3000) });
 
 function modal(callbackId: string, title: string, submit: string | undefined, privateMetadata: string, blocks: KnownBlock[]): View {

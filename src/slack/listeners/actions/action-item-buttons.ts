@@ -3,10 +3,11 @@ import type { App, BlockButtonAction } from "@slack/bolt";
 import type { View } from "@slack/types";
 import { z } from "zod";
 import { changeActionItem, type ActionItemChange, type ActionItemOutcome } from "../../../postmortems/postmortems.js";
-import { modal, plainText } from "../../blocks/modal.js";
+import { plainText } from "../../blocks/kit.js";
+import { modal } from "../../blocks/modal.js";
 import { ActionBlocks, ActionItemActions, Views, inputAction } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
-import { slackProfile } from "../slack-profile.js";
+import { asPlainText, slackProfile } from "../slack-profile.js";
 
 function reassignModal(itemId: number): View {
   return modal({
@@ -43,7 +44,7 @@ export function registerActionItemButtons(app: App, deps: ListenerDeps): void {
     if (!ownerId) return void (await ack({ response_action: "errors", errors: { [ActionBlocks.owner]: "Pick the new owner." } }));
     const profile = await slackProfile(client, ownerId);
     const outcome = await changeActionItem(deps, body.team?.id ?? "", meta.itemId, body.user.id, { kind: "reassign", ownerId, ownerTimeZone: profile.timeZone, ownerActive: profile.active });
-    if (!outcome.ok) return void (await ack({ response_action: "errors", errors: { [ActionBlocks.owner]: outcome.reason.replace(/<@[^>]+>/g, "someone") } }));
+    if (!outcome.ok) return void (await ack({ response_action: "errors", errors: { [ActionBlocks.owner]: await asPlainText(client, outcome.reason) } }));
     deps.deliverNow();
     await ack();
   });

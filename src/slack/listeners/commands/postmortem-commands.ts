@@ -3,7 +3,7 @@ import type { View } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import type { Incident } from "../../../db/schema.js";
 import { listActionItems } from "../../../postmortems/action-items.js";
-import { isKeyEvent, type Names } from "../../../postmortems/markdown.js";
+import { isKeyEvent } from "../../../postmortems/markdown.js";
 import {
   actionItemsOf,
   changeActionItem,
@@ -20,6 +20,7 @@ import { actionItemModal, actionsStep, causeStep, reflectionStep, summaryStep, t
 import { markdownSnippet } from "../../blocks/postmortem-messages.js";
 import { Views } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
+import { namesOf } from "../slack-profile.js";
 import { incidentFor } from "../incident-ref.js";
 import { todayIn } from "./oncall-commands.js";
 import type { SubcommandRequest, SubcommandResult } from "./war-room-commands.js";
@@ -45,22 +46,6 @@ export async function postmortemStepView(deps: ListenerDeps, incident: Incident,
     default:
       return summaryStep(incident, c);
   }
-}
-
-/** Display names for the Markdown export, asked of Slack once per person. */
-export async function namesOf(client: WebClient, ids: Iterable<string>): Promise<Names> {
-  const names = new Map<string, string>();
-  await Promise.all(
-    [...new Set(ids)].filter((id) => /^[UW][A-Z0-9_]+$/.test(id)).map(async (id) => {
-      try {
-        const { user } = await client.users.info({ user: id });
-        names.set(id, user?.profile?.display_name || user?.real_name || user?.name || id);
-      } catch {
-        names.set(id, id);
-      }
-    }),
-  );
-  return names;
 }
 
 const verbs = new Set(["review", "publish", "waive", "export"]);

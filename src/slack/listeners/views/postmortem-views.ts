@@ -7,11 +7,13 @@ import type { PostmortemContent } from "../../../db/schema.js";
 import { isKeyEvent } from "../../../postmortems/markdown.js";
 import { actionItemsOf, addActionItem, savePostmortemSections, startPostmortem, type PostmortemOutcome } from "../../../postmortems/postmortems.js";
 import { timelineOf } from "../../../timeline/append.js";
+import { section } from "../../blocks/kit.js";
+import { modal } from "../../blocks/modal.js";
 import { ActionBlocks, ANOTHER_OPTION, PmBlocks, PostmortemActions, Views, inputAction, whyBlock } from "../../ids.js";
 import { postmortemStepView } from "../commands/postmortem-commands.js";
 import type { ListenerDeps } from "../deps.js";
 import { incidentFromValue } from "../incident-ref.js";
-import { slackProfile } from "../slack-profile.js";
+import { asPlainText, slackProfile } from "../slack-profile.js";
 
 type Values = ViewOutput["state"]["values"];
 const field = (values: Values, block: string) => values[block]?.[inputAction(block)];
@@ -28,23 +30,17 @@ function incidentIdOf(privateMetadata: string): number | undefined {
 }
 const outdated = { response_action: "errors" as const, errors: { [ActionBlocks.description]: "This form is out of date; run the command again." } };
 
-const plain = (text: string) => ({ type: "plain_text" as const, text, emoji: true });
 function finishedView(incidentNumber: number, items: number): View {
-  return {
-    type: "modal",
-    callback_id: "postmortem_done",
-    title: plain("Postmortem saved"),
-    close: plain("Done"),
+  return modal({
+    callbackId: "postmortem_done",
+    title: "Postmortem saved",
+    close: "Done",
     blocks: [
-      {
-        type: "section",
-        text: {
-          type: "mrkdwn",
-          text: `Everything is saved for incident #${incidentNumber}${items ? `, with ${items} action item${items === 1 ? "" : "s"}` : ""}.\n• Change anything: \`/incident postmortem #${incidentNumber}\`\n• Ask for review: \`/incident postmortem review #${incidentNumber}\`\n• Publish (the commander): \`/incident postmortem publish #${incidentNumber}\``,
-        },
-      },
+      section(
+        `Everything is saved for incident #${incidentNumber}${items ? `, with ${items} action item${items === 1 ? "" : "s"}` : ""}.\n• Change anything: \`/incident postmortem #${incidentNumber}\`\n• Ask for review: \`/incident postmortem review #${incidentNumber}\`\n• Publish (the commander): \`/incident postmortem publish #${incidentNumber}\``,
+      ),
     ],
-  } as View;
+  });
 }
 
 /** What each step saves, read from its fields. */
@@ -101,7 +97,7 @@ export function registerPostmortemViews(app: App, deps: ListenerDeps): void {
   });
 
   for (const callbackId of [Views.pmSummary, Views.pmCause, Views.pmReflection, Views.pmTimeline]) {
-    app.view(callbackId, async ({ ack, body, view }) => {
+    app.view(callbackId, async ({ ack, body, view, client }) => {
       const teamId = body.team?.id ?? body.user.team_id ?? "";
       const incidentId = incidentIdOf(view.private_metadata);
       const firstBlock = callbackId === Views.pmSummary ? PmBlocks.summary : callbackId === Views.pmCause ? whyBlock(1) : callbackId === Views.pmReflection ? PmBlocks.wentWell : PmBlocks.notes;
@@ -111,7 +107,7 @@ export function registerPostmortemViews(app: App, deps: ListenerDeps): void {
         return void (await ack({ response_action: "errors", errors: { [PmBlocks.summary]: "Keep the summary to 5 sentences; the details go in the next steps." } }));
       }
       const saved: PostmortemOutcome = await savePostmortemSections(deps, { teamId, incidentId }, body.user.id, patch, step);
-      if (!saved.ok) return void (await ack({ response_action: "errors", errors: { [firstBlock]: saved.reason.replace(/<@[^>]+>/g, "someone") } }));
+      if (!saved.ok) return void (await ack({ response_action: "errors", errors: { [firstBlock]: await asPlainText(client, saved.reason) } }));
       await ack({ response_action: "update", view: await postmortemStepView(deps, saved.incident, nextStep[callbackId]) });
     });
   }

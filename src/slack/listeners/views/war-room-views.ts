@@ -1,13 +1,13 @@
 // Submissions of the war-room forms: status, roles, update, resolve, severity. Valid input is handed to the
 // domain before the modal closes; a refusal shows under the form's first field, in words a person can act on.
 import type { App, ViewOutput } from "@slack/bolt";
-import type { WebClient } from "@slack/web-api";
 import { z } from "zod";
 import { severitySchema, statusSchema } from "../../../incidents/lifecycle.js";
 import { roles, type Role } from "../../../incidents/roles.js";
 import { assignRoles, changeSeverity, changeStatus, postUpdate, resolve, type Outcome } from "../../../incidents/war-room.js";
 import { ResolveBlocks, RoleBlocks, SeverityBlocks, SHARE_OPTION, StatusBlocks, UpdateBlocks, Views, inputAction } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
+import { asPlainText } from "../slack-profile.js";
 
 type Values = ViewOutput["state"]["values"];
 const field = (values: Values, block: string) => values[block]?.[inputAction(block)];
@@ -124,7 +124,7 @@ export function registerWarRoomViews(app: App, deps: ListenerDeps): void {
         return;
       }
       deps.logger.info({ team: teamId, user: body.user.id, form: form.callbackId, refused: outcome.refused }, "refused an incident change");
-      await ack({ response_action: "errors", errors: { [form.firstBlock]: await plainMentions(client, outcome.reason) } });
+      await ack({ response_action: "errors", errors: { [form.firstBlock]: await asPlainText(client, outcome.reason) } });
     });
   }
 }
@@ -135,24 +135,4 @@ function safeJson(text: string): unknown {
   } catch {
     return {};
   }
-}
-
-/** Modal errors are plain text, where <@U123> would show raw: name people instead. */
-async function plainMentions(client: WebClient, text: string): Promise<string> {
-  const ids = [...new Set([...text.matchAll(/<@([UW][A-Z0-9_]+)>/g)].map((m) => m[1]!))];
-  const names = new Map<string, string>();
-  await Promise.all(
-    ids.map(async (id) => {
-      try {
-        const { user } = await client.users.info({ user: id });
-        names.set(id, `@${user?.profile?.display_name || user?.name || id}`);
-      } catch {
-        names.set(id, "someone");
-      }
-    }),
-  );
-  return text
-    .replace(/<@([UW][A-Z0-9_]+)>/g, (_m, id: string) => names.get(id) ?? "someone")
-    .replace(/`/g, "")
-    .slice(0, 2000);
 }
