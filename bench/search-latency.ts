@@ -32,7 +32,7 @@ export async function searchLatency(count: number, rounds: number, databaseUrl?:
     for (let round = 0; round < rounds; round++) {
       for (const text of queries) {
         const parsed = parseSearch(text);
-        if (!parsed.ok) throw new Error(parsed.reason);
+        if (!parsed.ok) throw new Error(`bad benchmark query ${text}: ${parsed.problem.kind}`);
         const started = process.hrtime.bigint();
         await searchIncidents(database.db, TEAM, parsed.query);
         samples.push(Number(process.hrtime.bigint() - started) / 1e6);

@@ -37,7 +37,7 @@ export async function tickCost(sizes: number[], rounds: number, databaseUrl?: st
     const incidentId = await seed(database, size);
     const clock = new ManualClock("2026-11-22T09:00:00Z");
     const handler: JobHandler = async (tx, job, now) => {
-      await appendTimeline(tx, { teamId: TEAM, incidentId, type: "bench", actor: "bench", occurredAt: now, text: job.jobKey });
+      await appendTimeline(tx, { teamId: TEAM, incidentId, type: "bench", actor: "bench", occurredAt: now, data: { job: job.jobKey } });
     };
     const scheduler = new Scheduler({ db: database.db, clock, logger: createLogger("silent"), handlers: { "bench.due": handler }, tickSeconds: 15 });
     const samples: number[] = [];

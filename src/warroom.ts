@@ -6,7 +6,6 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { healthRoute } from "./http/health.js";
-import { warRoomDeliverers } from "./incidents/war-room-deliveries.js";
 import type { Logger } from "./log.js";
 import { OutboxWorker } from "./outbox/outbox.js";
 import { createSlackApp } from "./slack/app.js";
@@ -14,6 +13,7 @@ import { createClockwork } from "./incidents/clockwork.js";
 import { createLearningClock } from "./postmortems/reminders.js";
 import { clockSettings } from "./incidents/timers.js";
 import { Scheduler } from "./scheduler/scheduler.js";
+import { reportGiveUp, slackDeliverers, type SlackDeliveryContext } from "./slack/deliveries/index.js";
 import { classifySlackFailure, SlackCallError, SlackGateway, toSlackCallError } from "./slack/gateway.js";
 
 export interface WarroomOptions {
@@ -25,6 +25,8 @@ export interface WarroomOptions {
   outboxPollMs?: number;
   /** false: no cron ticks; the caller runs scheduler.tick() itself (tests with a manual clock). */
   schedulerTicks?: boolean;
+  /** Card and topic refreshes of one incident at most once per this many ms (default 1500; tests use less). */
+  refreshSettleMs?: number;
 }
 
 export interface RunningWarroom {
@@ -37,25 +39,28 @@ export interface RunningWarroom {
 
 export class SlackAuthError extends Error {}
 
-export async function startWarroom({ config, database, logger, clock = systemClock, outboxPollMs, schedulerTicks = true }: WarroomOptions): Promise<RunningWarroom> {
+export async function startWarroom({ config, database, logger, clock = systemClock, outboxPollMs, schedulerTicks = true, refreshSettleMs }: WarroomOptions): Promise<RunningWarroom> {
   let ready = false;
   await migrateDatabase(database);
   const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger });
   const identity = await whoAmI(gateway);
 
+  const slack: SlackDeliveryContext = {
+    db: database.db,
+    clock,
+    gateway,
+    logger,
+    botUserId: () => identity.userId,
+    announcementChannel: config.INCIDENTS_CHANNEL,
+    refreshSettleMs,
+  };
   const outbox = new OutboxWorker({
     db: database.db,
     clock,
     logger: logger.child({ component: "outbox" }),
-    deliverers: warRoomDeliverers({
-      db: database.db,
-      clock,
-      gateway,
-      logger,
-      botUserId: () => identity.userId,
-      announcementChannel: config.INCIDENTS_CHANNEL,
-    }),
+    deliverers: slackDeliverers(slack),
     classifyFailure: classifySlackFailure,
+    onGiveUp: reportGiveUp(slack),
     pollMs: outboxPollMs,
   });
 
@@ -79,6 +84,7 @@ export async function startWarroom({ config, database, logger, clock = systemClo
       db: database.db,
       clock,
       logger,
+      gateway,
       admins: new Set(config.INCIDENT_ADMINS),
       businessTimeZone: config.BUSINESS_TIMEZONE,
       onDeclared: clockwork.onDeclared,

@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigserial,
+  boolean,
   customType,
   index,
   bigint,
@@ -46,6 +47,8 @@ export const incidents = pgTable(
     declareKey: text("declare_key").notNull(),
     channelId: text("channel_id"),
     channelName: text("channel_name"),
+    // War rooms archived before the incident was reopened, oldest first: the current one continues them.
+    previousChannelIds: jsonb("previous_channel_ids").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
     summaryTs: text("summary_ts"),
     announcementChannelId: text("announcement_channel_id"),
     announcementTs: text("announcement_ts"),
@@ -119,6 +122,9 @@ export const outboxItems = pgTable(
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     // Unique per workspace: enqueuing the same side effect twice is a no-op.
     idempotencyKey: text("idempotency_key").notNull(),
+    // A refresh of the incident's live views: renders current state, so one pending item serves many changes,
+    // and it never holds up the items behind it.
+    coalesce: boolean("coalesce").notNull().default(false),
     status: text("status").$type<"pending" | "done" | "failed">().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: at("next_attempt_at").notNull(),
@@ -251,7 +257,6 @@ export const postmortems = pgTable(
     startedAt: at("started_at"),
     publishedAt: at("published_at"),
     publishedBy: text("published_by"),
-    markdown: text("markdown"),
     updatedAt: at("updated_at").notNull(),
   },
   (t) => [uniqueIndex("postmortems_team_incident").on(t.teamId, t.incidentId)],

@@ -52,7 +52,9 @@ export class SlackDriver {
     return { id: this.fake.teamId, domain: this.fake.workspace.team.domain };
   }
 
+  /** A person runs a slash command; `text` is what they typed, sent the way Slack encodes it for this command. */
   async slashCommand(opts: { userId: string; channelId: string; text: string; command?: string; retryNum?: number }): Promise<InteractionAnswer> {
+    const command = opts.command ?? "/incident";
     const triggerId = this.fake.issueTriggerId(opts.userId);
     const responseUrl = this.fake.issueResponseUrl({ userId: opts.userId, channelId: opts.channelId });
     const channel = this.fake.channel(opts.channelId);
@@ -64,8 +66,8 @@ export class SlackDriver {
       channel_name: channel?.name ?? (opts.channelId.startsWith("D") ? "directmessage" : "unknown"),
       user_id: opts.userId,
       user_name: this.user(opts.userId).name,
-      command: opts.command ?? "/incident",
-      text: opts.text,
+      command,
+      text: this.fake.slashCommandText(command, opts.text),
       api_app_id: this.fake.workspace.bot.appId,
       is_enterprise_install: "false",
       response_url: responseUrl,

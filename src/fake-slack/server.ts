@@ -6,13 +6,17 @@ import type { AddressInfo } from "node:net";
 import { messageBlockProblems } from "./block-rules.js";
 import { Faults } from "./faults.js";
 import { TierLimiter } from "./rate-limits.js";
+import { slashCommandText } from "./slash-text.js";
 import { callMethod, SlackApiError, type Args } from "./web-api.js";
+import { loadManifest, type InstalledApp } from "./manifest.js";
 import { FakeWorkspace, type FakeChannel, type FakeEphemeral, type FakeMessage, type FakePin, type FakeUser, type FakeView } from "./workspace.js";
 
 export interface FakeSlackOptions {
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Bot scopes granted to the token; calls needing others fail with missing_scope, as in Slack. */
+  /** The app as installed (default: the project's manifest.yml): its scopes, slash commands, shortcuts, events. */
+  app?: InstalledApp;
+  /** Bot scopes granted to the token, instead of the manifest's; calls needing others fail with missing_scope, as in Slack. */
   scopes?: string[];
   /** Enforce Slack's per-method rate-limit tiers (off by default so benchmarks measure the bot, not the limits). */
   tierLimits?: boolean;
@@ -38,23 +42,6 @@ export interface SaidByBot {
   blocks?: unknown;
 }
 
-/** Every scope the manifest asks for, which is also what an installed Warroom holds. */
-export const DEFAULT_BOT_SCOPES = [
-  "commands",
-  "chat:write",
-  "chat:write.public",
-  "channels:manage",
-  "channels:read",
-  "channels:join",
-  "channels:history",
-  "pins:write",
-  "pins:read",
-  "users:read",
-  "im:write",
-  "im:history",
-  "reactions:read",
-];
-
 const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
 const RESPONSE_URL_MAX_USES = 5;
 // Arguments WebClient serialises as JSON strings inside a form body.
@@ -66,6 +53,7 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly botToken = ["xoxb", String(Date.now()), randomBytes(12).toString("hex")].join("-");
   readonly scopes: ReadonlySet<string>;
+  readonly app: InstalledApp;
   private readonly limiter: TierLimiter | undefined;
   private readonly triggerTtlMs: number;
   private server!: Server;
@@ -74,7 +62,8 @@ export class FakeSlack {
   constructor(private readonly options: FakeSlackOptions = {}) {
     this.workspace = new FakeWorkspace();
     this.faults = new Faults(seededRandom(options.seed ?? 1));
-    this.scopes = new Set(options.scopes ?? DEFAULT_BOT_SCOPES);
+    this.app = options.app ?? loadManifest();
+    this.scopes = new Set(options.scopes ?? this.app.scopes);
     this.limiter = options.tierLimits ? new TierLimiter() : undefined;
     this.triggerTtlMs = options.triggerTtlMs ?? 3000;
   }
@@ -189,6 +178,11 @@ export class FakeSlack {
 
   // ---- what Slack hands out with each interaction (used by the driver) ----
 
+  /** A slash command's text as Slack would send it, from what the person typed (see slash-text.ts). */
+  slashCommandText(command: string, typed: string): string {
+    return slashCommandText(typed, this.workspace, this.app.commands[command]?.shouldEscape ?? false);
+  }
+
   issueTriggerId(userId: string): string {
     return this.workspace.issueTrigger(userId);
   }
@@ -235,7 +229,7 @@ export class FakeSlack {
 
     let result: Record<string, unknown>;
     try {
-      result = { ok: true, ...callMethod(this.workspace, method, args, { caller: this.botUserId, scopes: this.scopes, triggerTtlMs: this.triggerTtlMs }) };
+      result = { ok: true, ...callMethod(this.workspace, method, args, { caller: this.botUserId, tokenType: "bot", scopes: this.scopes, triggerTtlMs: this.triggerTtlMs }) };
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;
       result = { ok: false, error: error.code, ...error.extra };

@@ -17,6 +17,8 @@ export class SlackApiError extends Error {
 export interface CallContext {
   /** The user behind the token; the bot user for a bot token. */
   caller: string;
+  /** xoxb (bot) or xoxp (a person's user token). */
+  tokenType: "bot" | "user";
   scopes: ReadonlySet<string>;
   /** How long a trigger_id stays usable (Slack: 3 seconds). */
   triggerTtlMs: number;
@@ -300,6 +302,9 @@ export const methods: Record<string, MethodSpec> = {
   "conversations.unarchive": {
     scopes: ["channels:manage"],
     handler: (ws, args, ctx) => {
+      // Slack's docs (conversations.unarchive, "Bug alert"): bot tokens cannot unarchive conversations. They name
+      // no error code for it; not_allowed_token_type is Slack's answer for a token of the wrong kind.
+      if (ctx.tokenType === "bot") fail("not_allowed_token_type");
       const ch = channelOf(ws, args);
       if (!ch.is_archived) fail("not_archived");
       ch.is_archived = false;
@@ -385,11 +390,16 @@ export const methods: Record<string, MethodSpec> = {
       if (!ch.members.includes(ctx.caller) && !ch.is_im) {
         if (ch.is_private || !ctx.scopes.has("chat:write.public")) fail("not_in_channel");
       }
+      // Slack's docs name chat:write.customize for a custom username or icon and leave the rest unclear: refuse without it.
+      const customized = ["username", "icon_url", "icon_emoji"].some((k) => str(args, k));
+      if (customized && !ctx.scopes.has("chat:write.customize")) fail("missing_scope", { needed: "chat:write.customize" });
       const message = ws.postMessage({
         channel: ch.id,
         user: ctx.caller,
         bot_id: ws.bot.botId,
         app_id: ws.bot.appId,
+        ...(str(args, "username") ? { username: str(args, "username") } : {}),
+        ...(str(args, "icon_url") ? { icons: { image_48: str(args, "icon_url")! } } : {}),
         ...messageContent(args),
         ...(args.metadata !== undefined ? { metadata: messageMetadata(args) } : {}),
         ...(str(args, "thread_ts") ? { thread_ts: str(args, "thread_ts") } : {}),

@@ -39,6 +39,9 @@ export interface FakeMessage {
   edited?: { user: string; ts: string };
   thread_ts?: string;
   inviter?: string;
+  /** Set when the app posted under another name (chat:write.customize). */
+  username?: string;
+  icons?: { image_48?: string };
   reactions?: Array<{ name: string; users: string[]; count: number }>;
 }
 

@@ -8,19 +8,10 @@ import type { Tx } from "../db/client.js";
 import { incidents, scheduledJobs as scheduledJobsTable, timelineEntries, type EscalationPolicy, type Incident, type ScheduledJob } from "../db/schema.js";
 import { policyById, policyForServices, reachOfLevel } from "../oncall/directory.js";
 import { incidentById, lockIncident } from "./queries.js";
-import { enqueue } from "../outbox/outbox.js";
 import { cancelJobs, JobDeferred, scheduleJob, type JobHandler } from "../scheduler/scheduler.js";
-import {
-  escalationExhausted,
-  pagedEntryText,
-  pagedLine,
-  slaBreachLine,
-  staleNudge,
-  updateReminder,
-  type PagedLevel,
-} from "../slack/blocks/clock-messages.js";
-import { appendTimeline, BOT_ACTOR } from "../timeline/append.js";
-import { outboxItemsFor, type Effect } from "./effects.js";
+import { BOT_ACTOR } from "../timeline/append.js";
+import { recordFact } from "./change.js";
+import type { Effect } from "./deliveries.js";
 import { isOpen } from "./lifecycle.js";
 import { ackDeadline, ackTargetLabel, minutesLabel, resolveDeadline, type ClockSettings } from "./timers.js";
 
@@ -60,10 +51,8 @@ export function createClockwork({ clock, settings }: { clock: Clock; settings: C
     return undefined;
   }
 
-  async function record(tx: Tx, incident: Incident, type: string, text: string, data: Record<string, unknown>, effects: Effect[]): Promise<void> {
-    const entry = await appendTimeline(tx, { teamId: incident.teamId, incidentId: incident.id, type, actor: BOT_ACTOR, occurredAt: clock.now(), text, data });
-    await enqueue(tx, clock, outboxItemsFor(incident, entry!, effects));
-  }
+  const record = (tx: Tx, incident: Incident, type: string, data: Record<string, unknown>, effects: Effect[]) =>
+    recordFact(tx, clock, incident, BOT_ACTOR, { type, data, effects });
 
   async function setIncident(tx: Tx, incident: Incident, values: Partial<Incident>): Promise<Incident> {
     const [row] = await tx
@@ -85,16 +74,15 @@ export function createClockwork({ clock, settings }: { clock: Clock; settings: C
 
   async function page(tx: Tx, incident: Incident, policy: EscalationPolicy, level: number, round: number, escalated: boolean, now: Date): Promise<void> {
     const reach = await reachOfLevel(tx, incident.teamId, policy.levels[level - 1]!, now);
-    const paged: PagedLevel = { level, ...reach };
     const updated = await setIncident(tx, incident, { escalationLevel: level });
     const effects: Effect[] = [
       ...reach.users.flatMap((userId): Effect[] => [
         { kind: "invite", userId },
-        { kind: "page", userId, level, escalated },
+        { kind: "dm", userId, about: { kind: "paged" } },
       ]),
-      { kind: "line", message: { text: pagedLine(paged, escalated) } },
+      { kind: "war_room" },
     ];
-    await record(tx, updated, escalated ? "escalated" : "paged", pagedEntryText(paged, escalated), { level, round, users: reach.users, groups: reach.groups, policyId: policy.id }, effects);
+    await record(tx, updated, escalated ? "escalated" : "paged", { level, round, users: reach.users, groups: reach.groups, policyId: policy.id }, effects);
     // SEV4-style policies with no escalation interval stop at the level they paged.
     const delay = delayAfter(incident, policy, level);
     if (delay !== null && settings.timers[incident.severity].escalateMinutes > 0) {
@@ -165,10 +153,7 @@ export function createClockwork({ clock, settings }: { clock: Clock; settings: C
     let round = Number(job.payload.round ?? 0);
     if (level > policy.levels.length) {
       if (round >= policy.repeat) {
-        await record(tx, incident, "escalation_exhausted", "Nobody acknowledged after every escalation level", { round }, [
-          { kind: "line", message: { text: ":sos: Every level of the escalation policy was paged and nobody acknowledged. I have asked the announcement channel for help." } },
-          { kind: "share", message: escalationExhausted(incident) },
-        ]);
+        await record(tx, incident, "escalation_exhausted", { round }, [{ kind: "war_room" }, { kind: "announce" }]);
         return;
       }
       level = 1;
@@ -182,10 +167,7 @@ export function createClockwork({ clock, settings }: { clock: Clock; settings: C
     if (!incident || !isOpen(incident.status) || incident.acknowledgedAt || incident.ackSlaBreachedAt) return;
     const breached = await setIncident(tx, incident, { ackSlaBreachedAt: now });
     const target = ackTargetLabel(incident.severity, settings);
-    await record(tx, breached, "sla_breached", `Acknowledgement target missed (${target})`, { sla: "acknowledge", target, dueAt: job.dueAt.toISOString() }, [
-      { kind: "card" },
-      { kind: "line", message: { text: slaBreachLine("acknowledge", incident, target) } },
-    ]);
+    await record(tx, breached, "sla_breached", { sla: "acknowledge", target, dueAt: job.dueAt.toISOString() }, [{ kind: "card" }, { kind: "war_room" }]);
   };
 
   const resolveSla: JobHandler = async (tx, job, now) => {
@@ -193,10 +175,7 @@ export function createClockwork({ clock, settings }: { clock: Clock; settings: C
     if (!incident || !isOpen(incident.status) || incident.resolveSlaBreachedAt) return;
     const breached = await setIncident(tx, incident, { resolveSlaBreachedAt: now });
     const target = minutesLabel(settings.timers[incident.severity].resolveMinutes);
-    await record(tx, breached, "sla_breached", `Resolution target missed (${target})`, { sla: "resolve", target, dueAt: job.dueAt.toISOString() }, [
-      { kind: "card" },
-      { kind: "line", message: { text: slaBreachLine("resolve", incident, target) } },
-    ]);
+    await record(tx, breached, "sla_breached", { sla: "resolve", target, dueAt: job.dueAt.toISOString() }, [{ kind: "card" }, { kind: "war_room" }]);
   };
 
   const remindUpdate: JobHandler = async (tx, job, now) => {
@@ -207,9 +186,7 @@ export function createClockwork({ clock, settings }: { clock: Clock; settings: C
     const due = new Date((incident.lastUpdateAt ?? incident.declaredAt).getTime() + cadence * MINUTE);
     // An update arrived since this reminder was planned: the window starts again from it.
     if (due > now) return schedule(tx, incident, ClockJobs.updateReminder, due);
-    await record(tx, incident, "update_reminder", `Reminded ${cadence}m without a status update`, { cadenceMinutes: cadence }, [
-      { kind: "line", message: updateReminder(incident, minutesLabel(cadence)) },
-    ]);
+    await record(tx, incident, "update_reminder", { cadenceMinutes: cadence, cadence: minutesLabel(cadence) }, [{ kind: "war_room" }]);
     await schedule(tx, incident, ClockJobs.updateReminder, new Date(now.getTime() + cadence * MINUTE));
   };
 
@@ -225,9 +202,7 @@ export function createClockwork({ clock, settings }: { clock: Clock; settings: C
     const quietSince = last?.at ?? incident.declaredAt;
     const due = new Date(quietSince.getTime() + settings.staleDays * DAY);
     if (due > now) return schedule(tx, incident, ClockJobs.stale, due);
-    await record(tx, incident, "stale_nudge", `No activity for ${settings.staleDays} days`, { quietSince: quietSince.toISOString() }, [
-      { kind: "line", message: staleNudge(incident, settings.staleDays) },
-    ]);
+    await record(tx, incident, "stale_nudge", { quietSince: quietSince.toISOString(), days: settings.staleDays }, [{ kind: "war_room" }]);
     await schedule(tx, incident, ClockJobs.stale, new Date(now.getTime() + settings.staleDays * DAY));
   };
 

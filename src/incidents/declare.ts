@@ -5,10 +5,9 @@ import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
 import { incidents, workspaces, type Incident } from "../db/schema.js";
 import { enqueue, type NewOutboxItem } from "../outbox/outbox.js";
-import { escapeText } from "../slack/blocks/text.js";
 import { appendTimeline } from "../timeline/append.js";
-import { severityLabel, severitySchema } from "./lifecycle.js";
-import { WarRoomDeliveries } from "./war-room-deliveries.js";
+import { warRoomSetupSteps } from "./deliveries.js";
+import { severitySchema } from "./lifecycle.js";
 
 export const TITLE_MAX = 150;
 export const DESCRIPTION_MAX = 3000;
@@ -106,8 +105,9 @@ export async function declareIncident(db: Db, clock: Clock, raw: DeclareInput, h
       type: "declared",
       actor: input.declaredBy,
       occurredAt: now,
-      text: `Declared ${severityLabel(input.severity)} incident #${incident!.number}: ${escapeText(input.title)}`,
       data: {
+        number: incident!.number,
+        title: input.title,
         severity: input.severity,
         commanderId: input.commanderId,
         affectedServices: input.affectedServices,
@@ -122,16 +122,7 @@ export async function declareIncident(db: Db, clock: Clock, raw: DeclareInput, h
 
 /** The war room's setup, in the order Slack must see it. The declarer gets the link as soon as the room exists. */
 function warRoomSetup(incident: Incident): NewOutboxItem[] {
-  const steps = [
-    WarRoomDeliveries.createChannel,
-    WarRoomDeliveries.inviteResponders,
-    WarRoomDeliveries.tellDeclarer,
-    WarRoomDeliveries.setTopic,
-    WarRoomDeliveries.postCard,
-    WarRoomDeliveries.pinCard,
-    WarRoomDeliveries.announce,
-  ];
-  return steps.map((kind) => ({
+  return warRoomSetupSteps.map((kind) => ({
     teamId: incident.teamId,
     incidentId: incident.id,
     kind,

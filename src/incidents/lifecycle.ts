@@ -26,6 +26,12 @@ export const statusLabels: Record<Status, string> = {
 
 export const severityLabel = (s: Severity): string => severityDefinitions[s].label;
 
+/** "1", "sev1", "SEV1" → sev1; undefined for anything else. */
+export function severityFromWord(word: string): Severity | undefined {
+  const m = /^(?:sev)?([1-4])$/i.exec(word.trim());
+  return m ? severities[Number(m[1]) - 1] : undefined;
+}
+
 /** SEV1 and SEV2 incidents must have a postmortem; lesser ones may waive it. */
 export const postmortemRequired = (severity: Severity): boolean => severity === "sev1" || severity === "sev2";
 
@@ -50,21 +56,19 @@ export function allowedTransitions(from: Status, route: TransitionRoute = "statu
   }
 }
 
-export type TransitionCheck = { ok: true } | { ok: false; reason: string };
+/** Why a move is not allowed, and where the incident can go instead (by a status change). */
+export type TransitionCheck =
+  | { ok: true }
+  | { ok: false; why: "already" | "reopen_first" | "resolve_route" | "resolve_first" | "elsewhere"; canMoveTo: Status[] };
 
 export function checkTransition(from: Status, to: Status, route: TransitionRoute = "status"): TransitionCheck {
   if (allowedTransitions(from, route).includes(to)) return { ok: true };
-  const canMoveTo = () => allowedTransitions(from, "status").map((s) => statusLabels[s].toLowerCase()).join(" or ");
-  if (from === to) {
-    const next = isOpen(from) ? ` It can move to ${canMoveTo()}.` : "";
-    return { ok: false, reason: `The incident is already ${statusLabels[to].toLowerCase()}.${next}` };
-  }
-  if (!isOpen(from) && route !== "reopen") {
-    return { ok: false, reason: `The incident is ${statusLabels[from].toLowerCase()}; reopen it first (\`/incident reopen\`).` };
-  }
-  if (to === "resolved") return { ok: false, reason: "Resolve with the Resolve button or `/incident resolve`: it asks for a resolution summary." };
-  if (to === "closed") return { ok: false, reason: "Only a resolved incident can be closed; resolve it first." };
-  return { ok: false, reason: `From ${statusLabels[from].toLowerCase()} the incident can move to ${canMoveTo()}.` };
+  const canMoveTo = allowedTransitions(from, "status");
+  if (from === to) return { ok: false, why: "already", canMoveTo };
+  if (!isOpen(from) && route !== "reopen") return { ok: false, why: "reopen_first", canMoveTo };
+  if (to === "resolved") return { ok: false, why: "resolve_route", canMoveTo };
+  if (to === "closed") return { ok: false, why: "resolve_first", canMoveTo };
+  return { ok: false, why: "elsewhere", canMoveTo };
 }
 
 /** Milliseconds from declaration to each milestone, once reached. */

@@ -3,7 +3,6 @@
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import { incidents } from "../db/schema.js";
-import { echoTyped } from "../slack/blocks/text.js";
 import { openStatuses, severities, statuses, type Severity, type Status } from "./lifecycle.js";
 
 export interface SearchQuery {
@@ -13,7 +12,10 @@ export interface SearchQuery {
   statuses?: readonly Status[];
 }
 
-export type ParsedSearch = { ok: true; query: SearchQuery } | { ok: false; reason: string };
+/** What was wrong with a search, for the surface to say: an unknown severity or status filter, or nothing to look for. */
+export type SearchProblem = { kind: "severity"; token: string } | { kind: "status"; token: string; known: readonly string[] } | { kind: "empty" };
+
+export type ParsedSearch = { ok: true; query: SearchQuery } | { ok: false; problem: SearchProblem };
 
 const statusFilters: Record<string, readonly Status[]> = {
   open: openStatuses,
@@ -34,19 +36,19 @@ export function parseSearch(text: string): ParsedSearch {
     const [, key, value] = filter as unknown as [string, string, string];
     if (key.toLowerCase().startsWith("sev")) {
       const sev = severities[Number(value.replace(/^sev/i, "")) - 1];
-      if (!sev) return { ok: false, reason: `\`${echoTyped(token)}\` is not a severity: use sev:1 to sev:4.` };
+      if (!sev) return { ok: false, problem: { kind: "severity", token } };
       query.severity = sev;
     } else if (key.toLowerCase() === "service") {
       query.service = value.toLowerCase();
     } else {
       const wanted = statusFilters[value.toLowerCase()];
-      if (!wanted) return { ok: false, reason: `\`${echoTyped(token)}\` is not a status: use status:open, status:resolved or one of ${statuses.join(", ")}.` };
+      if (!wanted) return { ok: false, problem: { kind: "status", token, known: statuses } };
       query.statuses = wanted;
     }
   }
   query.words = words.join(" ").slice(0, 500);
   if (!query.words && !query.severity && !query.service && !query.statuses) {
-    return { ok: false, reason: "What should I look for? For example `/incident search checkout 502 sev:1 status:resolved`." };
+    return { ok: false, problem: { kind: "empty" } };
   }
   return { ok: true, query };
 }

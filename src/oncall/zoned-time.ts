@@ -90,3 +90,9 @@ export function addLocalDays(date: LocalDate, days: number): LocalDate {
 export function daysBetween(a: LocalDate, b: LocalDate): number {
   return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86_400_000);
 }
+
+/** The local date of an instant in a time zone, as "YYYY-MM-DD". */
+export function localDate(at: Date, timeZone: string): string {
+  const p = localParts(at, timeZone);
+  return `${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
+}

@@ -12,16 +12,48 @@ export interface NewOutboxItem {
   /** Unique per workspace: the same side effect enqueued twice is delivered once. */
   idempotencyKey: string;
   payload?: Record<string, unknown>;
+  /** A refresh that renders current state: skipped while an equal one is still waiting to run. */
+  coalesce?: boolean;
 }
 
-/** Items of one incident are delivered in the order they were enqueued. */
+/**
+ * Items of one incident are delivered in the order they were enqueued, except refreshes (coalesce), which wait
+ * for what came before them but hold up nobody.
+ */
 export async function enqueue(tx: Tx, clock: Clock, items: NewOutboxItem[]): Promise<void> {
-  if (items.length === 0) return;
   const now = clock.now();
+  const wanted: NewOutboxItem[] = [];
+  for (const item of items) {
+    if (item.coalesce && item.incidentId !== undefined && (await refreshWaiting(tx, item, now))) continue;
+    wanted.push(item);
+  }
+  if (wanted.length === 0) return;
   await tx
     .insert(outboxItems)
-    .values(items.map((i) => ({ ...i, payload: i.payload ?? {}, nextAttemptAt: now, createdAt: now })))
+    .values(wanted.map((i) => ({ ...i, payload: i.payload ?? {}, coalesce: i.coalesce ?? false, nextAttemptAt: now, createdAt: now })))
     .onConflictDoNothing();
+}
+
+/**
+ * An equal refresh that no worker holds yet will render this change too. Locking it keeps a worker from claiming
+ * it until this transaction commits; one already claimed may have rendered too early, so it does not count.
+ */
+async function refreshWaiting(tx: Tx, item: NewOutboxItem, now: Date): Promise<boolean> {
+  const [waiting] = await tx
+    .select({ id: outboxItems.id })
+    .from(outboxItems)
+    .where(
+      and(
+        eq(outboxItems.teamId, item.teamId),
+        eq(outboxItems.incidentId, item.incidentId!),
+        eq(outboxItems.kind, item.kind),
+        eq(outboxItems.status, "pending"),
+        sql`(${outboxItems.leasedUntil} is null or ${outboxItems.leasedUntil} < ${now})`,
+      ),
+    )
+    .limit(1)
+    .for("update");
+  return Boolean(waiting);
 }
 
 /** What a delivery commits together with marking its item done (state + timeline entry). */
@@ -59,6 +91,7 @@ export function backoffMs(attempts: number, maxBackoffMs: number): number {
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private wakeUp: NodeJS.Timeout | undefined;
+  private wakeUpAt = 0;
   private running: Promise<void> | undefined;
   private rerun = false;
   private stopped = false;
@@ -123,12 +156,7 @@ export class OutboxWorker {
       // Only future retries: anything due now was either delivered by this run or waits behind one of them.
       .where(and(eq(outboxItems.status, "pending"), sql`${outboxItems.nextAttemptAt} > ${this.options.clock.now()}`))
       .catch(() => [undefined]);
-    if (!next?.at) return;
-    const inMs = next.at.getTime() - this.options.clock.now().getTime();
-    if (inMs >= this.pollMs) return;
-    if (this.wakeUp) clearTimeout(this.wakeUp);
-    this.wakeUp = setTimeout(() => this.kick(), Math.max(10, inMs));
-    this.wakeUp.unref();
+    if (next?.at) this.wakeAt(next.at);
   }
 
   /** Claims and delivers one batch; returns how many items it handled. */
@@ -170,7 +198,8 @@ export class OutboxWorker {
           and (i.leased_until is null or i.leased_until < ${now})
           and not exists (
             select 1 from outbox_items e
-            where e.incident_id = i.incident_id and e.status = 'pending' and e.id < i.id)
+            where e.incident_id = i.incident_id and e.status = 'pending' and e.id < i.id
+              and (i.coalesce or not e.coalesce))
         order by i.next_attempt_at, i.id
         limit ${this.batchSize}
         for update skip locked)
@@ -196,6 +225,10 @@ export class OutboxWorker {
       });
       log.debug("delivered");
     } catch (error) {
+      if (error instanceof DeliveryDeferred) {
+        await this.defer(item, error.waitMs).catch((e) => log.error({ err: e }, "could not defer a delivery"));
+        return;
+      }
       const failure =
         error instanceof PermanentDeliveryError
           ? { retryable: false, message: error.message }
@@ -204,6 +237,32 @@ export class OutboxWorker {
       if (failure.retryable) log.warn({ error: failure.message }, "delivery failed; will retry");
       else log.error({ error: failure.message }, "delivery failed permanently; giving up");
     }
+  }
+
+  /** Not a failure: the item runs again later and the attempt the claim counted is given back. */
+  private async defer(item: OutboxItem, waitMs: number): Promise<void> {
+    const at = new Date(this.options.clock.now().getTime() + waitMs);
+    await this.options.db
+      .update(outboxItems)
+      .set({ nextAttemptAt: at, leasedUntil: null, attempts: sql`greatest(${outboxItems.attempts} - 1, 0)` })
+      .where(eq(outboxItems.id, item.id));
+    this.wakeAt(at);
+  }
+
+  /** Runs again at `at` (if that is before the next poll); an earlier wake-up already set is kept. */
+  private wakeAt(at: Date): void {
+    if (this.stopped) return;
+    const inMs = Math.max(10, at.getTime() - this.options.clock.now().getTime());
+    if (inMs >= this.pollMs) return;
+    const when = Date.now() + inMs;
+    if (this.wakeUp && this.wakeUpAt <= when) return;
+    if (this.wakeUp) clearTimeout(this.wakeUp);
+    this.wakeUpAt = when;
+    this.wakeUp = setTimeout(() => {
+      this.wakeUp = undefined;
+      this.kick();
+    }, inMs);
+    this.wakeUp.unref();
   }
 
   private async recordFailure(item: OutboxItem, failure: DeliveryFailure): Promise<void> {
@@ -228,6 +287,13 @@ export class OutboxWorker {
 
 /** Thrown by a deliverer for a failure no retry can mend. */
 export class PermanentDeliveryError extends Error {}
+
+/** Thrown by a deliverer that should run later (pacing, a local pause): no attempt is counted. */
+export class DeliveryDeferred extends Error {
+  constructor(readonly waitMs: number) {
+    super(`deferred ${waitMs} ms`);
+  }
+}
 
 // pg returns { rows }, PGlite returns { rows } too, but drizzle's execute types differ per driver.
 function rowsOf<T>(result: unknown): T[] {

@@ -1,7 +1,9 @@
 // The published postmortem as Markdown: summary, impact, generated timeline, root cause, reflections,
-// action items and lessons. Pure: names of people are handed in, times are rendered in UTC.
+// action items and lessons, as they are when it is rendered. Pure: names of people are handed in, times are in UTC.
 import type { ActionItem, Incident, Postmortem, TimelineEntry } from "../db/schema.js";
 import { humanDuration, incidentDurations, severityLabel, statusLabels } from "../incidents/lifecycle.js";
+import { describeEntry } from "../timeline/describe.js";
+import { phraseToPlain, type Names } from "../timeline/phrase.js";
 
 /** Timeline entries worth reading in a postmortem; the bot's own setup steps are left out. */
 const keyEventTypes = new Set([
@@ -25,20 +27,7 @@ const keyEventTypes = new Set([
 
 export const isKeyEvent = (entry: TimelineEntry): boolean => keyEventTypes.has(entry.type);
 
-export type Names = ReadonlyMap<string, string>;
-
-/** Slack mrkdwn (escaped text, <@U…> mentions, <#C…> links) read as plain Markdown text. */
-export function plainFromSlack(text: string, names: Names): string {
-  return text
-    .replace(/<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>/g, (_m, id: string) => `@${names.get(id) ?? id}`)
-    .replace(/<#[CG][A-Z0-9]+\|([^>]*)>/g, "#$1")
-    .replace(/<#([CG][A-Z0-9]+)>/g, "#$1")
-    .replace(/<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/g, (_m, label: string | undefined) => label ?? "@group")
-    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, "[$2]($1)")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&amp;/g, "&");
-}
+export type { Names };
 
 const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 const person = (id: string | null | undefined, names: Names) => (id ? (id === "warroom" ? "Warroom" : `@${names.get(id) ?? id}`) : "—");
@@ -79,7 +68,7 @@ export function postmortemMarkdown(input: {
     ...(events.length
       ? events.map((e) => {
           const note = c.entryNotes?.[String(e.id)];
-          return `- **${utc(e.occurredAt)}** ${person(e.actor, names)}: ${plainFromSlack(e.text, names)}${note ? ` _(${note.trim()})_` : ""}`;
+          return `- **${utc(e.occurredAt)}** ${person(e.actor, names)}: ${phraseToPlain(describeEntry(e), names)}${note ? ` _(${note.trim()})_` : ""}`;
         })
       : ["_No events._"]),
     "",

@@ -1,22 +1,18 @@
 // The blameless postmortem of a resolved incident: not_started → draft → in_review → published, or waived
 // (SEV3/SEV4 only, with a reason). Sections are saved step by step, so closing the form loses nothing saved.
-// Each change commits with its timeline entry and its Slack side effects.
+// Each change commits with its timeline fact and the deliveries it names.
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Clock } from "../clock.js";
 import type { Db, DbOrTx, Tx } from "../db/client.js";
 import { actionItems, incidents, postmortems, type ActionItem, type Incident, type Postmortem, type PostmortemContent } from "../db/schema.js";
-import { outboxItemsFor, type Effect } from "../incidents/effects.js";
-import { isOpen, postmortemRequired, severityLabel } from "../incidents/lifecycle.js";
+import { recordFact, type Fact } from "../incidents/change.js";
+import { isOpen, postmortemRequired } from "../incidents/lifecycle.js";
+import { mayDo } from "../incidents/permissions.js";
 import { lockIncident, type IncidentRef } from "../incidents/queries.js";
+import { refuse, type Refused } from "../incidents/refusals.js";
 import { appendToSearch } from "../incidents/search.js";
-import { mayDo, type Outcome } from "../incidents/war-room.js";
-import { enqueue } from "../outbox/outbox.js";
-import { actionItemDm, postmortemPublished } from "../slack/blocks/postmortem-messages.js";
-import { escapeText, mentionUser, truncate } from "../slack/blocks/text.js";
-import { appendTimeline, timelineOf } from "../timeline/append.js";
 import { isValidTimeZone } from "../oncall/zoned-time.js";
-import { postmortemMarkdown, type Names } from "./markdown.js";
 import type { LearningClock } from "./reminders.js";
 
 export interface PostmortemContext {
@@ -27,9 +23,7 @@ export interface PostmortemContext {
   learning?: Pick<LearningClock, "onActionItem" | "onDrafted">;
 }
 
-export type PostmortemOutcome = { ok: true; incident: Incident; postmortem: Postmortem; reply?: string } | { ok: false; reason: string };
-
-const refuse = (reason: string): PostmortemOutcome => ({ ok: false, reason });
+export type PostmortemOutcome = { ok: true; incident: Incident; postmortem: Postmortem; result?: "started" | "resumed" } | Refused;
 
 /** Every resolved incident has a postmortem: the stored one, or a not-started one. */
 export async function postmortemOf(db: DbOrTx, incident: Incident): Promise<Postmortem> {
@@ -46,12 +40,10 @@ export async function postmortemOf(db: DbOrTx, incident: Incident): Promise<Post
       startedAt: null,
       publishedAt: null,
       publishedBy: null,
-      markdown: null,
       updatedAt: incident.updatedAt,
     }
   );
 }
-
 
 export async function actionItemsOf(db: DbOrTx, teamId: string, incidentId: number): Promise<ActionItem[]> {
   return db.select().from(actionItems).where(and(eq(actionItems.teamId, teamId), eq(actionItems.incidentId, incidentId))).orderBy(asc(actionItems.id));
@@ -59,9 +51,8 @@ export async function actionItemsOf(db: DbOrTx, teamId: string, incidentId: numb
 
 interface PostmortemChange {
   values?: Partial<Postmortem>;
-  entry?: { type: string; text: string; data?: Record<string, unknown> };
-  effects?: (incident: Incident, postmortem: Postmortem) => Effect[];
-  reply?: string;
+  fact?: Fact;
+  result?: "started" | "resumed";
 }
 
 /** Locks the incident, checks the rules, upserts the postmortem, and records the change. */
@@ -69,12 +60,12 @@ async function changePostmortem(
   ctx: PostmortemContext,
   ref: IncidentRef,
   userId: string,
-  decide: (incident: Incident, postmortem: Postmortem, tx: Tx, now: Date) => Promise<PostmortemChange | PostmortemOutcome> | PostmortemChange | PostmortemOutcome,
+  decide: (incident: Incident, postmortem: Postmortem, tx: Tx, now: Date) => Promise<PostmortemChange | Refused> | PostmortemChange | Refused,
 ): Promise<PostmortemOutcome> {
   return ctx.db.transaction(async (tx) => {
     const incident = await lockIncident(tx, ref);
-    if (!incident) return refuse("I can't find that incident any more.");
-    if (isOpen(incident.status)) return refuse(`Incident #${incident.number} is still open; its postmortem starts once it is resolved.`);
+    if (!incident) return refuse({ code: "not_found" });
+    if (isOpen(incident.status)) return refuse({ code: "still_open", incident, wanted: "postmortem" });
     const current = await postmortemOf(tx, incident);
     const now = ctx.clock.now();
     const decision = await decide(incident, current, tx, now);
@@ -85,12 +76,9 @@ async function changePostmortem(
       .values({ teamId: incident.teamId, incidentId: incident.id, ...values })
       .onConflictDoUpdate({ target: [postmortems.teamId, postmortems.incidentId], set: values })
       .returning();
-    if (decision.entry) {
-      const entry = await appendTimeline(tx, { teamId: incident.teamId, incidentId: incident.id, actor: userId, occurredAt: now, ...decision.entry });
-      await enqueue(tx, ctx.clock, outboxItemsFor(incident, entry!, decision.effects?.(incident, saved!) ?? []));
-    }
+    if (decision.fact) await recordFact(tx, ctx.clock, incident, userId, decision.fact, now);
     if (current.status === "not_started" && saved!.status === "draft") await ctx.learning?.onDrafted(tx, incident, saved!);
-    return { ok: true, incident, postmortem: saved!, reply: decision.reply };
+    return { ok: true, incident, postmortem: saved!, result: decision.result };
   });
 }
 
@@ -99,13 +87,13 @@ const editable = (p: Postmortem) => p.status === "not_started" || p.status === "
 /** Opens (or resumes) the postmortem: the first save makes it a draft with its author. */
 export function startPostmortem(ctx: PostmortemContext, ref: IncidentRef, userId: string): Promise<PostmortemOutcome> {
   return changePostmortem(ctx, ref, userId, (incident, pm) => {
-    if (pm.status === "published") return refuse(`The postmortem of incident #${incident.number} is published. \`/incident postmortem export #${incident.number}\` gives you its Markdown.`);
-    if (pm.status === "waived") return refuse(`The postmortem of incident #${incident.number} was waived: ${escapeText(pm.waivedReason ?? "")}`);
-    if (pm.status !== "not_started") return { reply: "Resuming the draft." };
+    if (pm.status === "published") return refuse({ code: "postmortem_published", incident });
+    if (pm.status === "waived") return refuse({ code: "postmortem_waived", incident, reason: pm.waivedReason ?? "" });
+    if (pm.status !== "not_started") return { result: "resumed" };
     return {
       values: { status: "draft", authorId: userId, startedAt: ctx.clock.now() },
-      entry: { type: "postmortem_started", text: "Started the postmortem", data: {} },
-      reply: "Postmortem started.",
+      fact: { type: "postmortem_started", data: {} },
+      result: "started",
     };
   });
 }
@@ -127,12 +115,12 @@ const contentSchema = z.object({
 /** Saves one step's sections into the draft; the other sections are kept as they were. */
 export function savePostmortemSections(ctx: PostmortemContext, ref: IncidentRef, userId: string, patch: PostmortemContent, step: string): Promise<PostmortemOutcome> {
   return changePostmortem(ctx, ref, userId, (incident, pm) => {
-    if (!editable(pm)) return refuse(`The postmortem of incident #${incident.number} is ${pm.status.replace("_", " ")} and can no longer be edited.`);
+    if (!editable(pm)) return refuse({ code: "postmortem_locked", incident, status: pm.status });
     if (!mayDo(incident, userId, ctx.admins, "post_update") && pm.authorId !== userId) {
-      return refuse(`Sorry, only the incident's commander, declarer, role holders or the postmortem's author can edit it.`);
+      return refuse({ code: "not_allowed", action: "edit_postmortem", incident, permission: "post_update" });
     }
     const parsed = contentSchema.safeParse(patch);
-    if (!parsed.success) return refuse("Some of that is too long; please shorten it.");
+    if (!parsed.success) return refuse({ code: "too_long", what: "postmortem section", max: 3000 });
     return {
       values: {
         content: { ...pm.content, ...parsed.data },
@@ -140,62 +128,52 @@ export function savePostmortemSections(ctx: PostmortemContext, ref: IncidentRef,
         authorId: pm.authorId ?? userId,
         startedAt: pm.startedAt ?? ctx.clock.now(),
       },
-      entry: { type: "postmortem_saved", text: `Saved the postmortem's ${step}`, data: { step } },
+      fact: { type: "postmortem_saved", data: { step } },
     };
   });
 }
 
 export function submitForReview(ctx: PostmortemContext, ref: IncidentRef, userId: string): Promise<PostmortemOutcome> {
   return changePostmortem(ctx, ref, userId, (incident, pm) => {
-    if (pm.status !== "draft") return refuse(pm.status === "not_started" ? "Write the postmortem first: `/incident postmortem`." : `The postmortem is ${pm.status.replace("_", " ")}.`);
-    if (!pm.content.summary?.trim()) return refuse("Add a summary before asking for review.");
+    if (pm.status === "not_started") return refuse({ code: "postmortem_not_written", incident });
+    if (pm.status !== "draft") return refuse({ code: "postmortem_in_state", incident, status: pm.status });
+    if (!pm.content.summary?.trim()) return refuse({ code: "postmortem_needs_summary", incident, wanted: "review" });
     return {
       values: { status: "in_review" },
-      entry: { type: "postmortem_in_review", text: "Asked for review of the postmortem" },
-      effects: () => [{ kind: "line", message: { text: `:mag: ${mentionUser(userId)} asked for review of the postmortem. Read it with \`/incident postmortem export #${incident.number}\`; the commander publishes it with \`/incident postmortem publish\`.` } }],
-      reply: "The postmortem is in review.",
+      fact: { type: "postmortem_in_review", data: {}, effects: [{ kind: "war_room" }] },
     };
   });
 }
 
-export function publishPostmortem(ctx: PostmortemContext, ref: IncidentRef, userId: string, names: Names): Promise<PostmortemOutcome> {
+export function publishPostmortem(ctx: PostmortemContext, ref: IncidentRef, userId: string): Promise<PostmortemOutcome> {
   return changePostmortem(ctx, ref, userId, async (incident, pm, tx, now) => {
-    if (!mayDo(incident, userId, ctx.admins, "manage")) return refuse(`Sorry, only the Incident Commander ${mentionUser(incident.commanderId)}, the declarer or an incident admin can publish the postmortem.`);
-    if (pm.status === "published") return refuse("The postmortem is already published.");
-    if (pm.status !== "draft" && pm.status !== "in_review") return refuse("Write the postmortem first: `/incident postmortem`.");
-    if (!pm.content.summary?.trim()) return refuse("Add a summary before publishing.");
-    const markdown = postmortemMarkdown({
-      incident,
-      postmortem: { ...pm, publishedAt: now },
-      timeline: await timelineOf(tx, incident.teamId, incident.id),
-      actionItems: await actionItemsOf(tx, incident.teamId, incident.id),
-      names,
-    });
+    if (!mayDo(incident, userId, ctx.admins, "manage")) return refuse({ code: "not_allowed", action: "publish_postmortem", incident, permission: "manage" });
+    if (pm.status === "published") return refuse({ code: "postmortem_published", incident });
+    if (pm.status !== "draft" && pm.status !== "in_review") return refuse({ code: "postmortem_not_written", incident });
+    if (!pm.content.summary?.trim()) return refuse({ code: "postmortem_needs_summary", incident, wanted: "publish" });
     const text = [pm.content.summary, pm.content.lessons, ...(pm.content.whys ?? [])].filter(Boolean).join(" ");
     await tx.update(incidents).set({ searchExtra: appendToSearch(text) }).where(and(eq(incidents.teamId, incident.teamId), eq(incidents.id, incident.id)));
     return {
-      values: { status: "published", publishedAt: now, publishedBy: userId, markdown },
-      entry: { type: "postmortem_published", text: "Published the postmortem" },
-      effects: (i, saved) => [
-        { kind: "line", message: postmortemPublished(i, saved, userId, "war_room") },
-        { kind: "share", message: postmortemPublished(i, saved, userId, "announcement") },
-      ],
-      reply: `Published. \`/incident postmortem export #${incident.number}\` gives you the Markdown.`,
+      values: { status: "published", publishedAt: now, publishedBy: userId },
+      fact: { type: "postmortem_published", data: {}, effects: [{ kind: "war_room" }, { kind: "announce" }] },
     };
   });
 }
 
+export const WAIVE_REASON_MAX = 1000;
+
 export function waivePostmortem(ctx: PostmortemContext, ref: IncidentRef, userId: string, reason: string): Promise<PostmortemOutcome> {
   return changePostmortem(ctx, ref, userId, (incident, pm) => {
-    if (!mayDo(incident, userId, ctx.admins, "manage")) return refuse(`Sorry, only the Incident Commander ${mentionUser(incident.commanderId)}, the declarer or an incident admin can waive the postmortem.`);
-    if (postmortemRequired(incident.severity)) return refuse(`A ${severityLabel(incident.severity)} incident needs a postmortem; it cannot be waived.`);
-    if (pm.status === "published" || pm.status === "waived") return refuse(`The postmortem is already ${pm.status}.`);
-    if (!reason.trim()) return refuse("Say why: `/incident postmortem waive Known flaky test, fixed in the same hour`.");
+    if (!mayDo(incident, userId, ctx.admins, "manage")) return refuse({ code: "not_allowed", action: "waive_postmortem", incident, permission: "manage" });
+    if (postmortemRequired(incident.severity)) return refuse({ code: "postmortem_required", incident });
+    if (pm.status === "published") return refuse({ code: "postmortem_published", incident });
+    if (pm.status === "waived") return refuse({ code: "postmortem_waived", incident, reason: pm.waivedReason ?? "" });
+    const why = reason.trim();
+    if (!why) return refuse({ code: "missing_text", what: "waive_reason" });
+    if (why.length > WAIVE_REASON_MAX) return refuse({ code: "too_long", what: "reason", max: WAIVE_REASON_MAX });
     return {
-      values: { status: "waived", waivedReason: reason.trim() },
-      entry: { type: "postmortem_waived", text: `Waived the postmortem: ${escapeText(truncate(reason.trim(), 500))}`, data: { reason: reason.trim() } },
-      effects: () => [{ kind: "line", message: { text: `:fast_forward: ${mentionUser(userId)} waived the postmortem: ${escapeText(truncate(reason.trim(), 500))}` } }],
-      reply: "Postmortem waived.",
+      values: { status: "waived", waivedReason: why },
+      fact: { type: "postmortem_waived", data: { reason: why }, effects: [{ kind: "war_room" }] },
     };
   });
 }
@@ -228,7 +206,7 @@ export async function addActionItem(
   }
   return ctx.db.transaction(async (tx) => {
     const [incident] = await tx.select().from(incidents).where(and(eq(incidents.teamId, ref.teamId), eq(incidents.id, ref.incidentId)));
-    if (!incident) return { ok: false as const, problems: { description: "I can't find that incident any more." } };
+    if (!incident) return { ok: false as const, problems: { description: "That incident no longer exists." } };
     const now = ctx.clock.now();
     const [item] = await tx
       .insert(actionItems)
@@ -239,16 +217,11 @@ export async function addActionItem(
       const [existing] = await tx.select().from(actionItems).where(and(eq(actionItems.teamId, incident.teamId), eq(actionItems.sourceKey, sourceKey ?? "")));
       return { ok: true as const, item: existing!, incident };
     }
-    const entry = await appendTimeline(tx, {
-      teamId: incident.teamId,
-      incidentId: incident.id,
+    await recordFact(tx, ctx.clock, incident, userId, {
       type: "action_item_added",
-      actor: userId,
-      occurredAt: now,
-      text: `Action item for ${mentionUser(item.ownerId)}: ${escapeText(truncate(item.description, 300))}`,
-      data: { actionItemId: item.id, ownerId: item.ownerId, dueDate: item.dueDate, priority: item.priority },
+      data: { actionItemId: item.id, ownerId: item.ownerId, dueDate: item.dueDate, priority: item.priority, description: item.description },
+      effects: [{ kind: "dm", userId: item.ownerId, about: { kind: "action_item", itemId: item.id } }],
     });
-    await enqueue(tx, ctx.clock, outboxItemsFor(incident, entry!, [{ kind: "dm", userId: item.ownerId, message: actionItemDm(incident, item, userId) }]));
     await ctx.learning?.onActionItem(tx, item);
     return { ok: true as const, item, incident };
   });
@@ -261,69 +234,61 @@ export type ActionItemChange =
   /** ownerActive: false when Slack says the new owner is deactivated; the item then goes to the commander. */
   | { kind: "reassign"; ownerId: string; ownerTimeZone?: string; ownerActive: boolean };
 
-export type ActionItemOutcome = { ok: true; item: ActionItem; reply: string } | { ok: false; reason: string };
+export type ActionItemOutcome =
+  | { ok: true; item: ActionItem; change: ActionItemChange; unchanged?: boolean; ownerDeactivated?: string }
+  | Refused;
 
 /** Changes an action item; the owner, its creator, the incident's commander or declarer, or an admin may. */
 export async function changeActionItem(ctx: PostmortemContext, teamId: string, itemId: number, userId: string, change: ActionItemChange): Promise<ActionItemOutcome> {
   return ctx.db.transaction(async (tx) => {
     const [item] = await tx.select().from(actionItems).where(and(eq(actionItems.teamId, teamId), eq(actionItems.id, itemId))).for("update");
-    if (!item) return { ok: false as const, reason: `There is no action item ${itemId}. \`/incident actions mine\` lists yours.` };
+    if (!item) return refuse({ code: "no_action_item", itemId });
     const [incident] = await tx.select().from(incidents).where(and(eq(incidents.teamId, teamId), eq(incidents.id, item.incidentId)));
-    const allowed = [item.ownerId, item.createdBy, incident?.commanderId, incident?.declaredBy].includes(userId) || ctx.admins.has(userId);
-    if (!incident || !allowed) return { ok: false as const, reason: "Sorry, only the item's owner, its creator, the incident's commander or declarer, or an incident admin can change it." };
+    if (!incident) return refuse({ code: "no_action_item", itemId });
+    const allowed = [item.ownerId, item.createdBy, incident.commanderId, incident.declaredBy].includes(userId) || ctx.admins.has(userId);
+    if (!allowed) return refuse({ code: "not_allowed", action: "change_action_item", incident, permission: "manage" });
     const now = ctx.clock.now();
     let values: Partial<ActionItem>;
-    let text: string;
-    let reply: string;
-    let dmTo: string | undefined;
+    let data: Record<string, unknown> = { actionItemId: item.id, change: change.kind, description: item.description };
+    let dm: { userId: string; ownerDeactivated?: string } | undefined;
     switch (change.kind) {
       case "status":
-        if (item.status === change.status) return { ok: true as const, item, reply: `It is already ${change.status.replace("_", " ")}.` };
+        if (item.status === change.status) return { ok: true as const, item, change, unchanged: true };
         values = { status: change.status };
-        text = `Action item ${change.status === "done" ? "done" : change.status === "in_progress" ? "in progress" : "reopened"}: ${escapeText(truncate(item.description, 300))}`;
-        reply = change.status === "done" ? ":white_check_mark: Marked done. Thank you!" : `Marked ${change.status.replace("_", " ")}.`;
+        data = { ...data, status: change.status };
         break;
-      case "wont_do":
-        if (!change.reason.trim()) return { ok: false as const, reason: "Say why it won't be done: `/incident action wontdo 7 Replaced by the new deploy pipeline`." };
-        values = { status: "wont_do", wontDoReason: change.reason.trim() };
-        text = `Action item won't be done: ${escapeText(truncate(item.description, 200))} (${escapeText(truncate(change.reason.trim(), 200))})`;
-        reply = "Marked won't do.";
+      case "wont_do": {
+        const reason = change.reason.trim();
+        if (!reason) return refuse({ code: "missing_text", what: "wont_do_reason" });
+        values = { status: "wont_do", wontDoReason: reason.slice(0, 1000) };
+        data = { ...data, status: "wont_do", reason: values.wontDoReason };
         break;
+      }
       case "snooze": {
         const base = item.dueDate && item.dueDate > now.toISOString().slice(0, 10) ? new Date(`${item.dueDate}T00:00:00Z`) : now;
         const due = new Date(base.getTime() + change.days * 24 * 3_600_000).toISOString().slice(0, 10);
         values = { dueDate: due };
-        text = `Action item snoozed to ${due}: ${escapeText(truncate(item.description, 300))}`;
-        reply = `Snoozed: now due ${due}.`;
+        data = { ...data, dueDate: due };
         break;
       }
       case "reassign": {
         // A deactivated person cannot do anything: the commander gets it, and is told why.
         const owner = change.ownerActive ? change.ownerId : incident.commanderId;
-        values = { ownerId: owner, ownerTimeZone: change.ownerActive && change.ownerTimeZone && isValidTimeZone(change.ownerTimeZone) ? change.ownerTimeZone : item.ownerTimeZone };
-        text = change.ownerActive
-          ? `Action item reassigned from ${mentionUser(item.ownerId)} to ${mentionUser(owner)}`
-          : `Action item reassigned to the commander ${mentionUser(owner)}: ${mentionUser(change.ownerId)} is deactivated`;
-        reply = change.ownerActive ? `Reassigned to ${mentionUser(owner)}.` : `${mentionUser(change.ownerId)} is deactivated, so the item went to the commander ${mentionUser(owner)}.`;
-        dmTo = owner;
+        const zone = change.ownerActive && change.ownerTimeZone && isValidTimeZone(change.ownerTimeZone) ? change.ownerTimeZone : item.ownerTimeZone;
+        values = { ownerId: owner, ownerTimeZone: zone };
+        const deactivated = change.ownerActive ? undefined : change.ownerId;
+        data = { ...data, ownerId: owner, previousOwnerId: item.ownerId, ...(deactivated ? { ownerDeactivated: deactivated } : {}) };
+        dm = { userId: owner, ownerDeactivated: deactivated };
         break;
       }
     }
     const [updated] = await tx.update(actionItems).set({ ...values, updatedAt: now }).where(eq(actionItems.id, item.id)).returning();
-    const entry = await appendTimeline(tx, {
-      teamId,
-      incidentId: incident.id,
+    await recordFact(tx, ctx.clock, incident, userId, {
       type: "action_item_changed",
-      actor: userId,
-      occurredAt: now,
-      text,
-      data: { actionItemId: item.id, change: change.kind, ...values },
+      data,
+      effects: dm ? [{ kind: "dm", userId: dm.userId, about: { kind: "action_item", itemId: item.id, ...(dm.ownerDeactivated ? { ownerDeactivated: dm.ownerDeactivated } : {}) } }] : [],
     });
-    const note = change.kind === "reassign" && !change.ownerActive ? `${mentionUser(change.ownerId)} is deactivated, so this comes to you as the incident's commander.` : undefined;
-    await enqueue(tx, ctx.clock, outboxItemsFor(incident, entry!, dmTo ? [{ kind: "dm", userId: dmTo, message: actionItemDm(incident, updated!, userId, note) }] : []));
     await ctx.learning?.onActionItem(tx, updated!);
-    return { ok: true as const, item: updated!, reply };
+    return { ok: true as const, item: updated!, change, ownerDeactivated: dm?.ownerDeactivated };
   });
 }
-
-export type { Outcome };

@@ -7,12 +7,10 @@ import type { Clock } from "../clock.js";
 import type { Tx } from "../db/client.js";
 import { actionItems, incidents, scheduledJobs, type ActionItem, type Incident, type Postmortem } from "../db/schema.js";
 import { isOpen, postmortemRequired } from "../incidents/lifecycle.js";
-import { WarRoomDeliveries } from "../incidents/war-room-deliveries.js";
-import { addLocalDays, localParts, zonedToUtc } from "../oncall/zoned-time.js";
+import { deliveriesFor, type DmSubject } from "../incidents/deliveries.js";
+import { addLocalDays, localDate, localParts, zonedToUtc } from "../oncall/zoned-time.js";
 import { enqueue } from "../outbox/outbox.js";
 import { cancelJobs, scheduleJob, type JobHandler } from "../scheduler/scheduler.js";
-import { overdueActionItemDm, overdueDigestDm, postmortemDraftStaleDm, postmortemNotDraftedDm } from "../slack/blocks/postmortem-messages.js";
-import type { SlackMessage } from "../slack/gateway.js";
 import { postmortemOf } from "./postmortems.js";
 
 export const LearningJobs = {
@@ -29,7 +27,6 @@ const localDateOf = (at: Date, tz: string) => {
   const p = localParts(at, tz);
   return { year: p.year, month: p.month, day: p.day };
 };
-const isoDate = (d: { year: number; month: number; day: number }) => `${d.year}-${String(d.month).padStart(2, "0")}-${String(d.day).padStart(2, "0")}`;
 
 /** 09:00 in `tz` on the first morning after `at`. */
 export function nextMorning(at: Date, tz: string): Date {
@@ -61,8 +58,9 @@ export interface LearningClock {
 }
 
 export function createLearningClock({ clock, businessTimeZone }: { clock: Clock; businessTimeZone: string }): LearningClock {
-  const dm = (tx: Tx, teamId: string, incidentId: number, userId: string, message: SlackMessage, key: string) =>
-    enqueue(tx, clock, [{ teamId, incidentId, kind: WarRoomDeliveries.directMessage, idempotencyKey: key, payload: { userId, message } }]);
+  // A reminder is not a change, so it names its DM by the reminder's own key (one per day at most) rather than a fact.
+  const dm = (tx: Tx, teamId: string, incidentId: number | undefined, userId: string, about: DmSubject, key: string) =>
+    enqueue(tx, clock, deliveriesFor({ teamId, id: incidentId }, { key }, [{ kind: "dm", userId, about }]));
 
   async function onActionItem(tx: Tx, item: ActionItem): Promise<void> {
     const key = `action_item:${item.id}:overdue`;
@@ -122,22 +120,21 @@ export function createLearningClock({ clock, businessTimeZone }: { clock: Clock;
     if (!item || !item.dueDate || (item.status !== "open" && item.status !== "in_progress")) return;
     const incident = await loadIncident(tx, item.teamId, item.incidentId);
     if (!incident) return;
-    const day = isoDate(localDateOf(now, item.ownerTimeZone));
-    await dm(tx, item.teamId, incident.id, item.ownerId, overdueActionItemDm(incident, item), `action_item:${item.id}:overdue:${day}`);
+    const day = localDate(now, item.ownerTimeZone);
+    await dm(tx, item.teamId, incident.id, item.ownerId, { kind: "action_item_overdue", itemId: item.id }, `action_item:${item.id}:overdue:${day}`);
     await scheduleJob(tx, clock, { teamId: item.teamId, incidentId: item.incidentId, kind: LearningJobs.overdue, jobKey: job.jobKey, dueAt: nextMorning(now, item.ownerTimeZone), payload: job.payload });
   };
 
   const digest: JobHandler = async (tx, job, now) => {
-    const today = isoDate(localDateOf(now, businessTimeZone));
+    const today = localDate(now, businessTimeZone);
     const rows = await tx
       .select({ item: actionItems, incident: incidents })
       .from(actionItems)
       .innerJoin(incidents, and(eq(incidents.id, actionItems.incidentId), eq(incidents.teamId, actionItems.teamId)))
       .where(and(eq(actionItems.teamId, job.teamId), inArray(actionItems.status, ["open", "in_progress"]), lt(actionItems.dueDate, today)));
-    const byCommander = new Map<string, Array<{ item: ActionItem; incident: Incident }>>();
-    for (const row of rows) byCommander.set(row.incident.commanderId, [...(byCommander.get(row.incident.commanderId) ?? []), row]);
-    for (const [commander, items] of byCommander) {
-      await dm(tx, job.teamId, items[0]!.incident.id, commander, overdueDigestDm(items), `action_digest:${job.teamId}:${commander}:${today}`);
+    const commanders = new Set(rows.map((row) => row.incident.commanderId));
+    for (const commander of commanders) {
+      await dm(tx, job.teamId, undefined, commander, { kind: "overdue_digest", day: today }, `action_digest:${job.teamId}:${commander}:${today}`);
     }
     await scheduleJob(tx, clock, { teamId: job.teamId, kind: LearningJobs.digest, jobKey: job.jobKey, dueAt: nextMondayMorning(now, businessTimeZone) });
   };
@@ -146,8 +143,8 @@ export function createLearningClock({ clock, businessTimeZone }: { clock: Clock;
     const incident = await loadIncident(tx, job.teamId, job.incidentId);
     if (!incident || isOpen(incident.status)) return;
     if ((await postmortemOf(tx, incident)).status !== "not_started") return;
-    const day = isoDate(localDateOf(now, "UTC"));
-    await dm(tx, incident.teamId, incident.id, incident.commanderId, postmortemNotDraftedDm(incident, now), `incident:${incident.id}:postmortem_not_drafted:${day}`);
+    const day = localDate(now, "UTC");
+    await dm(tx, incident.teamId, incident.id, incident.commanderId, { kind: "postmortem_not_drafted" }, `incident:${incident.id}:postmortem_not_drafted:${day}`);
     await scheduleJob(tx, clock, { teamId: incident.teamId, incidentId: incident.id, kind: LearningJobs.notDrafted, jobKey: job.jobKey, dueAt: new Date(now.getTime() + 24 * HOUR) });
   };
 
@@ -156,7 +153,7 @@ export function createLearningClock({ clock, businessTimeZone }: { clock: Clock;
     if (!incident) return;
     const pm = await postmortemOf(tx, incident);
     if (pm.status !== "draft" || !pm.authorId) return;
-    await dm(tx, incident.teamId, incident.id, pm.authorId, postmortemDraftStaleDm(incident), `incident:${incident.id}:postmortem_stale_draft`);
+    await dm(tx, incident.teamId, incident.id, pm.authorId, { kind: "postmortem_stale_draft" }, `incident:${incident.id}:postmortem_stale_draft`);
   };
 
   return {

@@ -2,15 +2,7 @@
 import { App, LogLevel, type CustomRoute, type Logger as BoltLogger } from "@slack/bolt";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
-import { registerWarRoomButtons } from "./listeners/actions/war-room-buttons.js";
-import { registerIncidentCommand } from "./listeners/commands/incident.js";
-import type { ListenerDeps } from "./listeners/deps.js";
-import { registerDeclareView } from "./listeners/views/declare.js";
-import { registerWarRoomViews } from "./listeners/views/war-room-views.js";
-import { registerTimelineCapture } from "./listeners/events/timeline-capture.js";
-import { registerOncallViews } from "./listeners/views/oncall-views.js";
-import { registerPostmortemViews } from "./listeners/views/postmortem-views.js";
-import { registerActionItemButtons } from "./listeners/actions/action-item-buttons.js";
+import { registerListeners, type ListenerDeps } from "./listeners/index.js";
 
 export interface SlackAppOptions {
   config: Pick<Config, "SLACK_BOT_TOKEN" | "SLACK_SIGNING_SECRET" | "SLACK_APP_TOKEN" | "SLACK_API_URL" | "PORT">;
@@ -39,14 +31,7 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId }:
       timeout: 2500,
     },
   });
-  registerIncidentCommand(app, deps);
-  registerDeclareView(app, deps);
-  registerWarRoomButtons(app, deps);
-  registerWarRoomViews(app, deps);
-  registerTimelineCapture(app, deps);
-  registerOncallViews(app, deps);
-  registerPostmortemViews(app, deps);
-  registerActionItemButtons(app, deps);
+  registerListeners(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error }, "unhandled error in a Slack listener");
   });

@@ -32,6 +32,21 @@ export interface SlackMessage {
   blocks?: unknown[];
 }
 
+/** Posting as a person: their name and picture on the message (needs chat:write.customize). */
+export interface PostedAs {
+  username: string;
+  iconUrl?: string;
+}
+
+/** What Slack says about a person: active (with how to show them), deleted, or unknown (the lookup failed). */
+export type PersonLookup =
+  | { status: "active"; id: string; name: string; timeZone?: string; imageUrl?: string }
+  | { status: "deleted"; id: string; name: string }
+  | { status: "unknown"; id: string; reason: string };
+
+const PERSON_TTL_MS = 10 * 60_000;
+const PERSON_CACHE_MAX = 5000;
+
 export interface GatewayOptions {
   token: string;
   slackApiUrl?: string;
@@ -44,6 +59,8 @@ export class SlackGateway {
   // After a 429, calls to the same method wait out Retry-After here instead of hammering Slack.
   private readonly pausedUntil = new Map<string, number>();
   private readonly channelIdsByName = new Map<string, string>();
+  private readonly people = new Map<string, { at: number; person: PersonLookup }>();
+  private directory: { at: number; byName: Map<string, string> } | undefined;
 
   constructor(private readonly options: GatewayOptions) {
     this.client = new WebClient(options.token, {
@@ -100,6 +117,11 @@ export class SlackGateway {
     return channel.id;
   }
 
+  async channelInfo(channel: string): Promise<SlackChannel> {
+    const r = await this.call<{ channel: SlackChannel }>("conversations.info", { channel });
+    return r.channel;
+  }
+
   async joinChannel(channel: string): Promise<void> {
     await this.call("conversations.join", { channel });
   }
@@ -134,7 +156,7 @@ export class SlackGateway {
   }
 
   /** Every message carries the key of the outbox item that posted it, so a retry can find it. */
-  async postMessage(channel: string, message: SlackMessage, deliveryKey?: string): Promise<{ ts: string; channel: string }> {
+  async postMessage(channel: string, message: SlackMessage, deliveryKey?: string, as?: PostedAs): Promise<{ ts: string; channel: string }> {
     const metadata = deliveryKey ? { event_type: "warroom_delivery", event_payload: { key: deliveryKey } } : undefined;
     const r = await this.call<{ ts: string; channel: string }>("chat.postMessage", {
       channel,
@@ -143,8 +165,87 @@ export class SlackGateway {
       metadata,
       unfurl_links: false,
       unfurl_media: false,
+      ...(as ? { username: as.username, ...(as.iconUrl ? { icon_url: as.iconUrl } : {}) } : {}),
     });
     return { ts: r.ts, channel: r.channel };
+  }
+
+  /**
+   * Who a person is, asked of Slack once per ten minutes. Only Slack saying "deleted" means they have left:
+   * a timeout or an error is "unknown", never a departure.
+   */
+  async lookupPerson(userId: string): Promise<PersonLookup> {
+    const cached = this.people.get(userId);
+    if (cached && Date.now() - cached.at < PERSON_TTL_MS) return cached.person;
+    let person: PersonLookup;
+    try {
+      const r = await this.call<{ user?: SlackUser }>("users.info", { user: userId });
+      const u = r.user;
+      const name = u?.profile?.display_name || u?.real_name || u?.name || userId;
+      person = u?.deleted
+        ? { status: "deleted", id: userId, name }
+        : { status: "active", id: userId, name, timeZone: u?.tz, imageUrl: u?.profile?.image_48 ?? u?.profile?.image_72 };
+    } catch (error) {
+      const code = error instanceof SlackCallError ? error.code : "request_failed";
+      return { status: "unknown", id: userId, reason: code };
+    }
+    if (this.people.size >= PERSON_CACHE_MAX) this.people.delete(this.people.keys().next().value!);
+    this.people.set(userId, { at: Date.now(), person });
+    return person;
+  }
+
+  /** Display names for Slack ids; anyone Slack cannot tell us about keeps their id. */
+  async namesOf(ids: Iterable<string>): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids)].filter((id) => /^[UW][A-Z0-9_]+$/.test(id));
+    const found = await Promise.all(wanted.map((id) => this.lookupPerson(id)));
+    return new Map(found.map((p) => [p.id, p.status === "unknown" ? p.id : p.name]));
+  }
+
+  /**
+   * The user id behind a handle typed as plain text (`@bob`): users.list, walked once and remembered for ten
+   * minutes. Matches the handle, the display name or the real name, ignoring case; undefined when none or several do.
+   */
+  async userIdByName(typed: string): Promise<string | undefined> {
+    const wanted = typed.replace(/^@/, "").trim().toLowerCase();
+    if (!wanted) return undefined;
+    if (!this.directory || Date.now() - this.directory.at > PERSON_TTL_MS) {
+      const byName = new Map<string, string>();
+      const ambiguous = new Set<string>();
+      let cursor: string | undefined;
+      do {
+        const page = await this.call<{ members: Array<SlackUser & { id: string }>; response_metadata?: { next_cursor?: string } }>("users.list", { limit: 200, cursor });
+        for (const u of page.members) {
+          if (u.deleted) continue;
+          for (const name of new Set([u.name, u.profile?.display_name, u.real_name, u.profile?.real_name].filter((n): n is string => Boolean(n)).map((n) => n.toLowerCase()))) {
+            if (byName.has(name) && byName.get(name) !== u.id) ambiguous.add(name);
+            byName.set(name, u.id);
+          }
+        }
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      for (const name of ambiguous) byName.delete(name);
+      this.directory = { at: Date.now(), byName };
+    }
+    return this.directory.byName.get(wanted);
+  }
+
+  async permalink(channel: string, ts: string): Promise<string | undefined> {
+    try {
+      return (await this.call<{ permalink?: string }>("chat.getPermalink", { channel, message_ts: ts })).permalink;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** One message by its ts, from the channel's history (for a :pushpin: on it). */
+  async messageAt(channel: string, ts: string): Promise<{ ts: string; user?: string; bot_id?: string; text?: string } | undefined> {
+    const r = await this.call<{ messages: Array<{ ts: string; user?: string; bot_id?: string; text?: string }> }>("conversations.history", {
+      channel,
+      latest: ts,
+      inclusive: true,
+      limit: 1,
+    });
+    return r.messages.find((m) => m.ts === ts);
   }
 
   /** Finds a message this bot posted for a delivery key among the channel's recent history. */
@@ -194,6 +295,14 @@ export class SlackGateway {
     if (response.status >= 500) throw new SlackCallError("response_url", `http_${response.status}`, true);
     if (!response.ok) throw new SlackCallError("response_url", (await response.text()) || "expired_url", false);
   }
+}
+
+interface SlackUser {
+  name?: string;
+  real_name?: string;
+  deleted?: boolean;
+  tz?: string;
+  profile?: { display_name?: string; real_name?: string; image_48?: string; image_72?: string };
 }
 
 export function toSlackCallError(method: string, error: unknown): SlackCallError {

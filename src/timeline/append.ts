@@ -1,7 +1,9 @@
-// The incident timeline: entries are appended only inside an open transaction, next to the change they record.
+// The incident timeline: facts appended only inside an open transaction, next to the change they record.
 import { asc, and, eq } from "drizzle-orm";
 import type { DbOrTx, Tx } from "../db/client.js";
 import { timelineEntries, type TimelineEntry } from "../db/schema.js";
+import { describeEntry } from "./describe.js";
+import { phraseToPlain } from "./phrase.js";
 
 export const BOT_ACTOR = "warroom";
 
@@ -9,11 +11,11 @@ export interface NewTimelineEntry {
   teamId: string;
   incidentId: number;
   type: string;
+  /** A Slack user id, or BOT_ACTOR for what the bot did itself. */
   actor: string;
   occurredAt: Date;
-  /** Text safe to show in Slack mrkdwn: anything a person typed is escaped before it gets here. */
-  text: string;
-  data?: Record<string, unknown>;
+  /** The fact, structured; text a person wrote is stored as written (see describe.ts for the formats). */
+  data: Record<string, unknown>;
   /** What the entry was made from; an entry with the same source is recorded once. */
   sourceKey?: string;
 }
@@ -23,11 +25,9 @@ export interface NewTimelineEntry {
  * Returns undefined when an entry with the same sourceKey already exists.
  */
 export async function appendTimeline(tx: Tx, entry: NewTimelineEntry): Promise<TimelineEntry | undefined> {
-  const [row] = await tx
-    .insert(timelineEntries)
-    .values({ ...entry, data: entry.data ?? {} })
-    .onConflictDoNothing()
-    .returning();
+  // The stored text is a plain-words summary for people reading the database; surfaces render from the data.
+  const text = phraseToPlain(describeEntry({ type: entry.type, data: entry.data, text: "" }));
+  const [row] = await tx.insert(timelineEntries).values({ ...entry, text }).onConflictDoNothing().returning();
   return row;
 }
 
@@ -37,4 +37,9 @@ export async function timelineOf(db: DbOrTx, teamId: string, incidentId: number)
     .from(timelineEntries)
     .where(and(eq(timelineEntries.teamId, teamId), eq(timelineEntries.incidentId, incidentId)))
     .orderBy(asc(timelineEntries.occurredAt), asc(timelineEntries.id));
+}
+
+export async function timelineEntryById(db: DbOrTx, teamId: string, entryId: number): Promise<TimelineEntry | undefined> {
+  const [row] = await db.select().from(timelineEntries).where(and(eq(timelineEntries.teamId, teamId), eq(timelineEntries.id, entryId)));
+  return row;
 }

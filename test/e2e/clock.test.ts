@@ -11,7 +11,7 @@ import { timelineOf } from "../../src/timeline/append.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { advance, MINUTE } from "../support/clock.js";
 import { waitFor } from "../support/declare.js";
-import { botLinesIn, cardOf, command, declaredIncident, modalOpenedBy, reload, say } from "../support/war-room.js";
+import { botLinesIn, cardOf, command, declaredIncident, entryWords, modalOpenedBy, reload, say } from "../support/war-room.js";
 
 let h: TestBot | undefined;
 afterEach(async () => {
@@ -91,7 +91,7 @@ describe("paging and escalation", () => {
     expect(types.filter((x) => x === "sla_breached")).toHaveLength(1);
     expect(t.fake.dmsTo("U_DAN")).toHaveLength(1);
     const escalated = (await entriesOf(t, incident.id)).find((e) => e.type === "escalated")!;
-    expect(escalated.text).toBe("Escalated to level 2 (<@U_DAN>)");
+    expect(entryWords(escalated)).toBe("Escalated to level 2 (<@U_DAN>)");
   });
 
   it("starts again from the first level as often as the policy repeats", async () => {
@@ -102,7 +102,7 @@ describe("paging and escalation", () => {
     await t.driver.submitView({ viewId: form.id, userId: "U_ALICE", values: { name: "Twice", is_default: ["default"], repeat: "1", level_1_users: ["U_BOB"], level_1_delay: "5", level_2_users: ["U_DAN"], level_2_delay: "5" } });
     const incident = await declaredIncident(t, { title: "Nobody home", severity: "sev2" });
     for (let i = 0; i < 6; i++) await advance(t, clock, 5 * MINUTE);
-    const pages = (await entriesOf(t, incident.id)).filter((e) => ["paged", "escalated", "escalation_exhausted"].includes(e.type)).map((e) => e.text);
+    const pages = (await entriesOf(t, incident.id)).filter((e) => ["paged", "escalated", "escalation_exhausted"].includes(e.type)).map(entryWords);
     expect(pages).toEqual([
       "Paged level 1 (<@U_BOB>)",
       "Escalated to level 2 (<@U_DAN>)",

@@ -243,7 +243,8 @@ describe("what people type", () => {
     const incident = (await incidentsOfTeam()).find((i) => i.title === evil)!;
     expect(incident.channelName).toBe(`inc-${incident.number}-channel-u123-script`);
     // What people type into subcommands comes back in answers too, and the title is on the timeline.
-    for (const text of ["timeline", "status <!channel>", "list <!here>", "oncall schedule <!everyone>", "escalation policy <!channel>", "search status:<!channel>"]) {
+    // Typed as plain @channel, Slack sends the command a real <!channel> (the command escapes mentions).
+    for (const text of ["timeline", "status <!channel>", "status identified @channel", "note @here look", "list <!here>", "oncall schedule <!everyone>", "escalation policy @channel", "search status:<!channel>"]) {
       const answer = await h.driver.slashCommand({ userId: "U_ALICE", channelId: incident.channelId!, text });
       expect(answer.status).toBe(200);
     }

@@ -121,7 +121,7 @@ describe("who may do what", () => {
     const refusal = await say(h, "U_CAROL", room, "status identified");
     expect(refusal).toBe(`Sorry, only the Incident Commander <@U_BOB>, the declarer <@U_ALICE> or an incident admin can change the status for incident #${incident.number}.`);
     expect(await say(h, "U_CAROL", room, "sev 1 worse")).toContain("Sorry, only");
-    expect(await say(h, "U_CAROL", room, "role tech <@U_CAROL>")).toContain("Sorry, only");
+    expect(await say(h, "U_CAROL", room, "role tech @carol")).toContain("Sorry, only");
     expect(await say(h, "U_CAROL", room, "resolve Fixed it")).toContain("Sorry, only");
 
     const seen = h.fake.ephemeralsFor("U_CAROL").length;
@@ -191,14 +191,14 @@ describe("roles", () => {
 
   it("hands over the commander role by command, recording who held it before", async () => {
     const incident = await declaredIncident(h, { title: "Handover" });
-    expect(await say(h, "U_ALICE", incident.channelId!, "role ic <@U_BOB|bob>")).toContain("Incident Commander: <@U_BOB>");
+    expect(await say(h, "U_ALICE", incident.channelId!, "role ic @bob")).toContain("Incident Commander: <@U_BOB>");
     const now = await reload(h, incident);
     expect(now.commanderId).toBe("U_BOB");
     expect(h.fake.channel(now.channelId!)!.topic.value).toContain("IC: <@U_BOB>");
     const entry = (await timelineOf(h.database.db, h.fake.teamId, now.id)).find((e) => e.type === "role_assigned")!;
     expect(entry.data).toEqual({ role: "commander", userId: "U_BOB", previous: "U_ALICE" });
     expect(botLinesIn(h, now.channelId!).at(-1)!.text).toContain("taking over from <@U_ALICE>");
-    expect(await say(h, "U_BOB", now.channelId!, "role wizard <@U_CAROL>")).toContain("ic|tech|comms|scribe");
+    expect(await say(h, "U_BOB", now.channelId!, "role wizard @carol")).toContain("ic|tech|comms|scribe");
   });
 });
 

@@ -71,7 +71,7 @@ describe("resolving", () => {
 });
 
 describe("closing and reopening", () => {
-  it("closes only a resolved incident, posts a final summary and archives the channel; reopen brings it back", async () => {
+  it("closes only a resolved incident, posts a final summary and archives the channel", async () => {
     const incident = await declaredIncident(h, { title: "Close me" });
     const room = incident.channelId!;
     expect(await say(h, "U_ALICE", room, "reopen")).toContain("still open");
@@ -82,14 +82,47 @@ describe("closing and reopening", () => {
     expect(h.fake.channel(room)!.is_archived).toBe(true);
     const summary = botLinesIn(h, room).at(-1)!;
     expect(JSON.stringify(summary.blocks)).toMatch(/Time to resolve:\* \d+s/);
+    // The card was brought up to date before the archive: it says closed.
+    expect(cardOf(h, closed).json).toContain("Closed");
+    expect(h.fake.channel(room)!.topic.value).toContain("| Closed |");
     expect(await say(h, "U_ALICE", room, "close")).toContain("already closed");
+  });
 
-    expect(await say(h, "U_ALICE", room, "reopen The errors are back")).toContain("reopened");
+  it("reopens a closed incident in a new war room with the same people, a fresh pinned card and the archived room linked", async () => {
+    const incident = await declaredIncident(h, { title: "Back again", userId: "U_ALICE", commander: "U_BOB" });
+    const room = incident.channelId!;
+    await say(h, "U_ALICE", room, "role scribe @carol");
+    expect(await say(h, "U_ALICE", room, "resolve Fixed")).toContain("is resolved");
+    expect(await say(h, "U_ALICE", room, "close")).toContain("is closed");
+    // Archived rooms take no commands: the incident is named by its number.
+    const reply = await say(h, "U_ALICE", h.fake.channelByName("general")!.id, `reopen #${incident.number} The errors are back`);
+    expect(reply).toContain("continues in a new channel");
+
     const reopened = await reload(h, incident);
-    expect(reopened).toMatchObject({ status: "investigating", resolvedAt: null, closedAt: null });
-    expect(h.fake.channel(room)!.is_archived).toBe(false);
-    expect(botLinesIn(h, room).at(-1)!.text).toContain("reopened the incident (it was closed)");
-    expect(cardOf(h, reopened).json).toContain('"action_id":"incident_resolve"');
+    expect(reopened).toMatchObject({ status: "investigating", resolvedAt: null, closedAt: null, previousChannelIds: [room] });
+    expect(h.fake.channel(room)!.is_archived).toBe(true);
+    const next = h.fake.channel(reopened.channelId!)!;
+    expect(next.name).toBe(`inc-${incident.number}-back-again-2`);
+    expect(next.is_archived).toBe(false);
+    expect(next.members).toEqual(expect.arrayContaining(["U_ALICE", "U_BOB", "U_CAROL"]));
+    expect(next.topic.value).toBe("[SEV1] Back again | Investigating | IC: <@U_BOB>");
+    const card = cardOf(h, reopened);
+    expect(h.fake.pinsIn(next.id).map((p) => p.ts)).toEqual([reopened.summaryTs]);
+    expect(card.json).toContain('"action_id":"incident_resolve"');
+    expect(card.json).toContain(`Continues <#${room}> (archived)`);
+    const lines = botLinesIn(h, next.id).map((m) => m.text);
+    expect(lines[0]).toContain(`<#${room}> is archived and keeps its history`);
+    expect(lines.at(-1)).toContain("reopened the incident (it was closed)");
+    // Nothing was tried on the archived room, and nothing failed.
+    const onOldRoom = h.fake.calls.filter((c) => c.args.channel === room && c.at > (h.fake.calls.find((x) => x.method === "conversations.archive" && x.args.channel === room)?.at ?? 0));
+    expect(onOldRoom.filter((c) => !c.ok)).toEqual([]);
+    expect(h.fake.calls.filter((c) => c.method === "conversations.unarchive")).toEqual([]);
+    expect(await h.bot.outbox.pendingCount()).toBe(0);
+
+    // The timeline carries on, and the new room works like the first.
+    expect(await say(h, "U_BOB", next.id, "status identified Found it")).toContain("now identified");
+    const entries = await timelineOf(h.database.db, h.fake.teamId, incident.id);
+    expect(entries.map((e) => e.type)).toEqual(expect.arrayContaining(["closed", "reopened", "war_room_continued", "status_changed"]));
   });
 });
 
@@ -113,9 +146,11 @@ describe("a full drill", () => {
     await eventually(async () => (await timelineOf(h.database.db, h.fake.teamId, incident.id)).filter((e) => e.type === "message_captured").length === 2);
     await submitForm(h, incident, "U_ALICE", "incident_resolve", { summary: "Set the TTL back" });
     expect(await say(h, "U_ALICE", room, "close")).toContain("closed");
-    expect(await say(h, "U_ALICE", room, "reopen Customers still see errors")).toContain("reopened");
-    expect(await say(h, "U_ALICE", room, "resolve Purged the CDN too")).toContain("resolved");
-    expect(await say(h, "U_ALICE", room, "close")).toContain("closed");
+    expect(await say(h, "U_ALICE", h.fake.channelByName("general")!.id, `reopen #${incident.number} Customers still see errors`)).toContain("reopened");
+    const second = (await reload(h, incident)).channelId!;
+    expect(second).not.toBe(room);
+    expect(await say(h, "U_ALICE", second, "resolve Purged the CDN too")).toContain("resolved");
+    expect(await say(h, "U_ALICE", second, "close")).toContain("closed");
 
     const entries = await timelineOf(h.database.db, h.fake.teamId, incident.id);
     const people = entries.filter((e) => e.actor !== "warroom").map((e) => e.type);
@@ -146,12 +181,13 @@ describe("a full drill", () => {
       ]),
     );
 
-    const channel = h.fake.channel(room)!;
-    expect(channel.is_archived).toBe(true);
-    const archives = archiveCalls(room);
-    expect(archives.filter((c) => c.ok)).toHaveLength(2);
-    expect(archives.filter((c) => !c.ok)).toHaveLength(0);
-    expect(h.fake.messagesIn(room).filter((m) => m.subtype === "channel_archive")).toHaveLength(2);
+    for (const channelId of [room, second]) {
+      expect(h.fake.channel(channelId)!.is_archived).toBe(true);
+      expect(archiveCalls(channelId).filter((c) => c.ok)).toHaveLength(1);
+      expect(archiveCalls(channelId).filter((c) => !c.ok)).toHaveLength(0);
+    }
+    // Inviting someone already there is Slack's way of saying "done"; nothing else may have been refused.
+    expect(h.fake.calls.filter((c) => !c.ok && c.error !== "already_in_channel").map((c) => `${c.method}: ${c.error}`)).toEqual([]);
     expect(await h.bot.outbox.pendingCount()).toBe(0);
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timelineOf } from "../../src/timeline/append.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { eventually } from "../support/declare.js";
-import { command, declaredIncident, nextEphemeral, say } from "../support/war-room.js";
+import { botLinesIn, command, declaredIncident, entryWords, nextEphemeral, say } from "../support/war-room.js";
 
 let h: TestBot;
 beforeAll(async () => {
@@ -17,11 +17,16 @@ const captured = async (incidentId: number) =>
   (await timelineOf(h.database.db, h.fake.teamId, incidentId)).filter((e) => e.type === "message_captured");
 
 describe("adding to the timeline", () => {
-  it("adds a note, escaped", async () => {
+  it("adds a note to the timeline and says it in the war room as its author, pinging whom it names but never everyone", async () => {
     const incident = await declaredIncident(h, { title: "Notes" });
-    expect(await say(h, "U_CAROL", incident.channelId!, "note Restarted <!here> the pods & waited")).toContain("Added to the timeline");
-    const note = (await timelineOf(h.database.db, h.fake.teamId, incident.id)).at(-1)!;
-    expect(note).toMatchObject({ type: "note", actor: "U_CAROL", text: "Restarted &lt;!here&gt; the pods &amp; waited" });
+    expect(await say(h, "U_CAROL", incident.channelId!, "note Restarted @here the pods & waited for @bob <b>")).toContain("Added to the timeline");
+    const note = (await timelineOf(h.database.db, h.fake.teamId, incident.id)).filter((e) => e.type === "note").at(-1)!;
+    expect(note.actor).toBe("U_CAROL");
+    expect(entryWords(note)).toBe("Restarted @here the pods &amp; waited for <@U_BOB|bob> &lt;b&gt;");
+    const said = botLinesIn(h, incident.channelId!).at(-1)!;
+    expect(said.username).toBe("carol");
+    expect(said.text).toBe("Restarted @here the pods &amp; waited for <@U_BOB|bob> &lt;b&gt;");
+    expect(JSON.stringify(said)).not.toMatch(/<!here>/);
     expect(await say(h, "U_CAROL", incident.channelId!, "note")).toContain("Add the note's text");
   });
 
@@ -40,7 +45,8 @@ describe("adding to the timeline", () => {
       return found.length ? found : undefined;
     });
     expect(more).toHaveLength(0);
-    expect(entry).toMatchObject({ actor: "U_BOB", text: "Error rate is dropping @channel" });
+    expect(entry!.actor).toBe("U_BOB");
+    expect(entryWords(entry!)).toBe("Error rate is dropping @channel");
     expect(entry!.occurredAt.getTime()).toBe(Math.round(Number(message.ts) * 1000));
     expect(entry!.data).toMatchObject({ ts: message.ts, capturedBy: "U_CAROL", how: "reaction", permalink: expect.stringContaining(message.ts.replace(".", "")) });
     expect((await nextEphemeral(h, "U_CAROL", seen)).text).toContain("Added the message to the timeline");

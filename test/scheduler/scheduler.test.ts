@@ -30,10 +30,10 @@ afterAll(async () => {
 
 /** A handler whose only effect is a timeline entry naming the job: effects commit with the job, so doubles would show. */
 const recordRun: JobHandler = async (tx, job, now) => {
-  await appendTimeline(tx, { teamId, incidentId, type: "ran", actor: "test", occurredAt: now, text: job.jobKey, data: { job: job.jobKey } });
+  await appendTimeline(tx, { teamId, incidentId, type: "ran", actor: "test", occurredAt: now, data: { job: job.jobKey } });
 };
 
-const runsOf = async (prefix: string) => (await timelineOf(database.db, teamId, incidentId)).filter((e) => e.text.startsWith(prefix)).map((e) => e.text);
+const runsOf = async (prefix: string) => (await timelineOf(database.db, teamId, incidentId)).map((e) => String(e.data.job)).filter((job) => job.startsWith(prefix));
 
 async function addJobs(clock: ManualClock, prefix: string, count: number, spreadMinutes: number) {
   await database.db.transaction(async (tx) => {

@@ -20,8 +20,10 @@ const blockById = (view: unknown, id: string): Json => {
 };
 
 let nextId = 1;
-function entry(overrides: Partial<TimelineEntry> = {}): TimelineEntry {
+/** A timeline fact; by default a note typed in a form (plain text, escaped only where it is shown). */
+function entry(overrides: Partial<TimelineEntry> & { note?: string } = {}): TimelineEntry {
   const id = nextId++;
+  const { note, ...rest } = overrides;
   return {
     id,
     teamId: "T1",
@@ -29,10 +31,10 @@ function entry(overrides: Partial<TimelineEntry> = {}): TimelineEntry {
     type: "note",
     actor: "U_ALICE",
     occurredAt: new Date("2026-11-22T09:00:00Z"),
-    text: `Entry ${id}`,
-    data: {},
+    text: "",
+    data: { note: note ?? `Entry ${id}` },
     sourceKey: null,
-    ...overrides,
+    ...rest,
   };
 }
 
@@ -122,15 +124,15 @@ describe("war-room modals", () => {
 describe("the timeline message", () => {
   it("lists entries oldest first with time, age, actor and text", () => {
     const entries = [
-      entry({ occurredAt: new Date("2026-11-22T11:00:00Z"), actor: "warroom", text: "Status changed to *Identified*" }),
-      entry({ occurredAt: new Date("2026-11-22T09:05:00Z"), text: "Rolled back &lt;deploy&gt;" }),
+      entry({ occurredAt: new Date("2026-11-22T11:00:00Z"), actor: "warroom", type: "status_changed", data: { from: "investigating", to: "identified", message: null } }),
+      entry({ occurredAt: new Date("2026-11-22T09:05:00Z"), note: "Rolled back <deploy>" }),
     ];
     const message = timelineMessage(incidentFixture(), entries, now);
     expect(message.text).toBe("Timeline of incident #12 (2 entries)");
     const text = sectionTexts(message.blocks).join("\n");
     expect(text).toBe(
       "`2026-11-22 09:05 UTC` (2h 00m ago) · <@U_ALICE> · Rolled back &lt;deploy&gt;\n" +
-        "`2026-11-22 11:00 UTC` (5m ago) · Warroom · Status changed to *Identified*",
+        "`2026-11-22 11:00 UTC` (5m ago) · Warroom · Status Investigating → Identified",
     );
     expect(messageBlockProblems(message.blocks)).toEqual([]);
   });
@@ -150,7 +152,7 @@ describe("the timeline message", () => {
 
   it("cuts each entry to 500 characters without leaving half a mention", () => {
     const long = `${"x".repeat(497)}<@U12345> and more`;
-    const message = timelineMessage(incidentFixture(), [entry({ text: long })], now);
+    const message = timelineMessage(incidentFixture(), [entry({ data: { note: long, noteFormat: "mrkdwn" } })], now);
     const line = sectionTexts(message.blocks)[0] ?? "";
     expect(line).not.toContain("<@U1");
     expect(line.endsWith("…")).toBe(true);
@@ -159,7 +161,7 @@ describe("the timeline message", () => {
   it("keeps a 2,000-entry timeline within Slack's limits, showing the first and last entries and the gap", () => {
     const start = new Date("2026-11-20T00:00:00Z").getTime();
     const entries = Array.from({ length: 2000 }, (_, i) =>
-      entry({ occurredAt: new Date(start + i * 60_000), text: `step ${i + 1}: ${"detail ".repeat(i % 3 === 0 ? 70 : 5)}` }),
+      entry({ occurredAt: new Date(start + i * 60_000), note: `step ${i + 1}: ${"detail ".repeat(i % 3 === 0 ? 70 : 5)}` }),
     );
     // Handed over newest first: the message still reads oldest first.
     const message = timelineMessage(incidentFixture(), [...entries].reverse(), now);
@@ -180,7 +182,7 @@ describe("the timeline message", () => {
   });
 
   it("stays within limits when every entry is as long as allowed", () => {
-    const entries = Array.from({ length: 300 }, () => entry({ text: "&amp;".repeat(200) }));
+    const entries = Array.from({ length: 300 }, () => entry({ note: "&".repeat(1000) }));
     const message = timelineMessage(incidentFixture({ title: "&".repeat(500) }), entries, now);
     expect(messageBlockProblems(message.blocks)).toEqual([]);
     expect(sectionTexts(message.blocks).join("").length).toBeLessThanOrEqual(12_000);

@@ -7,7 +7,6 @@ import { startWarroom, type RunningWarroom } from "../../src/warroom.js";
 import { startFakeSlack, type FakeSlack } from "../../src/fake-slack/server.js";
 import { SlackDriver } from "../../src/fake-slack/driver.js";
 import { openTestDatabase, type TestDatabase } from "./database.js";
-import { manifestBotScopes } from "./manifest.js";
 
 export interface TestBot {
   fake: FakeSlack;
@@ -25,10 +24,13 @@ export interface TestBot {
 export interface TestBotOptions {
   /** A manual clock: the scheduler's cron is off and the test runs ticks itself (see tick()). */
   clock?: ManualClock;
+  /** Card and topic refresh pacing; tests run without it unless they are about it. */
+  refreshSettleMs?: number;
 }
 
 export async function startTestBot(env: Record<string, string> = {}, options: TestBotOptions = {}): Promise<TestBot> {
-  const fake = await startFakeSlack({ scopes: manifestBotScopes() });
+  // The fake installs the app as manifest.yml describes it: its scopes and how its slash command's text is sent.
+  const fake = await startFakeSlack();
   const database = await openTestDatabase();
   const signingSecret = randomBytes(16).toString("hex");
   const config = loadConfig({
@@ -52,7 +54,15 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
     },
     driver: undefined as unknown as SlackDriver,
     async startBot() {
-      running = await startWarroom({ config, database, logger, outboxPollMs: 50, clock: options.clock, schedulerTicks: !options.clock });
+      running = await startWarroom({
+        config,
+        database,
+        logger,
+        outboxPollMs: 50,
+        clock: options.clock,
+        schedulerTicks: !options.clock,
+        refreshSettleMs: options.refreshSettleMs ?? 0,
+      });
       harness.driver = new SlackDriver({ fake, botUrl: `http://127.0.0.1:${running.port}/slack/events`, signingSecret });
     },
     async stopBot() {

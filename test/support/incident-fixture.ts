@@ -18,6 +18,7 @@ export const incidentFixture = (overrides: Partial<Incident> = {}): Incident => 
   declareKey: "view:V1",
   channelId: "C_WAR",
   channelName: "inc-12-checkout-is-down",
+  previousChannelIds: [],
   summaryTs: null,
   announcementChannelId: null,
   announcementTs: null,

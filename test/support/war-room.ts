@@ -3,6 +3,8 @@ import { eq, and } from "drizzle-orm";
 import { incidents, type Incident } from "../../src/db/schema.js";
 import type { InputValue } from "../../src/fake-slack/driver.js";
 import { timelineOf } from "../../src/timeline/append.js";
+import { describeEntry } from "../../src/timeline/describe.js";
+import { phraseMrkdwn } from "../../src/slack/blocks/text.js";
 import type { TestBot } from "./bot.js";
 import { declareThroughSlack, waitFor, type DeclareThroughSlack } from "./declare.js";
 
@@ -67,3 +69,6 @@ export const nextEphemeral = (h: TestBot, userId: string, seen: number) => waitF
 
 export const timelineTypes = async (h: TestBot, incident: Incident) =>
   (await timelineOf(h.database.db, h.fake.teamId, incident.id)).map((e) => e.type);
+
+/** A timeline entry as /incident timeline shows it (mrkdwn). */
+export const entryWords = (entry: Parameters<typeof describeEntry>[0]) => phraseMrkdwn(describeEntry(entry));

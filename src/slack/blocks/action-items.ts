@@ -1,7 +1,10 @@
 // Lists of action items: what, whose, when, from which incident.
+import type { ActionItem } from "../../db/schema.js";
 import type { ListedActionItem } from "../../postmortems/action-items.js";
+import type { ActionItemChange } from "../../postmortems/postmortems.js";
 import type { SlackMessage } from "../gateway.js";
-import { escapeText, mentionUser, truncate } from "./text.js";
+import { context, section } from "./kit.js";
+import { escaped, mentionUser } from "./text.js";
 
 const statusLabel = { open: "open", in_progress: "in progress", done: "done", wont_do: "won't do" } as const;
 
@@ -9,7 +12,7 @@ export function actionItemList(title: string, items: ListedActionItem[], today: 
   if (items.length === 0) return { text: `${title}: none.` };
   const line = (a: ListedActionItem) => {
     const overdue = a.dueDate && a.dueDate < today && (a.status === "open" || a.status === "in_progress") ? " :warning: overdue" : "";
-    return `• \`${a.id}\` *${escapeText(truncate(a.description, 200))}* — ${mentionUser(a.ownerId)} · due ${a.dueDate ?? "—"}${overdue} · ${a.priority} · ${statusLabel[a.status]} · #${a.incidentNumber}`;
+    return `• \`${a.id}\` *${escaped(a.description, 200)}* — ${mentionUser(a.ownerId)} · due ${a.dueDate ?? "—"}${overdue} · ${a.priority} · ${statusLabel[a.status]} · #${a.incidentNumber}`;
   };
   const lines = items.slice(0, 60).map(line);
   const sections: string[] = [];
@@ -20,9 +23,27 @@ export function actionItemList(title: string, items: ListedActionItem[], today: 
   return {
     text: `${title} (${items.length})`,
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `*${title}* (${items.length})` } },
-      ...sections.map((text) => ({ type: "section", text: { type: "mrkdwn", text } })),
-      ...(items.length > 60 ? [{ type: "context", elements: [{ type: "mrkdwn", text: `…and ${items.length - 60} more.` }] }] : []),
+      section(`*${title}* (${items.length})`),
+      ...sections.map((text) => section(text)),
+      ...(items.length > 60 ? [context(`…and ${items.length - 60} more.`)] : []),
     ],
   };
+}
+
+/** What a person is told after changing an action item. */
+export function actionItemReply(outcome: { item: ActionItem; change: ActionItemChange; unchanged?: boolean; ownerDeactivated?: string }): string {
+  const { item, change } = outcome;
+  if (outcome.unchanged) return `It is already ${statusLabel[item.status]}.`;
+  switch (change.kind) {
+    case "status":
+      return change.status === "done" ? ":white_check_mark: Marked done. Thank you!" : `Marked ${statusLabel[change.status]}.`;
+    case "wont_do":
+      return "Marked won't do.";
+    case "snooze":
+      return `Snoozed: now due ${item.dueDate}.`;
+    case "reassign":
+      return outcome.ownerDeactivated
+        ? `${mentionUser(outcome.ownerDeactivated)} is deactivated, so the item went to the commander ${mentionUser(item.ownerId)}.`
+        : `Reassigned to ${mentionUser(item.ownerId)}.`;
+  }
 }

@@ -1,12 +1,12 @@
-// What the bot says about an incident: the pinned live card, the announcement, the topic and the declarer's link.
+// What the bot says about an incident as a whole: the pinned live card, the announcement, the topic and the
+// declarer's link. Each is drawn from the incident as it is now.
 import type { Incident } from "../../db/schema.js";
 import { humanDuration, incidentDurations, isOpen, severityLabel, statusLabels } from "../../incidents/lifecycle.js";
 import { roleDefinitions, roleHolder, roles } from "../../incidents/roles.js";
 import type { SlackMessage } from "../gateway.js";
 import { CardMenu, PostmortemActions, WarRoomActions } from "../ids.js";
-import { escapeText, mentionChannel, mentionUser, slackDate, truncate } from "./text.js";
-
-type CardIncident = Incident;
+import { actions, button, context, fallback, field, section } from "./kit.js";
+import { escaped, mentionChannel, mentionUser, slackDate } from "./text.js";
 
 const severityEmoji: Record<Incident["severity"], string> = {
   sev1: ":red_circle:",
@@ -15,37 +15,33 @@ const severityEmoji: Record<Incident["severity"], string> = {
   sev4: ":white_circle:",
 };
 
-const field = (label: string, value: string) => ({ type: "mrkdwn" as const, text: `*${label}*\n${value}` });
-const button = (text: string, actionId: string, value: string, style?: "primary" | "danger") => ({
-  type: "button" as const,
-  text: { type: "plain_text" as const, text, emoji: true },
-  action_id: actionId,
-  value,
-  ...(style ? { style } : {}),
-});
+/** The longest title shown in a line; the card shows the whole title (at most 150 typed characters). */
+const TITLE_IN_LINE = 200;
+
+export const incidentTitle = (i: Pick<Incident, "title">, max = TITLE_IN_LINE): string => escaped(i.title, max);
 
 export const incidentHeadline = (i: Pick<Incident, "number" | "title" | "severity">): string =>
-  `${severityEmoji[i.severity]} *#${i.number} · ${escapeText(truncate(i.title, 150))}*`;
+  `${severityEmoji[i.severity]} *#${i.number} · ${incidentTitle(i)}*`;
 
-export function incidentCard(incident: CardIncident): SlackMessage {
+export function incidentCard(incident: Incident): SlackMessage {
   const value = String(incident.id);
-  const services = incident.affectedServices.length ? incident.affectedServices.map(escapeText).join(", ") : "_none named_";
-  const description = incident.description.trim() ? escapeText(truncate(incident.description, 2900)) : "_No description yet._";
+  const services = incident.affectedServices.length ? escaped(incident.affectedServices.join(", "), 1500) : "_none named_";
+  const description = incident.description.trim() ? escaped(incident.description, 2900) : "_No description yet._";
   const open = isOpen(incident.status);
   const people = roles
     .filter((r) => r !== "commander")
     .map((r) => [roleDefinitions[r].label, roleHolder(incident, r)] as const)
     .filter((pair): pair is readonly [string, string] => Boolean(pair[1]))
     .map(([label, holder]) => field(label, mentionUser(holder)));
-  const acknowledged = incident.acknowledgedAt && incident.acknowledgedBy
-    ? [field("Acknowledged", `${mentionUser(incident.acknowledgedBy)} after ${humanDuration(incident.acknowledgedAt.getTime() - incident.declaredAt.getTime())}`)]
-    : open
-      ? [field("Acknowledged", "_not yet_")]
-      : [];
+  const acknowledged =
+    incident.acknowledgedAt && incident.acknowledgedBy
+      ? [field("Acknowledged", `${mentionUser(incident.acknowledgedBy)} after ${humanDuration(incident.acknowledgedAt.getTime() - incident.declaredAt.getTime())}`)]
+      : open
+        ? [field("Acknowledged", "_not yet_")]
+        : [];
   const blocks: unknown[] = [
     {
-      type: "section",
-      text: { type: "mrkdwn", text: incidentHeadline(incident) },
+      ...section(incidentHeadline(incident)),
       ...(open
         ? {
             accessory: {
@@ -67,7 +63,7 @@ export function incidentCard(incident: CardIncident): SlackMessage {
         field("Affected services", services),
       ].slice(0, 10),
     },
-    { type: "section", text: { type: "mrkdwn", text: `*Description / impact*\n${description}` } },
+    section(`*Description / impact*\n${description}`),
   ];
   if (incident.resolutionSummary && !open) {
     const d = incidentDurations(incident);
@@ -76,74 +72,52 @@ export function incidentCard(incident: CardIncident): SlackMessage {
       d.toMitigate !== undefined ? `mitigated in ${humanDuration(d.toMitigate)}` : "",
       d.toResolve !== undefined ? `resolved in ${humanDuration(d.toResolve)}` : "",
     ].filter(Boolean);
-    blocks.push({
-      type: "section",
-      text: {
-        type: "mrkdwn",
-        text: [
-          `:white_check_mark: *Resolution*\n${escapeText(truncate(incident.resolutionSummary, 1800))}`,
-          incident.rootCause ? `*Root cause*\n${escapeText(truncate(incident.rootCause, 900))}` : "",
+    blocks.push(
+      section(
+        [
+          `:white_check_mark: *Resolution*\n${escaped(incident.resolutionSummary, 1800)}`,
+          incident.rootCause ? `*Root cause*\n${escaped(incident.rootCause, 900)}` : "",
           figures.length ? `_${figures.join(" · ")}_` : "",
         ]
           .filter(Boolean)
           .join("\n"),
-      },
-    });
+      ),
+    );
   }
-  const missed = [
-    incident.ackSlaBreachedAt ? "acknowledgement target missed" : "",
-    incident.resolveSlaBreachedAt ? "resolution target missed" : "",
-  ].filter(Boolean);
-  if (missed.length) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `:alarm_clock: SLA: ${missed.join(", ")}` }] });
+  const missed = [incident.ackSlaBreachedAt ? "acknowledgement target missed" : "", incident.resolveSlaBreachedAt ? "resolution target missed" : ""].filter(Boolean);
+  if (missed.length) blocks.push(context(`:alarm_clock: SLA: ${missed.join(", ")}`));
   if (open) {
-    blocks.push({
-      type: "actions",
-      block_id: "warroom_actions",
-      elements: [
-        ...(incident.acknowledgedAt ? [] : [button("Acknowledge", WarRoomActions.acknowledge, value, "primary")]),
-        button("Update status", WarRoomActions.updateStatus, value),
-        button("Assign roles", WarRoomActions.assignRoles, value),
-        button("Post update", WarRoomActions.postUpdate, value),
-        button("Resolve", WarRoomActions.resolve, value, incident.acknowledgedAt ? "primary" : undefined),
-      ],
-    });
-  }
-  if (!open) {
-    blocks.push({ type: "actions", block_id: "postmortem_actions", elements: [button("Start postmortem", PostmortemActions.start, value, "primary")] });
+    blocks.push(
+      actions(
+        [
+          ...(incident.acknowledgedAt ? [] : [button("Acknowledge", WarRoomActions.acknowledge, value, "primary")]),
+          button("Update status", WarRoomActions.updateStatus, value),
+          button("Assign roles", WarRoomActions.assignRoles, value),
+          button("Post update", WarRoomActions.postUpdate, value),
+          button("Resolve", WarRoomActions.resolve, value, incident.acknowledgedAt ? "primary" : undefined),
+        ],
+        "warroom_actions",
+      ),
+    );
+  } else {
+    blocks.push(actions([button("Start postmortem", PostmortemActions.start, value, "primary")], "postmortem_actions"));
   }
   const closing = incident.status === "closed" ? " · Closed; `/incident reopen` brings it back" : incident.status === "resolved" ? " · `/incident close` archives this channel" : "";
-  blocks.push({
-    type: "context",
-    elements: [{ type: "mrkdwn", text: `Declared by ${mentionUser(incident.declaredBy)} on ${slackDate(incident.declaredAt)}${closing}` }],
-  });
+  const history = incident.previousChannelIds.length ? ` · Continues ${incident.previousChannelIds.map(mentionChannel).join(", ")} (archived)` : "";
+  blocks.push(context(`Declared by ${mentionUser(incident.declaredBy)} on ${slackDate(incident.declaredAt)}${history}${closing}`));
   return {
-    text: `Incident #${incident.number} (${severityLabel(incident.severity)}, ${statusLabels[incident.status]}): ${escapeText(truncate(incident.title, 150))}`,
+    text: fallback(`Incident #${incident.number} (${severityLabel(incident.severity)}, ${statusLabels[incident.status]}): ${incidentTitle(incident)}`),
     blocks,
   };
 }
 
-export function incidentAnnouncement(incident: CardIncident): SlackMessage {
+export function incidentAnnouncement(incident: Incident): SlackMessage {
   const room = incident.channelId ? mentionChannel(incident.channelId) : "_war room not created yet_";
-  const title = escapeText(truncate(incident.title, 150));
   return {
-    text: `${severityLabel(incident.severity)} incident #${incident.number} declared: ${title}`,
+    text: fallback(`${severityLabel(incident.severity)} incident #${incident.number} declared: ${incidentTitle(incident)}`),
     blocks: [
-      {
-        type: "section",
-        text: {
-          type: "mrkdwn",
-          text: `:rotating_light: *${severityLabel(incident.severity)}* incident declared\n${incidentHeadline(incident)}`,
-        },
-      },
-      {
-        type: "context",
-        elements: [
-          {
-            type: "mrkdwn",
-            text: `War room: ${room} · IC: ${mentionUser(incident.commanderId)} · Declared by ${mentionUser(incident.declaredBy)}`,
-          },
-        ],
-      },
+      section(`:rotating_light: *${severityLabel(incident.severity)}* incident declared\n${incidentHeadline(incident)}`),
+      context(`War room: ${room} · IC: ${mentionUser(incident.commanderId)} · Declared by ${mentionUser(incident.declaredBy)}`),
     ],
   };
 }
@@ -154,29 +128,33 @@ const TOPIC_MAX = 250;
 export function incidentTopic(incident: Pick<Incident, "title" | "severity" | "status" | "commanderId">): string {
   const prefix = `[${severityLabel(incident.severity)}] `;
   const suffix = ` | ${statusLabels[incident.status]} | IC: ${mentionUser(incident.commanderId)}`;
-  let title = truncate(incident.title, TOPIC_MAX - prefix.length - suffix.length);
-  // Escaping can lengthen the title; shorten until the whole topic fits.
-  while (prefix.length + escapeText(title).length + suffix.length > TOPIC_MAX) title = truncate(title, Array.from(title).length - 1);
-  return `${prefix}${escapeText(title)}${suffix}`;
+  return `${prefix}${escaped(incident.title, TOPIC_MAX - prefix.length - suffix.length)}${suffix}`;
 }
 
 export function declaredReply(incident: Pick<Incident, "number" | "title" | "channelId">): SlackMessage {
   const room = incident.channelId ? mentionChannel(incident.channelId) : "its channel is being created";
-  return { text: `:white_check_mark: Incident #${incident.number} is declared: ${escapeText(truncate(incident.title, 150))}. War room: ${room}` };
+  return { text: `:white_check_mark: Incident #${incident.number} is declared: ${incidentTitle(incident)}. War room: ${room}` };
 }
 
 /** Said in the war room when the announcement channel cannot take the announcement, so nobody assumes it went out. */
 export function announcementUnavailable(channel: string, slackError: string): SlackMessage {
-  const where = escapeText(channel.startsWith("#") ? channel : `#${channel}`);
+  const where = escaped(channel.startsWith("#") ? channel : `#${channel}`, 90);
   const reason =
     slackError === "channel_not_found"
       ? `there is no public channel ${where}`
       : slackError === "is_archived"
         ? `${where} is archived`
-        : `Slack answered \`${escapeText(slackError)}\``;
+        : `Slack answered \`${escaped(slackError, 80)}\``;
   return {
     text:
       `:warning: I could not announce this incident in ${where}: ${reason}. ` +
       `Share this channel with whoever needs to know, and ask an admin to create ${where} or set INCIDENTS_CHANNEL to a channel that exists.`,
   };
+}
+
+/** The first words in a continuation channel: where the incident's history is. */
+export function continuationIntro(incident: Incident, previousChannelId: string, reopenedBy: string | undefined): SlackMessage {
+  const who = reopenedBy ? `${mentionUser(reopenedBy)} reopened` : "Reopened:";
+  const said = `:leftwards_arrow_with_hook: ${who} ${incidentHeadline(incident)}. It continues here; ${mentionChannel(previousChannelId)} is archived and keeps its history.`;
+  return { text: fallback(said), blocks: [section(said)] };
 }

@@ -1,9 +1,32 @@
-// The few Block Kit pieces every message and modal is built from.
-import { truncate } from "./text.js";
+// The Block Kit pieces every message and modal is built from, each cut to Slack's own limit for where it goes
+// (counted in UTF-16 units, after escaping), so no renderer can build a block Slack would refuse.
+import { cutMrkdwn, truncate } from "./text.js";
+
+/** Slack's limits (Block Kit reference): section text 3000, a field 2000, context text 3000, header 150, button 75. */
+export const Limits = { section: 3000, field: 2000, context: 3000, header: 150, button: 75, option: 75, label: 2000, title: 24, messageText: 40_000 } as const;
 
 /** plain_text, cut to Slack's limit for where it goes (labels 2000, options 75, titles 24). */
-export const plainText = (text: string, max = 2000) => ({ type: "plain_text" as const, text: truncate(text, max), emoji: true });
+export const plainText = (text: string, max: number = Limits.label) => ({ type: "plain_text" as const, text: truncate(text, max), emoji: true });
 
-export const section = (text: string) => ({ type: "section" as const, text: { type: "mrkdwn" as const, text } });
+export const mrkdwn = (text: string, max: number = Limits.section) => ({ type: "mrkdwn" as const, text: cutMrkdwn(text, max) });
 
-export const context = (text: string) => ({ type: "context" as const, elements: [{ type: "mrkdwn" as const, text }] });
+export const section = (text: string) => ({ type: "section" as const, text: mrkdwn(text, Limits.section) });
+
+export const context = (text: string) => ({ type: "context" as const, elements: [mrkdwn(text, Limits.context)] });
+
+export const header = (text: string) => ({ type: "header" as const, text: plainText(text, Limits.header) });
+
+export const field = (label: string, value: string) => mrkdwn(`*${label}*\n${value}`, Limits.field);
+
+export const button = (text: string, actionId: string, value: string, style?: "primary" | "danger") => ({
+  type: "button" as const,
+  text: plainText(text, Limits.button),
+  action_id: actionId,
+  value,
+  ...(style ? { style } : {}),
+});
+
+export const actions = (elements: unknown[], blockId?: string) => ({ type: "actions" as const, ...(blockId ? { block_id: blockId } : {}), elements });
+
+/** A message's fallback text (notifications, screen readers); Slack keeps at most 40,000 characters. */
+export const fallback = (text: string) => cutMrkdwn(text, 3000);

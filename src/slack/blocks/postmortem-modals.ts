@@ -3,6 +3,8 @@ import type { View } from "@slack/types";
 import type { Incident, PostmortemContent, TimelineEntry } from "../../db/schema.js";
 import { ActionBlocks, ANOTHER_OPTION, PmBlocks, Views, inputAction, whyBlock } from "../ids.js";
 import { modal } from "./modal.js";
+import { describeEntry } from "../../timeline/describe.js";
+import { phraseToPlain } from "../../timeline/phrase.js";
 import { truncate } from "./text.js";
 import { context, plainText as plain } from "./kit.js";
 
@@ -69,7 +71,7 @@ const clock = (at: Date) => at.toISOString().slice(11, 16);
 export function timelineStep(incident: Incident, c: PostmortemContent, keyEvents: TimelineEntry[]): View {
   const shown = keyEvents.slice(0, 100);
   const option = (e: TimelineEntry, i: number) => ({
-    text: plain(truncate(`${i + 1}. ${clock(e.occurredAt)} ${e.text.replace(/<[^>]+>/g, "…").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&")}`, 75)),
+    text: plain(`${i + 1}. ${clock(e.occurredAt)} ${phraseToPlain(describeEntry(e))}`, 75),
     value: String(e.id),
   });
   const options = shown.map(option);
@@ -132,5 +134,16 @@ export function actionItemModal(incident: Incident, description: string, ownerId
     title: "Add an action item",
     submit: "Add",
     blocks: [context(`For incident *#${incident.number}*. The owner gets a DM.`), ...actionItemBlocks({ description, ownerId, today }, true)],
+  });
+}
+
+/** Reassigning an action item from its DM's Reassign button. */
+export function reassignActionItemModal(itemId: number): View {
+  return modal({
+    callbackId: Views.reassignActionItem,
+    privateMetadata: { itemId },
+    title: "Reassign action item",
+    submit: "Reassign",
+    blocks: [{ type: "input", block_id: ActionBlocks.owner, label: plain("New owner"), element: { type: "users_select", action_id: inputAction(ActionBlocks.owner) } }],
   });
 }

@@ -1,4 +1,9 @@
-// Escaping of user-typed text for Slack: the only way text a person typed reaches a message.
+// Text for Slack: the one place where what people typed is escaped, and where text is cut to Slack's limits,
+// counted as Slack counts them (UTF-16 code units, after escaping).
+import { cutMrkdwn, type Phrase } from "../../timeline/phrase.js";
+
+export { cutMrkdwn };
+
 /**
  * Slack treats &, < and > as control characters in message text; escaping them means a
  * typed `<!channel>` shows as text and can never ping a channel.
@@ -7,14 +12,20 @@ export function escapeText(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Cuts text to a length, on a character boundary, marking the cut with an ellipsis. */
+/** What a person typed, made safe for mrkdwn and cut to `max` units of the escaped text. */
+export const escaped = (typed: string, max: number): string => cutMrkdwn(escapeText(typed), max);
+
+/** Cuts plain text (plain_text objects, input values) to `max` UTF-16 units, never splitting a character. */
 export function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(0, max - 1));
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
 }
 
 export const mentionUser = (userId: string): string => `<@${userId}>`;
 export const mentionChannel = (channelId: string): string => `<#${channelId}>`;
+export const mentionGroup = (groupId: string): string => `<!subteam^${groupId}>`;
 
 /** Slack's date formatting token: each reader sees the time in their own time zone. */
 export function slackDate(at: Date): string {
@@ -34,4 +45,20 @@ export function defuseBroadcasts(mrkdwn: string): string {
 }
 
 /** Something a person typed, repeated back in an answer ("I don't know `x`"): escaped and kept short. */
-export const echoTyped = (typed: string, max = 60): string => escapeText(truncate(typed.trim(), max));
+export const echoTyped = (typed: string, max = 60): string => escaped(typed.trim(), max);
+
+/** A fact's words as mrkdwn: typed text escaped, people and channels as mentions, Slack text with broadcasts defused. */
+export function phraseMrkdwn(phrase: Phrase): string {
+  return phrase
+    .map((part) => {
+      if (typeof part === "string") return escapeText(part);
+      if ("user" in part) return mentionUser(part.user);
+      if ("channel" in part) return mentionChannel(part.channel);
+      if ("group" in part) return mentionGroup(part.group);
+      return defuseBroadcasts(part.mrkdwn);
+    })
+    .join("");
+}
+
+/** Quoted text a person wrote, one `>` per line. */
+export const quoted = (mrkdwn: string): string => (mrkdwn ? `\n>${mrkdwn.replace(/\n/g, "\n>")}` : "");

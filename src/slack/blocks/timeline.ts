@@ -1,9 +1,10 @@
 // The incident timeline as a Slack message: oldest first, cut to fit Slack when it is long.
 import type { Incident, TimelineEntry } from "../../db/schema.js";
 import { humanDuration } from "../../incidents/lifecycle.js";
+import { describeEntry } from "../../timeline/describe.js";
 import type { SlackMessage } from "../gateway.js";
 import { incidentHeadline } from "./incident-card.js";
-import { escapeText, mentionUser, truncate } from "./text.js";
+import { cutMrkdwn, escapeText, mentionUser, phraseMrkdwn, truncate } from "./text.js";
 
 /** Longest entry text shown; the full text stays in the database and the postmortem. */
 export const TIMELINE_ENTRY_MAX = 500;
@@ -19,19 +20,6 @@ type TimelineIncident = Pick<Incident, "number" | "title" | "severity">;
 /** `2026-11-22 09:05 UTC` */
 const utcMinute = (at: Date): string => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
-/**
- * Entry text is already safe mrkdwn; cutting it must not leave half a `<@U123>` or `&amp;`,
- * or Slack could pair a dangling `<` with a later `>`.
- */
-function cutSafeText(text: string, max: number): string {
-  if (Array.from(text).length <= max) return text;
-  let cut = Array.from(text).slice(0, max - 1).join("");
-  const open = cut.lastIndexOf("<");
-  if (open > cut.lastIndexOf(">")) cut = cut.slice(0, open);
-  cut = cut.replace(/&[a-zA-Z0-9#]*$/, "");
-  return `${cut}…`;
-}
-
 function actorLabel(actor: string): string {
   if (actor === "warroom") return "Warroom";
   return /^[A-Za-z0-9_]+$/.test(actor) ? mentionUser(actor) : escapeText(actor);
@@ -39,7 +27,7 @@ function actorLabel(actor: string): string {
 
 function entryLine(entry: TimelineEntry, now: Date): string {
   const ago = `${humanDuration(now.getTime() - entry.occurredAt.getTime())} ago`;
-  const text = cutSafeText(entry.text, TIMELINE_ENTRY_MAX);
+  const text = cutMrkdwn(phraseMrkdwn(describeEntry(entry)), TIMELINE_ENTRY_MAX);
   return `\`${utcMinute(entry.occurredAt)}\` (${ago}) · ${actorLabel(entry.actor)} · ${text}`;
 }
 
@@ -48,7 +36,7 @@ function sections(lines: string[]): unknown[] {
   const chunks: string[] = [];
   let current = "";
   for (const raw of lines) {
-    const line = raw.length > SECTION_MAX ? raw.slice(0, SECTION_MAX - 1) + "…" : raw;
+    const line = cutMrkdwn(raw, SECTION_MAX);
     if (current && current.length + 1 + line.length > SECTION_MAX) {
       chunks.push(current);
       current = line;

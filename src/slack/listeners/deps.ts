@@ -1,14 +1,17 @@
-// What every listener may use: the domain's entry points, never SQL or the gateway directly.
+// What every listener may use: the domain's entry points and the gateway, never SQL.
 import type { Clock } from "../../clock.js";
 import type { Db, Tx } from "../../db/client.js";
 import type { Incident } from "../../db/schema.js";
 import type { Logger } from "../../log.js";
 import type { LearningClock } from "../../postmortems/reminders.js";
+import type { SlackGateway } from "../gateway.js";
 
 export interface ListenerDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
+  /** The Web API, for everything but opening and updating modals (a trigger_id lives 3 seconds). */
+  gateway: SlackGateway;
   /** INCIDENT_ADMINS: may manage every incident. */
   admins: ReadonlySet<string>;
   /** The incident clock's hooks: paging at declare, moving deadlines after a change. */

@@ -2,6 +2,7 @@
 import type { Incident } from "../../db/schema.js";
 import { incidentByChannel, incidentById, incidentByNumber } from "../../incidents/queries.js";
 import type { ListenerDeps } from "./deps.js";
+import { idFromValue } from "./forms.js";
 
 export type IncidentLookup = { ok: true; incident: Incident; rest: string } | { ok: false; reason: string };
 
@@ -23,7 +24,7 @@ export async function incidentFor(deps: ListenerDeps, teamId: string, channelId:
 }
 
 /** The incident a button or modal carries in its value / private_metadata. */
-export async function incidentFromValue(deps: ListenerDeps, teamId: string, value: string | undefined): Promise<Incident | undefined> {
-  const id = Number(value);
-  return Number.isSafeInteger(id) && id > 0 ? incidentById(deps.db, teamId, id) : undefined;
+export async function incidentFromValue(deps: ListenerDeps, teamId: string, value: string | number | undefined): Promise<Incident | undefined> {
+  const id = typeof value === "number" ? value : idFromValue(value);
+  return id ? incidentById(deps.db, teamId, id) : undefined;
 }

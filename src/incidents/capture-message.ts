@@ -1,0 +1,50 @@
+// A Slack message added to the timeline (a :pushpin: reaction, the message shortcut) at its original time;
+// the same message is only ever added once.
+import type { IncidentContext, Outcome } from "./change.js";
+import { incidentById, type IncidentRef } from "./queries.js";
+import { refuse } from "./refusals.js";
+import { appendTimeline } from "../timeline/append.js";
+import { cutMrkdwn } from "../timeline/phrase.js";
+
+/** Longest message text kept on the timeline; Slack's own limit is 40,000 characters. */
+export const CAPTURED_TEXT_MAX = 4000;
+
+export interface CapturedMessage {
+  channelId: string;
+  ts: string;
+  authorId: string;
+  /** The message's own mrkdwn, as Slack sent it. */
+  text: string;
+  permalink?: string;
+}
+
+export async function captureMessage(
+  ctx: IncidentContext,
+  ref: IncidentRef,
+  capturedBy: string,
+  message: CapturedMessage,
+  how: "reaction" | "shortcut",
+): Promise<Outcome<{ added: boolean }>> {
+  return ctx.db.transaction(async (tx) => {
+    const incident = await incidentById(tx, ref.teamId, ref.incidentId);
+    if (!incident) return refuse({ code: "not_found" });
+    const entry = await appendTimeline(tx, {
+      teamId: incident.teamId,
+      incidentId: incident.id,
+      type: "message_captured",
+      actor: message.authorId,
+      occurredAt: new Date(Math.round(Number(message.ts) * 1000)),
+      data: {
+        text: cutMrkdwn(message.text, CAPTURED_TEXT_MAX),
+        textFormat: "mrkdwn",
+        channelId: message.channelId,
+        ts: message.ts,
+        permalink: message.permalink ?? null,
+        capturedBy,
+        how,
+      },
+      sourceKey: `message:${message.channelId}:${message.ts}`,
+    });
+    return { ok: true as const, incident, added: Boolean(entry) };
+  });
+}

@@ -1,0 +1,99 @@
+// The one way to change an incident: lock it, let the action decide, then commit the new state, the facts it
+// adds to the timeline and the deliveries they name, in one transaction, and move the incident's clock.
+import { and, eq } from "drizzle-orm";
+import type { Clock } from "../clock.js";
+import type { Db, Tx } from "../db/client.js";
+import { incidents, timelineEntries, type Incident } from "../db/schema.js";
+import { enqueue } from "../outbox/outbox.js";
+import { appendTimeline } from "../timeline/append.js";
+import { deliveriesFor, type Effect } from "./deliveries.js";
+import { lockIncident, type IncidentRef } from "./queries.js";
+import { refuse, type Refused } from "./refusals.js";
+
+export interface IncidentContext {
+  db: Db;
+  clock: Clock;
+  /** INCIDENT_ADMINS: may manage every incident. */
+  admins: ReadonlySet<string>;
+  /** Moves the incident's deadlines after a change (escalation, reminders, SLA); see clockwork.ts. */
+  replanClock?: (tx: Tx, incident: Incident) => Promise<void>;
+}
+
+/** Done (the incident as it is now, and what the action reports), or refused and why. */
+export type Outcome<R extends object = object> = ({ ok: true; incident: Incident; repeated?: boolean } & R) | Refused;
+
+export interface Fact {
+  type: string;
+  data: Record<string, unknown>;
+  /** What asked for it (a form submission, a Slack message): the same source is recorded once. */
+  sourceKey?: string;
+  effects?: Effect[];
+}
+
+export interface Change<R extends object> {
+  /** Column values; SQL expressions are allowed (search text is appended in SQL). */
+  values?: Partial<Incident> | Record<string, unknown>;
+  facts: Fact[];
+  result: R;
+}
+
+export async function changeIncident<R extends object>(
+  ctx: IncidentContext,
+  ref: IncidentRef,
+  actorId: string,
+  decide: (incident: Incident, now: Date) => Change<R> | Refused | Outcome<R>,
+): Promise<Outcome<R>> {
+  return ctx.db.transaction(async (tx) => {
+    const locked = await lockIncident(tx, ref);
+    if (!locked) return refuse({ code: "not_found" });
+    const now = ctx.clock.now();
+    const decision = decide(locked, now);
+    if ("ok" in decision) return decision;
+    const keyed = decision.facts.find((f) => f.sourceKey);
+    if (keyed && (await timelineHasSource(tx, locked, keyed.sourceKey!))) return { ok: true, incident: locked, repeated: true, ...decision.result };
+    const incident = await applyValues(tx, locked, { ...decision.values, updatedAt: now });
+    for (const fact of decision.facts) {
+      await recordFact(tx, ctx.clock, incident, actorId, fact, now);
+    }
+    await ctx.replanClock?.(tx, incident);
+    return { ok: true, incident, ...decision.result };
+  });
+}
+
+/** Appends the fact and enqueues what it names; a fact already recorded (same source) names nothing again. */
+export async function recordFact(tx: Tx, clock: Clock, incident: Incident, actorId: string, fact: Fact, at = clock.now()): Promise<number | undefined> {
+  const entry = await appendTimeline(tx, {
+    teamId: incident.teamId,
+    incidentId: incident.id,
+    type: fact.type,
+    actor: actorId,
+    occurredAt: at,
+    data: fact.data,
+    sourceKey: fact.sourceKey,
+  });
+  if (!entry) return undefined;
+  if (fact.effects?.length) await enqueue(tx, clock, deliveriesFor(incident, { entryId: entry.id }, fact.effects));
+  return entry.id;
+}
+
+async function timelineHasSource(tx: Tx, incident: Incident, sourceKey: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: timelineEntries.id })
+    .from(timelineEntries)
+    .where(and(eq(timelineEntries.teamId, incident.teamId), eq(timelineEntries.incidentId, incident.id), eq(timelineEntries.sourceKey, sourceKey)));
+  return Boolean(row);
+}
+
+export async function applyValues(tx: Tx, incident: Incident, values: Partial<Incident> | Record<string, unknown>): Promise<Incident> {
+  const [updated] = await tx
+    .update(incidents)
+    .set(values)
+    .where(and(eq(incidents.teamId, incident.teamId), eq(incidents.id, incident.id)))
+    .returning();
+  return updated!;
+}
+
+/** A status change (or resolution) by a person shows someone is on it: it counts as the acknowledgement if there was none. */
+export function acknowledgedBy(incident: Incident, userId: string, now: Date): Partial<Incident> {
+  return incident.acknowledgedAt ? {} : { acknowledgedAt: now, acknowledgedBy: userId };
+}

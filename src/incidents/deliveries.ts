@@ -1,0 +1,102 @@
+// What the domain asks its surfaces to deliver once a change commits. Outbox items *name* the delivery and the
+// fact or incident it is about; the surface that owns the kind renders it from the incident's current state at
+// delivery time. Nothing here is a rendered message.
+import type { NewOutboxItem } from "../outbox/outbox.js";
+
+export const Deliveries = {
+  // Setting up the war room, in the order Slack must see it.
+  createChannel: "war_room.create_channel",
+  inviteResponders: "war_room.invite_responders",
+  tellDeclarer: "war_room.tell_declarer",
+  setTopic: "war_room.set_topic",
+  postCard: "war_room.post_card",
+  pinCard: "war_room.pin_card",
+  announce: "war_room.announce",
+  // The incident's live views; repeated requests coalesce into one refresh.
+  refreshCard: "war_room.refresh_card",
+  refreshTopic: "war_room.refresh_topic",
+  // Facts told to people.
+  warRoomLine: "war_room.fact",
+  announcementLine: "announcement.fact",
+  invite: "war_room.invite",
+  directMessage: "person.direct_message",
+  // The war room's own lifecycle.
+  archive: "war_room.archive",
+  continueWarRoom: "war_room.continue",
+} as const;
+
+export type DeliveryKind = (typeof Deliveries)[keyof typeof Deliveries];
+
+/** The setup steps a new incident's war room goes through. */
+export const warRoomSetupSteps = [
+  Deliveries.createChannel,
+  Deliveries.inviteResponders,
+  Deliveries.tellDeclarer,
+  Deliveries.setTopic,
+  Deliveries.postCard,
+  Deliveries.pinCard,
+  Deliveries.announce,
+] as const;
+
+/** What a direct message to a person is about; the DM is worded when it is delivered. */
+export type DmSubject =
+  /** The fact (a role assignment) says which role and who assigned it. */
+  | { kind: "role_assigned" }
+  /** The fact (paged / escalated) says which level. */
+  | { kind: "paged" }
+  | { kind: "action_item"; itemId: number; ownerDeactivated?: string }
+  | { kind: "action_item_overdue"; itemId: number }
+  | { kind: "overdue_digest"; day: string }
+  | { kind: "postmortem_not_drafted" }
+  | { kind: "postmortem_stale_draft" }
+  /** A Slack step gave up for good: its failure, told to the commander. */
+  | { kind: "delivery_failed"; what: string; error: string };
+
+export type Effect =
+  | { kind: "card" }
+  | { kind: "topic" }
+  /** Tell the war room about the fact. */
+  | { kind: "war_room" }
+  /** Tell the announcement channel about the fact. */
+  | { kind: "announce" }
+  | { kind: "invite"; userId: string }
+  | { kind: "dm"; userId: string; about: DmSubject }
+  /** Refresh the card and topic one last time, then archive the channel. */
+  | { kind: "archive" }
+  /** A closed incident came back: its archived channel stays as history and a new one continues it. */
+  | { kind: "continue_war_room" };
+
+const deliveryOf: Record<Effect["kind"], DeliveryKind> = {
+  card: Deliveries.refreshCard,
+  topic: Deliveries.refreshTopic,
+  war_room: Deliveries.warRoomLine,
+  announce: Deliveries.announcementLine,
+  invite: Deliveries.invite,
+  dm: Deliveries.directMessage,
+  archive: Deliveries.archive,
+  continue_war_room: Deliveries.continueWarRoom,
+};
+
+
+/** Refreshes render the incident as it is when they run, so one pending refresh serves any number of changes. */
+const coalesced = new Set<Effect["kind"]>(["card", "topic"]);
+
+/** What caused the deliveries: a timeline entry (the usual case), or a reminder with a key of its own. */
+export type Origin = { entryId: number } | { key: string };
+
+/** `about` is the incident the deliveries concern; without an id (a weekly digest) they are not tied to one. */
+/** A continued war room is set up like a new one: its people invited, topic set, a fresh card posted and pinned. */
+const continuationSteps = [Deliveries.continueWarRoom, Deliveries.inviteResponders, Deliveries.setTopic, Deliveries.postCard, Deliveries.pinCard] as const;
+
+export function deliveriesFor(about: { teamId: string; id?: number }, origin: Origin, effects: Effect[]): NewOutboxItem[] {
+  const base = "entryId" in origin ? `entry:${origin.entryId}` : origin.key;
+  const fact = "entryId" in origin ? { entryId: origin.entryId } : {};
+  return effects.flatMap((effect, i): NewOutboxItem[] => {
+    const { kind, ...rest } = effect;
+    const item = { teamId: about.teamId, incidentId: about.id };
+    if (kind === "continue_war_room") {
+      return continuationSteps.map((step) => ({ ...item, kind: step, idempotencyKey: `${base}:${i}:${step}`, payload: fact }));
+    }
+    return [{ ...item, kind: deliveryOf[kind], idempotencyKey: `${base}:${i}:${kind}`, payload: { ...fact, ...rest }, coalesce: coalesced.has(kind) }];
+  });
+}

@@ -1,0 +1,30 @@
+// Reopening a resolved or closed incident: back to investigating with its history kept. A closed incident's
+// channel is archived and a bot cannot unarchive it, so the incident continues in a new channel.
+import { changeIncident, type IncidentContext, type Outcome } from "./change.js";
+import { allowedTransitions, type Status } from "./lifecycle.js";
+import { mayDo } from "./permissions.js";
+import type { IncidentRef } from "./queries.js";
+import { refuse } from "./refusals.js";
+
+export const REOPEN_REASON_MAX = 1000;
+
+export function reopen(ctx: IncidentContext, ref: IncidentRef, userId: string, reason: string): Promise<Outcome<{ from: Status }>> {
+  return changeIncident(ctx, ref, userId, (incident, now) => {
+    if (!mayDo(incident, userId, ctx.admins, "manage")) return refuse({ code: "not_allowed", action: "reopen", incident, permission: "manage" });
+    if (!allowedTransitions(incident.status, "reopen").includes("investigating")) return refuse({ code: "still_open", incident, wanted: "reopen" });
+    const from = incident.status;
+    const why = reason.trim();
+    if (why.length > REOPEN_REASON_MAX) return refuse({ code: "too_long", what: "reason", max: REOPEN_REASON_MAX });
+    return {
+      values: { status: "investigating", resolvedAt: null, resolvedBy: null, closedAt: null, lastUpdateAt: now },
+      facts: [
+        {
+          type: "reopened",
+          data: { from, reason: why || null },
+          effects: [...(from === "closed" ? [{ kind: "continue_war_room" as const }] : []), { kind: "card" }, { kind: "topic" }, { kind: "war_room" }],
+        },
+      ],
+      result: { from },
+    };
+  });
+}

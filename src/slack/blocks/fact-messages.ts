@@ -1,0 +1,246 @@
+// What the war room and the announcement channel are told about each fact, drawn when it is delivered from the
+// fact (who, what, the words they typed) and the incident as it is now. Everything a person typed is escaped here.
+import type { Incident, Postmortem, TimelineEntry } from "../../db/schema.js";
+import { humanDuration, incidentDurations, postmortemRequired, severities, severityLabel, statusLabels, type Severity, type Status } from "../../incidents/lifecycle.js";
+import { roleDefinitions, type Role } from "../../incidents/roles.js";
+import { describeEntry } from "../../timeline/describe.js";
+import type { SlackMessage } from "../gateway.js";
+import { WarRoomActions } from "../ids.js";
+import { incidentHeadline } from "./incident-card.js";
+import { actions, button, context, fallback, section } from "./kit.js";
+import { escaped, mentionChannel, mentionGroup, mentionUser, phraseMrkdwn, quoted } from "./text.js";
+
+/** What a fact's message may need beyond the fact and its incident. */
+export interface FactContext {
+  entry: TimelineEntry;
+  incident: Incident;
+  /** For postmortem facts: the postmortem as it is now. */
+  postmortem?: Postmortem;
+}
+
+/** A war-room message to be posted as a person (their name and picture), for what they wrote themselves. */
+export interface WarRoomMessage extends SlackMessage {
+  asPerson?: string;
+}
+
+const str = (v: unknown): string => (typeof v === "string" ? v : "");
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+/** What a person typed into a form, quoted under the line. */
+const typedQuote = (typed: unknown, max = 2500) => quoted(escaped(str(typed).trim(), max));
+const room = (i: Pick<Incident, "channelId">) => (i.channelId ? ` · ${mentionChannel(i.channelId)}` : "");
+const line = (text: string): WarRoomMessage => ({ text: fallback(text), blocks: [section(text)] });
+
+/** The war room's message for a fact; undefined when the fact has nothing to say there. */
+export function warRoomMessage({ entry, incident, postmortem }: FactContext): WarRoomMessage | undefined {
+  const d = entry.data as Record<string, unknown>;
+  const by = mentionUser(entry.actor);
+  switch (entry.type) {
+    case "acknowledged":
+      return line(`:eyes: ${by} acknowledged the incident, ${humanDuration(Number(d.afterMs ?? 0))} after it was declared.`);
+    case "responder_joined":
+      return line(`:raising_hand: ${by} is responding too (acknowledged first by ${mentionUser(str(d.acknowledgedBy))}).`);
+    case "status_changed":
+      return line(`:arrows_counterclockwise: ${by} changed the status from *${statusLabels[d.from as Status]}* to *${statusLabels[d.to as Status]}*.${typedQuote(d.message)}`);
+    case "severity_changed": {
+      const from = d.from as Severity;
+      const to = d.to as Severity;
+      const raised = severities.indexOf(to) < severities.indexOf(from);
+      return line(`${raised ? ":arrow_up:" : ":arrow_down:"} ${by} ${raised ? "raised" : "lowered"} the severity from *${severityLabel(from)}* to *${severityLabel(to)}*.${typedQuote(d.reason)}`);
+    }
+    case "role_assigned":
+      return line(roleLine(entry.actor, d.role as Role, (d.userId as string | null) ?? null, (d.previous as string | null) ?? null));
+    case "update_posted":
+      return updateMessage(incident, entry, "war_room");
+    case "resolved": {
+      const took = typeof d.toResolveMs === "number" ? ` after ${humanDuration(d.toResolveMs)}` : "";
+      const needed = postmortemRequired(incident.severity) ? `\n:memo: This was a ${severityLabel(incident.severity)}: a postmortem is required.` : "";
+      return line(`:white_check_mark: ${by} resolved the incident${took}.${typedQuote(d.summary)}${needed}`);
+    }
+    case "closed":
+      return closingSummary(incident, entry.actor);
+    case "reopened":
+      return line(`:leftwards_arrow_with_hook: ${by} reopened the incident (it was ${statusLabels[d.from as Status]?.toLowerCase() ?? "resolved"}).${typedQuote(d.reason)}`);
+    case "note":
+      // Said as the person who wrote it: their mentions notify, broadcasts stay defused.
+      return { ...line(phraseMrkdwn(describeEntry(entry))), asPerson: entry.actor };
+    case "paged":
+    case "escalated":
+      return line(pagedLine(Number(d.level), list(d.users), list(d.groups), entry.type === "escalated"));
+    case "escalation_exhausted":
+      return line(":sos: Every level of the escalation policy was paged and nobody acknowledged. I have asked the announcement channel for help.");
+    case "sla_breached":
+      return line(
+        d.sla === "acknowledge"
+          ? `:alarm_clock: Acknowledgement target missed: ${severityLabel(incident.severity)} incidents should be acknowledged within ${str(d.target)}.`
+          : `:alarm_clock: Resolution target missed: ${severityLabel(incident.severity)} incidents should be resolved within ${str(d.target)}.`,
+      );
+    case "update_reminder":
+      return updateReminder(incident, str(d.cadence) || `${Number(d.cadenceMinutes)}m`);
+    case "stale_nudge":
+      return staleNudge(incident, Number(d.days ?? 7));
+    case "postmortem_in_review":
+      return line(`:mag: ${by} asked for review of the postmortem. Read it with \`/incident postmortem export #${incident.number}\`; the commander publishes it with \`/incident postmortem publish\`.`);
+    case "postmortem_published":
+      return postmortem ? postmortemPublished(incident, postmortem, entry.actor, "war_room") : undefined;
+    case "postmortem_waived":
+      return line(`:fast_forward: ${by} waived the postmortem: ${escaped(str(d.reason), 500)}`);
+    case "delivery_failed":
+      return line(deliveryFailedText(incident, d));
+    default:
+      return undefined;
+  }
+}
+
+/** The announcement channel's message for a fact shared there; undefined when it has none. */
+export function announcementMessage({ entry, incident, postmortem }: FactContext): SlackMessage | undefined {
+  const d = entry.data as Record<string, unknown>;
+  switch (entry.type) {
+    case "status_changed":
+      return sharedStatusMessage(incident, entry.actor, statusLabels[d.to as Status], d.message);
+    case "resolved":
+      return sharedStatusMessage(incident, entry.actor, statusLabels.resolved, d.summary);
+    case "update_posted":
+      return updateMessage(incident, entry, "announcement");
+    case "escalation_exhausted":
+      return escalationExhausted(incident);
+    case "postmortem_published":
+      return postmortem ? postmortemPublished(incident, postmortem, entry.actor, "announcement") : undefined;
+    case "delivery_failed":
+      return { text: fallback(`${incidentHeadline(incident)}: ${deliveryFailedText(incident, d)}`), blocks: [section(incidentHeadline(incident)), section(deliveryFailedText(incident, d))] };
+    default:
+      return undefined;
+  }
+}
+
+export function roleLine(userId: string, role: Role, holder: string | null, previous: string | null): string {
+  const label = roleDefinitions[role].label;
+  if (!holder) return `:bust_in_silhouette: ${mentionUser(userId)} left the ${label} role open${previous ? ` (was ${mentionUser(previous)})` : ""}.`;
+  const was = previous ? `, taking over from ${mentionUser(previous)}` : "";
+  return `:bust_in_silhouette: ${mentionUser(holder)} is now ${label}${was} (set by ${mentionUser(userId)}).`;
+}
+
+const levelNames = (users: string[], groups: string[]) => [...users.map(mentionUser), ...groups.map(mentionGroup)].join(", ") || "nobody";
+
+export function pagedLine(level: number, users: string[], groups: string[], escalated: boolean): string {
+  return escalated
+    ? `:rotating_light: Not acknowledged yet: escalated to level ${level} (${levelNames(users, groups)}).`
+    : `:pager: Paged level ${level} of the escalation policy: ${levelNames(users, groups)}.`;
+}
+
+/** The last word in a war room before it is archived. */
+function closingSummary(incident: Incident, userId: string): SlackMessage {
+  const d = incidentDurations(incident);
+  const figure = (label: string, ms: number | undefined) => `*${label}:* ${ms === undefined ? "—" : humanDuration(ms)}`;
+  return {
+    text: `Incident #${incident.number} is closed. This channel will be archived.`,
+    blocks: [
+      section(`:lock: ${mentionUser(userId)} closed incident #${incident.number}. This channel is archived now; everything in it is kept.`),
+      section(
+        [
+          incidentHeadline(incident),
+          `${figure("Time to acknowledge", d.toAcknowledge)} · ${figure("Time to mitigate", d.toMitigate)} · ${figure("Time to resolve", d.toResolve)}`,
+          incident.resolutionSummary ? `*Resolution:* ${escaped(incident.resolutionSummary, 1500)}` : "",
+          incident.rootCause ? `*Root cause:* ${escaped(incident.rootCause, 1000)}` : "",
+        ]
+          .filter(Boolean)
+          .join("\n"),
+      ),
+    ],
+  };
+}
+
+/** The internal update template: Impact / Current action / Next update by. */
+function updateMessage(incident: Incident, entry: TimelineEntry, where: "war_room" | "announcement"): SlackMessage {
+  const d = entry.data as Record<string, unknown>;
+  const head = `*Update on #${incident.number}* · ${severityLabel(incident.severity)} · ${statusLabels[incident.status]}`;
+  const lines = [
+    `*Impact:* ${escaped(str(d.impact).trim(), 1200)}`,
+    `*Current action:* ${escaped(str(d.currentAction).trim(), 1200)}`,
+    str(d.nextUpdate).trim() ? `*Next update by:* ${escaped(str(d.nextUpdate).trim(), 200)}` : "",
+  ].filter(Boolean);
+  return {
+    text: fallback(`Update on incident #${incident.number}: ${escaped(str(d.impact).trim(), 200)}`),
+    blocks: [
+      section(where === "announcement" ? `${incidentHeadline(incident)}\n${head}` : `:loudspeaker: ${head}`),
+      section(lines.join("\n")),
+      context(`Posted by ${mentionUser(entry.actor)}${where === "announcement" ? room(incident) : ""}`),
+    ],
+  };
+}
+
+/** A status change or resolution told to the announcement channel. */
+function sharedStatusMessage(incident: Incident, userId: string, status: string, message: unknown): SlackMessage {
+  return {
+    text: `Incident #${incident.number} is now ${status.toLowerCase()}`,
+    blocks: [section(`${incidentHeadline(incident)}\n*${status}* · ${severityLabel(incident.severity)}${typedQuote(message, 1500)}`), context(`By ${mentionUser(userId)}${room(incident)}`)],
+  };
+}
+
+function escalationExhausted(incident: Incident): SlackMessage {
+  const where = incident.channelId ? mentionChannel(incident.channelId) : "its war room (being created)";
+  return {
+    text: `Nobody acknowledged incident #${incident.number} after every escalation level`,
+    blocks: [
+      section(`:sos: *Nobody has acknowledged this incident* after every level of its escalation policy.\n${incidentHeadline(incident)}`),
+      section(`${severityLabel(incident.severity)} · ${statusLabels[incident.status]} · declared by ${mentionUser(incident.declaredBy)} · ${where}. Can you help?`),
+    ],
+  };
+}
+
+function updateReminder(incident: Incident, cadence: string): SlackMessage {
+  const who = [...new Set([incident.commanderId, incident.commsLeadId].filter((u): u is string => Boolean(u)))];
+  return {
+    text: `Time for a status update on incident #${incident.number}`,
+    blocks: [
+      section(`:hourglass_flowing_sand: ${who.map(mentionUser).join(", ")}: no status update for ${cadence}. ${severityLabel(incident.severity)} incidents get one every ${cadence}; please post where things stand.`),
+      actions([button("Post update", WarRoomActions.postUpdate, String(incident.id), "primary")]),
+    ],
+  };
+}
+
+function staleNudge(incident: Incident, days: number): SlackMessage {
+  return {
+    text: `Incident #${incident.number} has had no activity for ${days} days`,
+    blocks: [
+      section(`:cobweb: ${mentionUser(incident.commanderId)}: nothing has happened on this incident for ${days} days. Is it still ${statusLabels[incident.status].toLowerCase()}? Post an update, or resolve it.`),
+      actions([button("Post update", WarRoomActions.postUpdate, String(incident.id)), button("Resolve", WarRoomActions.resolve, String(incident.id))]),
+    ],
+  };
+}
+
+export function postmortemPublished(incident: Incident, pm: Postmortem, userId: string, where: "war_room" | "announcement"): SlackMessage {
+  const summary = escaped(pm.content.summary?.trim() ?? "", 1500);
+  const lessons = pm.content.lessons?.trim() ? `\n*Lessons:* ${escaped(pm.content.lessons.trim(), 800)}` : "";
+  return {
+    text: `Postmortem published for incident #${incident.number}`,
+    blocks: [
+      section(`:memo: *Postmortem published* by ${mentionUser(userId)}${where === "announcement" ? room(incident) : ""}\n${incidentHeadline(incident)}`),
+      section(`${summary}${lessons}`),
+      context(`The whole postmortem: \`/incident postmortem export #${incident.number}\``),
+    ],
+  };
+}
+
+/** What a Slack step that gave up was trying to do, in words. */
+const stepWords: Record<string, string> = {
+  "war_room.create_channel": "create the war-room channel",
+  "war_room.invite_responders": "invite the responders",
+  "war_room.tell_declarer": "send the declarer the link",
+  "war_room.set_topic": "set the channel topic",
+  "war_room.post_card": "post the incident card",
+  "war_room.pin_card": "pin the incident card",
+  "war_room.announce": "announce the incident",
+  "war_room.refresh_card": "update the incident card",
+  "war_room.refresh_topic": "update the channel topic",
+  "war_room.fact": "post an update in the war room",
+  "announcement.fact": "post in the announcement channel",
+  "war_room.invite": "invite someone to the war room",
+  "person.direct_message": "send a direct message",
+  "war_room.archive": "archive the war room",
+  "war_room.continue": "open a new war room for the reopened incident",
+};
+
+export function deliveryFailedText(incident: Pick<Incident, "number">, d: Record<string, unknown>): string {
+  const what = stepWords[str(d.kind)] ?? "finish a Slack step";
+  return `:warning: I could not ${what} for incident #${incident.number}: Slack answered \`${escaped(str(d.error), 120)}\` and I have stopped retrying. Please do it by hand, or ask an admin to look at the bot's log.`;
+}

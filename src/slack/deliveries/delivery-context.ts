@@ -1,0 +1,63 @@
+// What every Slack delivery shares: the incident it is about, the gateway, and the two habits that make a
+// retry safe (post once, treat "already so" as done).
+import type { Clock } from "../../clock.js";
+import type { Db } from "../../db/client.js";
+import type { Incident, OutboxItem } from "../../db/schema.js";
+import { incidentById } from "../../incidents/queries.js";
+import type { Logger } from "../../log.js";
+import { PermanentDeliveryError } from "../../outbox/outbox.js";
+import { SlackCallError, type PostedAs, type SlackGateway, type SlackMessage } from "../gateway.js";
+
+export interface SlackDeliveryContext {
+  db: Db;
+  clock: Clock;
+  gateway: SlackGateway;
+  logger: Logger;
+  botUserId: () => string | undefined;
+  announcementChannel: string;
+  /** Card and topic refreshes of one incident run at most once per this many ms; changes in between wait and coalesce. */
+  refreshSettleMs?: number;
+}
+
+export async function incidentOf(ctx: SlackDeliveryContext, item: OutboxItem): Promise<Incident> {
+  const incident = item.incidentId ? await incidentById(ctx.db, item.teamId, item.incidentId) : undefined;
+  if (!incident) throw new PermanentDeliveryError(`incident ${item.incidentId} not found`);
+  return incident;
+}
+
+export function requireChannel(incident: Incident): string {
+  if (!incident.channelId) throw new PermanentDeliveryError(`incident #${incident.number} has no war-room channel`);
+  return incident.channelId;
+}
+
+/** Posts once: a retry first looks for the message an earlier, ambiguous attempt may have posted. */
+export async function postOnce(ctx: SlackDeliveryContext, item: Pick<OutboxItem, "attempts" | "idempotencyKey">, channel: string, message: SlackMessage, as?: PostedAs) {
+  if (item.attempts > 1) {
+    const ts = await ctx.gateway.findDeliveredMessage(channel, item.idempotencyKey);
+    if (ts) return { ts, channel };
+  }
+  return ctx.gateway.postMessage(channel, message, item.idempotencyKey, as);
+}
+
+/** Slack answers that mean the step is already in the state we want, or can never be: either way, done. */
+export async function unlessSettled(ctx: SlackDeliveryContext, incident: Pick<Incident, "number">, step: string, work: () => Promise<unknown>, settled: string[]): Promise<boolean> {
+  try {
+    await work();
+    return true;
+  } catch (error) {
+    if (error instanceof SlackCallError && !error.retryable && settled.includes(error.code)) {
+      ctx.logger.info({ incident: incident.number, step, answer: error.code }, "war-room step already settled");
+      return false;
+    }
+    throw error;
+  }
+}
+
+/** Reading history to avoid a duplicate needs membership; posting alone does not (chat:write.public). */
+export async function joinQuietly(ctx: SlackDeliveryContext, channel: string): Promise<void> {
+  try {
+    await ctx.gateway.joinChannel(channel);
+  } catch (error) {
+    if (error instanceof SlackCallError && error.retryable) throw error;
+  }
+}

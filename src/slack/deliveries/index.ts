@@ -1,0 +1,63 @@
+// The Slack surface's deliveries: each outbox kind the domain names, delivered to Slack; and what happens when
+// one gives up for good (the commander and the war room are told, never silence).
+import { and, eq } from "drizzle-orm";
+import type { Tx } from "../../db/client.js";
+import { incidents, type OutboxItem } from "../../db/schema.js";
+import { Deliveries } from "../../incidents/deliveries.js";
+import { recordDeliveryFailed } from "../../incidents/war-room-setup.js";
+import { timelineEntryById } from "../../timeline/append.js";
+import type { DeliveryFailure, Deliverer } from "../../outbox/outbox.js";
+import type { SlackDeliveryContext } from "./delivery-context.js";
+import { factDeliverers } from "./facts.js";
+import { legacyDeliverers } from "./legacy.js";
+import { liveViewDeliverers } from "./live-views.js";
+import { peopleDeliverers } from "./people.js";
+import { warRoomSetupDeliverers } from "./war-room-setup.js";
+
+export type { SlackDeliveryContext };
+
+export function slackDeliverers(ctx: SlackDeliveryContext): Record<string, Deliverer> {
+  const setup = warRoomSetupDeliverers(ctx);
+  const facts = factDeliverers(ctx);
+  const views = liveViewDeliverers(ctx);
+  const people = peopleDeliverers(ctx);
+  return {
+    [Deliveries.createChannel]: setup.createChannel,
+    [Deliveries.inviteResponders]: setup.inviteResponders,
+    [Deliveries.tellDeclarer]: setup.tellDeclarer,
+    [Deliveries.setTopic]: setup.setTopic,
+    [Deliveries.postCard]: setup.postCard,
+    [Deliveries.pinCard]: setup.pinCard,
+    [Deliveries.announce]: setup.announce,
+    [Deliveries.continueWarRoom]: setup.continueWarRoom,
+    [Deliveries.refreshCard]: views.refreshCard,
+    [Deliveries.refreshTopic]: views.refreshTopic,
+    [Deliveries.archive]: views.archive,
+    [Deliveries.warRoomLine]: facts.warRoomLine,
+    [Deliveries.announcementLine]: facts.announcementLine,
+    [Deliveries.invite]: people.invite,
+    [Deliveries.directMessage]: people.directMessage,
+    ...legacyDeliverers(ctx, people.directMessage),
+  };
+}
+
+/** Steps whose failure means the war room itself cannot be relied on to hear about it. */
+const warRoomSteps = new Set<string>([Deliveries.createChannel, Deliveries.continueWarRoom, Deliveries.warRoomLine, Deliveries.archive]);
+
+/**
+ * A delivery that gave up is recorded on its incident's timeline, the commander gets a DM, and the war room (or,
+ * when the war room is what failed, the announcement channel) is told. A failed report is only logged.
+ */
+export function reportGiveUp(ctx: SlackDeliveryContext) {
+  return async (tx: Tx, item: OutboxItem, failure: DeliveryFailure): Promise<void> => {
+    if (!item.incidentId) return;
+    const about = item.payload.about as { kind?: string } | undefined;
+    if (item.kind === Deliveries.directMessage && about?.kind === "delivery_failed") return;
+    const entryId = Number(item.payload.entryId);
+    if (Number.isSafeInteger(entryId) && (await timelineEntryById(tx, item.teamId, entryId))?.type === "delivery_failed") return;
+    const [incident] = await tx.select().from(incidents).where(and(eq(incidents.teamId, item.teamId), eq(incidents.id, item.incidentId)));
+    if (!incident) return;
+    const warRoomUsable = Boolean(incident.channelId) && incident.status !== "closed" && !warRoomSteps.has(item.kind);
+    await recordDeliveryFailed(tx, ctx.clock, incident, { kind: item.kind, error: failure.message.replace(/^[\w.]+: /, ""), attempts: item.attempts }, warRoomUsable);
+  };
+}

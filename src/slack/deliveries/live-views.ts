@@ -1,0 +1,68 @@
+// The incident's live views in its war room: the pinned card and the topic, refreshed from the incident as it is
+// now, at most once per settle window (a burst of changes ends in one or two edits, not one per change); and the
+// last refresh before the channel is archived.
+import type { Incident } from "../../db/schema.js";
+import { DeliveryDeferred, type Deliverer } from "../../outbox/outbox.js";
+import { incidentCard, incidentTopic } from "../blocks/incident-card.js";
+import { incidentOf, requireChannel, unlessSettled, type SlackDeliveryContext } from "./delivery-context.js";
+
+const REMEMBERED = 10_000;
+
+export function liveViewDeliverers(ctx: SlackDeliveryContext) {
+  const settleMs = ctx.refreshSettleMs ?? 1500;
+  const lastRefresh = new Map<string, number>();
+  // The topic Slack shows, by channel: an unchanged topic is not set again (each change posts a system message).
+  const topicShown = new Map<string, string>();
+
+  const remember = <V>(map: Map<string, V>, key: string, value: V) => {
+    map.delete(key);
+    if (map.size >= REMEMBERED) map.delete(map.keys().next().value!);
+    map.set(key, value);
+  };
+
+  /** Leading edge at once; anything within the window after it waits for the window's end, where it coalesces. */
+  function paced(key: string): void {
+    const since = Date.now() - (lastRefresh.get(key) ?? 0);
+    if (since < settleMs) throw new DeliveryDeferred(settleMs - since);
+    remember(lastRefresh, key, Date.now());
+  }
+
+  const updateCard = (incident: Incident) =>
+    unlessSettled(ctx, incident, "refresh card", () => ctx.gateway.updateMessage(incident.channelId!, incident.summaryTs!, incidentCard(incident)), [
+      "is_archived",
+      "message_not_found",
+      "channel_not_found",
+    ]);
+
+  async function updateTopic(incident: Incident): Promise<void> {
+    const topic = incidentTopic(incident);
+    if (topicShown.get(incident.channelId!) === topic) return;
+    const set = await unlessSettled(ctx, incident, "refresh topic", () => ctx.gateway.setTopic(incident.channelId!, topic), ["is_archived", "channel_not_found"]);
+    if (set) remember(topicShown, incident.channelId!, topic);
+  }
+
+  const refreshCard: Deliverer = async (item) => {
+    const incident = await incidentOf(ctx, item);
+    if (!incident.summaryTs || !incident.channelId) return;
+    paced(`card:${incident.id}`);
+    await updateCard(incident);
+  };
+
+  const refreshTopic: Deliverer = async (item) => {
+    const incident = await incidentOf(ctx, item);
+    if (!incident.channelId) return;
+    paced(`topic:${incident.id}`);
+    await updateTopic(incident);
+  };
+
+  /** Closing: the card and topic show the end, then the channel is archived (kept, never deleted). */
+  const archive: Deliverer = async (item) => {
+    const incident = await incidentOf(ctx, item);
+    const channel = requireChannel(incident);
+    if (incident.summaryTs) await updateCard(incident);
+    await updateTopic(incident);
+    await unlessSettled(ctx, incident, "archive", () => ctx.gateway.archiveChannel(channel), ["already_archived"]);
+  };
+
+  return { refreshCard, refreshTopic, archive };
+}

@@ -1,0 +1,34 @@
+// Every button and menu the bot puts in Slack: one Bolt listener for block actions, a lookup table by action_id.
+import type { App } from "@slack/bolt";
+import { ActionItemActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
+import type { ListenerDeps } from "../deps.js";
+import { markActionItemDone, reassignActionItem, snoozeActionItem } from "./action-item-buttons.js";
+import type { ActionArgs, ActionHandler } from "./action-kit.js";
+import { acknowledge } from "./acknowledge.js";
+import { removeCover } from "./remove-cover.js";
+import { startPostmortem } from "./start-postmortem.js";
+import { cardMenu, openWarRoomForm } from "./war-room-forms.js";
+
+const handlers: Record<string, ActionHandler> = {
+  [WarRoomActions.acknowledge]: acknowledge,
+  [WarRoomActions.updateStatus]: openWarRoomForm,
+  [WarRoomActions.assignRoles]: openWarRoomForm,
+  [WarRoomActions.postUpdate]: openWarRoomForm,
+  [WarRoomActions.resolve]: openWarRoomForm,
+  [WarRoomActions.menu]: cardMenu,
+  [PostmortemActions.start]: startPostmortem,
+  [OncallActions.removeCover]: removeCover,
+  [ActionItemActions.done]: markActionItemDone,
+  [ActionItemActions.snooze]: snoozeActionItem,
+  [ActionItemActions.reassign]: reassignActionItem,
+};
+
+export function registerActions(app: App, deps: ListenerDeps): void {
+  app.action({ type: "block_actions" }, async (args) => {
+    const a = args as unknown as ActionArgs;
+    const handler = Object.hasOwn(handlers, a.action.action_id) ? handlers[a.action.action_id] : undefined;
+    // A click we have no handler for (an old message's button) is still acknowledged, so Slack shows no error.
+    if (!handler) return void (await a.ack());
+    await handler(deps, a);
+  });
+}

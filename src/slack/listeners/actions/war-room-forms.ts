@@ -1,0 +1,60 @@
+// The card's form buttons (Update status, Assign roles, Post update, Resolve) and its overflow menu (Change
+// severity): each checks who may, then opens its form within the trigger's 3 seconds.
+import type { View } from "@slack/types";
+import type { Incident } from "../../../db/schema.js";
+import { isOpen, statusLabels } from "../../../incidents/lifecycle.js";
+import { mayDo, type Permission } from "../../../incidents/permissions.js";
+import type { IncidentAction } from "../../../incidents/refusals.js";
+import { refusalText } from "../../blocks/answers.js";
+import { resolveModal, rolesModal, severityModal, statusModal, updateModal } from "../../blocks/war-room-modals.js";
+import { CardMenu, WarRoomActions } from "../../ids.js";
+import type { ListenerDeps } from "../deps.js";
+import { modalMetadata } from "../forms.js";
+import { incidentFromValue } from "../incident-ref.js";
+import { teamOf, tell, valueOf, type ActionArgs, type ActionHandler } from "./action-kit.js";
+
+interface FormButton {
+  permission: Permission;
+  action: IncidentAction;
+  build: (ctx: { incident: Incident; privateMetadata: string }) => View;
+}
+
+const forms: Record<string, FormButton> = {
+  [WarRoomActions.updateStatus]: { permission: "manage", action: "change_status", build: statusModal },
+  [WarRoomActions.assignRoles]: { permission: "manage", action: "assign_roles", build: rolesModal },
+  [WarRoomActions.postUpdate]: { permission: "post_update", action: "post_update", build: updateModal },
+  [WarRoomActions.resolve]: { permission: "manage", action: "resolve", build: resolveModal },
+};
+const severityForm: FormButton = { permission: "manage", action: "change_severity", build: severityModal };
+
+async function openForm(deps: ListenerDeps, args: ActionArgs, incident: Incident | undefined, form: FormButton): Promise<void> {
+  const userId = args.body.user.id;
+  if (!incident) return tell(args, "I can't find this incident any more.");
+  if (!mayDo(incident, userId, deps.admins, form.permission)) {
+    deps.logger.info({ team: incident.teamId, user: userId, incident: incident.number, what: form.action }, "refused: not allowed");
+    return tell(args, refusalText({ code: "not_allowed", action: form.action, incident, permission: form.permission }, deps.clock.now()));
+  }
+  if (!isOpen(incident.status)) return tell(args, `Incident #${incident.number} is ${statusLabels[incident.status].toLowerCase()}. \`/incident reopen\` brings it back.`);
+  try {
+    await args.client.views.open({ trigger_id: args.body.trigger_id, view: form.build({ incident, privateMetadata: modalMetadata(incident.id) }) });
+  } catch (error) {
+    deps.logger.warn({ err: error }, "could not open a war-room form");
+    await tell(args, "Slack did not let me open the form in time. Please click again.");
+  }
+}
+
+export const openWarRoomForm: ActionHandler = async (deps, args) => {
+  await args.ack();
+  const form = forms[args.action.action_id];
+  if (!form) return;
+  await openForm(deps, args, await incidentFromValue(deps, teamOf(args.body), valueOf(args.action)), form);
+};
+
+/** The overflow menu carries no value of its own: the card it sits on says which incident it is. */
+export const cardMenu: ActionHandler = async (deps, args) => {
+  await args.ack();
+  if (valueOf(args.action) !== CardMenu.changeSeverity) return;
+  const card = args.body as { message?: { blocks?: Array<{ type?: string; elements?: Array<{ value?: string }> }> } };
+  const value = card.message?.blocks?.find((block) => block.type === "actions")?.elements?.[0]?.value;
+  await openForm(deps, args, await incidentFromValue(deps, teamOf(args.body), value), severityForm);
+};

@@ -1,0 +1,19 @@
+// Events from Slack's Events API: one Bolt listener, a lookup table by event type. Bolt acknowledges events
+// before they are handled, so a slow handler never makes Slack retry.
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from "@slack/bolt";
+import type { ListenerDeps } from "../deps.js";
+import { pinReaction } from "./pin-reaction.js";
+
+type EventArgs = SlackEventMiddlewareArgs & AllMiddlewareArgs;
+type EventHandler = (deps: ListenerDeps, args: EventArgs) => Promise<void>;
+
+const handlers: Record<string, EventHandler> = {
+  reaction_added: pinReaction as EventHandler,
+};
+
+export function registerEvents(app: App, deps: ListenerDeps): void {
+  app.event(/.*/, async (args) => {
+    const handler = Object.hasOwn(handlers, args.event.type) ? handlers[args.event.type] : undefined;
+    if (handler) await handler(deps, args as EventArgs);
+  });
+}

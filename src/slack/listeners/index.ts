@@ -1,0 +1,19 @@
+// Registers one Bolt listener per kind of input (commands, actions, views, events, shortcuts): Bolt runs every
+// registered listener's matchers on every request, so each kind routes through a lookup table instead.
+import type { App } from "@slack/bolt";
+import { registerActions } from "./actions/index.js";
+import { registerCommands } from "./commands/index.js";
+import type { ListenerDeps } from "./deps.js";
+import { registerEvents } from "./events/index.js";
+import { registerShortcuts } from "./shortcuts/index.js";
+import { registerViews } from "./views/index.js";
+
+export type { ListenerDeps };
+
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  registerCommands(app, deps);
+  registerActions(app, deps);
+  registerViews(app, deps);
+  registerEvents(app, deps);
+  registerShortcuts(app, deps);
+}

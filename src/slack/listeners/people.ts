@@ -1,0 +1,25 @@
+// Finding the person a command names: a Slack mention (<@U123> or <@U123|bob>, as Slack sends it when the
+// command escapes mentions), or a handle typed as plain text (@bob), looked up in the workspace's directory.
+import { echoTyped } from "../blocks/text.js";
+import type { ListenerDeps } from "./deps.js";
+
+export type PersonReference = { ok: true; userId: string } | { ok: false; reason: string };
+
+const mention = /^<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>$/;
+const howToMention = "Mention them so Slack links the name, e.g. `/incident role tech @alice` (pick the name from the list Slack offers).";
+
+export async function personIn(deps: ListenerDeps, text: string): Promise<PersonReference> {
+  const word = text.trim().split(/\s+/)[0] ?? "";
+  if (!word) return { ok: false, reason: `Who? ${howToMention}` };
+  const escaped = mention.exec(word);
+  if (escaped) return { ok: true, userId: escaped[1]! };
+  if (!word.startsWith("@")) return { ok: false, reason: `\`${echoTyped(word)}\` is not a person. ${howToMention}` };
+  let userId: string | undefined;
+  try {
+    userId = await deps.gateway.userIdByName(word);
+  } catch (error) {
+    deps.logger.warn({ err: error }, "could not look up a person by name");
+    return { ok: false, reason: `Slack did not tell me who ${echoTyped(word)} is just now. ${howToMention}` };
+  }
+  return userId ? { ok: true, userId } : { ok: false, reason: `I can't find ${echoTyped(word)} in this workspace. ${howToMention}` };
+}
