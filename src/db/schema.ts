@@ -83,7 +83,8 @@ export const incidents = pgTable(
   (t) => [
     uniqueIndex("incidents_team_number_key").on(t.teamId, t.number),
     uniqueIndex("incidents_team_declare_key").on(t.teamId, t.declareKey),
-    uniqueIndex("incidents_team_channel_key").on(t.teamId, t.channelId),
+    // A channel belongs to one incident across every workspace: no war room is ever adopted twice.
+    uniqueIndex("incidents_channel_key").on(t.channelId),
     index("incidents_team_status_idx").on(t.teamId, t.status),
     index("incidents_search_idx").using("gin", t.searchVector),
   ],
@@ -289,6 +290,19 @@ export const actionItems = pgTable(
     index("action_items_owner_idx").on(t.teamId, t.ownerId, t.status),
     uniqueIndex("action_items_source_key").on(t.teamId, t.sourceKey),
   ],
+);
+
+/**
+ * Signed requests already handled, by their signature, for as long as Slack's signature window (5 minutes) makes a
+ * replay possible: a repeat is treated as already handled, on whichever replica it arrives.
+ */
+export const seenRequests = pgTable(
+  "seen_requests",
+  {
+    signature: text("signature").primaryKey(),
+    seenAt: at("seen_at").notNull(),
+  },
+  (t) => [index("seen_requests_seen_at_idx").on(t.seenAt)],
 );
 
 export type Incident = typeof incidents.$inferSelect;
