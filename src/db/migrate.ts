@@ -15,16 +15,17 @@ export const migrationsFolder = ["../../migrations", "../../../migrations"]
 // Several replicas may start at once against one PostgreSQL; only one may migrate at a time.
 const MIGRATION_LOCK = 7_317_001;
 
-export async function migrateDatabase(database: Database): Promise<void> {
+/** Applies every migration in `folder` not applied yet (tests pass an older set to check an upgrade). */
+export async function migrateDatabase(database: Database, folder: string = migrationsFolder): Promise<void> {
   if (database.kind === "pglite") {
-    await migratePglite(database.db as never, { migrationsFolder });
+    await migratePglite(database.db as never, { migrationsFolder: folder });
     return;
   }
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
     await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
-    await migratePg(drizzlePg({ client }), { migrationsFolder });
+    await migratePg(drizzlePg({ client }), { migrationsFolder: folder });
   } finally {
     await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
     await client.end();

@@ -215,6 +215,7 @@ export class OutboxWorker {
     const log = logger.child({ outboxId: item.id, kind: item.kind, incidentId: item.incidentId, attempt: item.attempts });
     try {
       if (!deliverer) throw new PermanentDeliveryError(`no deliverer for outbox kind "${item.kind}"`);
+      const superseded = item.coalesce ? await this.equalRefreshesWaiting(item) : [];
       const completion = await deliverer(item);
       await db.transaction(async (tx) => {
         if (completion) await completion(tx);
@@ -222,6 +223,7 @@ export class OutboxWorker {
           .update(outboxItems)
           .set({ status: "done", finishedAt: this.options.clock.now(), leasedUntil: null, lastError: null })
           .where(and(eq(outboxItems.id, item.id), eq(outboxItems.teamId, item.teamId)));
+        if (superseded.length) await this.supersede(tx, superseded);
       });
       log.debug("delivered");
     } catch (error) {
@@ -237,6 +239,28 @@ export class OutboxWorker {
       if (failure.retryable) log.warn({ error: failure.message }, "delivery failed; will retry");
       else log.error({ error: failure.message }, "delivery failed permanently; giving up");
     }
+  }
+
+  /**
+   * Equal refreshes of the same incident already committed when this one starts: their changes are in what this one
+   * renders (it reads the incident after this), so they need not run once it has.
+   */
+  private async equalRefreshesWaiting(item: OutboxItem): Promise<number[]> {
+    if (item.incidentId === null) return [];
+    const rows = await this.options.db
+      .select({ id: outboxItems.id })
+      .from(outboxItems)
+      .where(and(eq(outboxItems.incidentId, item.incidentId), eq(outboxItems.kind, item.kind), eq(outboxItems.status, "pending"), sql`${outboxItems.id} <> ${item.id}`));
+    return rows.map((r) => r.id);
+  }
+
+  /** Marks superseded refreshes done, unless a worker holds one right now (it will finish it itself). */
+  private async supersede(tx: Tx, ids: number[]): Promise<void> {
+    const now = this.options.clock.now();
+    await tx
+      .update(outboxItems)
+      .set({ status: "done", finishedAt: now, lastError: "superseded by an equal refresh" })
+      .where(and(inArray(outboxItems.id, ids), eq(outboxItems.status, "pending"), sql`(${outboxItems.leasedUntil} is null or ${outboxItems.leasedUntil} < ${now})`));
   }
 
   /** Not a failure: the item runs again later and the attempt the claim counted is given back. */

@@ -26,12 +26,15 @@ export interface TestBotOptions {
   clock?: ManualClock;
   /** Card and topic refresh pacing; tests run without it unless they are about it. */
   refreshSettleMs?: number;
+  /** A database (and fake Slack) prepared by the test, e.g. as an older release left them. */
+  database?: TestDatabase;
+  fake?: FakeSlack;
 }
 
 export async function startTestBot(env: Record<string, string> = {}, options: TestBotOptions = {}): Promise<TestBot> {
   // The fake installs the app as manifest.yml describes it: its scopes and how its slash command's text is sent.
-  const fake = await startFakeSlack();
-  const database = await openTestDatabase();
+  const fake = options.fake ?? (await startFakeSlack());
+  const database = options.database ?? (await openTestDatabase());
   const signingSecret = randomBytes(16).toString("hex");
   const config = loadConfig({
     SLACK_BOT_TOKEN: fake.botToken,

@@ -1,0 +1,59 @@
+// The layering DESIGN.md promises, checked on every run: the domain never reaches into a surface, and no
+// listener leans on another listener.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const src = resolve(dirname(fileURLToPath(import.meta.url)), "../../src");
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+/** Every relative import of a file, as a path inside src/. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, "utf8");
+  const specifiers = [...text.matchAll(/(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]!);
+  return specifiers.filter((s) => s.startsWith(".")).map((s) => relative(src, resolve(dirname(file), s)).replace(/\.js$/, ".ts"));
+}
+
+/** The domain: everything that states what happened, independent of how any surface shows it. */
+const domainFolders = ["incidents", "postmortems", "oncall", "timeline", "outbox", "scheduler", "db"];
+
+describe("the layers", () => {
+  it("keeps the domain free of src/slack/ (and of the fake Slack)", () => {
+    const offenders = domainFolders
+      .flatMap((folder) => sourceFiles(join(src, folder)))
+      .flatMap((file) => importsOf(file).filter((target) => target.startsWith("slack/") || target.startsWith("fake-slack/")).map((target) => `${relative(src, file)} imports ${target}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it("never lets one listener import another listener", () => {
+    const kinds = ["commands", "actions", "views", "events", "shortcuts"];
+    const listenerDir = join(src, "slack/listeners");
+    const offenders = kinds.flatMap((kind) =>
+      sourceFiles(join(listenerDir, kind)).flatMap((file) =>
+        importsOf(file)
+          .filter((target) => target.startsWith("slack/listeners/"))
+          .filter((target) => {
+            const [, , targetKind, targetFile] = target.split("/");
+            if (!targetFile || !kinds.includes(targetKind!)) return false; // shared helpers at listeners/ top level
+            const own = relative(listenerDir, file).split("/");
+            // A kind's index registers its own listeners; kit files are shared plumbing, not listeners.
+            return !(own[0] === targetKind && (own[1] === "index.ts" || targetFile.endsWith("-kit.ts")));
+          })
+          .map((target) => `${relative(src, file)} imports ${target}`),
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("finds the imports it checks (a broken scanner must not pass quietly)", () => {
+    expect(importsOf(join(src, "incidents/resolve.ts"))).toContain("incidents/change.ts");
+    expect(importsOf(join(src, "slack/listeners/commands/index.ts"))).toContain("slack/listeners/commands/ack.ts");
+  });
+});
