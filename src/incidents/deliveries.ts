@@ -49,6 +49,8 @@ export type DmSubject =
   | { kind: "overdue_digest"; day: string }
   | { kind: "postmortem_not_drafted" }
   | { kind: "postmortem_stale_draft" }
+  /** The fact (postmortem_in_review) says who asked; the commander publishes. */
+  | { kind: "postmortem_review" }
   /** A Slack step gave up for good: its failure, told to the commander. */
   | { kind: "delivery_failed"; what: string; error: string };
 

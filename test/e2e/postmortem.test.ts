@@ -126,6 +126,25 @@ describe("a postmortem from start to export", () => {
   });
 });
 
+describe("a postmortem after the war room is archived", () => {
+  it("asks the commander by DM for review and announces the publication, without trying the archived room", async () => {
+    const incident = await resolvedIncident("Closed before the postmortem");
+    const room = incident.channelId!;
+    expect(await say(h, "U_ALICE", room, "close")).toContain("is closed");
+    const elsewhere = general();
+    expect(await say(h, "U_ALICE", elsewhere, `postmortem #${incident.number}`)).toBe("");
+    await submitOpen("U_ALICE", "postmortem_summary", { summary: "The cache TTL went to zero.", users_affected: "", revenue: "", services: "" });
+    expect(await say(h, "U_BOB", elsewhere, `postmortem review #${incident.number}`)).toBe("The postmortem is in review.");
+    // U_ALICE declared it and is its commander: she is asked to publish.
+    expect(h.fake.dmsTo("U_ALICE").at(-1)!.text).toContain(`The postmortem of incident #${incident.number} is ready for review`);
+    expect(await say(h, "U_ALICE", elsewhere, `postmortem publish #${incident.number}`)).toContain("Published");
+    expect(botLinesIn(h, h.fake.channelByName("incidents")!.id).at(-1)!.text).toBe(`Postmortem published for incident #${incident.number}`);
+    const afterArchive = h.fake.calls.filter((c) => c.args.channel === room && c.method === "chat.postMessage" && !c.ok);
+    expect(afterArchive).toEqual([]);
+    expect((await timelineOf(h.database.db, h.fake.teamId, incident.id)).map((e) => e.type)).not.toContain("delivery_failed");
+  });
+});
+
 describe("the rules around postmortems", () => {
   it("waives a SEV3 postmortem with a reason, but never a SEV1", async () => {
     const minor = await resolvedIncident("Flaky test alarm", "sev3");

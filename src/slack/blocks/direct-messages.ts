@@ -90,6 +90,15 @@ export function postmortemDraftStaleDm(incident: Incident): SlackMessage {
   };
 }
 
+export function postmortemReviewDm(incident: Incident, askedBy: string): SlackMessage {
+  return {
+    text: `The postmortem of incident #${incident.number} is ready for review`,
+    blocks: [
+      section(`:mag: ${mentionUser(askedBy)} asked for review of the postmortem of ${incidentHeadline(incident)}. Read it with \`/incident postmortem export #${incident.number}\`; publish it with \`/incident postmortem publish #${incident.number}\`.`),
+    ],
+  };
+}
+
 export function deliveryFailedDm(incident: Incident, text: string): SlackMessage {
   return { text: fallback(`A Slack step failed for incident #${incident.number}`), blocks: [section(text), context(`${incidentHeadline(incident)}${room(incident)}`)] };
 }

@@ -16,6 +16,7 @@ import {
   pageDm,
   postmortemDraftStaleDm,
   postmortemNotDraftedDm,
+  postmortemReviewDm,
   roleAssignedDm,
 } from "../blocks/direct-messages.js";
 import { deliveryFailedText } from "../blocks/fact-messages.js";
@@ -73,6 +74,8 @@ export function peopleDeliverers(ctx: SlackDeliveryContext) {
         return (await postmortemOf(ctx.db, incident)).status === "not_started" ? postmortemNotDraftedDm(incident, ctx.clock.now()) : undefined;
       case "postmortem_stale_draft":
         return (await postmortemOf(ctx.db, incident)).status === "draft" ? postmortemDraftStaleDm(incident) : undefined;
+      case "postmortem_review":
+        return (await postmortemOf(ctx.db, incident)).status === "in_review" ? postmortemReviewDm(incident, entry?.actor ?? incident.commanderId) : undefined;
       case "delivery_failed":
         return deliveryFailedDm(incident, deliveryFailedText(incident, { kind: about.what, error: about.error }));
     }
