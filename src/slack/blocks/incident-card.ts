@@ -5,7 +5,7 @@ import { humanDuration, incidentDurations, isOpen, severityLabel, statusLabels }
 import { roleDefinitions, roleHolder, roles } from "../../incidents/roles.js";
 import type { SlackMessage } from "../gateway.js";
 import { CardMenu, PostmortemActions, WarRoomActions } from "../ids.js";
-import { actions, button, context, fallback, field, section } from "./kit.js";
+import { actions, button, context, fallback, field, Limits, plainText, section } from "./kit.js";
 import { escaped, mentionChannel, mentionUser, slackDate } from "./text.js";
 
 const severityEmoji: Record<Incident["severity"], string> = {
@@ -47,7 +47,11 @@ export function incidentCard(incident: Incident): SlackMessage {
             accessory: {
               type: "overflow",
               action_id: WarRoomActions.menu,
-              options: [{ text: { type: "plain_text", text: "Change severity", emoji: true }, value: CardMenu.changeSeverity }],
+              // Slack's overflow menu takes 2 to 5 options.
+              options: [
+                { text: plainText("Change severity", Limits.option), value: CardMenu.changeSeverity },
+                { text: plainText("Show timeline", Limits.option), value: CardMenu.showTimeline },
+              ],
             },
           }
         : {}),

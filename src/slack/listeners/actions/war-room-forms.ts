@@ -1,11 +1,13 @@
 // The card's form buttons (Update status, Assign roles, Post update, Resolve) and its overflow menu (Change
-// severity): each checks who may, then opens its form within the trigger's 3 seconds.
+// severity, Show timeline): each form checks who may, then opens within the trigger's 3 seconds.
 import type { View } from "@slack/types";
 import type { Incident } from "../../../db/schema.js";
 import { isOpen, statusLabels } from "../../../incidents/lifecycle.js";
 import { mayDo, type Permission } from "../../../incidents/permissions.js";
 import type { IncidentAction } from "../../../incidents/refusals.js";
+import { timelineOf } from "../../../timeline/append.js";
 import { refusalText } from "../../blocks/answers.js";
+import { timelineMessage } from "../../blocks/timeline.js";
 import { resolveModal, rolesModal, severityModal, statusModal, updateModal } from "../../blocks/war-room-modals.js";
 import { CardMenu, WarRoomActions } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
@@ -53,8 +55,15 @@ export const openWarRoomForm: ActionHandler = async (deps, args) => {
 /** The overflow menu carries no value of its own: the card it sits on says which incident it is. */
 export const cardMenu: ActionHandler = async (deps, args) => {
   await args.ack();
-  if (valueOf(args.action) !== CardMenu.changeSeverity) return;
   const card = args.body as { message?: { blocks?: Array<{ type?: string; elements?: Array<{ value?: string }> }> } };
   const value = card.message?.blocks?.find((block) => block.type === "actions")?.elements?.[0]?.value;
-  await openForm(deps, args, await incidentFromValue(deps, teamOf(args.body), value), severityForm);
+  const incident = await incidentFromValue(deps, teamOf(args.body), value);
+  switch (valueOf(args.action)) {
+    case CardMenu.changeSeverity:
+      return openForm(deps, args, incident, severityForm);
+    case CardMenu.showTimeline:
+      if (!incident) return tell(args, "I can't find this incident any more.");
+      await args.respond({ response_type: "ephemeral", replace_original: false, ...timelineMessage(incident, await timelineOf(deps.db, incident.teamId, incident.id), deps.clock.now()) });
+      return;
+  }
 };
