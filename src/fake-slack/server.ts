@@ -126,6 +126,13 @@ export class FakeSlack {
     this.workspace.join(channel, userId);
     return this.workspace.postMessage({ channel: channelId, user: userId, text });
   }
+  /** A person archives a channel from Slack's client (a war room archived by hand while its incident is open). */
+  archiveAsUser(channelId: string, userId: string): void {
+    const channel = this.workspace.channels.get(channelId);
+    if (!channel) throw new Error(`no channel ${channelId}`);
+    channel.is_archived = true;
+    this.workspace.postMessage({ channel: channelId, user: userId, subtype: "channel_archive", text: "archived the channel" });
+  }
   /** Records a reaction on a message; the driver then tells the bot, as the Events API would. */
   addReaction(channelId: string, ts: string, userId: string, name: string): boolean {
     const message = this.workspace.messages.get(channelId)?.find((m) => m.ts === ts);

@@ -115,8 +115,11 @@ export function incidentCard(incident: Incident): SlackMessage {
   };
 }
 
+// The announcement and the declarer's link are delivered after the channel step: no channel by then means Slack refused it.
+const NO_ROOM = "_none: Slack would not create the channel (the commander has been told)_";
+
 export function incidentAnnouncement(incident: Incident): SlackMessage {
-  const room = incident.channelId ? mentionChannel(incident.channelId) : "_war room not created yet_";
+  const room = incident.channelId ? mentionChannel(incident.channelId) : NO_ROOM;
   return {
     text: fallback(`${severityLabel(incident.severity)} incident #${incident.number} declared: ${incidentTitle(incident)}`),
     blocks: [
@@ -136,7 +139,7 @@ export function incidentTopic(incident: Pick<Incident, "title" | "severity" | "s
 }
 
 export function declaredReply(incident: Pick<Incident, "number" | "title" | "channelId">): SlackMessage {
-  const room = incident.channelId ? mentionChannel(incident.channelId) : "its channel is being created";
+  const room = incident.channelId ? mentionChannel(incident.channelId) : NO_ROOM;
   return { text: `:white_check_mark: Incident #${incident.number} is declared: ${incidentTitle(incident)}. War room: ${room}` };
 }
 
