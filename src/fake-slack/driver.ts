@@ -361,9 +361,15 @@ function stateValues(stored: FakeView, typed: Record<string, InputValue>): Recor
       case "plain_text_input":
       case "number_input":
       case "email_text_input":
-      case "url_text_input":
-        state = { value: given !== undefined ? first(given) || null : ((element.initial_value as string | undefined) ?? null) };
+      case "url_text_input": {
+        const value = given !== undefined ? first(given) || null : ((element.initial_value as string | undefined) ?? null);
+        // Slack's client stops the typing at max_length (counted, like every limit here, in UTF-16 units).
+        if (value && typeof element.max_length === "number" && value.length > element.max_length) {
+          throw new Error(`nobody can type ${value.length} characters into ${block.block_id}: its max_length is ${element.max_length}`);
+        }
+        state = { value };
         break;
+      }
       case "static_select":
       case "radio_buttons": {
         const v = given !== undefined ? first(given) : (element.initial_option as Json | undefined)?.value;

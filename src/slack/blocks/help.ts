@@ -1,4 +1,6 @@
 // The /incident help text: every subcommand with a one-line example.
+import { truncate } from "./text.js";
+
 const subcommands: [usage: string, what: string][] = [
   ["declare [title]", "declare an incident: opens a short form, then creates its war-room channel"],
   ["ack", "acknowledge: you are on it (stops escalation)"],
@@ -29,6 +31,6 @@ export function helpText(command = "/incident"): string {
 }
 
 export function unknownSubcommandText(command: string, typed: string): string {
-  const shown = typed.replace(/[^\p{L}\p{N}_-]/gu, "").slice(0, 30);
+  const shown = truncate(typed.replace(/[^\p{L}\p{N}_-]/gu, ""), 30);
   return [`I don't know \`${command} ${shown}\`. Here is what I can do:`, helpText(command)].join("\n");
 }

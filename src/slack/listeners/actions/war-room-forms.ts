@@ -13,6 +13,7 @@ import { CardMenu, WarRoomActions } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { modalMetadata } from "../forms.js";
 import { incidentFromValue } from "../incident-ref.js";
+import { openForm as openView } from "../open-form.js";
 import { teamOf, tell, valueOf, type ActionArgs, type ActionHandler } from "./action-kit.js";
 
 interface FormButton {
@@ -37,12 +38,7 @@ async function openForm(deps: ListenerDeps, args: ActionArgs, incident: Incident
     return tell(args, refusalText({ code: "not_allowed", action: form.action, incident, permission: form.permission }, deps.clock.now()));
   }
   if (!isOpen(incident.status)) return tell(args, `Incident #${incident.number} is ${statusLabels[incident.status].toLowerCase()}. \`/incident reopen\` brings it back.`);
-  try {
-    await args.client.views.open({ trigger_id: args.body.trigger_id, view: form.build({ incident, privateMetadata: modalMetadata(incident.id) }) });
-  } catch (error) {
-    deps.logger.warn({ err: error }, "could not open a war-room form");
-    await tell(args, "Slack did not let me open the form in time. Please click again.");
-  }
+  await openView(deps, args.client, args.body.trigger_id, form.build({ incident, privateMetadata: modalMetadata(incident.id) }), (text) => tell(args, text), "click again");
 }
 
 export const openWarRoomForm: ActionHandler = async (deps, args) => {
