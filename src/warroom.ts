@@ -39,6 +39,9 @@ export interface RunningWarroom {
 
 export class SlackAuthError extends Error {}
 
+/** A listener answers a person within Slack's 3 seconds, so the Slack calls it makes first give up sooner. */
+const LISTENER_SLACK_TIMEOUT_MS = 1500;
+
 export async function startWarroom({ config, database, logger, clock = systemClock, outboxPollMs, schedulerTicks = true, refreshSettleMs }: WarroomOptions): Promise<RunningWarroom> {
   let ready = false;
   await migrateDatabase(database);
@@ -84,7 +87,7 @@ export async function startWarroom({ config, database, logger, clock = systemClo
       db: database.db,
       clock,
       logger,
-      gateway,
+      gateway: new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: LISTENER_SLACK_TIMEOUT_MS }),
       admins: new Set(config.INCIDENT_ADMINS),
       businessTimeZone: config.BUSINESS_TIMEZONE,
       onDeclared: clockwork.onDeclared,
