@@ -126,6 +126,30 @@ describe("a postmortem from start to export", () => {
   });
 });
 
+describe("the exported Markdown", () => {
+  it("shows the postmortem as it is now: an action item done after publishing shows as done", async () => {
+    const incident = await resolvedIncident("Export after publish", "sev3");
+    const opened = await h.driver.slashCommand({ userId: "U_ALICE", channelId: incident.channelId!, text: "postmortem" });
+    const first = await modalOpenedBy(h, opened.triggerId);
+    await h.driver.submitView({ viewId: first.id, userId: "U_ALICE", values: { summary: "The export follows the action items." } });
+    await h.bot.outbox.waitUntilIdle();
+    const add = await h.driver.slashCommand({ userId: "U_ALICE", channelId: incident.channelId!, text: "action add Backfill the lost orders" });
+    await h.driver.submitView({ viewId: (await modalOpenedBy(h, add.triggerId)).id, userId: "U_ALICE", values: { owner: "U_BOB", due: "2030-02-01", priority: "high" } });
+    await h.bot.outbox.waitUntilIdle();
+    expect(await say(h, "U_ALICE", incident.channelId!, "postmortem publish")).toContain("Published");
+
+    const exported = async () => JSON.stringify((await command(h, "U_CAROL", general(), `postmortem export #${incident.number}`)).body.blocks);
+    expect(await exported()).toContain("- [ ] Backfill the lost orders");
+    // Bob finishes it from the DM he got about it, after the postmortem was published.
+    const dm = await waitFor(() => h.fake.dmsTo("U_BOB").find((m) => JSON.stringify(m.blocks).includes("Backfill the lost orders")));
+    await h.driver.clickButton({ userId: "U_BOB", channelId: dm.channel, messageTs: dm.ts, actionId: "action_item_done" });
+    await h.bot.outbox.waitUntilIdle();
+    const after = await exported();
+    expect(after).toContain("- [x] Backfill the lost orders");
+    expect(after).not.toContain("- [ ] Backfill the lost orders");
+  });
+});
+
 describe("the rules around postmortems", () => {
   it("waives a SEV3 postmortem with a reason, but never a SEV1", async () => {
     const minor = await resolvedIncident("Flaky test alarm", "sev3");
