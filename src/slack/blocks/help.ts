@@ -1,7 +1,7 @@
 // The /incident help text: every subcommand with a one-line example.
 import { truncate } from "./text.js";
 
-const subcommands: [usage: string, what: string][] = [
+export const subcommandHelp: [usage: string, what: string][] = [
   ["declare [title]", "declare an incident: opens a short form, then creates its war-room channel"],
   ["ack", "acknowledge: you are on it (stops escalation)"],
   ["status [investigating|identified|monitoring] [message]", "change the status; alone, opens the form"],
@@ -22,7 +22,7 @@ const subcommands: [usage: string, what: string][] = [
 ];
 
 export function helpText(command = "/incident"): string {
-  const lines = subcommands.map(([usage, what]) => `• \`${command} ${usage}\` — ${what}`);
+  const lines = subcommandHelp.map(([usage, what]) => `• \`${command} ${usage}\` — ${what}`);
   return [
     `*Warroom* runs your incidents in Slack. Try \`${command} declare Checkout is down\`.`,
     ...lines,

@@ -23,7 +23,8 @@ import { severity } from "./severity.js";
 import { status } from "./status.js";
 import { timeline } from "./timeline.js";
 
-const subcommands: Record<string, Subcommand> = {
+/** Every subcommand by the words that run it (some have two: ack and acknowledge). */
+export const subcommands: Record<string, Subcommand> = {
   "": help,
   help,
   declare,
