@@ -9,7 +9,7 @@ import { subcommands } from "../../src/slack/listeners/commands/index.js";
 const manifest = parse(readFileSync(projectManifest, "utf8")) as { features: { slash_commands: Array<{ command: string; usage_hint: string; should_escape: boolean }> } };
 const incident = manifest.features.slash_commands.find((c) => c.command === "/incident")!;
 /** The first word of each usage (separated by " | ") in the hint Slack shows under the command. */
-const hinted = new Set(incident.usage_hint.split(" | ").map((u) => u.trim().split(/\s+/)[0]));
+const hinted = new Set(incident.usage_hint.split(" | ").map((u) => u.trim().split(/\s+/)[0]!));
 const firstWord = (usage: string) => usage.split(/\s+/)[0]!;
 
 describe("/incident in manifest.yml", () => {
