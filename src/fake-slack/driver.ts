@@ -141,8 +141,12 @@ export class SlackDriver {
     return { ...(await this.sendPayload(payload)), triggerId, responseUrl };
   }
 
-  /** Submits an open modal as its user would: values keyed by block_id, shaped by each input's element type. */
-  async submitView(opts: { viewId: string; userId: string; values?: Record<string, InputValue>; retryNum?: number }): Promise<BotAnswer> {
+  /**
+   * Submits an open modal as its user would: values keyed by block_id, shaped by each input's element type.
+   * `beyondClientLimits`: send what Slack's client would not let a person type (longer than max_length), as a
+   * hand-made request could; the bot must refuse it on its own.
+   */
+  async submitView(opts: { viewId: string; userId: string; values?: Record<string, InputValue>; retryNum?: number; beyondClientLimits?: boolean }): Promise<BotAnswer> {
     const stored = this.fake.view(opts.viewId);
     if (!stored) throw new Error(`no view ${opts.viewId}`);
     if (stored.closed) throw new Error(`view ${opts.viewId} was closed; nobody can submit it`);
@@ -153,7 +157,7 @@ export class SlackDriver {
       private_metadata: "",
       ...stored.view,
       callback_id: stored.callback_id,
-      state: { values: stateValues(stored, opts.values ?? {}) },
+      state: { values: stateValues(stored, opts.values ?? {}, opts.beyondClientLimits ?? false) },
       hash: stored.hash,
       root_view_id: stored.root_view_id,
       previous_view_id: stored.previous_view_id,
@@ -347,7 +351,7 @@ function optionWithValue(element: Json, value: string): Json {
 }
 
 /** Builds view.state.values the way Slack does, from the stored view's input blocks. */
-function stateValues(stored: FakeView, typed: Record<string, InputValue>): Record<string, Record<string, Json>> {
+function stateValues(stored: FakeView, typed: Record<string, InputValue>, beyondClientLimits: boolean): Record<string, Record<string, Json>> {
   const values: Record<string, Record<string, Json>> = {};
   for (const block of (stored.view.blocks as Json[] | undefined) ?? []) {
     if (block.type !== "input" || typeof block.block_id !== "string") continue;
@@ -364,7 +368,7 @@ function stateValues(stored: FakeView, typed: Record<string, InputValue>): Recor
       case "url_text_input": {
         const value = given !== undefined ? first(given) || null : ((element.initial_value as string | undefined) ?? null);
         // Slack's client stops the typing at max_length (counted, like every limit here, in UTF-16 units).
-        if (value && typeof element.max_length === "number" && value.length > element.max_length) {
+        if (value && !beyondClientLimits && typeof element.max_length === "number" && value.length > element.max_length) {
           throw new Error(`nobody can type ${value.length} characters into ${block.block_id}: its max_length is ${element.max_length}`);
         }
         state = { value };
