@@ -17,8 +17,7 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId }:
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
     signingSecret: config.SLACK_SIGNING_SECRET,
-    // Socket Mode's own client (apps.connections.open) takes its Web API URL from installerOptions.clientOptions.
-    ...(socketMode ? { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { port: config.PORT, clientOptions: { slackApiUrl: config.SLACK_API_URL } } } : {}),
+    ...(socketMode ? { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { port: config.PORT } } : {}),
     customRoutes,
     // The bot identity was checked once at start; skipping Bolt's own auth.test keeps start-up to one call.
     tokenVerificationEnabled: false,
