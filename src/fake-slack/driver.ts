@@ -1,7 +1,7 @@
 // Plays Slack's side of the conversation with the bot: signed slash commands, button clicks, modal
 // submissions and events, posted to the bot's real receiver exactly as Slack posts them.
 import { createHmac, randomBytes } from "node:crypto";
-import { messageBlockProblems, viewProblems } from "./block-rules.js";
+import { messageBlockProblems, SlackLimits, viewProblems } from "./block-rules.js";
 import type { FakeSlack } from "./server.js";
 import type { FakeEphemeral, FakeView } from "./workspace.js";
 
@@ -79,6 +79,7 @@ export class SlackDriver {
       responseUrl,
     };
     const problems = answer.status === 200 && answer.body && typeof answer.body === "object" ? messageBlockProblems(answer.body.blocks) : [];
+    if (typeof answer.body?.text === "string" && answer.body.text.length > SlackLimits.messageText) problems.push("text: must be at most 40000 characters");
     if (problems.length) {
       // Slack shows the person an error instead of an answer it cannot render.
       answer.rejectedBySlack = problems;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timelineOf } from "../../src/timeline/append.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { waitFor } from "../support/declare.js";
-import { botLinesIn, clickOnCard, command, declaredIncident, modalOpenedBy, reload, say } from "../support/war-room.js";
+import { botLinesIn, clickOnCard, command, declaredIncident, modalOpenedBy, nextEphemeral, reload, say } from "../support/war-room.js";
 
 let h: TestBot;
 beforeAll(async () => {
@@ -142,8 +142,10 @@ describe("the exported Markdown", () => {
     expect(await exported()).toContain("- [ ] Backfill the lost orders");
     // Bob finishes it from the DM he got about it, after the postmortem was published.
     const dm = await waitFor(() => h.fake.dmsTo("U_BOB").find((m) => JSON.stringify(m.blocks).includes("Backfill the lost orders")));
+    const seen = h.fake.ephemeralsFor("U_BOB").length;
     await h.driver.clickButton({ userId: "U_BOB", channelId: dm.channel, messageTs: dm.ts, actionId: "action_item_done" });
-    await h.bot.outbox.waitUntilIdle();
+    // The click is acknowledged first; Bob is told once it is recorded.
+    expect((await nextEphemeral(h, "U_BOB", seen)).text).toContain("Marked done");
     const after = await exported();
     expect(after).toContain("- [x] Backfill the lost orders");
     expect(after).not.toContain("- [ ] Backfill the lost orders");

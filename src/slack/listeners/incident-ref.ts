@@ -9,7 +9,7 @@ import { idFromValue } from "./forms.js";
 export type IncidentLookup = { ok: true; incident: Incident; rest: string } | { ok: false; reason: string };
 
 /** `#12`, or `<#C…|12>` when a channel is named 12. */
-const numberPattern = /^(?:#(\d{1,9})|<#[CG][A-Z0-9]+\|(\d{1,9})>)(?=\s|$)\s*/;
+const numberPattern = /^(?:#(\d{1,9})\b|<#[CG][A-Z0-9]+\|(\d{1,9})>)\s*/;
 /** `<#C123>` or `<#C123|inc-12-checkout>`: a channel Slack linked. */
 const linkedChannelPattern = /^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>(?=\s|$)\s*/;
 /** `#inc-12-checkout` as typed, when Slack did not link it. */
