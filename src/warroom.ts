@@ -126,7 +126,8 @@ async function startReceiving(app: App, config: Config): Promise<unknown> {
   try {
     return await app.start(config.PORT);
   } catch (error) {
-    if (!config.SLACK_APP_TOKEN) throw error;
+    // Only a Web API answer (apps.connections.open) is about the token; a busy port or the like is not.
+    if (!config.SLACK_APP_TOKEN || !String((error as { code?: unknown })?.code ?? "").startsWith("slack_webapi_")) throw error;
     await app.stop().catch(() => undefined);
     const e = toSlackCallError("apps.connections.open", error);
     throw new SlackAuthError(
