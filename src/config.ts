@@ -63,17 +63,25 @@ const configSchema = z.object({
     .refine((u) => u.endsWith("/api/"), { error: "must end in /api/ (e.g. https://slack.com/api/)" })
     .optional(),
   DATABASE_URL: z
-    .url({ error: "must be a postgres:// URL (or unset, for the embedded database)" })
+    .url({ error: "must be a postgres:// URL (or unset, for the embedded database); in .env, quote it if the password has a #, or write the # as %23" })
     .refine((u) => /^postgres(ql)?:\/\//.test(u), { error: "must start with postgres:// or postgresql://" })
     .optional(),
   PGLITE_DIR: z.string().min(1).default("./data"),
   INCIDENTS_CHANNEL: z
     .string()
-    .min(1)
     .default("incidents")
-    .transform((c) => c.replace(/^#/, ""))
-    .refine((c) => /^[a-z0-9_-]{1,80}$|^[CG][A-Z0-9]{6,}$/.test(c), {
-      error: "must be a channel name like #incidents or a channel ID like C0123456",
+    // docker --env-file keeps quotes that dotenv would have removed; a name is accepted with or without its #.
+    .transform((c) => c.trim().replace(/^(["'])(.*)\1$/, "$2").trim().replace(/^#/, ""))
+    .superRefine((c, ctx) => {
+      if (c === "") {
+        ctx.addIssue({
+          code: "custom",
+          message:
+            'is empty. In .env, a value that starts with # is read as a comment unless it is quoted: write INCIDENTS_CHANNEL="#ops-incidents" (or ops-incidents without the #), or remove the line to use #incidents.',
+        });
+      } else if (!/^[a-z0-9_-]{1,80}$|^[CG][A-Z0-9]{6,}$/.test(c)) {
+        ctx.addIssue({ code: "custom", message: "must be a channel name like #incidents or a channel ID like C0123456" });
+      }
     }),
   INCIDENT_ADMINS: z
     .string()
@@ -99,8 +107,12 @@ function isTimeZone(tz: string): boolean {
 
 export class ConfigError extends Error {}
 
+// An empty variable means "unset", except where an empty value is almost always a mistake: dotenv reads
+// INCIDENTS_CHANNEL=#ops-incidents as empty (an unquoted # starts a comment), and the default would hide that.
+const emptyIsAMistake = new Set(["INCIDENTS_CHANNEL"]);
+
 const blankToUndefined = (env: NodeJS.ProcessEnv): Record<string, string | undefined> =>
-  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === "" ? undefined : v]));
+  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === "" && !emptyIsAMistake.has(k) ? undefined : v]));
 
 /** Reads and validates the environment; throws a ConfigError whose message is one line per problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

@@ -1,4 +1,5 @@
 // Assembles one running bot from its parts (database, Slack gateway, outbox, Bolt app); main.ts and the tests both start it here.
+import type { App } from "@slack/bolt";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { systemClock, type Clock } from "./clock.js";
@@ -38,6 +39,9 @@ export interface RunningWarroom {
 }
 
 export class SlackAuthError extends Error {}
+
+/** A listener answers a person within Slack's 3 seconds, so the Slack calls it makes first give up sooner. */
+const LISTENER_SLACK_TIMEOUT_MS = 1500;
 
 export async function startWarroom({ config, database, logger, clock = systemClock, outboxPollMs, schedulerTicks = true, refreshSettleMs }: WarroomOptions): Promise<RunningWarroom> {
   let ready = false;
@@ -84,7 +88,7 @@ export async function startWarroom({ config, database, logger, clock = systemClo
       db: database.db,
       clock,
       logger,
-      gateway,
+      gateway: new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: LISTENER_SLACK_TIMEOUT_MS }),
       admins: new Set(config.INCIDENT_ADMINS),
       businessTimeZone: config.BUSINESS_TIMEZONE,
       onDeclared: clockwork.onDeclared,
@@ -96,7 +100,7 @@ export async function startWarroom({ config, database, logger, clock = systemClo
       deliverNow: () => outbox.kick(),
     },
   });
-  const server = (await app.start(config.PORT)) as Server | undefined;
+  const server = (await startReceiving(app, config)) as Server | undefined;
   const port = (server?.address() as AddressInfo | null)?.port ?? config.PORT;
   outbox.start();
   if (schedulerTicks) scheduler.start();
@@ -116,6 +120,25 @@ export async function startWarroom({ config, database, logger, clock = systemClo
     },
   };
 }
+
+/** Starts the receiver; in Socket Mode a refused app-level token stops the start with a line naming SLACK_APP_TOKEN. */
+async function startReceiving(app: App, config: Config): Promise<unknown> {
+  try {
+    return await app.start(config.PORT);
+  } catch (error) {
+    // Only a Web API answer (apps.connections.open) is about the token; a busy port or the like is not.
+    if (!config.SLACK_APP_TOKEN || !String((error as { code?: unknown })?.code ?? "").startsWith("slack_webapi_")) throw error;
+    await app.stop().catch(() => undefined);
+    const e = toSlackCallError("apps.connections.open", error);
+    throw new SlackAuthError(
+      appTokenRefusals.has(e.code)
+        ? `Slack refused SLACK_APP_TOKEN (${e.code}): create an app-level token with the connections:write scope (your app's Basic Information page → App-Level Tokens) and put it in SLACK_APP_TOKEN, or leave SLACK_APP_TOKEN empty for HTTP mode.`
+        : `Could not open the Socket Mode connection with SLACK_APP_TOKEN (${e.code}); check the network, SLACK_API_URL, or leave SLACK_APP_TOKEN empty for HTTP mode.`,
+    );
+  }
+}
+
+const appTokenRefusals = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "not_allowed_token_type", "missing_scope"]);
 
 async function whoAmI(gateway: SlackGateway): Promise<{ userId: string; botId?: string; teamId: string }> {
   try {

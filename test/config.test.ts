@@ -1,3 +1,4 @@
+import { parse } from "dotenv";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
 
@@ -14,6 +15,24 @@ describe("configuration", () => {
 
   it("accepts #incidents and strips the #", () => {
     expect(loadConfig({ ...valid, INCIDENTS_CHANNEL: "#ops-incidents" }).INCIDENTS_CHANNEL).toBe("ops-incidents");
+  });
+
+  it("reads the announcement channel from .env however a person writes it, quoted or not, with or without #", () => {
+    const fromDotenv = (line: string) => loadConfig({ ...valid, ...parse(line) }).INCIDENTS_CHANNEL;
+    expect(fromDotenv('INCIDENTS_CHANNEL="#ops-incidents"')).toBe("ops-incidents");
+    expect(fromDotenv("INCIDENTS_CHANNEL='#ops-incidents'")).toBe("ops-incidents");
+    expect(fromDotenv("INCIDENTS_CHANNEL=ops-incidents # where we announce")).toBe("ops-incidents");
+    expect(fromDotenv("INCIDENTS_CHANNEL=C0123ABCD")).toBe("C0123ABCD");
+    // docker run --env-file passes the quotes through.
+    expect(loadConfig({ ...valid, INCIDENTS_CHANNEL: '"#ops-incidents"' }).INCIDENTS_CHANNEL).toBe("ops-incidents");
+    expect(loadConfig(valid).INCIDENTS_CHANNEL).toBe("incidents");
+  });
+
+  it("refuses an unquoted #name in .env (dotenv reads it as a comment) instead of silently announcing elsewhere", () => {
+    const env = { ...valid, ...parse("INCIDENTS_CHANNEL=#ops-incidents") };
+    expect((env as Record<string, string>).INCIDENTS_CHANNEL).toBe("");
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow('INCIDENTS_CHANNEL is empty. In .env, a value that starts with # is read as a comment unless it is quoted: write INCIDENTS_CHANNEL="#ops-incidents"');
   });
 
   it("names every bad variable in one line each", () => {

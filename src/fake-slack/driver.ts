@@ -1,7 +1,7 @@
 // Plays Slack's side of the conversation with the bot: signed slash commands, button clicks, modal
 // submissions and events, posted to the bot's real receiver exactly as Slack posts them.
 import { createHmac, randomBytes } from "node:crypto";
-import { messageBlockProblems, viewProblems } from "./block-rules.js";
+import { messageBlockProblems, SlackLimits, viewProblems } from "./block-rules.js";
 import type { FakeSlack } from "./server.js";
 import type { FakeEphemeral, FakeView } from "./workspace.js";
 
@@ -79,6 +79,7 @@ export class SlackDriver {
       responseUrl,
     };
     const problems = answer.status === 200 && answer.body && typeof answer.body === "object" ? messageBlockProblems(answer.body.blocks) : [];
+    if (typeof answer.body?.text === "string" && answer.body.text.length > SlackLimits.messageText) problems.push("text: must be at most 40000 characters");
     if (problems.length) {
       // Slack shows the person an error instead of an answer it cannot render.
       answer.rejectedBySlack = problems;
@@ -141,8 +142,12 @@ export class SlackDriver {
     return { ...(await this.sendPayload(payload)), triggerId, responseUrl };
   }
 
-  /** Submits an open modal as its user would: values keyed by block_id, shaped by each input's element type. */
-  async submitView(opts: { viewId: string; userId: string; values?: Record<string, InputValue>; retryNum?: number }): Promise<BotAnswer> {
+  /**
+   * Submits an open modal as its user would: values keyed by block_id, shaped by each input's element type.
+   * `beyondClientLimits`: send what Slack's client would not let a person type (longer than max_length), as a
+   * hand-made request could; the bot must refuse it on its own.
+   */
+  async submitView(opts: { viewId: string; userId: string; values?: Record<string, InputValue>; retryNum?: number; beyondClientLimits?: boolean }): Promise<BotAnswer> {
     const stored = this.fake.view(opts.viewId);
     if (!stored) throw new Error(`no view ${opts.viewId}`);
     if (stored.closed) throw new Error(`view ${opts.viewId} was closed; nobody can submit it`);
@@ -153,7 +158,7 @@ export class SlackDriver {
       private_metadata: "",
       ...stored.view,
       callback_id: stored.callback_id,
-      state: { values: stateValues(stored, opts.values ?? {}) },
+      state: { values: stateValues(stored, opts.values ?? {}, opts.beyondClientLimits ?? false) },
       hash: stored.hash,
       root_view_id: stored.root_view_id,
       previous_view_id: stored.previous_view_id,
@@ -347,7 +352,7 @@ function optionWithValue(element: Json, value: string): Json {
 }
 
 /** Builds view.state.values the way Slack does, from the stored view's input blocks. */
-function stateValues(stored: FakeView, typed: Record<string, InputValue>): Record<string, Record<string, Json>> {
+function stateValues(stored: FakeView, typed: Record<string, InputValue>, beyondClientLimits: boolean): Record<string, Record<string, Json>> {
   const values: Record<string, Record<string, Json>> = {};
   for (const block of (stored.view.blocks as Json[] | undefined) ?? []) {
     if (block.type !== "input" || typeof block.block_id !== "string") continue;
@@ -361,9 +366,15 @@ function stateValues(stored: FakeView, typed: Record<string, InputValue>): Recor
       case "plain_text_input":
       case "number_input":
       case "email_text_input":
-      case "url_text_input":
-        state = { value: given !== undefined ? first(given) || null : ((element.initial_value as string | undefined) ?? null) };
+      case "url_text_input": {
+        const value = given !== undefined ? first(given) || null : ((element.initial_value as string | undefined) ?? null);
+        // Slack's client stops the typing at max_length (counted, like every limit here, in UTF-16 units).
+        if (value && !beyondClientLimits && typeof element.max_length === "number" && value.length > element.max_length) {
+          throw new Error(`nobody can type ${value.length} characters into ${block.block_id}: its max_length is ${element.max_length}`);
+        }
+        state = { value };
         break;
+      }
       case "static_select":
       case "radio_buttons": {
         const v = given !== undefined ? first(given) : (element.initial_option as Json | undefined)?.value;

@@ -29,19 +29,21 @@ export interface FailNextOptions {
   afterApply?: boolean;
   status?: number;
   retryAfterSec?: number;
+  /** Answer HTTP 200 with { ok: false, error } instead: Slack refusing the call with one of its error codes. */
+  error?: string;
   times?: number;
 }
 
 /** What the server should do to one call, decided before it runs. */
 export type FaultDecision =
   | { kind: "none"; delayMs: number }
-  | { kind: "fail"; status: number; retryAfterSec?: number; afterApply: boolean; delayMs: number };
+  | { kind: "fail"; status: number; retryAfterSec?: number; afterApply: boolean; delayMs: number; error?: string };
 
 const applies = (methods: string[] | undefined, method: string) => !methods || methods.includes(method);
 
 export class Faults {
   private settings: FaultSettings = {};
-  private readonly queued = new Map<string, Array<Required<Pick<FailNextOptions, "afterApply" | "status">> & { retryAfterSec?: number }>>();
+  private readonly queued = new Map<string, Array<Required<Pick<FailNextOptions, "afterApply" | "status">> & { retryAfterSec?: number; error?: string }>>();
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -52,7 +54,7 @@ export class Faults {
   failNext(method: string, opts: FailNextOptions = {}): void {
     const list = this.queued.get(method) ?? [];
     for (let i = 0; i < (opts.times ?? 1); i++) {
-      list.push({ afterApply: opts.afterApply ?? false, status: opts.status ?? 500, retryAfterSec: opts.retryAfterSec });
+      list.push({ afterApply: opts.afterApply ?? false, status: opts.error ? 200 : (opts.status ?? 500), retryAfterSec: opts.retryAfterSec, error: opts.error });
     }
     this.queued.set(method, list);
   }

@@ -52,6 +52,8 @@ export class FakeSlack {
   readonly faults: Faults;
   readonly calls: RecordedCall[] = [];
   readonly botToken = ["xoxb", String(Date.now()), randomBytes(12).toString("hex")].join("-");
+  /** The app-level token (Socket Mode), granted connections:write only, as Slack's app settings page makes it. */
+  readonly appToken = ["xapp", "1", "A0FAKEAPP1", String(Date.now()), randomBytes(16).toString("hex")].join("-");
   readonly scopes: ReadonlySet<string>;
   readonly app: InstalledApp;
   private readonly limiter: TierLimiter | undefined;
@@ -123,6 +125,13 @@ export class FakeSlack {
     if (channel.is_archived) throw new Error(`#${channel.name} is archived; nobody can post in it`);
     this.workspace.join(channel, userId);
     return this.workspace.postMessage({ channel: channelId, user: userId, text });
+  }
+  /** A person archives a channel from Slack's client (a war room archived by hand while its incident is open). */
+  archiveAsUser(channelId: string, userId: string): void {
+    const channel = this.workspace.channels.get(channelId);
+    if (!channel) throw new Error(`no channel ${channelId}`);
+    channel.is_archived = true;
+    this.workspace.postMessage({ channel: channelId, user: userId, subtype: "channel_archive", text: "archived the channel" });
   }
   /** Records a reaction on a message; the driver then tells the bot, as the Events API would. */
   addReaction(channelId: string, ts: string, userId: string, name: string): boolean {
@@ -218,18 +227,23 @@ export class FakeSlack {
       this.calls.push({ method, args, ok, error, status, at: Date.now() });
 
     if (!token) return this.answer(res, 200, { ok: false, error: "not_authed" }, record);
-    if (token !== this.botToken) return this.answer(res, 200, { ok: false, error: "invalid_auth" }, record);
+    if (token !== this.botToken && token !== this.appToken) return this.answer(res, 200, { ok: false, error: "invalid_auth" }, record);
+    const asApp = token === this.appToken;
 
     const limited = this.limiter?.admit(method, typeof args.channel === "string" ? args.channel : undefined);
     if (limited) return this.answer(res, 429, { ok: false, error: "ratelimited" }, record, { "retry-after": String(limited) });
 
     const fault = this.faults.decide(method);
     if (fault.delayMs) await sleep(fault.delayMs);
+    if (fault.kind === "fail" && fault.error) return this.answer(res, 200, { ok: false, error: fault.error }, record);
     if (fault.kind === "fail" && !fault.afterApply) return this.failWith(res, fault.status, fault.retryAfterSec, record);
 
     let result: Record<string, unknown>;
     try {
-      result = { ok: true, ...callMethod(this.workspace, method, args, { caller: this.botUserId, tokenType: "bot", scopes: this.scopes, triggerTtlMs: this.triggerTtlMs }) };
+      const ctx = asApp
+        ? { caller: this.botUserId, tokenType: "app" as const, scopes: new Set(["connections:write"]), triggerTtlMs: this.triggerTtlMs }
+        : { caller: this.botUserId, tokenType: "bot" as const, scopes: this.scopes, triggerTtlMs: this.triggerTtlMs };
+      result = { ok: true, ...callMethod(this.workspace, method, args, ctx) };
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;
       result = { ok: false, error: error.code, ...error.extra };
@@ -262,15 +276,16 @@ export class FakeSlack {
     const ws = this.workspace;
     const record = (status: number, ok: boolean, error?: string) =>
       this.calls.push({ method: "response_url", args: safeJson(raw), ok, error, status, at: Date.now() });
-    const fault = this.faults.decide("response_url");
-    if (fault.delayMs) await sleep(fault.delayMs);
-    if (fault.kind === "fail") return this.failWith(res, fault.status, fault.retryAfterSec, record);
-
-    const issued = ws.responseUrls.get(id);
     const refuse = (error: string) => {
       record(404, false, error);
       res.writeHead(404, { "content-type": "text/plain" }).end(error);
     };
+    const fault = this.faults.decide("response_url");
+    if (fault.delayMs) await sleep(fault.delayMs);
+    if (fault.kind === "fail" && fault.error) return refuse(fault.error);
+    if (fault.kind === "fail") return this.failWith(res, fault.status, fault.retryAfterSec, record);
+
+    const issued = ws.responseUrls.get(id);
     if (!issued) return refuse("invalid_url");
     if (Date.now() - issued.issuedAt > RESPONSE_URL_TTL_MS) return refuse("expired_url");
     if (issued.uses >= RESPONSE_URL_MAX_USES) return refuse("used_url");

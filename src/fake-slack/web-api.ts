@@ -1,5 +1,5 @@
 // The Web API methods Warroom calls, answering with Slack's shapes and error codes against a FakeWorkspace.
-import { messageBlockProblems, viewProblems } from "./block-rules.js";
+import { messageBlockProblems, SlackLimits, viewProblems } from "./block-rules.js";
 import type { FakeChannel, FakeMessage, FakeView, FakeWorkspace } from "./workspace.js";
 
 export type Args = Record<string, unknown>;
@@ -17,8 +17,8 @@ export class SlackApiError extends Error {
 export interface CallContext {
   /** The user behind the token; the bot user for a bot token. */
   caller: string;
-  /** xoxb (bot) or xoxp (a person's user token). */
-  tokenType: "bot" | "user";
+  /** xoxb (bot), xoxp (a person's user token) or xapp (an app-level token, for Socket Mode). */
+  tokenType: "bot" | "user" | "app";
   scopes: ReadonlySet<string>;
   /** How long a trigger_id stays usable (Slack: 3 seconds). */
   triggerTtlMs: number;
@@ -29,6 +29,8 @@ type Handler = (ws: FakeWorkspace, args: Args, ctx: CallContext) => Record<strin
 interface MethodSpec {
   /** Any one of these grants the method; none listed means no scope is needed. */
   scopes: string[];
+  /** Which kinds of token may call it (default: bot and user tokens; app-level tokens only call apps.* methods). */
+  tokens?: CallContext["tokenType"][];
   handler: Handler;
 }
 
@@ -92,7 +94,7 @@ function page<T>(items: T[], args: Args, defaultLimit: number, maxLimit: number)
 /** Slack's naming rules for channels. */
 function channelNameProblem(name: string): string | undefined {
   if (!name) return "invalid_name_required";
-  if (name.length > 80) return "invalid_name_maxlength";
+  if (name.length > SlackLimits.channelName) return "invalid_name_maxlength";
   if (!/^[a-z0-9_-]+$/.test(name)) return "invalid_name_specials";
   if (!/[a-z0-9]/.test(name)) return "invalid_name_punctuation";
   return undefined;
@@ -120,7 +122,8 @@ function messageContent(args: Args): { text: string; blocks?: unknown[] } {
   const text = str(args, "text") ?? "";
   const blocks = parseJsonArg(args, "blocks") as unknown[] | undefined;
   if (!text && (!blocks || blocks.length === 0) && !args.attachments) fail("no_text");
-  if (text.length > 40_000) fail("msg_too_long");
+  // chat.postMessage's docs say Slack truncates text past 40,000 characters; refusing it is the stricter reading.
+  if (text.length > SlackLimits.messageText) fail("msg_too_long");
   const problems = messageBlockProblems(blocks);
   if (problems.length) fail("invalid_blocks", { errors: problems, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } });
   return { text, ...(blocks ? { blocks } : {}) };
@@ -216,6 +219,14 @@ const userView = (ws: FakeWorkspace, id: string) => {
 };
 
 export const methods: Record<string, MethodSpec> = {
+  // Socket Mode's first call, made with the app-level token (xapp-…). The fake does not speak the WebSocket
+  // protocol: a test can check that a refused token is reported, not run the bot over Socket Mode.
+  "apps.connections.open": {
+    scopes: ["connections:write"],
+    tokens: ["app"],
+    handler: (ws) => ({ url: `wss://wss-primary.slack.com/link/?ticket=fake&app_id=${ws.bot.appId}` }),
+  },
+
   "auth.test": {
     scopes: [],
     handler: (ws) => ({
@@ -279,7 +290,7 @@ export const methods: Record<string, MethodSpec> = {
       requireOpen(ch);
       requireMember(ch, ctx.caller);
       const topic = str(args, "topic") ?? "";
-      if (topic.length > 250) fail("too_long");
+      if (topic.length > SlackLimits.topic) fail("too_long");
       ch.topic = { value: topic, creator: ctx.caller, last_set: ws.nowSeconds() };
       ws.postMessage({ channel: ch.id, user: ctx.caller, subtype: "channel_topic", text: `set the channel topic: ${topic}` });
       return { channel: channelView(ch, ctx.caller) };
@@ -531,6 +542,7 @@ export const methods: Record<string, MethodSpec> = {
 /** Runs one Web API method as the caller, enforcing scopes; throws SlackApiError for Slack's "ok: false" answers. */
 export function callMethod(ws: FakeWorkspace, method: string, args: Args, ctx: CallContext): Record<string, unknown> {
   const spec = methods[method] ?? fail("unknown_method", { req_method: method });
+  if (!(spec.tokens ?? ["bot", "user"]).includes(ctx.tokenType)) fail("not_allowed_token_type");
   if (spec.scopes.length && !spec.scopes.some((s) => ctx.scopes.has(s))) {
     fail("missing_scope", { needed: spec.scopes.join(","), provided: [...ctx.scopes].join(",") });
   }

@@ -1,5 +1,5 @@
 // Reads of incidents, always scoped to their Slack workspace.
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "../db/client.js";
 import { incidents, type Incident } from "../db/schema.js";
 import type { Severity, Status } from "./lifecycle.js";
@@ -38,6 +38,23 @@ export async function incidentByChannel(db: DbOrTx, teamId: string, channelId: s
     .select()
     .from(incidents)
     .where(and(eq(incidents.teamId, teamId), eq(incidents.channelId, channelId)));
+  return row;
+}
+
+/** The incident whose war room a channel is or was (a reopened incident's archived channel still names it). */
+export async function incidentByAnyChannel(db: DbOrTx, teamId: string, channelId: string): Promise<Incident | undefined> {
+  const [row] = await db
+    .select()
+    .from(incidents)
+    .where(and(eq(incidents.teamId, teamId), or(eq(incidents.channelId, channelId), sql`${incidents.previousChannelIds} @> ${JSON.stringify([channelId])}::jsonb`)));
+  return row;
+}
+
+export async function incidentByChannelName(db: DbOrTx, teamId: string, name: string): Promise<Incident | undefined> {
+  const [row] = await db
+    .select()
+    .from(incidents)
+    .where(and(eq(incidents.teamId, teamId), eq(incidents.channelName, name)));
   return row;
 }
 

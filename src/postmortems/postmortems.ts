@@ -170,6 +170,7 @@ export function publishPostmortem(ctx: PostmortemContext, ref: IncidentRef, user
 }
 
 export const WAIVE_REASON_MAX = 1000;
+export const WONT_DO_REASON_MAX = 1000;
 
 export function waivePostmortem(ctx: PostmortemContext, ref: IncidentRef, userId: string, reason: string): Promise<PostmortemOutcome> {
   return changePostmortem(ctx, ref, userId, (incident, pm) => {
@@ -269,7 +270,8 @@ export async function changeActionItem(ctx: PostmortemContext, teamId: string, i
       case "wont_do": {
         const reason = change.reason.trim();
         if (!reason) return refuse({ code: "missing_text", what: "wont_do_reason" });
-        values = { status: "wont_do", wontDoReason: reason.slice(0, 1000) };
+        if (reason.length > WONT_DO_REASON_MAX) return refuse({ code: "too_long", what: "reason", max: WONT_DO_REASON_MAX });
+        values = { status: "wont_do", wontDoReason: reason };
         data = { ...data, status: "wont_do", reason: values.wontDoReason };
         break;
       }

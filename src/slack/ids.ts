@@ -80,7 +80,7 @@ export const WarRoomActions = {
   menu: "incident_card_menu",
 } as const;
 
-export const CardMenu = { changeSeverity: "change_severity" } as const;
+export const CardMenu = { changeSeverity: "change_severity", showTimeline: "show_timeline" } as const;
 
 export const OncallActions = { removeCover: "oncall_remove_cover" } as const;
 export const PostmortemActions = { start: "postmortem_start" } as const;

@@ -48,8 +48,11 @@ export function describeEntry(entry: Entry): Phrase {
       return ["Announced the incident in ", { channel: str(d.channelId) }];
     case "announcement_failed":
       return [`Could not announce the incident in #${str(d.channel).replace(/^#/, "")} (${str(d.error)})`];
-    case "delivery_failed":
-      return [`Gave up on ${str(d.what) || "a Slack step"} after ${Number(d.attempts ?? 0)} attempts (${str(d.error)})`];
+    case "delivery_failed": {
+      const attempts = Number(d.attempts ?? 0);
+      const step = str(d.kind ?? d.what).replace(/[._]/g, " ");
+      return [`Gave up on ${step || "a Slack step"} after ${attempts} attempt${attempts === 1 ? "" : "s"} (${str(d.error)})`];
+    }
     case "paged":
       return [`Paged level ${Number(d.level)} (`, ...levelReach(d), ")"];
     case "escalated":

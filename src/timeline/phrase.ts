@@ -25,7 +25,8 @@ export function plainFromMrkdwn(mrkdwn: string, names: Names = new Map()): strin
     })
     .replace(/<!(channel|here|everyone)(?:\|[^>]*)?>/g, "@$1")
     .replace(/<!date\^[^|>]*\|([^>]*)>/g, "$1")
-    .replace(/<((?:https?|mailto):[^|>]+)\|([^>]+)>/g, "$2 ($1)")
+    // A link Slack detected in typed text (www.foo.com, bob@example.com) reads as typed; a labelled one shows both.
+    .replace(/<((?:https?|mailto):[^|>]+)\|([^>]+)>/g, (_m, url: string, label: string) => (url.replace(/^(?:https?:\/\/|mailto:)/, "") === label ? label : `${label} (${url})`))
     .replace(/<((?:https?|mailto):[^>]+)>/g, "$1")
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")

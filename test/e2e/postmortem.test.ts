@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { timelineOf } from "../../src/timeline/append.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { waitFor } from "../support/declare.js";
-import { botLinesIn, clickOnCard, command, declaredIncident, modalOpenedBy, reload, say } from "../support/war-room.js";
+import { botLinesIn, clickOnCard, command, declaredIncident, modalOpenedBy, nextEphemeral, reload, say } from "../support/war-room.js";
 
 let h: TestBot;
 beforeAll(async () => {
@@ -142,6 +142,32 @@ describe("a postmortem after the war room is archived", () => {
     const afterArchive = h.fake.calls.filter((c) => c.args.channel === room && c.method === "chat.postMessage" && !c.ok);
     expect(afterArchive).toEqual([]);
     expect((await timelineOf(h.database.db, h.fake.teamId, incident.id)).map((e) => e.type)).not.toContain("delivery_failed");
+  });
+});
+
+describe("the exported Markdown", () => {
+  it("shows the postmortem as it is now: an action item done after publishing shows as done", async () => {
+    const incident = await resolvedIncident("Export after publish", "sev3");
+    const opened = await h.driver.slashCommand({ userId: "U_ALICE", channelId: incident.channelId!, text: "postmortem" });
+    const first = await modalOpenedBy(h, opened.triggerId);
+    await h.driver.submitView({ viewId: first.id, userId: "U_ALICE", values: { summary: "The export follows the action items." } });
+    await h.bot.outbox.waitUntilIdle();
+    const add = await h.driver.slashCommand({ userId: "U_ALICE", channelId: incident.channelId!, text: "action add Backfill the lost orders" });
+    await h.driver.submitView({ viewId: (await modalOpenedBy(h, add.triggerId)).id, userId: "U_ALICE", values: { owner: "U_BOB", due: "2030-02-01", priority: "high" } });
+    await h.bot.outbox.waitUntilIdle();
+    expect(await say(h, "U_ALICE", incident.channelId!, "postmortem publish")).toContain("Published");
+
+    const exported = async () => JSON.stringify((await command(h, "U_CAROL", general(), `postmortem export #${incident.number}`)).body.blocks);
+    expect(await exported()).toContain("- [ ] Backfill the lost orders");
+    // Bob finishes it from the DM he got about it, after the postmortem was published.
+    const dm = await waitFor(() => h.fake.dmsTo("U_BOB").find((m) => JSON.stringify(m.blocks).includes("Backfill the lost orders")));
+    const seen = h.fake.ephemeralsFor("U_BOB").length;
+    await h.driver.clickButton({ userId: "U_BOB", channelId: dm.channel, messageTs: dm.ts, actionId: "action_item_done" });
+    // The click is acknowledged first; Bob is told once it is recorded.
+    expect((await nextEphemeral(h, "U_BOB", seen)).text).toContain("Marked done");
+    const after = await exported();
+    expect(after).toContain("- [x] Backfill the lost orders");
+    expect(after).not.toContain("- [ ] Backfill the lost orders");
   });
 });
 

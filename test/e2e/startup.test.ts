@@ -40,6 +40,28 @@ describe("starting the bot", () => {
       await fake.close();
     }
   });
+
+  it("refuses to start in Socket Mode with an app-level token Slack rejects, saying which variable to fix", async () => {
+    const fake = await startFakeSlack();
+    const database = await openTestDatabase();
+    const config = loadConfig({
+      SLACK_BOT_TOKEN: fake.botToken,
+      SLACK_SIGNING_SECRET: "8f14e45fceea167a5a36dedd4bea2543",
+      SLACK_APP_TOKEN: "xapp-1-A0FAKEAPP1-0000-revoked",
+      SLACK_API_URL: fake.url,
+      PORT: "0",
+    });
+    try {
+      const starting = startWarroom({ config, database, logger: createLogger("silent") });
+      await expect(starting).rejects.toBeInstanceOf(SlackAuthError);
+      await expect(starting).rejects.toThrow(/^Slack refused SLACK_APP_TOKEN \(invalid_auth\): create an app-level token with the connections:write scope/);
+      // Socket Mode asked the Slack the bot is configured for, with the app-level token.
+      expect(fake.calls.filter((c) => c.method === "apps.connections.open").map((c) => c.error)).toEqual(["invalid_auth"]);
+    } finally {
+      await database.destroy();
+      await fake.close();
+    }
+  });
 });
 
 describe("the announcement channel", () => {

@@ -45,7 +45,7 @@ beforeAll(async () => {
 
   // The upgrade: the rest of the migrations, then the new bot on the same database.
   await migrateDatabase(database);
-  h = await startTestBot({}, { database, fake });
+  h = await startTestBot({}, { database, fakeSlack: fake });
   await h.bot.outbox.waitUntilIdle();
 });
 

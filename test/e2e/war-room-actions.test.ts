@@ -167,6 +167,17 @@ describe("severity", () => {
       ["sev1", "sev2", "Only EU now"],
     ]);
   });
+
+  it("shows the timeline from the card's menu, to the person who asked", async () => {
+    const incident = await declaredIncident(h, { title: "Menu timeline" });
+    const current = await reload(h, incident);
+    await say(h, "U_BOB", current.channelId!, "note Looking at the load balancer");
+    const seen = h.fake.ephemeralsFor("U_CAROL").length;
+    await h.driver.clickButton({ userId: "U_CAROL", channelId: current.channelId!, messageTs: current.summaryTs!, actionId: "incident_card_menu", value: "show_timeline" });
+    const shown = await nextEphemeral(h, "U_CAROL", seen);
+    expect(JSON.stringify(shown.blocks)).toContain(`Timeline of incident #${incident.number}`);
+    expect(JSON.stringify(shown.blocks)).toContain("Looking at the load balancer");
+  });
 });
 
 describe("roles", () => {

@@ -19,14 +19,20 @@ const captured = async (incidentId: number) =>
 describe("adding to the timeline", () => {
   it("adds a note to the timeline and says it in the war room as its author, pinging whom it names but never everyone", async () => {
     const incident = await declaredIncident(h, { title: "Notes" });
-    expect(await say(h, "U_CAROL", incident.channelId!, "note Restarted @here the pods & waited for @bob <b>")).toContain("Added to the timeline");
+    const typed = "note Restarted @here the pods & waited for @bob <b>, told @channel and @everyone";
+    // Slack sends the broadcasts as <!here>, <!channel>, <!everyone> and Bob as <@U_BOB|bob> (the command escapes).
+    expect(h.fake.slashCommandText("/incident", typed)).toBe("note Restarted <!here> the pods &amp; waited for <@U_BOB|bob> &lt;b&gt;, told <!channel> and <!everyone>");
+    expect(await say(h, "U_CAROL", incident.channelId!, typed)).toContain("Added to the timeline");
     const note = (await timelineOf(h.database.db, h.fake.teamId, incident.id)).filter((e) => e.type === "note").at(-1)!;
     expect(note.actor).toBe("U_CAROL");
-    expect(entryWords(note)).toBe("Restarted @here the pods &amp; waited for <@U_BOB|bob> &lt;b&gt;");
+    const shown = "Restarted @here the pods &amp; waited for <@U_BOB|bob> &lt;b&gt;, told @channel and @everyone";
+    expect(entryWords(note)).toBe(shown);
     const said = botLinesIn(h, incident.channelId!).at(-1)!;
     expect(said.username).toBe("carol");
-    expect(said.text).toBe("Restarted @here the pods &amp; waited for <@U_BOB|bob> &lt;b&gt;");
-    expect(JSON.stringify(said)).not.toMatch(/<!here>/);
+    // Bob is notified (his mention stays a mention); nobody else is pinged.
+    expect(said.text).toBe(shown);
+    expect(JSON.stringify(said)).toContain("<@U_BOB|bob>");
+    expect(JSON.stringify(said)).not.toMatch(/<!(here|channel|everyone)/);
     expect(await say(h, "U_CAROL", incident.channelId!, "note")).toContain("Add the note's text");
   });
 

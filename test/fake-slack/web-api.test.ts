@@ -67,6 +67,19 @@ describe("channels", () => {
     expect(await codeOf(slack.chat.postMessage({ channel: channel!.id!, text: "late" }))).toBe("is_archived");
   });
 
+  it("refuses conversations.unarchive for a bot token, as Slack's docs say, and leaves the channel archived", async () => {
+    const { channel } = await slack.conversations.create({ name: "archived-for-good" });
+    await slack.conversations.archive({ channel: channel!.id! });
+    expect(await codeOf(slack.conversations.unarchive({ channel: channel!.id! }))).toBe("not_allowed_token_type");
+    expect(fake.channel(channel!.id!)!.is_archived).toBe(true);
+  });
+
+  it("refuses a topic over 250 characters, counting an emoji as two", async () => {
+    const { channel } = await slack.conversations.create({ name: "topics" });
+    await slack.conversations.setTopic({ channel: channel!.id!, topic: "🔥".repeat(125) });
+    expect(await codeOf(slack.conversations.setTopic({ channel: channel!.id!, topic: `${"🔥".repeat(125)}x` }))).toBe("too_long");
+  });
+
   it("pages through conversations.list with cursors", async () => {
     for (let i = 0; i < 5; i++) fake.createChannel({ name: `page-${i}`, creator: "U_ALICE" });
     const names: string[] = [];
@@ -115,6 +128,24 @@ describe("messages", () => {
     expect(await codeOf(slack.chat.postMessage({ channel: channel!.id!, text: "" }))).toBe("no_text");
   });
 
+  it("refuses what Block Kit refuses: a one-option overflow, long placeholders, option values and texts, half an emoji", async () => {
+    const { channel } = await slack.conversations.create({ name: "block-rules" });
+    const post = (blocks: unknown[]) => slackError(slack.chat.postMessage({ channel: channel!.id!, text: "t", blocks: blocks as never }));
+    const option = (text: string, value = "v") => ({ text: { type: "plain_text", text }, value });
+    const overflow = (options: unknown[]) => [{ type: "section", text: { type: "mrkdwn", text: "x" }, accessory: { type: "overflow", action_id: "menu", options } }];
+    const refused = async (blocks: unknown[]) => ((await post(blocks)).data.errors as string[]).join("; ");
+    expect(await refused(overflow([option("one")]))).toContain("options: must have 2 to 5 items");
+    expect(await refused(overflow([1, 2, 3, 4, 5, 6].map((n) => option(`o${n}`, `v${n}`))))).toContain("options: must have 2 to 5 items");
+    await slack.chat.postMessage({ channel: channel!.id!, text: "t", blocks: overflow([option("a", "a"), option("b", "b")]) as never });
+    expect(await refused(overflow([option("a", "x".repeat(151)), option("b", "b")]))).toContain("value: must be less than 151 characters");
+    expect(await refused(overflow([option("é".repeat(76), "a"), option("b", "b")]))).toContain("text: must be less than 76 characters");
+    const select = { type: "static_select", action_id: "s", placeholder: { type: "plain_text", text: "p".repeat(151) }, options: [option("a")] };
+    expect(await refused([{ type: "actions", elements: [select] }])).toContain("placeholder: must be less than 151 characters");
+    expect(await refused([{ type: "section", text: { type: "mrkdwn", text: "cut here: \uD83D" } }])).toContain("half an emoji");
+    const button = { type: "button", action_id: "b", text: { type: "plain_text", text: "Go" }, confirm: { title: { type: "plain_text", text: "t".repeat(101) }, text: { type: "plain_text", text: "ok?" }, confirm: { type: "plain_text", text: "Yes" }, deny: { type: "plain_text", text: "No" } } };
+    expect(await refused([{ type: "actions", elements: [button] }])).toContain("confirm.title: must be less than 101 characters");
+  });
+
   it("opens a DM when posting to a user ID", async () => {
     await slack.chat.postMessage({ channel: "U_BOB", text: "you are the commander" });
     expect(fake.dmsTo("U_BOB").map((m) => m.text)).toEqual(["you are the commander"]);
@@ -141,6 +172,18 @@ describe("modals", () => {
     await impatient.close();
   });
 
+  it("refuses a prefilled input longer than its max_length, counted in UTF-16 units as Slack counts", async () => {
+    const input = (initial: string) => ({
+      ...modal,
+      submit: { type: "plain_text" as const, text: "Save" },
+      blocks: [{ type: "input", block_id: "t", label: { type: "plain_text", text: "Title" }, element: { type: "plain_text_input", action_id: "t", max_length: 10, initial_value: initial } }],
+    });
+    await slack.views.open({ trigger_id: fake.issueTriggerId("U_ALICE"), view: input("🔥".repeat(5)) as never });
+    const e = await slackError(slack.views.open({ trigger_id: fake.issueTriggerId("U_ALICE"), view: input("🔥".repeat(6)) as never }));
+    expect(e.data.error).toBe("invalid_arguments");
+    expect(JSON.stringify(e.data.response_metadata)).toContain("initial_value: longer than max_length (12 > 10)");
+  });
+
   it("refuses a modal whose title is over 24 characters", async () => {
     const e = await slackError(
       slack.views.open({ trigger_id: fake.issueTriggerId("U_ALICE"), view: { ...modal, title: { type: "plain_text", text: "x".repeat(25) } } }),
@@ -164,6 +207,22 @@ describe("misbehaving on purpose", () => {
     const e = await slackError(slack.conversations.create({ name: "lost-answer" }));
     expect(e.code).toBe(ErrorCode.HTTPError);
     expect(fake.channelByName("lost-answer")).toBeDefined();
+  });
+
+  it("can refuse the next call with one of Slack's error codes", async () => {
+    fake.faults.failNext("conversations.setTopic", { error: "restricted_action" });
+    const { channel } = await slack.conversations.create({ name: "refused-topic" });
+    expect(await codeOf(slack.conversations.setTopic({ channel: channel!.id!, topic: "t" }))).toBe("restricted_action");
+    await slack.conversations.setTopic({ channel: channel!.id!, topic: "t" });
+  });
+
+  it("takes the app-level token only for Socket Mode's apps.connections.open, and refuses a wrong one", async () => {
+    const app = new WebClient(fake.appToken, { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
+    expect((await app.apps.connections.open()).url).toMatch(/^wss:/);
+    expect(await codeOf(app.chat.postMessage({ channel: "general", text: "x" }))).toBe("not_allowed_token_type");
+    expect(await codeOf(slack.apps.connections.open())).toBe("not_allowed_token_type");
+    const stranger = new WebClient("xapp-1-A0-wrong", { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
+    expect(await codeOf(stranger.apps.connections.open())).toBe("invalid_auth");
   });
 
   it("enforces Slack's per-method tiers when asked", async () => {

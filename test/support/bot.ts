@@ -4,7 +4,7 @@ import type { ManualClock } from "../../src/clock.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
 import { startWarroom, type RunningWarroom } from "../../src/warroom.js";
-import { startFakeSlack, type FakeSlack } from "../../src/fake-slack/server.js";
+import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from "../../src/fake-slack/server.js";
 import { SlackDriver } from "../../src/fake-slack/driver.js";
 import { openTestDatabase, type TestDatabase } from "./database.js";
 
@@ -26,14 +26,16 @@ export interface TestBotOptions {
   clock?: ManualClock;
   /** Card and topic refresh pacing; tests run without it unless they are about it. */
   refreshSettleMs?: number;
-  /** A database (and fake Slack) prepared by the test, e.g. as an older release left them. */
+  /** How the fake Slack is set up (e.g. the app as installed, when a test is about a different manifest). */
+  fake?: FakeSlackOptions;
+  /** A database and fake Slack prepared by the test, e.g. as an older release left them. */
   database?: TestDatabase;
-  fake?: FakeSlack;
+  fakeSlack?: FakeSlack;
 }
 
 export async function startTestBot(env: Record<string, string> = {}, options: TestBotOptions = {}): Promise<TestBot> {
   // The fake installs the app as manifest.yml describes it: its scopes and how its slash command's text is sent.
-  const fake = options.fake ?? (await startFakeSlack());
+  const fake = options.fakeSlack ?? (await startFakeSlack(options.fake));
   const database = options.database ?? (await openTestDatabase());
   const signingSecret = randomBytes(16).toString("hex");
   const config = loadConfig({

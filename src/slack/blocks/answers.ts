@@ -107,6 +107,25 @@ export function refusalText(refusal: Refusal, now: Date): string {
   }
 }
 
+/** Why Slack would not open a form: its own error code, an HTTP status, rate limiting, or no answer in time. */
+export type FormRefusal = { kind: "refused"; code: string } | { kind: "trouble"; status: number } | { kind: "busy" } | { kind: "timeout" };
+
+/** Said so the person knows whether trying again helps; `retry` says how ("run the command again"). */
+export function formRefusedText(refusal: FormRefusal, retry: string): string {
+  switch (refusal.kind) {
+    case "refused":
+      // A trigger is good for 3 seconds and one form: past that, Slack's refusal is about time, not the form.
+      if (refusal.code === "expired_trigger_id" || refusal.code === "exchanged_trigger_id") return `Slack did not let me open the form in time. Please ${retry}.`;
+      return `Slack refused to open the form (\`${escaped(refusal.code.replace(/[^a-z0-9_]/gi, ""), 60)}\`). That is a bug on my side and has been logged; please ${retry}, or use the command's text form.`;
+    case "trouble":
+      return `Slack had trouble opening the form (HTTP ${refusal.status}). Please ${retry} in a moment.`;
+    case "busy":
+      return `Slack asked me to slow down, so the form did not open. Please ${retry} in a few seconds.`;
+    case "timeout":
+      return `Slack did not answer in time, so the form did not open. Please ${retry}.`;
+  }
+}
+
 const ago = (ms: number) => `${humanDuration(ms)} ago`;
 
 /** What a person is told when their change is done. */

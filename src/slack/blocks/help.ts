@@ -1,5 +1,7 @@
 // The /incident help text: every subcommand with a one-line example.
-const subcommands: [usage: string, what: string][] = [
+import { truncate } from "./text.js";
+
+export const subcommandHelp: [usage: string, what: string][] = [
   ["declare [title]", "declare an incident: opens a short form, then creates its war-room channel"],
   ["ack", "acknowledge: you are on it (stops escalation)"],
   ["status [investigating|identified|monitoring] [message]", "change the status; alone, opens the form"],
@@ -20,7 +22,7 @@ const subcommands: [usage: string, what: string][] = [
 ];
 
 export function helpText(command = "/incident"): string {
-  const lines = subcommands.map(([usage, what]) => `• \`${command} ${usage}\` — ${what}`);
+  const lines = subcommandHelp.map(([usage, what]) => `• \`${command} ${usage}\` — ${what}`);
   return [
     `*Warroom* runs your incidents in Slack. Try \`${command} declare Checkout is down\`.`,
     ...lines,
@@ -29,6 +31,6 @@ export function helpText(command = "/incident"): string {
 }
 
 export function unknownSubcommandText(command: string, typed: string): string {
-  const shown = typed.replace(/[^\p{L}\p{N}_-]/gu, "").slice(0, 30);
+  const shown = truncate(typed.replace(/[^\p{L}\p{N}_-]/gu, ""), 30);
   return [`I don't know \`${command} ${shown}\`. Here is what I can do:`, helpText(command)].join("\n");
 }

@@ -5,7 +5,7 @@ import { humanDuration, incidentDurations, isOpen, severityLabel, statusLabels }
 import { roleDefinitions, roleHolder, roles } from "../../incidents/roles.js";
 import type { SlackMessage } from "../gateway.js";
 import { CardMenu, PostmortemActions, WarRoomActions } from "../ids.js";
-import { actions, button, context, fallback, field, section } from "./kit.js";
+import { actions, button, context, fallback, field, Limits, plainText, section } from "./kit.js";
 import { escaped, mentionChannel, mentionUser, slackDate } from "./text.js";
 
 const severityEmoji: Record<Incident["severity"], string> = {
@@ -47,7 +47,11 @@ export function incidentCard(incident: Incident): SlackMessage {
             accessory: {
               type: "overflow",
               action_id: WarRoomActions.menu,
-              options: [{ text: { type: "plain_text", text: "Change severity", emoji: true }, value: CardMenu.changeSeverity }],
+              // Slack's overflow menu takes 2 to 5 options.
+              options: [
+                { text: plainText("Change severity", Limits.option), value: CardMenu.changeSeverity },
+                { text: plainText("Show timeline", Limits.option), value: CardMenu.showTimeline },
+              ],
             },
           }
         : {}),
@@ -111,8 +115,11 @@ export function incidentCard(incident: Incident): SlackMessage {
   };
 }
 
+// The announcement and the declarer's link are delivered after the channel step: no channel by then means Slack refused it.
+const NO_ROOM = "_none: Slack would not create the channel (the commander has been told)_";
+
 export function incidentAnnouncement(incident: Incident): SlackMessage {
-  const room = incident.channelId ? mentionChannel(incident.channelId) : "_war room not created yet_";
+  const room = incident.channelId ? mentionChannel(incident.channelId) : NO_ROOM;
   return {
     text: fallback(`${severityLabel(incident.severity)} incident #${incident.number} declared: ${incidentTitle(incident)}`),
     blocks: [
@@ -132,7 +139,7 @@ export function incidentTopic(incident: Pick<Incident, "title" | "severity" | "s
 }
 
 export function declaredReply(incident: Pick<Incident, "number" | "title" | "channelId">): SlackMessage {
-  const room = incident.channelId ? mentionChannel(incident.channelId) : "its channel is being created";
+  const room = incident.channelId ? mentionChannel(incident.channelId) : NO_ROOM;
   return { text: `:white_check_mark: Incident #${incident.number} is declared: ${incidentTitle(incident)}. War room: ${room}` };
 }
 

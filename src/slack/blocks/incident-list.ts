@@ -2,6 +2,7 @@
 import type { Incident } from "../../db/schema.js";
 import { humanDuration, severityLabel, statusLabels } from "../../incidents/lifecycle.js";
 import type { SlackMessage } from "../gateway.js";
+import { incidentTitle } from "./incident-card.js";
 import { escapeText, mentionChannel, mentionUser, truncate } from "./text.js";
 
 /** Incidents shown in one message; Slack allows 50 blocks. */
@@ -11,7 +12,7 @@ const capitalize = (s: string): string => (s ? s.charAt(0).toUpperCase() + s.sli
 
 export function incidentLine(incident: Incident, now: Date): string {
   const parts = [
-    `*#${incident.number} · ${escapeText(truncate(incident.title, 150))}*`,
+    `*#${incident.number} · ${incidentTitle(incident)}*`,
     severityLabel(incident.severity),
     statusLabels[incident.status],
     `IC ${mentionUser(incident.commanderId)}`,

@@ -5,9 +5,11 @@ import type { OnCallShift } from "../../oncall/rotation.js";
 import type { SlackMessage } from "../gateway.js";
 import { DEFAULT_OPTION, OncallActions, OverrideBlocks, POLICY_FORM_LEVELS, PolicyBlocks, ScheduleBlocks, Views, inputAction, policyLevelBlock } from "../ids.js";
 import { modal } from "./modal.js";
-import { escapeText, mentionUser, truncate } from "./text.js";
-import { plainText, section } from "./kit.js";
+import { escapeText, mentionUser } from "./text.js";
+import { Limits, plainText, section } from "./kit.js";
 const plain = (text: string) => plainText(text, 150);
+/** Room for the most a policy may hold (20 services of 60 characters, comma-separated), so editing one always opens. */
+const POLICY_SERVICES_INPUT_MAX = 20 * 60 + 19 * 2;
 
 const when = (at: Date) => `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${at.toISOString().slice(0, 16).replace("T", " ")} UTC>`;
 
@@ -45,7 +47,7 @@ export function onCallOverview(rows: Array<{ schedule: OncallSchedule; now?: OnC
     blocks: [
       section(`:pager: *On call*\n${lines.join("\n") || "_No schedules yet: `/incident oncall schedule`._"}`),
       section(`*Escalation policies*\n${policyLines.join("\n") || "_None yet: `/incident escalation policy`._"}`),
-    ].map((b) => ({ ...b, text: { ...b.text, text: truncate(b.text.text, 3000) } })),
+    ],
   };
 }
 
@@ -94,7 +96,7 @@ export function overrideModal(schedule: OncallSchedule, today: string): View {
 }
 
 export function policyModal(existing: EscalationPolicy | undefined, schedules: OncallSchedule[]): View {
-  const scheduleOptions = schedules.slice(0, 100).map((s) => ({ text: plain(truncate(s.name, 75)), value: String(s.id) }));
+  const scheduleOptions = schedules.slice(0, 100).map((s) => ({ text: plainText(s.name, Limits.option), value: String(s.id) }));
   const levelBlocks = Array.from({ length: POLICY_FORM_LEVELS }, (_, i) => {
     const n = i + 1;
     const level = existing?.levels[i];
@@ -126,7 +128,7 @@ export function policyModal(existing: EscalationPolicy | undefined, schedules: O
     submit: "Save",
     blocks: [
       input(PolicyBlocks.name, "Name", { type: "plain_text_input", max_length: 80, ...(existing ? { initial_value: existing.name } : {}) }),
-      input(PolicyBlocks.services, "Services it covers", { type: "plain_text_input", max_length: 500, placeholder: plain("checkout, payments"), ...(existing?.services.length ? { initial_value: existing.services.join(", ") } : {}) }, { optional: true }),
+      input(PolicyBlocks.services, "Services it covers", { type: "plain_text_input", max_length: POLICY_SERVICES_INPUT_MAX, placeholder: plain("checkout, payments"), ...(existing?.services.length ? { initial_value: existing.services.join(", ") } : {}) }, { optional: true }),
       input(
         PolicyBlocks.isDefault,
         "Default",

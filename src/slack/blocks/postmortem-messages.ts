@@ -17,6 +17,7 @@ export function markdownSnippet(incidentNumber: number, markdown: string): Slack
       let cut = CHUNK;
       const amp = line.lastIndexOf("&", cut);
       if (amp > cut - 6 && line.indexOf(";", amp) >= cut) cut = amp;
+      else if (/[\uD800-\uDBFF]/.test(line[cut - 1] ?? "")) cut -= 1; // never half an emoji
       if (current) chunks.push(current);
       chunks.push(line.slice(0, cut));
       current = "";

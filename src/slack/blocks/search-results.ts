@@ -2,13 +2,14 @@
 import type { SearchHit } from "../../incidents/search.js";
 import { severityLabel, statusLabels } from "../../incidents/lifecycle.js";
 import type { SlackMessage } from "../gateway.js";
-import { escapeText, mentionChannel, truncate } from "./text.js";
+import { incidentTitle } from "./incident-card.js";
+import { escaped, mentionChannel } from "./text.js";
 
 export function searchResults(typed: string, hits: SearchHit[]): SlackMessage {
-  const asked = escapeText(truncate(typed.trim(), 200));
+  const asked = escaped(typed.trim(), 200);
   if (hits.length === 0) return { text: `No incidents match \`${asked}\`. Try fewer words, or drop a filter.` };
   const line = (h: SearchHit) =>
-    `*#${h.number} · ${escapeText(truncate(h.title, 150))}*\n${severityLabel(h.severity)} · ${statusLabels[h.status]} · declared ${h.declaredAt.toISOString().slice(0, 10)}${h.channelId ? ` · ${mentionChannel(h.channelId)}` : ""}`;
+    `*#${h.number} · ${incidentTitle(h)}*\n${severityLabel(h.severity)} · ${statusLabels[h.status]} · declared ${h.declaredAt.toISOString().slice(0, 10)}${h.channelId ? ` · ${mentionChannel(h.channelId)}` : ""}`;
   return {
     text: `${hits.length} incident${hits.length === 1 ? "" : "s"} match ${asked}`,
     blocks: [

@@ -5,7 +5,7 @@ import { allowedTransitions, severities, severityDefinitions, severityLabel, sta
 import { roleDefinitions, roleHolder, roles } from "../../incidents/roles.js";
 import { ResolveBlocks, RoleBlocks, SHARE_OPTION, SeverityBlocks, StatusBlocks, UpdateBlocks, Views, inputAction } from "../ids.js";
 import { incidentHeadline } from "./incident-card.js";
-import { truncate } from "./text.js";
+import { cutMrkdwn } from "./text.js";
 import { plainText as plain } from "./kit.js";
 
 export interface WarRoomModalContext {
@@ -25,7 +25,7 @@ export const SEVERITY_REASON_MAX = 1000;
 const VIEW_TEXT_MAX = 24;
 const OPTION_TEXT_MAX = 75;
 
-const mrkdwn = (text: string) => ({ type: "mrkdwn" as const, text: truncate(text, 3000) });
+const mrkdwn = (text: string) => ({ type: "mrkdwn" as const, text: cutMrkdwn(text, 3000) });
 
 function modal(callbackId: string, title: string, submit: string | undefined, privateMetadata: string, blocks: KnownBlock[]): View {
   return {

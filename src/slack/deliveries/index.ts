@@ -5,7 +5,7 @@ import type { Tx } from "../../db/client.js";
 import { incidents, type OutboxItem } from "../../db/schema.js";
 import { Deliveries } from "../../incidents/deliveries.js";
 import { recordDeliveryFailed } from "../../incidents/war-room-setup.js";
-import { timelineEntryById } from "../../timeline/append.js";
+import { timelineEntryById, timelineOf } from "../../timeline/append.js";
 import type { DeliveryFailure, Deliverer } from "../../outbox/outbox.js";
 import type { SlackDeliveryContext } from "./delivery-context.js";
 import { factDeliverers } from "./facts.js";
@@ -44,9 +44,33 @@ export function slackDeliverers(ctx: SlackDeliveryContext): Record<string, Deliv
 /** Steps whose failure means the war room itself cannot be relied on to hear about it. */
 const warRoomSteps = new Set<string>([Deliveries.createChannel, Deliveries.continueWarRoom, Deliveries.warRoomLine, Deliveries.archive]);
 
+/** The steps that open a war room, and the steps that need one. */
+const warRoomOpeners = new Set<string>([Deliveries.createChannel, Deliveries.continueWarRoom]);
+const needsTheWarRoom = new Set<string>([
+  Deliveries.inviteResponders,
+  Deliveries.setTopic,
+  Deliveries.postCard,
+  Deliveries.pinCard,
+  Deliveries.refreshCard,
+  Deliveries.refreshTopic,
+  Deliveries.warRoomLine,
+  Deliveries.invite,
+  Deliveries.archive,
+]);
+
+/** True while the incident's last word on its war room is that Slack would not open it (already reported). */
+async function warRoomNeverOpened(tx: Tx, item: OutboxItem): Promise<boolean> {
+  if (!needsTheWarRoom.has(item.kind)) return false;
+  const rooms = (await timelineOf(tx, item.teamId, item.incidentId!)).filter(
+    (e) => e.type === "channel_created" || e.type === "war_room_continued" || (e.type === "delivery_failed" && warRoomOpeners.has(String((e.data as { kind?: unknown }).kind))),
+  );
+  return rooms.at(-1)?.type === "delivery_failed";
+}
+
 /**
  * A delivery that gave up is recorded on its incident's timeline, the commander gets a DM, and the war room (or,
- * when the war room is what failed, the announcement channel) is told. A failed report is only logged.
+ * when the war room is what failed, the announcement channel) is told, once per cause: while Slack would not
+ * open the war room, the steps that need it are not reported again. A failed report is only logged.
  */
 export function reportGiveUp(ctx: SlackDeliveryContext) {
   return async (tx: Tx, item: OutboxItem, failure: DeliveryFailure): Promise<void> => {
@@ -55,6 +79,10 @@ export function reportGiveUp(ctx: SlackDeliveryContext) {
     if (item.kind === Deliveries.directMessage && about?.kind === "delivery_failed") return;
     const entryId = Number(item.payload.entryId);
     if (Number.isSafeInteger(entryId) && (await timelineEntryById(tx, item.teamId, entryId))?.type === "delivery_failed") return;
+    if (await warRoomNeverOpened(tx, item)) {
+      ctx.logger.info({ incident: item.incidentId, kind: item.kind }, "not reporting a step whose war room could not be opened (already reported)");
+      return;
+    }
     const [incident] = await tx.select().from(incidents).where(and(eq(incidents.teamId, item.teamId), eq(incidents.id, item.incidentId)));
     if (!incident) return;
     const warRoomUsable = Boolean(incident.channelId) && incident.status !== "closed" && !warRoomSteps.has(item.kind);

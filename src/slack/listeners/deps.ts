@@ -10,7 +10,10 @@ export interface ListenerDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
-  /** The Web API, for everything but opening and updating modals (a trigger_id lives 3 seconds). */
+  /**
+   * The Web API, for everything but opening and updating modals (a trigger_id lives 3 seconds). A person is
+   * waiting for the answer, so its calls give up after 1.5 s (see warroom.ts).
+   */
   gateway: SlackGateway;
   /** INCIDENT_ADMINS: may manage every incident. */
   admins: ReadonlySet<string>;

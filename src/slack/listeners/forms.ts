@@ -52,7 +52,8 @@ export async function plainForModal(gateway: SlackGateway, mrkdwn: string): Prom
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&")
-    .slice(0, 2000);
+    .slice(0, 2000)
+    .replace(/[\uD800-\uDBFF]$/, "");
 }
 
 const originSchema = z.object({ c: z.string().max(30).optional(), r: z.url().max(500).optional() });

@@ -51,7 +51,15 @@ export function answerOutcome<R extends object>(deps: ListenerDeps, request: Pic
   return say(refusalText(outcome.refusal, deps.clock.now()));
 }
 
-/** The limits Slack puts on what a slash command can carry into a field, said before anything is tried. */
-export function tooLong(typed: string, max: number, what: string): SubcommandResult | undefined {
-  return typed.length > max ? say(`That ${what} is too long for one command (${typed.length.toLocaleString("en")} characters; at most ${max.toLocaleString("en")}). Use the form instead, or shorten it.`) : undefined;
+/**
+ * A command's text longer than the field it feeds, said before anything is tried (counted as the field counts it,
+ * in UTF-16 units). `stored` is Slack's own text when that is what the field keeps (a note): each &, < or > the
+ * person typed is 4 or 5 characters there, which the answer explains.
+ */
+export function tooLong(text: string, max: number, what: string, opts: { stored?: "slack_text"; form?: boolean } = {}): SubcommandResult | undefined {
+  if (text.length <= max) return undefined;
+  const count = text.length.toLocaleString("en");
+  const entities = opts.stored === "slack_text" && /&(amp|lt|gt);/.test(text) ? ", counting each &, < or > as Slack sends it (4 or 5 characters)" : "";
+  const instead = opts.form ? "Use the form instead, or shorten it." : "Please shorten it, or split it in two.";
+  return say(`That ${what} is too long for one command: ${count} characters${entities}, and it holds at most ${max.toLocaleString("en")}. ${instead}`);
 }

@@ -5,6 +5,7 @@ import { refusalText } from "../../blocks/answers.js";
 import { reassignActionItemModal } from "../../blocks/postmortem-modals.js";
 import type { ListenerDeps } from "../deps.js";
 import { idFromValue } from "../forms.js";
+import { openForm } from "../open-form.js";
 import { teamOf, tell, valueOf, type ActionArgs, type ActionHandler } from "./action-kit.js";
 
 async function change(deps: ListenerDeps, args: ActionArgs, wanted: ActionItemChange): Promise<void> {
@@ -24,10 +25,5 @@ export const reassignActionItem: ActionHandler = async (deps, args) => {
   await args.ack();
   const id = idFromValue(valueOf(args.action));
   if (!id) return tell(args, "I can't tell which action item this button is for.");
-  try {
-    await args.client.views.open({ trigger_id: args.body.trigger_id, view: reassignActionItemModal(id) });
-  } catch (error) {
-    deps.logger.warn({ err: error }, "could not open the reassign form");
-    await tell(args, "Slack did not let me open the form in time. Please click again.");
-  }
+  await openForm(deps, args.client, args.body.trigger_id, reassignActionItemModal(id), (text) => tell(args, text), "click again");
 };

@@ -2,6 +2,7 @@
 import { startPostmortem as start } from "../../../postmortems/postmortems.js";
 import { refusalText } from "../../blocks/answers.js";
 import { incidentFromValue } from "../incident-ref.js";
+import { openForm } from "../open-form.js";
 import { postmortemStepView } from "../postmortem-flow.js";
 import { teamOf, tell, valueOf, type ActionHandler } from "./action-kit.js";
 
@@ -12,10 +13,5 @@ export const startPostmortem: ActionHandler = async (deps, args) => {
   if (!incident) return tell(args, "I can't find this incident any more.");
   const started = await start(deps, { teamId, incidentId: incident.id }, args.body.user.id);
   if (!started.ok) return tell(args, refusalText(started.refusal, deps.clock.now()));
-  try {
-    await args.client.views.open({ trigger_id: args.body.trigger_id, view: await postmortemStepView(deps, started.incident) });
-  } catch (error) {
-    deps.logger.warn({ err: error }, "could not open the postmortem");
-    await tell(args, "Slack did not let me open the postmortem in time. Please click again.");
-  }
+  await openForm(deps, args.client, args.body.trigger_id, await postmortemStepView(deps, started.incident), (text) => tell(args, text), "click again");
 };

@@ -1,16 +1,19 @@
 // The card's form buttons (Update status, Assign roles, Post update, Resolve) and its overflow menu (Change
-// severity): each checks who may, then opens its form within the trigger's 3 seconds.
+// severity, Show timeline): each form checks who may, then opens within the trigger's 3 seconds.
 import type { View } from "@slack/types";
 import type { Incident } from "../../../db/schema.js";
 import { isOpen, statusLabels } from "../../../incidents/lifecycle.js";
 import { mayDo, type Permission } from "../../../incidents/permissions.js";
 import type { IncidentAction } from "../../../incidents/refusals.js";
+import { timelineOf } from "../../../timeline/append.js";
 import { refusalText } from "../../blocks/answers.js";
+import { timelineMessage } from "../../blocks/timeline.js";
 import { resolveModal, rolesModal, severityModal, statusModal, updateModal } from "../../blocks/war-room-modals.js";
 import { CardMenu, WarRoomActions } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { modalMetadata } from "../forms.js";
 import { incidentFromValue } from "../incident-ref.js";
+import { openForm as openView } from "../open-form.js";
 import { teamOf, tell, valueOf, type ActionArgs, type ActionHandler } from "./action-kit.js";
 
 interface FormButton {
@@ -35,12 +38,7 @@ async function openForm(deps: ListenerDeps, args: ActionArgs, incident: Incident
     return tell(args, refusalText({ code: "not_allowed", action: form.action, incident, permission: form.permission }, deps.clock.now()));
   }
   if (!isOpen(incident.status)) return tell(args, `Incident #${incident.number} is ${statusLabels[incident.status].toLowerCase()}. \`/incident reopen\` brings it back.`);
-  try {
-    await args.client.views.open({ trigger_id: args.body.trigger_id, view: form.build({ incident, privateMetadata: modalMetadata(incident.id) }) });
-  } catch (error) {
-    deps.logger.warn({ err: error }, "could not open a war-room form");
-    await tell(args, "Slack did not let me open the form in time. Please click again.");
-  }
+  await openView(deps, args.client, args.body.trigger_id, form.build({ incident, privateMetadata: modalMetadata(incident.id) }), (text) => tell(args, text), "click again");
 }
 
 export const openWarRoomForm: ActionHandler = async (deps, args) => {
@@ -53,8 +51,15 @@ export const openWarRoomForm: ActionHandler = async (deps, args) => {
 /** The overflow menu carries no value of its own: the card it sits on says which incident it is. */
 export const cardMenu: ActionHandler = async (deps, args) => {
   await args.ack();
-  if (valueOf(args.action) !== CardMenu.changeSeverity) return;
   const card = args.body as { message?: { blocks?: Array<{ type?: string; elements?: Array<{ value?: string }> }> } };
   const value = card.message?.blocks?.find((block) => block.type === "actions")?.elements?.[0]?.value;
-  await openForm(deps, args, await incidentFromValue(deps, teamOf(args.body), value), severityForm);
+  const incident = await incidentFromValue(deps, teamOf(args.body), value);
+  switch (valueOf(args.action)) {
+    case CardMenu.changeSeverity:
+      return openForm(deps, args, incident, severityForm);
+    case CardMenu.showTimeline:
+      if (!incident) return tell(args, "I can't find this incident any more.");
+      await args.respond({ response_type: "ephemeral", replace_original: false, ...timelineMessage(incident, await timelineOf(deps.db, incident.teamId, incident.id), deps.clock.now()) });
+      return;
+  }
 };

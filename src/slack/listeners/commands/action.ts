@@ -1,11 +1,11 @@
 // /incident action add [#N] <what> (the action-item form) and /incident action done|start|reopen|snooze|wontdo <id> [reason].
-import { changeActionItem, type ActionItemChange } from "../../../postmortems/postmortems.js";
+import { changeActionItem, WONT_DO_REASON_MAX, type ActionItemChange } from "../../../postmortems/postmortems.js";
 import { localDate } from "../../../oncall/zoned-time.js";
 import { refusalText } from "../../blocks/answers.js";
 import { actionItemReply } from "../../blocks/action-items.js";
 import { actionItemModal } from "../../blocks/postmortem-modals.js";
 import { incidentFor } from "../incident-ref.js";
-import { asTyped, say, type Subcommand } from "../subcommand.js";
+import { asTyped, say, tooLong, type Subcommand } from "../subcommand.js";
 
 const itemChanges: Record<string, (reason: string) => ActionItemChange> = {
   done: () => ({ kind: "status", status: "done" }),
@@ -23,6 +23,8 @@ export const action: Subcommand = async (deps, request) => {
     const typedId = words.shift()?.replace(/^#/, "") ?? "";
     const id = /^\d{1,12}$/.test(typedId) ? Number(typedId) : NaN;
     if (!Number.isSafeInteger(id) || id <= 0) return say(`Name the item by its number: \`/incident action ${verb} 7\` (\`/incident actions mine\` shows the numbers).`);
+    const long = verb === "wontdo" ? tooLong(words.join(" "), WONT_DO_REASON_MAX, "reason") : undefined;
+    if (long) return long;
     const outcome = await changeActionItem(deps, request.teamId, id, request.userId, change(words.join(" ")));
     if (!outcome.ok) return say(refusalText(outcome.refusal, deps.clock.now()));
     deps.deliverNow();

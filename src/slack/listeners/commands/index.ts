@@ -1,9 +1,8 @@
 // The /incident slash command: one Bolt listener, a lookup table of subcommands, an answer within Slack's 3 seconds.
-import type { App, RespondFn } from "@slack/bolt";
-import type { View } from "@slack/types";
-import type { WebClient } from "@slack/web-api";
+import type { App } from "@slack/bolt";
 import { unknownSubcommandText } from "../../blocks/help.js";
 import type { ListenerDeps } from "../deps.js";
+import { openForm } from "../open-form.js";
 import type { Subcommand, SubcommandResult } from "../subcommand.js";
 import { ack } from "./ack.js";
 import { action } from "./action.js";
@@ -24,7 +23,8 @@ import { severity } from "./severity.js";
 import { status } from "./status.js";
 import { timeline } from "./timeline.js";
 
-const subcommands: Record<string, Subcommand> = {
+/** Every subcommand by the words that run it (some have two: ack and acknowledge). */
+export const subcommands: Record<string, Subcommand> = {
   "": help,
   help,
   declare,
@@ -77,29 +77,6 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       return;
     }
     await acknowledge();
-    await openModal(deps, client, command.trigger_id, result.modal, respond);
+    await openForm(deps, client, command.trigger_id, result.modal, (text) => respond({ response_type: "ephemeral", text }), "run the command again");
   });
-}
-
-/** Opens a form; when Slack refuses, the person is told why in words, not left waiting. */
-async function openModal(deps: ListenerDeps, client: WebClient, triggerId: string, view: View, respond: RespondFn): Promise<void> {
-  try {
-    await client.views.open({ trigger_id: triggerId, view });
-  } catch (error) {
-    const code = (error as { data?: { error?: string } })?.data?.error;
-    deps.logger.warn({ err: error, slackError: code }, "could not open a modal");
-    await respond({ response_type: "ephemeral", text: modalRefusedText(code) });
-  }
-}
-
-/** Why Slack would not open a form, said so the person knows whether trying again helps. */
-export function modalRefusedText(code: string | undefined): string {
-  switch (code) {
-    case "expired_trigger_id":
-    case "exchanged_trigger_id":
-    case undefined:
-      return "Slack did not let me open the form in time. Please run the command again.";
-    default:
-      return `Slack refused to open the form (\`${code.replace(/[^a-z0-9_]/gi, "")}\`); that is a bug on my side and has been logged. Please try again, or use the command's text form.`;
-  }
 }

@@ -2,7 +2,7 @@
 // waive or export it. The export is drawn now, so it shows the postmortem (and its action items) as they are.
 import type { Incident } from "../../../db/schema.js";
 import { postmortemMarkdown } from "../../../postmortems/markdown.js";
-import { actionItemsOf, postmortemOf, publishPostmortem, startPostmortem, submitForReview, waivePostmortem, type PostmortemOutcome } from "../../../postmortems/postmortems.js";
+import { actionItemsOf, postmortemOf, publishPostmortem, startPostmortem, submitForReview, WAIVE_REASON_MAX, waivePostmortem, type PostmortemOutcome } from "../../../postmortems/postmortems.js";
 import { timelineOf } from "../../../timeline/append.js";
 import { describeEntry } from "../../../timeline/describe.js";
 import { peopleIn } from "../../../timeline/phrase.js";
@@ -11,7 +11,7 @@ import { markdownSnippet } from "../../blocks/postmortem-messages.js";
 import type { ListenerDeps } from "../deps.js";
 import { incidentFor } from "../incident-ref.js";
 import { postmortemStepView } from "../postmortem-flow.js";
-import { asTyped, say, type Subcommand, type SubcommandRequest, type SubcommandResult } from "../subcommand.js";
+import { asTyped, say, tooLong, type Subcommand, type SubcommandRequest, type SubcommandResult } from "../subcommand.js";
 
 const verbs = new Set(["review", "publish", "waive", "export"]);
 
@@ -47,7 +47,7 @@ export const postmortem: Subcommand = async (deps: ListenerDeps, request: Subcom
     case "review":
       return answer(await submitForReview(deps, ref, request.userId), replies.review);
     case "waive":
-      return answer(await waivePostmortem(deps, ref, request.userId, asTyped(rest)), replies.waive);
+      return tooLong(asTyped(rest), WAIVE_REASON_MAX, "reason") ?? answer(await waivePostmortem(deps, ref, request.userId, asTyped(rest)), replies.waive);
     case "publish":
       return answer(await publishPostmortem(deps, ref, request.userId), replies.publish(incident.number));
     case "export":

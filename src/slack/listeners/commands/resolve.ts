@@ -12,7 +12,7 @@ export const resolve = onIncident("/incident resolve #12 Rolled back the bad dep
     return { modal: resolveModal({ incident, privateMetadata: modalMetadata(incident.id) }) };
   }
   const summary = asTyped(rest);
-  const long = tooLong(summary, RESOLUTION_MAX, "resolution summary");
+  const long = tooLong(summary, RESOLUTION_MAX, "resolution summary", { form: true });
   if (long) return long;
   const outcome = await resolveIncident(deps, { teamId: request.teamId, incidentId: incident.id }, request.userId, { summary });
   return answerOutcome(deps, request, "resolve", outcome, (done) => replies.resolved(done.incident));

@@ -24,7 +24,7 @@ export const status = onIncident("/incident status #12 monitoring Fix deployed",
   if (to === "closed") return say("To close a resolved incident, use `/incident close`.");
   if (!to) return say(`\`${echoTyped(asTyped(word))}\` is not a status. Use one of: ${openStatuses.map((s) => `\`${s}\``).join(", ")}. Example: \`/incident status monitoring Fix deployed\`.`);
   const message = asTyped(words.join(" "));
-  const long = tooLong(message, STATUS_MESSAGE_MAX, "status message");
+  const long = tooLong(message, STATUS_MESSAGE_MAX, "status message", { form: true });
   if (long) return long;
   const outcome = await changeStatus(deps, { teamId: request.teamId, incidentId: incident.id }, request.userId, { to, message });
   return answerOutcome(deps, request, "change status", outcome, (done) => replies.statusChanged(done.incident));
