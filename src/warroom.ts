@@ -6,9 +6,11 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { healthRoute } from "./http/health.js";
+import { SeenRequests } from "./http/seen-requests.js";
 import type { Logger } from "./log.js";
 import { OutboxWorker } from "./outbox/outbox.js";
 import { createSlackApp } from "./slack/app.js";
+import type { ReceiverLimits } from "./slack/receiver.js";
 import { createClockwork } from "./incidents/clockwork.js";
 import { createLearningClock } from "./postmortems/reminders.js";
 import { clockSettings } from "./incidents/timers.js";
@@ -27,6 +29,12 @@ export interface WarroomOptions {
   schedulerTicks?: boolean;
   /** Card and topic refreshes of one incident at most once per this many ms (default 1500; tests use less). */
   refreshSettleMs?: number;
+  /** Request size and time limits of the HTTP endpoint (tests shrink the timeouts). */
+  receiverLimits?: Partial<ReceiverLimits>;
+  /** How long stop() lets requests already accepted finish (default 5 s: Slack waits 3 s for an answer). */
+  stopGraceMs?: number;
+  /** How long stop() still takes requests already on their way before it stops listening (default 500 ms). */
+  stopLingerMs?: number;
 }
 
 export interface RunningWarroom {
@@ -34,12 +42,30 @@ export interface RunningWarroom {
   outbox: OutboxWorker;
   scheduler: Scheduler;
   botUserId: string;
+  /** The workspace of the bot token. */
+  teamId: string;
+  seenRequests: SeenRequests;
+  /**
+   * Stops taking requests and lets those already accepted finish and be recorded, then stops the scheduler and
+   * the outbox (which finishes or hands back deliveries in flight).
+   */
   stop(): Promise<void>;
 }
 
 export class SlackAuthError extends Error {}
 
-export async function startWarroom({ config, database, logger, clock = systemClock, outboxPollMs, schedulerTicks = true, refreshSettleMs }: WarroomOptions): Promise<RunningWarroom> {
+export async function startWarroom({
+  config,
+  database,
+  logger,
+  clock = systemClock,
+  outboxPollMs,
+  schedulerTicks = true,
+  refreshSettleMs,
+  receiverLimits,
+  stopGraceMs = 5_000,
+  stopLingerMs = 500,
+}: WarroomOptions): Promise<RunningWarroom> {
   let ready = false;
   await migrateDatabase(database);
   const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger });
@@ -75,10 +101,14 @@ export async function startWarroom({ config, database, logger, clock = systemClo
     onWork: () => outbox.kick(),
   });
 
-  const app = createSlackApp({
+  const seenRequests = new SeenRequests(database.db, logger.child({ component: "replays" }));
+  const { app, door, inFlight } = createSlackApp({
     config,
     botUserId: identity.userId,
     botId: identity.botId,
+    teamId: identity.teamId,
+    seen: seenRequests,
+    receiverLimits,
     customRoutes: [healthRoute(database.db, () => ready)],
     deps: {
       db: database.db,
@@ -96,8 +126,10 @@ export async function startWarroom({ config, database, logger, clock = systemClo
       deliverNow: () => outbox.kick(),
     },
   });
-  const server = (await app.start(config.PORT)) as Server | undefined;
+  const server = (await (door ? app.start(config.PORT, door.serverOptions()) : app.start(config.PORT))) as Server | undefined;
+  if (door && server) door.serve(server);
   const port = (server?.address() as AddressInfo | null)?.port ?? config.PORT;
+  seenRequests.startPruning();
   outbox.start();
   if (schedulerTicks) scheduler.start();
   ready = true;
@@ -108,9 +140,16 @@ export async function startWarroom({ config, database, logger, clock = systemClo
     outbox,
     scheduler,
     botUserId: identity.userId,
+    teamId: identity.teamId,
+    seenRequests,
     async stop() {
       ready = false;
-      await app.stop();
+      if (door) await door.close(stopGraceMs, stopLingerMs);
+      else {
+        await app.stop();
+        await Promise.race([inFlight.idle(), new Promise((resolve) => setTimeout(resolve, stopGraceMs).unref())]);
+      }
+      seenRequests.stopPruning();
       await scheduler.stop();
       await outbox.stop();
     },
