@@ -3,6 +3,7 @@ import "dotenv/config";
 import { ConfigError, loadConfig, slackCredentialsMissing } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { createLogger, redactTokens } from "./log.js";
+import { stopOnSignals, surviveStrayRejections } from "./process.js";
 import { SlackAuthError, startWarroom } from "./warroom.js";
 
 async function main(): Promise<void> {
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  surviveStrayRejections(logger);
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   logger.info({ database: database.kind }, "database opened");
 
@@ -38,20 +40,10 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "stopping: finishing deliveries in flight");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
+  stopOnSignals(logger, async () => {
     await warroom.stop();
     await database.close();
-    logger.info("stopped");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  });
 }
 
 main().catch((error: unknown) => {
