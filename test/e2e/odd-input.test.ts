@@ -3,7 +3,7 @@
 // not ours, forms without state, buttons nobody knows). Each gets an answer in words: never an error page, a 404
 // after Slack's 3 seconds, an SQL error or "Something went wrong"; and nothing is logged as an error.
 import { Writable } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { seededRandom } from "../../src/fake-slack/server.js";
 import type { InteractionAnswer } from "../../src/fake-slack/driver.js";
 import { timelineOf } from "../../src/timeline/append.js";
@@ -67,6 +67,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h.close();
+});
+// Each test answers for the errors logged while it ran.
+beforeEach(() => {
+  logLines.length = 0;
 });
 
 const general = () => h.fake.channelByName("general")!.id;
@@ -146,7 +150,8 @@ describe("odd input", () => {
     let sent = 0;
     for (const sub of subcommands) {
       for (let i = 0; i < 6; i++) {
-        const text = `${sub} ${oddTypedText()}`;
+        // Every subcommand gets a NUL at least once: PostgreSQL refuses it wherever the text is stored or searched.
+        const text = `${sub} ${i === 0 ? "words a\u0000b" : oddTypedText()}`;
         const channelId = pick([open.channelId!, resolved.channelId!, general()]);
         const seen = h.fake.ephemeralsFor("U_ALICE").length;
         const answer = await h.driver.slashCommand({ userId: "U_ALICE", channelId, text });
@@ -160,7 +165,7 @@ describe("odd input", () => {
     expect(sent).toBeGreaterThanOrEqual(200);
     expect(problems).toEqual([]);
     expect(errorsLogged()).toEqual([]);
-  });
+  }, 120_000);
 
   it("saves or refuses in words every form submitted with odd text, without state, or with metadata that is not ours", async () => {
     const { open, resolved, dm } = await incidents();
@@ -211,7 +216,7 @@ describe("odd input", () => {
       return answer;
     };
     for (const opener of openers) {
-      for (let i = 0; i < 8; i++) {
+      for (let i = 0; i < 5; i++) {
         let view = await opener.open();
         // Every text box gets odd text; a form that moves on (the postmortem's steps) is filled step after step.
         for (let step = 0; step < 5 && view; step++) {
@@ -232,7 +237,7 @@ describe("odd input", () => {
     expect(sent).toBeGreaterThanOrEqual(200);
     expect(problems).toEqual([]);
     expect(errorsLogged()).toEqual([]);
-  });
+  }, 120_000);
 
   it("answers buttons with odd values, and buttons nobody knows, at once and in words", async () => {
     const { open, dm } = await incidents();
