@@ -28,9 +28,15 @@ async function main(): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   logger.info({ database: database.kind }, "database opened");
 
-  let warroom;
+  const starting = startWarroom({ config, database, logger });
+  // Installed before the bot says it is up, so a signal at any moment after that stops it gracefully.
+  stopOnSignals(logger, async () => {
+    const warroom = await starting.catch(() => undefined);
+    await warroom?.stop();
+    await database.close();
+  });
   try {
-    warroom = await startWarroom({ config, database, logger });
+    await starting;
   } catch (error) {
     if (error instanceof SlackAuthError) {
       logger.fatal(error.message);
@@ -39,11 +45,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-
-  stopOnSignals(logger, async () => {
-    await warroom.stop();
-    await database.close();
-  });
 }
 
 main().catch((error: unknown) => {
