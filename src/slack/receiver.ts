@@ -160,7 +160,6 @@ export class SlackDoor {
     const body = await readBody(req, this.limits.bodyBytes);
     if (body === "too_large") {
       logger.warn({ limit: this.limits.bodyBytes, declared: req.headers["content-length"] ?? null }, "refused a request body larger than any Slack sends");
-      // The rest of the body is not read: the connection ends with the answer.
       return answer(res, 413, { connection: "close" });
     }
     if (body === "aborted") return;
@@ -200,12 +199,16 @@ function answer(res: ServerResponse, status: number, headers: Record<string, str
   res.end();
 }
 
-/** The whole body, unless it grows past the limit (then nothing more is read) or the client goes away. */
+/**
+ * The whole body, unless it is larger than the limit: then nothing more is kept, the rest is read and dropped
+ * (answering before the client has finished sending would make its kernel see a reset instead of the answer),
+ * and the slow-request timeout still bounds how long that takes.
+ */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too_large" | "aborted"> {
-  if (Number(req.headers["content-length"]) > limit) return Promise.resolve("too_large");
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = Number(req.headers["content-length"]) > limit;
     const finish = (result: Buffer | "too_large" | "aborted") => {
       req.off("data", onData);
       req.off("end", onEnd);
@@ -215,13 +218,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too_la
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        return finish("too_large");
-      }
-      chunks.push(chunk);
+      if (size > limit) tooLarge = true;
+      if (!tooLarge) chunks.push(chunk);
     };
-    const onEnd = () => finish(Buffer.concat(chunks, size));
+    const onEnd = () => finish(tooLarge ? "too_large" : Buffer.concat(chunks, size));
     const onAbort = () => finish("aborted");
     const onClose = () => {
       if (!req.complete) finish("aborted");

@@ -1,5 +1,6 @@
 // The Slack endpoint's door: what it refuses before Bolt reads it (malformed, too large, too slow, out of its
 // time window, repeated, from another workspace), and that it still takes everything Slack really sends.
+import { request } from "node:http";
 import { connect } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -95,6 +96,17 @@ describe("requests that are not what Slack sends", () => {
   it("refuses a body larger than any Slack sends with 413, and still takes Slack's largest real requests", async () => {
     const huge = await h.driver.raw({ body: slashBody(h, `search ${"checkout ".repeat(480_000)}`), contentType: FORM });
     expect(huge.status).toBe(413);
+    // Without a declared length (chunked), reading stops at the limit.
+    const chunked = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: "127.0.0.1", port: h.bot.port, path: "/slack/events", method: "POST", headers: { "content-type": FORM } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      for (let i = 0; i < 100; i++) req.write(`text=${"x".repeat(10_000)}&`);
+      req.end();
+    });
+    expect(chunked).toBe(413);
 
     // 40,000 characters (Slack's message limit) of three-byte characters: the largest slash command text.
     const longest = await h.driver.slashCommand({ userId: "U_ALICE", channelId: general(h), text: `search ${"€".repeat(40_000)}` });
