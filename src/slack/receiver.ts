@@ -124,7 +124,7 @@ export class SlackDoor {
     const started = Date.now();
     const deadline = started + graceMs;
     while (Date.now() < deadline) {
-      await Promise.race([inFlight.idle(), sleep(deadline - Date.now())]);
+      await idleBy(inFlight, deadline);
       // One turn accepts what waits in the listen queue, the next reads what waits in its socket.
       await turnOfTheLoop();
       await turnOfTheLoop();
@@ -187,10 +187,14 @@ export class SlackDoor {
   }
 }
 
+/** Read the way Bolt reads it (an absolute URL in the request line included), so nothing reaches Bolt's endpoint around the door. */
 function isSlackEndpoint(req: IncomingMessage): boolean {
-  if (req.method !== "POST") return false;
-  const path = (req.url ?? "").split("?")[0];
-  return path === SLACK_ENDPOINT;
+  if (req.method?.toUpperCase() !== "POST") return false;
+  try {
+    return new URL(req.url ?? "/", "http://localhost").pathname === SLACK_ENDPOINT;
+  } catch {
+    return false;
+  }
 }
 
 function answer(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {
@@ -234,4 +238,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too_la
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves when no request is in flight, or at the deadline, whichever comes first (leaving no timer behind). */
+async function idleBy(inFlight: RequestsInFlight, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([inFlight.idle(), new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+  clearTimeout(timer);
+}
 const turnOfTheLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

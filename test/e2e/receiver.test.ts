@@ -5,7 +5,7 @@ import { connect } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { incidents, seenRequests } from "../../src/db/schema.js";
-import { SlackDriver, type SignedRequest } from "../../src/fake-slack/driver.js";
+import { SlackDriver, slackSignature, type SignedRequest } from "../../src/fake-slack/driver.js";
 import { createLogger } from "../../src/log.js";
 import { timelineOf } from "../../src/timeline/append.js";
 import { startWarroom } from "../../src/warroom.js";
@@ -67,6 +67,22 @@ describe("requests that are not what Slack sends", () => {
     const statuses = [];
     for (const [body, contentType] of bodies) statuses.push((await h.driver.raw({ body, contentType })).status);
     expect(statuses).toEqual(bodies.map(() => 400));
+    // The same endpoint named by an absolute URL in the request line, as a proxy may send it.
+    const timestamp = nowSec();
+    const viaProxy = await new Promise<string>((resolve, reject) => {
+      const socket = connect(h.bot.port, "127.0.0.1", () =>
+        socket.write(
+          `POST http://127.0.0.1:${h.bot.port}/slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+            `X-Slack-Request-Timestamp: ${timestamp}\r\nX-Slack-Signature: ${slackSignature(h.config.SLACK_SIGNING_SECRET, timestamp, "null")}\r\n` +
+            "Content-Length: 4\r\nConnection: close\r\n\r\nnull",
+        ),
+      );
+      let received = "";
+      socket.on("data", (chunk) => (received += chunk.toString()));
+      socket.on("close", () => resolve(received.split("\r\n")[0]!));
+      socket.on("error", reject);
+    });
+    expect(viaProxy).toBe("HTTP/1.1 400 Bad Request");
     expect((await h.driver.slashCommand({ userId: "U_ALICE", channelId: general(h), text: "help" })).status).toBe(200);
   });
 
