@@ -2,9 +2,10 @@
 // time window, repeated, from another workspace), and that it still takes everything Slack really sends.
 import { request } from "node:http";
 import { connect } from "node:net";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { incidents, seenRequests } from "../../src/db/schema.js";
+import { actionItems, escalationPolicies, incidents, oncallSchedules, outboxItems, postmortems, scheduledJobs, seenRequests, timelineEntries } from "../../src/db/schema.js";
+import { commandChangesNothing } from "../../src/slack/listeners/commands/index.js";
 import { SlackDriver, slackSignature, type SignedRequest } from "../../src/fake-slack/driver.js";
 import { createLogger } from "../../src/log.js";
 import { timelineOf } from "../../src/timeline/append.js";
@@ -220,6 +221,21 @@ describe("signatures and clocks", () => {
     expect(h.fake.ephemeralsFor("U_BOB").length).toBe(before.ephemerals);
     const declared = await h.database.db.select().from(incidents).where(eq(incidents.title, "Declared once"));
     expect(declared).toHaveLength(1);
+  });
+
+  it("answers the subcommands that only read without a replay check, and they change nothing", async () => {
+    const incident = await declaredIncident(h, { title: "Reads only" });
+    await h.bot.outbox.waitUntilIdle();
+    const tables = [incidents, timelineEntries, outboxItems, scheduledJobs, oncallSchedules, escalationPolicies, postmortems, actionItems, seenRequests];
+    const counts = async () => Promise.all(tables.map(async (t) => (await h.database.db.select({ n: sql<number>`count(*)::int` }).from(t))[0]!.n));
+    const before = await counts();
+    for (const text of ["", "help", "declare Looks only", "list all", "search checkout", "timeline", `timeline #${incident.number}`, "actions", "actions overdue", "oncall", "oncall covers Nobody", "escalation", "no-such-subcommand"]) {
+      expect(commandChangesNothing(text), text).toBe(true);
+      expect((await h.driver.slashCommand({ userId: "U_ALICE", channelId: incident.channelId!, text })).status, text).toBe(200);
+    }
+    await h.bot.outbox.waitUntilIdle();
+    expect(await counts()).toEqual(before);
+    for (const text of ["note x", "ack", "status monitoring", "resolve Fixed", "close", "reopen", "postmortem", "action done 1", "sev 2", "role ic @bob"]) expect(commandChangesNothing(text), text).toBe(false);
   });
 
   it("forgets signatures once they are too old to be accepted again", async () => {
