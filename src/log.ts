@@ -29,6 +29,13 @@ export type { Logger };
 
 const errorsAsObjects = (_key: string, value: unknown) => (value instanceof Error ? pino.stdSerializers.err(value) : value);
 
+/**
+ * stdout, written synchronously. pino's default writes asynchronously and, at exit, flushes what is left in a
+ * loop that retries a refused write forever: with stdout's reader gone (EPIPE) the process can never exit and
+ * ignores every later signal. Written synchronously, a broken pipe is seen at once and pino stops writing to it.
+ */
+const stdoutLines = (): pino.DestinationStream => pino.destination({ dest: 1, sync: true });
+
 export function createLogger(level = "info", destination?: NodeJS.WritableStream): Logger {
   return pino(
     {
@@ -48,6 +55,6 @@ export function createLogger(level = "info", destination?: NodeJS.WritableStream
         },
       },
     },
-    destination as pino.DestinationStream | undefined,
+    (destination as pino.DestinationStream | undefined) ?? stdoutLines(),
   );
 }

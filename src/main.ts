@@ -3,6 +3,7 @@ import "dotenv/config";
 import { ConfigError, loadConfig, slackCredentialsMissing } from "./config.js";
 import { openDatabase } from "./db/client.js";
 import { createLogger, redactTokens } from "./log.js";
+import { stopOnSignals, surviveStrayRejections } from "./process.js";
 import { SlackAuthError, startWarroom } from "./warroom.js";
 
 async function main(): Promise<void> {
@@ -23,12 +24,19 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  surviveStrayRejections(logger);
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
   logger.info({ database: database.kind }, "database opened");
 
-  let warroom;
+  const starting = startWarroom({ config, database, logger });
+  // Installed before the bot says it is up, so a signal at any moment after that stops it gracefully.
+  stopOnSignals(logger, async () => {
+    const warroom = await starting.catch(() => undefined);
+    await warroom?.stop();
+    await database.close();
+  });
   try {
-    warroom = await startWarroom({ config, database, logger });
+    await starting;
   } catch (error) {
     if (error instanceof SlackAuthError) {
       logger.fatal(error.message);
@@ -37,21 +45,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "stopping: finishing deliveries in flight");
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    await warroom.stop();
-    await database.close();
-    logger.info("stopped");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
 }
 
 main().catch((error: unknown) => {

@@ -1,15 +1,17 @@
 // Assembles one running bot from its parts (database, Slack gateway, outbox, Bolt app); main.ts and the tests both start it here.
 import type { App } from "@slack/bolt";
 import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import type { Server, ServerOptions } from "node:http";
 import { systemClock, type Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { healthRoute } from "./http/health.js";
+import { SeenRequests } from "./http/seen-requests.js";
 import type { Logger } from "./log.js";
 import { OutboxWorker } from "./outbox/outbox.js";
 import { createSlackApp } from "./slack/app.js";
+import type { ReceiverLimits } from "./slack/receiver.js";
 import { createClockwork } from "./incidents/clockwork.js";
 import { createLearningClock } from "./postmortems/reminders.js";
 import { clockSettings } from "./incidents/timers.js";
@@ -28,6 +30,12 @@ export interface WarroomOptions {
   schedulerTicks?: boolean;
   /** Card and topic refreshes of one incident at most once per this many ms (default 1500; tests use less). */
   refreshSettleMs?: number;
+  /** Request size and time limits of the HTTP endpoint (tests shrink the timeouts). */
+  receiverLimits?: Partial<ReceiverLimits>;
+  /** How long stop() lets requests already accepted finish (default 5 s: Slack waits 3 s for an answer). */
+  stopGraceMs?: number;
+  /** How long stop() still takes requests already on their way before it stops listening (default 500 ms). */
+  stopLingerMs?: number;
 }
 
 export interface RunningWarroom {
@@ -35,6 +43,13 @@ export interface RunningWarroom {
   outbox: OutboxWorker;
   scheduler: Scheduler;
   botUserId: string;
+  /** The workspace of the bot token. */
+  teamId: string;
+  seenRequests: SeenRequests;
+  /**
+   * Stops taking requests and lets those already accepted finish and be recorded, then stops the scheduler and
+   * the outbox (which finishes or hands back deliveries in flight).
+   */
   stop(): Promise<void>;
 }
 
@@ -43,7 +58,18 @@ export class SlackAuthError extends Error {}
 /** A listener answers a person within Slack's 3 seconds, so the Slack calls it makes first give up sooner. */
 const LISTENER_SLACK_TIMEOUT_MS = 1500;
 
-export async function startWarroom({ config, database, logger, clock = systemClock, outboxPollMs, schedulerTicks = true, refreshSettleMs }: WarroomOptions): Promise<RunningWarroom> {
+export async function startWarroom({
+  config,
+  database,
+  logger,
+  clock = systemClock,
+  outboxPollMs,
+  schedulerTicks = true,
+  refreshSettleMs,
+  receiverLimits,
+  stopGraceMs = 5_000,
+  stopLingerMs = 500,
+}: WarroomOptions): Promise<RunningWarroom> {
   let ready = false;
   await migrateDatabase(database);
   const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger });
@@ -79,10 +105,14 @@ export async function startWarroom({ config, database, logger, clock = systemClo
     onWork: () => outbox.kick(),
   });
 
-  const app = createSlackApp({
+  const seenRequests = new SeenRequests(database.db, logger.child({ component: "replays" }));
+  const { app, door, inFlight } = createSlackApp({
     config,
     botUserId: identity.userId,
     botId: identity.botId,
+    teamId: identity.teamId,
+    seen: seenRequests,
+    receiverLimits,
     customRoutes: [healthRoute(database.db, () => ready)],
     deps: {
       db: database.db,
@@ -100,8 +130,10 @@ export async function startWarroom({ config, database, logger, clock = systemClo
       deliverNow: () => outbox.kick(),
     },
   });
-  const server = (await startReceiving(app, config)) as Server | undefined;
+  const server = (await startReceiving(app, config, door?.serverOptions())) as Server | undefined;
+  if (door && server) door.serve(server);
   const port = (server?.address() as AddressInfo | null)?.port ?? config.PORT;
+  seenRequests.startPruning();
   outbox.start();
   if (schedulerTicks) scheduler.start();
   ready = true;
@@ -112,9 +144,16 @@ export async function startWarroom({ config, database, logger, clock = systemClo
     outbox,
     scheduler,
     botUserId: identity.userId,
+    teamId: identity.teamId,
+    seenRequests,
     async stop() {
       ready = false;
-      await app.stop();
+      if (door) await door.close(stopGraceMs, stopLingerMs);
+      else {
+        await app.stop();
+        await Promise.race([inFlight.idle(), new Promise((resolve) => setTimeout(resolve, stopGraceMs).unref())]);
+      }
+      seenRequests.stopPruning();
       await scheduler.stop();
       await outbox.stop();
     },
@@ -122,9 +161,10 @@ export async function startWarroom({ config, database, logger, clock = systemClo
 }
 
 /** Starts the receiver; in Socket Mode a refused app-level token stops the start with a line naming SLACK_APP_TOKEN. */
-async function startReceiving(app: App, config: Config): Promise<unknown> {
+/** Starts Bolt's receiver (HTTP behind the door, or Socket Mode); a refused app-level token is named as such. */
+async function startReceiving(app: App, config: Config, serverOptions?: ServerOptions): Promise<unknown> {
   try {
-    return await app.start(config.PORT);
+    return await (serverOptions ? app.start(config.PORT, serverOptions) : app.start(config.PORT));
   } catch (error) {
     // Only a Web API answer (apps.connections.open) is about the token; a busy port or the like is not.
     if (!config.SLACK_APP_TOKEN || !String((error as { code?: unknown })?.code ?? "").startsWith("slack_webapi_")) throw error;

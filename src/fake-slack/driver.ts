@@ -10,6 +10,11 @@ export interface DriverOptions {
   /** The bot's Slack endpoint, e.g. http://127.0.0.1:3000/slack/events */
   botUrl: string;
   signingSecret: string;
+  /**
+   * The workspace the requests come from; by default the fake's own. Another team's id plays the same app
+   * installed in a second workspace (Slack signs its requests with the same signing secret).
+   */
+  teamId?: string;
 }
 
 export interface BotAnswer {
@@ -26,6 +31,14 @@ export interface InteractionAnswer extends BotAnswer {
   rejectedBySlack?: string[];
 }
 
+/** A request exactly as it went over the wire: what someone who captured it could send again. */
+export interface SignedRequest {
+  body: string;
+  contentType: string;
+  timestamp: number;
+  signature: string;
+}
+
 /** What a person picks or types in one input; omitted inputs keep the modal's initial values. */
 export type InputValue = string | string[] | null;
 
@@ -37,19 +50,26 @@ export function slackSignature(signingSecret: string, timestamp: number, body: s
 }
 
 export class SlackDriver {
+  /** The last request this driver sent, signature and all. */
+  lastSent: SignedRequest | undefined;
+
   constructor(private readonly options: DriverOptions) {}
 
   private get fake(): FakeSlack {
     return this.options.fake;
   }
 
+  private get teamId(): string {
+    return this.options.teamId ?? this.fake.teamId;
+  }
+
   private user(userId: string) {
     const u = this.fake.workspace.users.get(userId);
-    return { id: userId, username: u?.name ?? userId, name: u?.name ?? userId, team_id: this.fake.teamId };
+    return { id: userId, username: u?.name ?? userId, name: u?.name ?? userId, team_id: this.teamId };
   }
 
   private team() {
-    return { id: this.fake.teamId, domain: this.fake.workspace.team.domain };
+    return { id: this.teamId, domain: this.teamId === this.fake.teamId ? this.fake.workspace.team.domain : this.teamId.toLowerCase() };
   }
 
   /** A person runs a slash command; `text` is what they typed, sent the way Slack encodes it for this command. */
@@ -60,8 +80,8 @@ export class SlackDriver {
     const channel = this.fake.channel(opts.channelId);
     const body = new URLSearchParams({
       token: "deprecated-verification-token",
-      team_id: this.fake.teamId,
-      team_domain: this.fake.workspace.team.domain,
+      team_id: this.teamId,
+      team_domain: this.team().domain,
       channel_id: opts.channelId,
       channel_name: channel?.name ?? (opts.channelId.startsWith("D") ? "directmessage" : "unknown"),
       user_id: opts.userId,
@@ -145,20 +165,28 @@ export class SlackDriver {
   /**
    * Submits an open modal as its user would: values keyed by block_id, shaped by each input's element type.
    * `beyondClientLimits`: send what Slack's client would not let a person type (longer than max_length), as a
-   * hand-made request could; the bot must refuse it on its own.
+   * hand-made request could; the bot must refuse it on its own. `withoutState`: Slack leaves state out of some
+   * submissions; send one of those.
    */
-  async submitView(opts: { viewId: string; userId: string; values?: Record<string, InputValue>; retryNum?: number; beyondClientLimits?: boolean }): Promise<BotAnswer> {
+  async submitView(opts: {
+    viewId: string;
+    userId: string;
+    values?: Record<string, InputValue>;
+    retryNum?: number;
+    beyondClientLimits?: boolean;
+    withoutState?: boolean;
+  }): Promise<BotAnswer> {
     const stored = this.fake.view(opts.viewId);
     if (!stored) throw new Error(`no view ${opts.viewId}`);
     if (stored.closed) throw new Error(`view ${opts.viewId} was closed; nobody can submit it`);
     const view = {
       id: stored.id,
-      team_id: this.fake.teamId,
+      team_id: this.teamId,
       type: "modal",
       private_metadata: "",
       ...stored.view,
       callback_id: stored.callback_id,
-      state: { values: stateValues(stored, opts.values ?? {}, opts.beyondClientLimits ?? false) },
+      ...(opts.withoutState ? {} : { state: { values: stateValues(stored, opts.values ?? {}, opts.beyondClientLimits ?? false) } }),
       hash: stored.hash,
       root_view_id: stored.root_view_id,
       previous_view_id: stored.previous_view_id,
@@ -229,13 +257,13 @@ export class SlackDriver {
   async sendEvent(event: Json, opts: { retryNum?: number; eventId?: string } = {}): Promise<BotAnswer> {
     const body = JSON.stringify({
       token: "deprecated-verification-token",
-      team_id: this.fake.teamId,
+      team_id: this.teamId,
       api_app_id: this.fake.workspace.bot.appId,
       event: { event_ts: String(Date.now() / 1000), ...event },
       type: "event_callback",
       event_id: opts.eventId ?? `Ev${randomBytes(5).toString("hex").toUpperCase()}`,
       event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: this.fake.teamId, user_id: this.fake.botUserId, is_bot: true, is_enterprise_install: false }],
+      authorizations: [{ team_id: this.teamId, user_id: this.fake.botUserId, is_bot: true, is_enterprise_install: false }],
       is_ext_shared_channel: false,
     });
     return this.send(body, "application/json", { retryNum: opts.retryNum });
@@ -246,16 +274,23 @@ export class SlackDriver {
     return this.send(opts.body, opts.contentType, { timestamp: opts.timestamp, signature: opts.signature });
   }
 
+  /** Sends a captured request again, byte for byte: a replay by whoever captured it. */
+  async replay(request: SignedRequest): Promise<BotAnswer> {
+    return this.send(request.body, request.contentType, { timestamp: request.timestamp, signature: request.signature });
+  }
+
   private sendPayload(payload: Json, retryNum?: number): Promise<BotAnswer> {
-    return this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded", { retryNum });
+    return this.send(new URLSearchParams({ payload: slackJson(payload) }).toString(), "application/x-www-form-urlencoded", { retryNum });
   }
 
   private async send(body: string, contentType: string, opts: { retryNum?: number; timestamp?: number; signature?: string }): Promise<BotAnswer> {
     const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+    const signature = opts.signature ?? slackSignature(this.options.signingSecret, timestamp, body);
+    this.lastSent = { body, contentType, timestamp, signature };
     const headers: Record<string, string> = {
       "content-type": contentType,
       "x-slack-request-timestamp": String(timestamp),
-      "x-slack-signature": opts.signature ?? slackSignature(this.options.signingSecret, timestamp, body),
+      "x-slack-signature": signature,
       "user-agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
     };
     if (opts.retryNum) {
@@ -320,6 +355,15 @@ export class SlackDriver {
         stored.closed = true;
     }
   }
+}
+
+/**
+ * Interaction payloads as Slack writes them: every character outside ASCII as a \uXXXX escape ("Non-standard
+ * characters … within view objects are converted and sent in unicode format", Slack's reference for view
+ * objects; done here for every payload, which only makes bodies larger, never smaller than Slack's).
+ */
+function slackJson(payload: Json): string {
+  return JSON.stringify(payload).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** The element with this action_id (and, for buttons sharing one action_id, this value). */

@@ -42,6 +42,8 @@ export type FaultDecision =
 const applies = (methods: string[] | undefined, method: string) => !methods || methods.includes(method);
 
 export class Faults {
+  /** Calls per method as they arrive, before any delay: unlike FakeSlack.calls, it counts calls still in flight. */
+  readonly arrivals = new Map<string, number>();
   private settings: FaultSettings = {};
   private readonly queued = new Map<string, Array<Required<Pick<FailNextOptions, "afterApply" | "status">> & { retryAfterSec?: number; error?: string }>>();
 
@@ -65,6 +67,7 @@ export class Faults {
   }
 
   decide(method: string): FaultDecision {
+    this.arrivals.set(method, (this.arrivals.get(method) ?? 0) + 1);
     const { rateLimit, serverError, latency } = this.settings;
     const delayMs = latency && applies(latency.methods, method) ? latency.ms : 0;
     const next = this.queued.get(method)?.shift();

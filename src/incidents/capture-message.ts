@@ -1,5 +1,6 @@
 // A Slack message added to the timeline (a :pushpin: reaction, the message shortcut) at its original time;
 // the same message is only ever added once.
+import { makeStorable } from "../db/storable-text.js";
 import type { IncidentContext, Outcome } from "./change.js";
 import { incidentById, type IncidentRef } from "./queries.js";
 import { refuse } from "./refusals.js";
@@ -25,6 +26,9 @@ export async function captureMessage(
   message: CapturedMessage,
   how: "reaction" | "shortcut",
 ): Promise<Outcome<{ added: boolean }>> {
+  // The message comes from Slack's Web API, not from a request the receiver has already cleaned.
+  message = { ...message };
+  makeStorable(message);
   return ctx.db.transaction(async (tx) => {
     const incident = await incidentById(tx, ref.teamId, ref.incidentId);
     if (!incident) return refuse({ code: "not_found" });

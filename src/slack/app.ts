@@ -1,8 +1,12 @@
-// Builds the Bolt App (HTTP receiver, or Socket Mode when an app token is set) and registers every listener.
+// Builds the Bolt App (HTTP behind the receiver's door, or Socket Mode when an app token is set), its global
+// middleware and every listener.
 import { App, LogLevel, type CustomRoute, type Logger as BoltLogger } from "@slack/bolt";
 import type { Config } from "../config.js";
+import type { SeenRequests } from "../http/seen-requests.js";
 import type { Logger } from "../log.js";
-import { registerListeners, type ListenerDeps } from "./listeners/index.js";
+import { changesNothing, registerListeners, type ListenerDeps } from "./listeners/index.js";
+import { useRequestMiddleware } from "./middleware.js";
+import { RequestsInFlight, SlackDoor, type ReceiverLimits } from "./receiver.js";
 
 export interface SlackAppOptions {
   config: Pick<Config, "SLACK_BOT_TOKEN" | "SLACK_SIGNING_SECRET" | "SLACK_APP_TOKEN" | "SLACK_API_URL" | "PORT">;
@@ -10,20 +14,38 @@ export interface SlackAppOptions {
   customRoutes: CustomRoute[];
   botUserId: string;
   botId?: string;
+  /** The bot token's workspace (auth.test): requests from any other team are refused. */
+  teamId: string;
+  /** Signatures of requests already handled (HTTP mode). */
+  seen: SeenRequests;
+  /** Tests shrink these to see a slow or large request cut without waiting. */
+  receiverLimits?: Partial<ReceiverLimits>;
 }
 
-export function createSlackApp({ config, deps, customRoutes, botUserId, botId }: SlackAppOptions): App {
+export interface SlackApp {
+  app: App;
+  /** HTTP mode only: the door in front of Bolt's receiver, which also drains it on stop. */
+  door?: SlackDoor;
+  inFlight: RequestsInFlight;
+}
+
+export function createSlackApp({ config, deps, customRoutes, botUserId, botId, teamId, seen, receiverLimits }: SlackAppOptions): SlackApp {
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  const logger = boltLogger(deps.logger);
+  const inFlight = new RequestsInFlight();
+  const door = socketMode
+    ? undefined
+    : new SlackDoor({ signingSecret: config.SLACK_SIGNING_SECRET, customRoutes, boltLogger: logger, logger: deps.logger.child({ component: "receiver" }), seen, inFlight, limits: receiverLimits });
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
-    signingSecret: config.SLACK_SIGNING_SECRET,
-    ...(socketMode ? { socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { port: config.PORT } } : {}),
-    customRoutes,
+    ...(door
+      ? { receiver: door.receiver }
+      : { signingSecret: config.SLACK_SIGNING_SECRET, socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { port: config.PORT }, customRoutes }),
     // The bot identity was checked once at start; skipping Bolt's own auth.test keeps start-up to one call.
     tokenVerificationEnabled: false,
     botUserId,
     botId,
-    logger: boltLogger(deps.logger),
+    logger,
     clientOptions: {
       slackApiUrl: config.SLACK_API_URL,
       // Listeners only open modals and answer ephemerally; a trigger_id dies in 3 s, so long retries are useless.
@@ -31,11 +53,12 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId }:
       timeout: 2500,
     },
   });
+  useRequestMiddleware(app, { teamId, logger: deps.logger, inFlight, changesNothing });
   registerListeners(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error }, "unhandled error in a Slack listener");
   });
-  return app;
+  return { app, door, inFlight };
 }
 
 function boltLogger(logger: Logger): BoltLogger {

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { ManualClock } from "../../src/clock.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
-import { startWarroom, type RunningWarroom } from "../../src/warroom.js";
+import { startWarroom, type RunningWarroom, type WarroomOptions } from "../../src/warroom.js";
 import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from "../../src/fake-slack/server.js";
 import { SlackDriver } from "../../src/fake-slack/driver.js";
 import { openTestDatabase, type TestDatabase } from "./database.js";
@@ -31,6 +31,10 @@ export interface TestBotOptions {
   /** A database and fake Slack prepared by the test, e.g. as an older release left them. */
   database?: TestDatabase;
   fakeSlack?: FakeSlack;
+  /** Where the bot's log lines go (JSON, one per line), for tests about what it logs. */
+  logs?: NodeJS.WritableStream;
+  /** Request limits of the HTTP endpoint, for tests about slow or large requests. */
+  receiverLimits?: WarroomOptions["receiverLimits"];
 }
 
 export async function startTestBot(env: Record<string, string> = {}, options: TestBotOptions = {}): Promise<TestBot> {
@@ -46,7 +50,7 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     ...env,
   });
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, options.logs);
   let running: RunningWarroom | undefined;
 
   const harness: TestBot = {
@@ -67,6 +71,9 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
         clock: options.clock,
         schedulerTicks: !options.clock,
         refreshSettleMs: options.refreshSettleMs ?? 0,
+        receiverLimits: options.receiverLimits,
+        // Nothing races a test's stop; the child-process tests keep the real linger.
+        stopLingerMs: 0,
       });
       harness.driver = new SlackDriver({ fake, botUrl: `http://127.0.0.1:${running.port}/slack/events`, signingSecret });
     },

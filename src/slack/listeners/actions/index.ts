@@ -23,6 +23,9 @@ const handlers: Record<string, ActionHandler> = {
   [ActionItemActions.reassign]: reassignActionItem,
 };
 
+/** A click on something no handler knows (an old message's button) changes nothing. */
+export const actionChangesNothing = (actionId: string): boolean => !Object.hasOwn(handlers, actionId);
+
 export function registerActions(app: App, deps: ListenerDeps): void {
   app.action({ type: "block_actions" }, async (args) => {
     const a = args as unknown as ActionArgs;

@@ -49,6 +49,18 @@ export const subcommands: Record<string, Subcommand> = {
   actions,
 };
 
+/**
+ * Subcommands that only answer or open a form. A replay of one changes nothing, so it goes ahead without waiting
+ * for the replay check (see slack/middleware.ts onceOnly). A subcommand that writes must never be listed here.
+ */
+const answersOnly = new Set(["", "help", "declare", "list", "search", "timeline", "actions", "oncall", "escalation"]);
+
+/** True when this command text can change nothing: an answering subcommand, or one that does not exist. */
+export function commandChangesNothing(text: string): boolean {
+  const { name } = parseSubcommand(text);
+  return answersOnly.has(name) || !Object.hasOwn(subcommands, name);
+}
+
 /** "declare Checkout is down" → { name: "declare", args: "Checkout is down" } */
 export function parseSubcommand(text: string): { name: string; args: string } {
   const trimmed = text.trim();

@@ -1,6 +1,7 @@
 // The action-item forms: the postmortem's last step (add one, perhaps another, then finish), /incident action
 // add, and Reassign from an item's DM.
 import type { View } from "@slack/types";
+import { z } from "zod";
 import { actionItemsOf, addActionItem, changeActionItem } from "../../../postmortems/postmortems.js";
 import { refusalText } from "../../blocks/answers.js";
 import { section } from "../../blocks/kit.js";
@@ -11,6 +12,9 @@ import { checked, field, incidentIdOf, plainForModal, safeJson, typed, valuesOf,
 import { incidentFromValue } from "../incident-ref.js";
 import { postmortemStepView } from "../postmortem-flow.js";
 import { showErrors, teamOf, type ViewHandler } from "./view-kit.js";
+
+// Where the Reassign form came from; anything else (JSON null included) is a form we no longer know.
+const reassignMetadataSchema = z.object({ itemId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 const outdated = { [ActionBlocks.description]: "This form is out of date; run the command again." };
 
@@ -73,8 +77,8 @@ export const actionItemSubmitted: ViewHandler = async (deps, args) => {
 
 export const reassignSubmitted: ViewHandler = async (deps, args) => {
   const { body, view } = args;
-  const meta = safeJson(view.private_metadata) as { itemId?: unknown };
-  const itemId = typeof meta.itemId === "number" && Number.isSafeInteger(meta.itemId) && meta.itemId > 0 ? meta.itemId : undefined;
+  const meta = reassignMetadataSchema.safeParse(safeJson(view.private_metadata));
+  const itemId = meta.success ? meta.data.itemId : undefined;
   if (!itemId) return showErrors(args, { [ActionBlocks.owner]: "This form is out of date; click Reassign again." });
   const ownerId = field(valuesOf(view), ActionBlocks.owner)?.selected_user;
   if (!ownerId) return showErrors(args, { [ActionBlocks.owner]: "Pick the new owner." });
