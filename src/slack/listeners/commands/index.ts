@@ -1,5 +1,5 @@
-// The /incident slash command: one Bolt listener, a lookup table of subcommands, an answer within Slack's 3 seconds.
-import type { App, RespondFn } from "@slack/bolt";
+// The /incident slash command: one listener, a lookup table of subcommands, an answer within Slack's 3 seconds.
+import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import type { View } from "@slack/types";
 import type { WebClient } from "@slack/web-api";
 import { unknownSubcommandText } from "../../blocks/help.js";
@@ -56,8 +56,12 @@ export function parseSubcommand(text: string): { name: string; args: string } {
   return { name: first.toLowerCase(), args: trimmed.slice(first.length).trim() };
 }
 
-export function registerCommands(app: App, deps: ListenerDeps): void {
-  app.command("/incident", async ({ command, ack: acknowledge, client, respond }) => {
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** Every slash command; only /incident is ours (any other is left unanswered, as Bolt leaves an unmatched one). */
+export function commandListener(deps: ListenerDeps): (args: CommandArgs) => Promise<void> {
+  return async ({ command, ack: acknowledge, client, respond }) => {
+    if (command.command !== "/incident") return;
     const { name, args } = parseSubcommand(command.text ?? "");
     const subcommand = Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
     if (!subcommand) {
@@ -78,7 +82,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     }
     await acknowledge();
     await openModal(deps, client, command.trigger_id, result.modal, respond);
-  });
+  };
 }
 
 /** Opens a form; when Slack refuses, the person is told why in words, not left waiting. */
