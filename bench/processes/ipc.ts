@@ -19,7 +19,7 @@ export interface EventLoopDelay {
 
 export function serveParent(handlers: ChildHandlers): void {
   // Anything that holds the loop (an embedded-database query runs on this thread) delays every ack behind it.
-  const loop = monitorEventLoopDelay({ resolution: 1 });
+  const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const send = (message: unknown) => process.send?.(message);
   process.on("message", (request: ParentRequest) => {
