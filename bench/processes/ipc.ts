@@ -17,9 +17,11 @@ export interface EventLoopDelay {
   max: number;
 }
 
+const LOOP_SAMPLE_MS = 10;
+
 export function serveParent(handlers: ChildHandlers): void {
   // Anything that holds the loop (an embedded-database query runs on this thread) delays every ack behind it.
-  const loop = monitorEventLoopDelay({ resolution: 10 });
+  const loop = monitorEventLoopDelay({ resolution: LOOP_SAMPLE_MS });
   loop.enable();
   const send = (message: unknown) => process.send?.(message);
   process.on("message", (request: ParentRequest) => {
@@ -30,7 +32,9 @@ export function serveParent(handlers: ChildHandlers): void {
         case "cpu":
           return process.cpuUsage();
         case "event-loop": {
-          const delay: EventLoopDelay = { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 };
+          // The histogram records the time between samples; the delay is what exceeds the sampling interval.
+          const late = (ns: number) => Math.max(0, ns / 1e6 - LOOP_SAMPLE_MS);
+          const delay: EventLoopDelay = { p99: late(loop.percentile(99)), max: late(loop.max) };
           loop.reset();
           return delay;
         }
