@@ -1,157 +1,297 @@
-// npm run bench: slash-command ack latency and declares per second through the fake Slack, beside a bare Bolt app.
-import { randomBytes } from "node:crypto";
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
-import { App } from "@slack/bolt";
-import { loadConfig } from "../src/config.js";
-import { openPglite } from "../src/db/client.js";
-import { createLogger } from "../src/log.js";
-import { startWarroom } from "../src/warroom.js";
-import { startFakeSlack } from "../src/fake-slack/server.js";
+// npm run bench: ack latency under load beside a bare Bolt app, declares per second and idle memory, on embedded
+// PGlite and on PostgreSQL; then the scheduler tick and /incident search. Variables: README → Benchmark.
+import { mkdtempSync, rmSync } from "node:fs";
+import { Agent } from "node:http";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startFakeSlack, type FakeSlack } from "../src/fake-slack/server.js";
 import { SlackDriver } from "../src/fake-slack/driver.js";
+import { compareAcks, type AckComparison, type AckFigures } from "./ack.js";
+import { BenchChild, childNodeFlags, type MemoryUsage } from "./children.js";
+import type { EventLoopDelay } from "./processes/ipc.js";
+import { compileForChildren } from "./compile.js";
+import { post, signedSlashCommand, type SlashCommandShape } from "./load.js";
+import { choosePostgres, scratchDatabase } from "./postgres.js";
 import { searchLatency } from "./search-latency.js";
 import { tickCost } from "./tick-cost.js";
 
-const ACK_SAMPLES = Number(process.env.BENCH_ACK_SAMPLES ?? 400);
-const DECLARES = Number(process.env.BENCH_DECLARES ?? 200);
-const DECLARE_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const number = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+const settings = {
+  ackSeconds: number("BENCH_ACK_SECONDS", 8),
+  ackSlices: Math.round(number("BENCH_ACK_SLICES", 16)),
+  concurrencies: (process.env.BENCH_ACK_CONCURRENCY ?? "10,50").split(",").map((c) => Math.round(Number(c))),
+  warmupSeconds: number("BENCH_WARMUP_SECONDS", 2),
+  idleSeconds: number("BENCH_IDLE_SECONDS", 5),
+  declares: Math.round(number("BENCH_DECLARES", 200)),
+  declareConcurrency: Math.round(number("BENCH_CONCURRENCY", 8)),
+  tickRounds: Math.round(number("BENCH_TICK_ROUNDS", 20)),
+  searchRounds: Math.round(number("BENCH_SEARCH_ROUNDS", 5)),
+};
+const parts = ["ack", "declares", "memory", "tick", "search"] as const;
+type Part = (typeof parts)[number];
+const only = new Set((process.env.BENCH_ONLY ?? parts.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
+for (const p of only) if (!parts.includes(p as Part)) throw new Error(`BENCH_ONLY: unknown part ${p} (choose from ${parts.join(", ")})`);
+const wants = (part: Part) => only.has(part);
+const databaseKinds = (process.env.BENCH_DATABASES ?? "pglite,postgres").split(",").map((d) => d.trim());
+for (const d of databaseKinds) if (d !== "pglite" && d !== "postgres") throw new Error(`BENCH_DATABASES: unknown database ${d} (pglite, postgres)`);
+if (settings.concurrencies.some((c) => !(c > 0))) throw new Error("BENCH_ACK_CONCURRENCY must list positive numbers, e.g. 10,50");
+const TARGET = 1.2;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (n: number) => `${n.toFixed(2)} ms`;
+const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
+const ratio = (n: number) => `${n.toFixed(2)}x`;
 
-async function timed(work: () => Promise<unknown>): Promise<number> {
-  const start = process.hrtime.bigint();
-  await work();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+interface DatabaseRun {
+  label: string;
+  acks?: AckComparison[];
+  declaresPerSecond?: number;
+  idle?: MemoryUsage;
+  afterRun?: MemoryUsage;
+  restartIdle?: MemoryUsage;
+  idleLoop?: EventLoopDelay;
 }
 
 async function main() {
+  const began = Date.now();
+  const compiled = compileForChildren();
+  const here = (file: string) => compiled(fileURLToPath(new URL(file, import.meta.url)));
+  const scratchDir = mkdtempSync(join(tmpdir(), "warroom-bench-"));
+  const fake = await startFakeSlack();
+  const signingSecret = `bench-${Math.random().toString(36).slice(2)}-secret`;
+  const slackEnv = { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: fake.url };
+  const childEnv = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: process.env.HOME, ...slackEnv, ...extra });
+  const shape: SlashCommandShape = {
+    signingSecret,
+    teamId: fake.teamId,
+    teamDomain: fake.workspace.team.domain,
+    appId: fake.workspace.bot.appId,
+    responseUrlBase: fake.baseUrl,
+    text: fake.slashCommandText("/incident", "help"),
+  };
+
+  const postgres = await choosePostgres();
+  const databases: Array<{ label: string; env: () => Promise<{ env: NodeJS.ProcessEnv; cleanUp: () => Promise<void> }> }> = [];
+  if (databaseKinds.includes("pglite")) {
+    databases.push({
+      label: "embedded PGlite",
+      env: async () => {
+        const dir = mkdtempSync(join(scratchDir, "pglite-"));
+        return { env: { PGLITE_DIR: dir }, cleanUp: async () => rmSync(dir, { recursive: true, force: true }) };
+      },
+    });
+  }
+  if (databaseKinds.includes("postgres") && postgres.url) {
+    const adminUrl = postgres.url;
+    databases.push({
+      label: "PostgreSQL",
+      env: async () => {
+        const scratch = await scratchDatabase(adminUrl);
+        return { env: { DATABASE_URL: scratch.url }, cleanUp: scratch.drop };
+      },
+    });
+  }
+
+  console.log(`Warroom benchmark (${new Date().toISOString()}, node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs)`);
+  console.log(`children: node ${childNodeFlags.join(" ") || "(no flags)"} on compiled JavaScript (dist/), load from this process; fake Slack on loopback`);
+  console.log(`PostgreSQL: ${postgres.url ? `${redactPassword(postgres.url)}, a throw-away database per run (${postgres.why})` : postgres.why}`);
+  console.log("");
+
+  const bot = (label: string, env: NodeJS.ProcessEnv) =>
+    BenchChild.start(`warroom (${label})`, here("./processes/bot.ts"), childEnv({ PORT: "0", ...env }), join(scratchDir, `bot-${label.replace(/\W+/g, "-")}.log`));
+
+  const runs: DatabaseRun[] = [];
+  let bare: BenchChild | undefined;
+  let expected: string | undefined;
+  try {
+    for (const database of databases) {
+      const run: DatabaseRun = { label: database.label };
+      runs.push(run);
+      const { env, cleanUp } = await database.env();
+      try {
+        const warroom = await bot(database.label, env);
+        try {
+          // Idle after start-up for the memory figure; otherwise a moment to settle.
+          await warroom.eventLoopDelay();
+          await sleep((wants("memory") ? settings.idleSeconds : 1) * 1000);
+          if (wants("memory")) {
+            run.idle = await warroom.memory();
+            run.idleLoop = await warroom.eventLoopDelay();
+          }
+
+          if (wants("ack")) {
+            const answer = await helpAnswer(warroom.url, shape);
+            if (expected === undefined) {
+              expected = answer;
+              bare = await BenchChild.start("bare Bolt", here("./processes/bare-bolt.ts"), childEnv({ BENCH_BARE_ANSWER: answer, BENCH_BOT_USER_ID: fake.botUserId, BENCH_BOT_ID: fake.botId }), join(scratchDir, "bare.log"));
+            }
+            if (answer !== expected) throw new Error(`warroom (${database.label}) answered /incident help differently from the first run`);
+            const bareAnswer = await helpAnswer(bare!.url, shape);
+            if (bareAnswer !== expected) throw new Error("the bare Bolt app does not answer the same bytes as Warroom");
+            run.acks = await compareAcks({ name: "warroom", url: warroom.url, cpuMicros: () => warroom.cpuMicros() }, { name: "bare", url: bare!.url, cpuMicros: () => bare!.cpuMicros() }, {
+              shape,
+              expected,
+              concurrencies: settings.concurrencies,
+              seconds: settings.ackSeconds,
+              slices: settings.ackSlices,
+              warmupSeconds: settings.warmupSeconds,
+            });
+          }
+          if (wants("declares")) run.declaresPerSecond = await declaresPerSecond(fake, warroom, signingSecret);
+          if (wants("memory")) run.afterRun = await warroom.memory();
+        } finally {
+          await warroom.stop();
+        }
+        if (wants("memory") && env.PGLITE_DIR) {
+          // A restart on the data it made: no initdb this time, as every start after the first.
+          const again = await bot(`${database.label} restart`, env);
+          try {
+            await sleep(settings.idleSeconds * 1000);
+            run.restartIdle = await again.memory();
+          } finally {
+            await again.stop();
+          }
+        }
+      } finally {
+        await cleanUp();
+      }
+    }
+    const bareIdle = bare ? await bare.memory() : undefined;
+
+    if (wants("ack")) printAcks(runs, expected ?? "");
+    if (wants("declares")) printDeclares(runs);
+    if (wants("memory")) printMemory(runs, bareIdle);
+    if (!postgres.url && databaseKinds.includes("postgres")) console.log(`\nNo PostgreSQL figures in this run: ${postgres.why}.`);
+  } finally {
+    await bare?.stop();
+    await fake.close();
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+
+  // The scheduler tick and search run in this process against each database (PGlite in memory here).
+  const stores = [
+    ...(databaseKinds.includes("pglite") ? [{ label: "embedded PGlite (in memory)", url: undefined }] : []),
+    ...(databaseKinds.includes("postgres") && postgres.url ? [{ label: "PostgreSQL (throw-away database)", url: postgres.url }] : []),
+  ];
+  if (wants("tick")) {
+    console.log("");
+    console.log(`scheduler tick with 10 jobs due, ${settings.tickRounds} ticks each; every stored incident has a pending far-future job`);
+    for (const store of stores) {
+      const rows = await tickCost([100, 10_000, 100_000], settings.tickRounds, store.url);
+      console.log(`  ${store.label}: ${rows.map((r) => `${r.incidents.toLocaleString("en")} incidents p50 ${ms(r.p50)} (p95 ${ms(r.p95)})`).join(" · ")}`);
+    }
+  }
+  if (wants("search")) {
+    console.log("");
+    console.log(`/incident search over 100,000 stored incidents, ${settings.searchRounds * 7} queries (words and filters)`);
+    for (const store of stores) {
+      const searched = await searchLatency(100_000, settings.searchRounds, store.url);
+      console.log(`  ${store.label}: p50 ${ms(searched.p50)}, p95 ${ms(searched.p95)} (seeded in ${searched.seedSeconds.toFixed(1)} s)`);
+    }
+  }
+  console.log("");
+  console.log(`whole run: ${((Date.now() - began) / 1000).toFixed(0)} s`);
+}
+
+/** What the app answers to one signed `/incident help`: the exact bytes the load must get back every time. */
+async function helpAnswer(url: string, shape: SlashCommandShape): Promise<string> {
+  const agent = new Agent({ keepAlive: false });
+  const answer = await post(new URL(url), agent, signedSlashCommand(shape, 0));
+  agent.destroy();
+  if (answer.status !== 200 || !answer.contentType.includes("application/json")) throw new Error(`${url} answered /incident help with ${answer.status} ${answer.contentType}: ${answer.body.slice(0, 200)}`);
+  return answer.body;
+}
+
+/** From the slash command to a fully set-up war room (channel, invites, topic, card, pin, announcement). */
+async function declaresPerSecond(fake: FakeSlack, warroom: BenchChild, signingSecret: string): Promise<number> {
+  const driver = new SlackDriver({ fake, botUrl: warroom.url, signingSecret });
   // Bolt acks first and opens the modal right after, so the modal shows up a moment after the ack.
   const modalOpenedBy = async (triggerId: string) => {
     for (let waited = 0; waited < 3000; waited += 2) {
       const view = fake.views.find((v) => v.triggerId === triggerId);
       if (view) return view;
-      await new Promise((r) => setTimeout(r, 2));
+      await sleep(2);
     }
     throw new Error("the declare modal did not open within Slack's 3 seconds");
   };
-  const fake = await startFakeSlack();
-  const signingSecret = randomBytes(16).toString("hex");
-  const logger = createLogger("silent");
-
-  const database = await openPglite();
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: fake.botToken,
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_API_URL: fake.url,
-    PORT: "0",
-  });
-  const warroom = await startWarroom({ config, database, logger });
-  const ours = new SlackDriver({ fake, botUrl: `http://127.0.0.1:${warroom.port}/slack/events`, signingSecret });
-
-  const bare = new App({
-    token: fake.botToken,
-    signingSecret,
-    tokenVerificationEnabled: false,
-    botUserId: fake.botUserId,
-    botId: fake.botId,
-    clientOptions: { slackApiUrl: fake.url },
-    logLevel: "error" as never,
-  });
-  bare.command("/incident", async ({ ack }) => ack());
-  const bareServer = (await bare.start(0)) as Server;
-  const bareDriver = new SlackDriver({
-    fake,
-    botUrl: `http://127.0.0.1:${(bareServer.address() as AddressInfo).port}/slack/events`,
-    signingSecret,
-  });
-
-  const command = (driver: SlackDriver) => () =>
-    driver.slashCommand({ userId: "U_ALICE", channelId: "C_BENCH", text: "declare Bench latency" });
-
-  // Our ack is followed by views.open in the same process; let it finish so its cost is not billed to the next sample.
-  const oursThenModal = async () => {
-    let triggerId = "";
-    const ackMs = await timed(async () => {
-      triggerId = (await command(ours)()).triggerId;
-    });
-    await modalOpenedBy(triggerId);
-    return ackMs;
-  };
-
-  // Warm both up (JIT, connection pools), then interleave samples so machine noise hits both alike.
-  for (let i = 0; i < 30; i++) {
-    await oursThenModal();
-    await command(bareDriver)();
-  }
-  const oursAck: number[] = [];
-  const bareAck: number[] = [];
-  for (let i = 0; i < ACK_SAMPLES; i++) {
-    oursAck.push(await oursThenModal());
-    bareAck.push(await timed(command(bareDriver)));
-  }
-  oursAck.sort((a, b) => a - b);
-  bareAck.sort((a, b) => a - b);
-
-  // Declares per second: from the slash command to a fully set-up war room (channel, invites, topic, card, pin, announcement).
-  await warroom.outbox.waitUntilIdle(60_000);
-  let next = 0;
   const declareOne = async (i: number) => {
     const user = ["U_ALICE", "U_BOB", "U_CAROL"][i % 3]!;
-    const cmd = await ours.slashCommand({ userId: user, channelId: "C_BENCH", text: `declare Bench incident ${i}` });
-    const view = await modalOpenedBy(cmd.triggerId);
-    await ours.submitView({ viewId: view.id, userId: user, values: { severity: "sev2" } });
+    const command = await driver.slashCommand({ userId: user, channelId: "C_BENCH", text: `declare Bench incident ${i}` });
+    const view = await modalOpenedBy(command.triggerId);
+    const submitted = await driver.submitView({ viewId: view.id, userId: user, values: { severity: "sev2" } });
+    if (submitted.status !== 200) throw new Error(`a declare submission answered ${submitted.status}`);
   };
-  const started = process.hrtime.bigint();
+  await warroom.outboxIdle();
+  let next = 0;
+  const started = performance.now();
   await Promise.all(
-    Array.from({ length: DECLARE_CONCURRENCY }, async () => {
-      while (next < DECLARES) await declareOne(next++);
+    Array.from({ length: settings.declareConcurrency }, async () => {
+      while (next < settings.declares) await declareOne(next++);
     }),
   );
-  await warroom.outbox.waitUntilIdle(120_000);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-
-  const bareStart = process.hrtime.bigint();
-  let bareNext = 0;
-  await Promise.all(
-    Array.from({ length: DECLARE_CONCURRENCY }, async () => {
-      while (bareNext++ < DECLARES) await command(bareDriver)();
-    }),
-  );
-  const bareSeconds = Number(process.hrtime.bigint() - bareStart) / 1e9;
-
-  const p99Ratio = percentile(oursAck, 99) / percentile(bareAck, 99);
-  console.log(`Warroom benchmark (${new Date().toISOString()}, node ${process.version}, embedded PGlite, fake Slack on loopback)`);
-  console.log("");
-  console.log(`slash-command ack latency, ${ACK_SAMPLES} samples each, interleaved`);
-  console.log(`                               p50          p99`);
-  console.log(`  warroom (/incident declare)  ${ms(percentile(oursAck, 50)).padEnd(12)} ${ms(percentile(oursAck, 99))}`);
-  console.log(`  bare Bolt (ack only)         ${ms(percentile(bareAck, 50)).padEnd(12)} ${ms(percentile(bareAck, 99))}`);
-  console.log(`  ratio p50 ${(percentile(oursAck, 50) / percentile(bareAck, 50)).toFixed(2)}x, p99 ${p99Ratio.toFixed(2)}x (target: p99 within 1.5x)`);
-  console.log("");
-  console.log(`throughput, ${DECLARES} requests, ${DECLARE_CONCURRENCY} at a time`);
-  console.log(`  warroom full declares (command → modal → submit → war room set up): ${(DECLARES / seconds).toFixed(1)} /s`);
-  console.log(`  bare Bolt acks: ${(DECLARES / bareSeconds).toFixed(1)} /s`);
-
-  await warroom.stop();
-  await bare.stop();
-  await database.close();
-  await fake.close();
-
-  const rounds = Number(process.env.BENCH_TICK_ROUNDS ?? 20);
-  const where = process.env.BENCH_DATABASE_URL ? "PostgreSQL (scratch database)" : "embedded PGlite";
-  console.log("");
-  console.log(`scheduler tick with 10 jobs due, ${rounds} ticks each, ${where}; every stored incident has a pending far-future job`);
-  for (const row of await tickCost([100, 10_000, 100_000], rounds, process.env.BENCH_DATABASE_URL)) {
-    console.log(`  ${String(row.incidents).padStart(7)} stored incidents: p50 ${ms(row.p50)}, p95 ${ms(row.p95)}`);
-  }
-
-  const searchRounds = Number(process.env.BENCH_SEARCH_ROUNDS ?? 5);
-  const searched = await searchLatency(100_000, searchRounds, process.env.BENCH_DATABASE_URL);
-  console.log("");
-  console.log(`/incident search over 100,000 stored incidents, ${searchRounds * 7} queries (words and filters), ${where}`);
-  console.log(`  p50 ${ms(searched.p50)}, p95 ${ms(searched.p95)} (seeded in ${searched.seedSeconds.toFixed(1)} s)`);
+  await warroom.outboxIdle(180_000);
+  return settings.declares / ((performance.now() - started) / 1000);
 }
+
+function printAcks(runs: DatabaseRun[], answer: string) {
+  console.log(
+    `ack latency of a signed \`/incident help\` (a ${Buffer.byteLength(answer)}-byte ephemeral JSON answer, the same bytes from both apps), ` +
+      `${settings.ackSeconds} s per app and concurrency in ${settings.ackSlices} alternating slices after ${settings.warmupSeconds} s of warm-up`,
+  );
+  console.log(`  ${"database".padEnd(16)} ${"c".padStart(3)}  ${"app".padEnd(10)} ${"p50".padStart(9)} ${"p99".padStart(9)} ${"req/s".padStart(8)} ${"CPU/ack".padStart(9)}`);
+  const verdicts: string[] = [];
+  for (const run of runs) {
+    for (const row of run.acks ?? []) {
+      const line = (app: string, f: AckFigures) =>
+        console.log(
+          `  ${run.label.padEnd(16)} ${String(row.concurrency).padStart(3)}  ${app.padEnd(10)} ${ms(f.p50).padStart(9)} ${ms(f.p99).padStart(9)} ${f.perSecond.toFixed(0).padStart(8)} ${`${f.cpuMicrosPerAck.toFixed(0)} µs`.padStart(9)}`,
+        );
+      line("warroom", row.warroom);
+      line("bare Bolt", row.bare);
+      const p50 = row.warroom.p50 / row.bare.p50;
+      const p99 = row.warroom.p99 / row.bare.p99;
+      const met = p50 <= TARGET && p99 <= TARGET;
+      console.log(
+        `  ${"".padEnd(16)} ${"".padStart(3)}  ${"ratio".padEnd(10)} ${ratio(p50).padStart(9)} ${ratio(p99).padStart(9)} ${ratio(row.warroom.perSecond / row.bare.perSecond).padStart(8)} ${ratio(row.warroom.cpuMicrosPerAck / row.bare.cpuMicrosPerAck).padStart(9)}  ${met ? "within" : "OVER"} ${TARGET}x`,
+      );
+      verdicts.push(`${run.label} c=${row.concurrency}: p50 ${ratio(p50)}, p99 ${ratio(p99)}`);
+    }
+  }
+  console.log(`  ratios (warroom / bare Bolt): ${verdicts.join(" · ")}`);
+}
+
+function printDeclares(runs: DatabaseRun[]) {
+  console.log("");
+  console.log(`declares per second (command → modal → submit → war room set up), ${settings.declares} declares, ${settings.declareConcurrency} at a time`);
+  for (const run of runs) if (run.declaresPerSecond !== undefined) console.log(`  ${run.label.padEnd(16)} ${run.declaresPerSecond.toFixed(1)} /s`);
+}
+
+function printMemory(runs: DatabaseRun[], bareIdle: MemoryUsage | undefined) {
+  const detail = (m: MemoryUsage) => `${mb(m.rss).padStart(7)}  (heap ${mb(m.heapUsed)}, external ${mb(m.external)})`;
+  console.log("");
+  console.log(`memory (RSS) of a started bot, idle ${settings.idleSeconds} s after start-up and migrations`);
+  for (const run of runs) {
+    if (run.idle) console.log(`  ${run.label.padEnd(16)} first start     ${detail(run.idle)}`);
+    if (run.restartIdle) console.log(`  ${run.label.padEnd(16)} restart         ${detail(run.restartIdle)}`);
+    if (run.afterRun && (run.acks || run.declaresPerSecond !== undefined)) console.log(`  ${run.label.padEnd(16)} after the run   ${detail(run.afterRun)}`);
+  }
+  if (bareIdle) console.log(`  ${"bare Bolt app".padEnd(16)} after the run   ${detail(bareIdle)}`);
+  console.log("");
+  console.log(`event-loop delay of the idle bot over those ${settings.idleSeconds} s (background work that would hold up an ack)`);
+  for (const run of runs) if (run.idleLoop) console.log(`  ${run.label.padEnd(16)} p99 ${ms(run.idleLoop.p99)}, max ${ms(run.idleLoop.max)}`);
+}
+
+function redactPassword(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 main().catch((error) => {
   console.error(error);

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { openPglite, openPostgres } from "../src/db/client.js";
 import { migrateDatabase } from "../src/db/migrate.js";
 import { parseSearch, searchIncidents } from "../src/incidents/search.js";
-import { scratchDatabase } from "./tick-cost.js";
+import { scratchDatabase } from "./postgres.js";
 
 const TEAM = "T_BENCH_SEARCH";
 const queries = ["checkout 502", "database latency", "dns sev:1", "certificate expired status:resolved", "queue backlog service:payments", "memory leak deploy", "login"];

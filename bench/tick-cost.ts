@@ -1,8 +1,6 @@
 // What one scheduler tick costs with 10 jobs due, as the number of stored incidents (each with a pending
 // far-future job, like a real open incident's deadlines) grows: due work is found through the due-time index.
-import { randomBytes } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
-import pg from "pg";
 import { ManualClock } from "../src/clock.js";
 import { openPglite, openPostgres, type Database } from "../src/db/client.js";
 import { incidents } from "../src/db/schema.js";
@@ -10,6 +8,7 @@ import { migrateDatabase } from "../src/db/migrate.js";
 import { createLogger } from "../src/log.js";
 import { Scheduler, scheduleJob, type JobHandler } from "../src/scheduler/scheduler.js";
 import { appendTimeline } from "../src/timeline/append.js";
+import { scratchDatabase } from "./postgres.js";
 
 const TEAM = "T_BENCH_TICK";
 
@@ -59,22 +58,4 @@ export async function tickCost(sizes: number[], rounds: number, databaseUrl?: st
     await scratch?.drop();
   }
   return results;
-}
-
-/** A throw-away database next to the given one, so the benchmark never touches real data. */
-export async function scratchDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `warroom_bench_${randomBytes(5).toString("hex")}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }

@@ -1,5 +1,7 @@
 // Opens the database: PostgreSQL through a pg Pool when DATABASE_URL is set, else embedded PGlite, behind one Drizzle type.
-import { mkdirSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -30,13 +32,49 @@ export function openPostgres(url: string, poolSize = 10): Database {
   return { db, kind: "postgres", url, close: () => pool.end() };
 }
 
+/**
+ * PGlite's own start parameters plus a smaller buffer cache. Its default (128 MB, a server's) ends up resident:
+ * WebAssembly memory never shrinks, so every buffer page once used stays in RSS for the life of the process.
+ * The bot's working set is a few MB; pages beyond 16 MB are read back through the file system (the OS page cache
+ * for a PGLITE_DIR). Durability is untouched: commits still write the WAL before returning (synchronous_commit
+ * stays on), so a kill -9 loses no committed incident; fsync stays off as PGlite runs it (-F), so an OS crash or
+ * power cut could, as before.
+ */
+export const pgliteStartParams = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
+
 /** dataDir undefined keeps the database in memory (tests); a path persists it across restarts. */
 export async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = new PGlite(dataDir);
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    await createDataDirElsewhere(dataDir);
+  }
+  const client = new PGlite(dataDir, { startParams: pgliteStartParams });
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return { db, kind: "pglite", close: () => client.close() };
+}
+
+/**
+ * The first start of a PGLITE_DIR runs initdb, which PGlite does in a second, throw-away instance that grows to
+ * ~500 MB and is only freed whenever V8 next collects it; in a short-lived child process that memory goes back to
+ * the OS at once, and the bot opens a ready data directory like on every later start.
+ */
+async function createDataDirElsewhere(dataDir: string): Promise<void> {
+  if (existsSync(join(dataDir, "PG_VERSION"))) return;
+  // Where the running code found PGlite (absent under some test runners: PGlite then creates it in-process).
+  const pgliteModule = typeof import.meta.resolve === "function" ? import.meta.resolve("@electric-sql/pglite") : undefined;
+  if (!pgliteModule) return;
+  const create = [
+    "const [, dir, moduleUrl, params] = process.argv;",
+    "const { PGlite } = await import(moduleUrl);",
+    "const db = await PGlite.create(dir, { startParams: JSON.parse(params) });",
+    "await db.close();",
+  ].join("\n");
+  await new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, ["--input-type=module", "-e", create, dataDir, pgliteModule, JSON.stringify(pgliteStartParams)], { timeout: 120_000 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`Could not create the embedded database in ${dataDir}: ${stderr.trim().split("\n").slice(-3).join(" ") || error.message}`)) : resolve(),
+    );
+  });
 }
 
 export async function openDatabase(options: { databaseUrl?: string; pgliteDir: string }): Promise<Database> {

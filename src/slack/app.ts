@@ -46,6 +46,9 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId, t
     botUserId,
     botId,
     logger,
+    // Bolt's (legacy) conversation store is a global middleware on every request, rejecting with a new Error for
+    // each conversation it does not know; the bot keeps no conversation state in Bolt, so it only cost ack time.
+    convoStore: false,
     clientOptions: {
       slackApiUrl: config.SLACK_API_URL,
       // Listeners only open modals and answer ephemerally; a trigger_id dies in 3 s, so long retries are useless.

@@ -1,21 +1,34 @@
-// Registers one Bolt listener per kind of input (commands, actions, views, events, shortcuts): Bolt runs every
-// registered listener's matchers on every request, so each kind routes through a lookup table instead.
+// Routes every request Slack sends to the listener of its kind (commands, actions, views, events, shortcuts), each
+// with its own lookup table, through ONE Bolt middleware: Bolt runs the matcher chain of every registered listener
+// on every request, and even one listener per kind made a fifth of the cost of acknowledging a slash command.
 import type { App } from "@slack/bolt";
-import { actionChangesNothing, registerActions } from "./actions/index.js";
-import { commandChangesNothing, registerCommands } from "./commands/index.js";
+import { actionChangesNothing, actionListener } from "./actions/index.js";
+import { commandChangesNothing, commandListener } from "./commands/index.js";
 import type { ListenerDeps } from "./deps.js";
-import { registerEvents } from "./events/index.js";
-import { registerShortcuts } from "./shortcuts/index.js";
-import { registerViews } from "./views/index.js";
+import { eventListener } from "./events/index.js";
+import { shortcutListener } from "./shortcuts/index.js";
+import { viewListener } from "./views/index.js";
 
 export type { ListenerDeps };
 
+/**
+ * Installs the router as a global middleware that ends the chain (it never calls next()): global middleware
+ * (request guards, …) must be added with app.use() before this is called, or it will not run.
+ */
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  registerCommands(app, deps);
-  registerActions(app, deps);
-  registerViews(app, deps);
-  registerEvents(app, deps);
-  registerShortcuts(app, deps);
+  const onCommand = commandListener(deps);
+  const onAction = actionListener(deps);
+  const onView = viewListener(deps);
+  const onEvent = eventListener(deps);
+  const onShortcut = shortcutListener(deps);
+  // Bolt names the payload after its kind of input; options requests (external selects) are not ours.
+  app.use(async (args) => {
+    if ("command" in args) return onCommand(args);
+    if ("action" in args) return onAction(args);
+    if ("view" in args) return onView(args);
+    if ("event" in args) return onEvent(args);
+    if ("shortcut" in args) return onShortcut(args);
+  });
 }
 
 /** Requests that cannot change anything (they answer, open a form, or name nothing we handle). */

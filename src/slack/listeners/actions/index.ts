@@ -1,5 +1,5 @@
-// Every button and menu the bot puts in Slack: one Bolt listener for block actions, a lookup table by action_id.
-import type { App } from "@slack/bolt";
+// Every button and menu the bot puts in Slack: one listener for block actions, a lookup table by action_id.
+import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { ActionItemActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { markActionItemDone, reassignActionItem, snoozeActionItem } from "./action-item-buttons.js";
@@ -26,12 +26,14 @@ const handlers: Record<string, ActionHandler> = {
 /** A click on something no handler knows (an old message's button) changes nothing. */
 export const actionChangesNothing = (actionId: string): boolean => !Object.hasOwn(handlers, actionId);
 
-export function registerActions(app: App, deps: ListenerDeps): void {
-  app.action({ type: "block_actions" }, async (args) => {
+/** Block actions only: legacy attachments and dialogs are not ours and stay unanswered. */
+export function actionListener(deps: ListenerDeps): (args: SlackActionMiddlewareArgs & AllMiddlewareArgs) => Promise<void> {
+  return async (args) => {
+    if (args.body.type !== "block_actions") return;
     const a = args as unknown as ActionArgs;
     const handler = Object.hasOwn(handlers, a.action.action_id) ? handlers[a.action.action_id] : undefined;
     // A click we have no handler for (an old message's button) is still acknowledged, so Slack shows no error.
     if (!handler) return void (await a.ack());
     await handler(deps, a);
-  });
+  };
 }

@@ -1,5 +1,5 @@
-// The /incident slash command: one Bolt listener, a lookup table of subcommands, an answer within Slack's 3 seconds.
-import type { App } from "@slack/bolt";
+// The /incident slash command: one listener, a lookup table of subcommands, an answer within Slack's 3 seconds.
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from "@slack/bolt";
 import { unknownSubcommandText } from "../../blocks/help.js";
 import type { ListenerDeps } from "../deps.js";
 import { openForm } from "../open-form.js";
@@ -68,8 +68,12 @@ export function parseSubcommand(text: string): { name: string; args: string } {
   return { name: first.toLowerCase(), args: trimmed.slice(first.length).trim() };
 }
 
-export function registerCommands(app: App, deps: ListenerDeps): void {
-  app.command("/incident", async ({ command, ack: acknowledge, client, respond }) => {
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** Every slash command; only /incident is ours (any other is left unanswered, as Bolt leaves an unmatched one). */
+export function commandListener(deps: ListenerDeps): (args: CommandArgs) => Promise<void> {
+  return async ({ command, ack: acknowledge, client, respond }) => {
+    if (command.command !== "/incident") return;
     const { name, args } = parseSubcommand(command.text ?? "");
     const subcommand = Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
     if (!subcommand) {
@@ -90,5 +94,5 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     }
     await acknowledge();
     await openForm(deps, client, command.trigger_id, result.modal, (text) => respond({ response_type: "ephemeral", text }), "run the command again");
-  });
+  };
 }

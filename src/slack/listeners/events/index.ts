@@ -1,6 +1,6 @@
-// Events from Slack's Events API: one Bolt listener, a lookup table by event type. Bolt acknowledges events
+// Events from Slack's Events API: one listener, a lookup table by event type. Bolt acknowledges events
 // before they are handled, so a slow handler never makes Slack retry.
-import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from "@slack/bolt";
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { ListenerDeps } from "../deps.js";
 import { pinReaction } from "./pin-reaction.js";
 
@@ -11,9 +11,9 @@ const handlers: Record<string, EventHandler> = {
   reaction_added: pinReaction as EventHandler,
 };
 
-export function registerEvents(app: App, deps: ListenerDeps): void {
-  app.event(/.*/, async (args) => {
+export function eventListener(deps: ListenerDeps): (args: EventArgs) => Promise<void> {
+  return async (args) => {
     const handler = Object.hasOwn(handlers, args.event.type) ? handlers[args.event.type] : undefined;
-    if (handler) await handler(deps, args as EventArgs);
-  });
+    if (handler) await handler(deps, args);
+  };
 }

@@ -1,5 +1,5 @@
-// Every form the bot opens: one Bolt listener for view submissions, a lookup table by callback_id.
-import type { App } from "@slack/bolt";
+// Every form the bot opens: one listener for view submissions, a lookup table by callback_id.
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from "@slack/bolt";
 import { Views } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { actionItemSubmitted, postmortemActionsSubmitted, reassignSubmitted } from "./action-item.js";
@@ -28,12 +28,14 @@ const handlers: Record<string, ViewHandler> = {
   [Views.policy]: policySubmitted,
 };
 
-export function registerViews(app: App, deps: ListenerDeps): void {
-  app.view({ type: "view_submission" }, async (args) => {
+/** Submissions only: a closed form (view_closed) needs no answer from us. */
+export function viewListener(deps: ListenerDeps): (args: SlackViewMiddlewareArgs & AllMiddlewareArgs) => Promise<void> {
+  return async (args) => {
+    if (args.body.type !== "view_submission") return;
     const a = args as unknown as ViewArgs;
     const handler = Object.hasOwn(handlers, a.view.callback_id) ? handlers[a.view.callback_id] : undefined;
     // A form we did not open (or no longer know) simply closes.
     if (!handler) return void (await a.ack());
     await handler(deps, a);
-  });
+  };
 }
