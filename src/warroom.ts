@@ -5,6 +5,7 @@ import { systemClock, type Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
+import { Retention } from "./db/retention.js";
 import { healthRoute } from "./http/health.js";
 import type { Logger } from "./log.js";
 import { OutboxWorker } from "./outbox/outbox.js";
@@ -27,22 +28,32 @@ export interface WarroomOptions {
   schedulerTicks?: boolean;
   /** Card and topic refreshes of one incident at most once per this many ms (default 1500; tests use less). */
   refreshSettleMs?: number;
+  /** Slack's timing, shortened by tests of late answers: see SlackGateway and OutboxWorker. */
+  slackTiming?: {
+    /** How long a Slack call may take before we stop waiting (default 30 s). */
+    timeoutMs?: number;
+    /** How long Slack may still apply a call we stopped waiting for (default 30 s). */
+    settleMs?: number;
+    /** On stop, how long deliveries in flight may take before they are handed back (default 5 s). */
+    drainMs?: number;
+  };
 }
 
 export interface RunningWarroom {
   port: number;
   outbox: OutboxWorker;
   scheduler: Scheduler;
+  retention: Retention;
   botUserId: string;
   stop(): Promise<void>;
 }
 
 export class SlackAuthError extends Error {}
 
-export async function startWarroom({ config, database, logger, clock = systemClock, outboxPollMs, schedulerTicks = true, refreshSettleMs }: WarroomOptions): Promise<RunningWarroom> {
+export async function startWarroom({ config, database, logger, clock = systemClock, outboxPollMs, schedulerTicks = true, refreshSettleMs, slackTiming = {} }: WarroomOptions): Promise<RunningWarroom> {
   let ready = false;
   await migrateDatabase(database);
-  const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger });
+  const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs });
   const identity = await whoAmI(gateway);
 
   const slack: SlackDeliveryContext = {
@@ -62,6 +73,15 @@ export async function startWarroom({ config, database, logger, clock = systemClo
     classifyFailure: classifySlackFailure,
     onGiveUp: reportGiveUp(slack),
     pollMs: outboxPollMs,
+    settleMs: slackTiming.settleMs,
+    drainMs: slackTiming.drainMs,
+  });
+  const retention = new Retention({
+    db: database.db,
+    clock,
+    logger: logger.child({ component: "retention" }),
+    outboxRetentionDays: config.OUTBOX_RETENTION_DAYS,
+    jobRetentionDays: config.JOB_RETENTION_DAYS,
   });
 
   const clockwork = createClockwork({ clock, settings: clockSettings(config) });
@@ -100,6 +120,7 @@ export async function startWarroom({ config, database, logger, clock = systemClo
   const port = (server?.address() as AddressInfo | null)?.port ?? config.PORT;
   outbox.start();
   if (schedulerTicks) scheduler.start();
+  retention.start();
   ready = true;
   logger.info({ port, team: identity.teamId, mode: config.SLACK_APP_TOKEN ? "socket" : "http" }, "warroom is up");
 
@@ -107,11 +128,14 @@ export async function startWarroom({ config, database, logger, clock = systemClo
     port,
     outbox,
     scheduler,
+    retention,
     botUserId: identity.userId,
+    /** Bounded: deliveries still under way after the drain time are handed back to the next start (or replica). */
     async stop() {
       ready = false;
       await app.stop();
       await scheduler.stop();
+      await retention.stop();
       await outbox.stop();
     },
   };

@@ -1,5 +1,5 @@
 // Reads of incidents, always scoped to their Slack workspace.
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "../db/client.js";
 import { incidents, type Incident } from "../db/schema.js";
 import type { Severity, Status } from "./lifecycle.js";
@@ -38,6 +38,19 @@ export async function incidentByChannel(db: DbOrTx, teamId: string, channelId: s
     .select()
     .from(incidents)
     .where(and(eq(incidents.teamId, teamId), eq(incidents.channelId, channelId)));
+  return row;
+}
+
+/**
+ * The incident, in any workspace, whose war room this channel is or was. Deliberately not scoped to one workspace:
+ * a Slack channel belongs to one incident across every team, and a war room must never be adopted by another.
+ */
+export async function channelHolder(db: DbOrTx, channelId: string): Promise<Pick<Incident, "id" | "teamId" | "number"> | undefined> {
+  const [row] = await db
+    .select({ id: incidents.id, teamId: incidents.teamId, number: incidents.number })
+    .from(incidents)
+    .where(or(eq(incidents.channelId, channelId), sql`${incidents.previousChannelIds} @> ${JSON.stringify([channelId])}::jsonb`))
+    .limit(1);
   return row;
 }
 

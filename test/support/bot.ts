@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { ManualClock } from "../../src/clock.js";
 import { loadConfig, type Config } from "../../src/config.js";
 import { createLogger } from "../../src/log.js";
-import { startWarroom, type RunningWarroom } from "../../src/warroom.js";
+import { startWarroom, type RunningWarroom, type WarroomOptions } from "../../src/warroom.js";
 import { startFakeSlack, type FakeSlack } from "../../src/fake-slack/server.js";
 import { SlackDriver } from "../../src/fake-slack/driver.js";
 import { openTestDatabase, type TestDatabase } from "./database.js";
@@ -26,6 +26,8 @@ export interface TestBotOptions {
   clock?: ManualClock;
   /** Card and topic refresh pacing; tests run without it unless they are about it. */
   refreshSettleMs?: number;
+  /** Shorter Slack timeouts, settle and drain times, for tests of late answers and shutdown. */
+  slackTiming?: WarroomOptions["slackTiming"];
 }
 
 export async function startTestBot(env: Record<string, string> = {}, options: TestBotOptions = {}): Promise<TestBot> {
@@ -62,6 +64,7 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
         clock: options.clock,
         schedulerTicks: !options.clock,
         refreshSettleMs: options.refreshSettleMs ?? 0,
+        slackTiming: options.slackTiming,
       });
       harness.driver = new SlackDriver({ fake, botUrl: `http://127.0.0.1:${running.port}/slack/events`, signingSecret });
     },
