@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { and, eq } from "drizzle-orm";
 import { loadConfig } from "../src/config.js";
 import { openPglite, openPostgres, type Database } from "../src/db/client.js";
-import { incidents, type Incident } from "../src/db/schema.js";
+import { incidents, outboxItems, type Incident } from "../src/db/schema.js";
 import { createLogger } from "../src/log.js";
 import { timelineOf } from "../src/timeline/append.js";
 import { startWarroom } from "../src/warroom.js";
@@ -57,7 +57,7 @@ export async function recoveryBench(options: RecoveryOptions = {}): Promise<Reco
   const database: Database = scratch ? openPostgres(scratch.url, 10) : await openPglite();
   const signingSecret = randomBytes(16).toString("hex");
   const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: fake.url, PORT: "0" });
-  const warroom = await startWarroom({ config, database, logger: createLogger("silent") });
+  const warroom = await startWarroom({ config, database, logger: createLogger((process.env.BENCH_LOG_LEVEL as "warn" | undefined) ?? "silent") });
   const driver = new SlackDriver({ fake, botUrl: `http://127.0.0.1:${warroom.port}/slack/events`, signingSecret });
   const users = ["U_ALICE", "U_BOB", "U_CAROL"];
   const general = fake.channelByName("general")!.id;
@@ -120,7 +120,12 @@ async function explain(database: Database, incident: Incident, started: number, 
   const at = (ms: number) => `${((ms - started) / 1000).toFixed(1)}s`;
   const steps = (await timelineOf(database.db, incident.teamId, incident.id)).map((e) => `${e.type}@${at(e.occurredAt.getTime())}`);
   const mine = calls.filter((c) => c.args.channel === incident.channelId || String(c.args.name ?? "").startsWith(`inc-${incident.number}-`) || String(c.args.text ?? "").includes(`incident #${incident.number} declared`));
-  return [`  #${incident.number}: ${steps.join(" ")}`, `    ${mine.map((c) => `${c.method}:${c.status}@${at(c.at)}`).join(" ")}`].join("\n");
+  const retried = (await database.db.select().from(outboxItems).where(eq(outboxItems.incidentId, incident.id))).filter((i) => i.attempts > 1);
+  return [
+    `  #${incident.number}: ${steps.join(" ")}`,
+    `    calls: ${mine.map((c) => `${c.method}:${c.status}@${at(c.at)}`).join(" ")}`,
+    ...retried.map((i) => `    ${i.kind}: ${i.attempts} attempts, last error ${i.lastError ?? "none"}`),
+  ].join("\n");
 }
 
 const botPosts = (fake: FakeSlack, channel: string) => fake.messagesIn(channel).filter((m) => m.user === fake.botUserId && !m.subtype);

@@ -106,10 +106,14 @@ export interface OutboxOptions {
   drainMs?: number;
 }
 
+/**
+ * Slack's trouble is mostly patchy (one call in twenty fails, then the next works), so the wait grows gently and
+ * reaches the cap only after a dozen failures in a row; the jitter keeps items that failed together from
+ * retrying together.
+ */
 export function backoffMs(attempts: number, maxBackoffMs: number): number {
-  const exponential = 500 * 2 ** Math.min(attempts - 1, 16);
-  const jitter = Math.random() * 250;
-  return Math.min(exponential, maxBackoffMs) + jitter;
+  const exponential = 500 * 1.5 ** Math.min(Math.max(attempts - 1, 0), 30);
+  return Math.min(exponential, maxBackoffMs) * (0.8 + Math.random() * 0.4);
 }
 
 /** How a call that people would see twice if it were repeated ended, as far as its caller knows. */
@@ -370,7 +374,7 @@ export class OutboxWorker {
         if (completion) await completion(tx);
         await tx
           .update(outboxItems)
-          .set({ status: "done", finishedAt: this.options.clock.now(), leasedUntil: null, lastError: null })
+          .set({ status: "done", finishedAt: this.options.clock.now(), leasedUntil: null })
           .where(and(eq(outboxItems.id, item.id), eq(outboxItems.teamId, item.teamId)));
       });
       log.debug("delivered");

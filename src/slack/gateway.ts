@@ -81,6 +81,8 @@ export class SlackGateway {
   // After a 429, calls to the same method wait out Retry-After here instead of hammering Slack.
   private readonly pausedUntil = new Map<string, number>();
   private readonly channelIdsByName = new Map<string, string>();
+  // Channels this process joined (to read their history); a retry need not join again.
+  private readonly joined = new Set<string>();
   private readonly people = new Map<string, { at: number; person: PersonLookup }>();
   private directory: { at: number; byName: Map<string, string> } | undefined;
 
@@ -147,7 +149,10 @@ export class SlackGateway {
   }
 
   async joinChannel(channel: string): Promise<void> {
+    if (this.joined.has(channel)) return;
     await this.call("conversations.join", { channel });
+    if (this.joined.size >= PERSON_CACHE_MAX) this.joined.clear();
+    this.joined.add(channel);
   }
 
   /** Treats "already in the channel" as success, so a repeated invite is harmless. */
@@ -280,15 +285,24 @@ export class SlackGateway {
     const oldest = ((since.getTime() - CLOCK_SKEW_MS) / 1000).toFixed(6);
     let cursor: string | undefined;
     do {
-      const page = await this.call<{ messages: { ts: string; metadata?: { event_payload?: { key?: string } } }[]; response_metadata?: { next_cursor?: string } }>(
-        "conversations.history",
-        { channel, oldest, limit: 200, include_all_metadata: true, cursor },
-      );
+      const page = await this.history(channel, { oldest, limit: 200, include_all_metadata: true, cursor });
       const found = page.messages.find((m) => m.metadata?.event_payload?.key === deliveryKey);
       if (found) return found.ts;
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
     return undefined;
+  }
+
+  /** One page of history; if the bot was removed since it joined, it joins again and reads once more. */
+  private async history(channel: string, args: Record<string, unknown>) {
+    type Page = { messages: { ts: string; metadata?: { event_payload?: { key?: string } } }[]; response_metadata?: { next_cursor?: string } };
+    try {
+      return await this.call<Page>("conversations.history", { channel, ...args });
+    } catch (error) {
+      if (!(error instanceof SlackCallError && error.code === "not_in_channel" && this.joined.delete(channel))) throw error;
+      await this.joinChannel(channel);
+      return this.call<Page>("conversations.history", { channel, ...args });
+    }
   }
 
   async updateMessage(channel: string, ts: string, message: SlackMessage): Promise<void> {
