@@ -238,7 +238,7 @@ describe("the outbox under Slack trouble", () => {
       clock,
       logger,
       classifyFailure: classify,
-      deliverers: { step: async (item) => void (item.incidentId === incidentId && seen.push({ uncertain: item.uncertainSince !== null })) },
+      deliverers: { step: async (item) => void (item.incidentId === incidentId && seen.push({ uncertain: item.uncertainSince instanceof Date })) },
     });
     expect(await next.deliverDue()).toBe(0);
     clock.advance(30_000);
@@ -256,7 +256,7 @@ describe("the outbox under Slack trouble", () => {
     void worker(() => new Promise(() => undefined)).deliverDue();
     await until(async () => (await database.db.select().from(outboxItems).where(eq(outboxItems.incidentId, incidentId)))[0]!.leasedUntil !== null);
     clock.advance(2000);
-    await worker(async (item) => void (item.incidentId === incidentId && seen.push(item.uncertainSince !== null))).deliverDue();
+    await worker(async (item) => void (item.incidentId === incidentId && seen.push(item.uncertainSince instanceof Date))).deliverDue();
     expect(seen).toEqual([true]);
   });
 });
