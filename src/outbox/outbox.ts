@@ -232,6 +232,8 @@ export class OutboxWorker {
     }
     this.pumping = this.pump().finally(() => {
       this.pumping = undefined;
+      // A kick that came while the run was finishing (looking for its next wake-up) is not lost.
+      if (this.rerun) this.kick();
     });
   }
 
