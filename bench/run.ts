@@ -13,6 +13,7 @@ import type { EventLoopDelay } from "./processes/ipc.js";
 import { compileForChildren } from "./compile.js";
 import { post, signedSlashCommand, type SlashCommandShape } from "./load.js";
 import { choosePostgres, scratchDatabase } from "./postgres.js";
+import { describeRecovery, recoveryBench } from "./recovery.js";
 import { searchLatency } from "./search-latency.js";
 import { tickCost } from "./tick-cost.js";
 
@@ -31,8 +32,9 @@ const settings = {
   declareConcurrency: Math.round(number("BENCH_CONCURRENCY", 8)),
   tickRounds: Math.round(number("BENCH_TICK_ROUNDS", 20)),
   searchRounds: Math.round(number("BENCH_SEARCH_ROUNDS", 5)),
+  recoverySeed: Math.round(number("BENCH_SEED", 7)),
 };
-const parts = ["ack", "declares", "memory", "tick", "search"] as const;
+const parts = ["ack", "declares", "memory", "tick", "search", "recovery"] as const;
 type Part = (typeof parts)[number];
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
 for (const p of only) if (!parts.includes(p as Part)) throw new Error(`BENCH_ONLY: unknown part ${p} (choose from ${parts.join(", ")})`);
@@ -191,6 +193,14 @@ async function main() {
     for (const store of stores) {
       const searched = await searchLatency(100_000, settings.searchRounds, store.url);
       console.log(`  ${store.label}: p50 ${ms(searched.p50)}, p95 ${ms(searched.p95)} (seeded in ${searched.seedSeconds.toFixed(1)} s)`);
+    }
+  }
+  if (wants("recovery")) {
+    console.log("");
+    console.log(`recovery under Slack trouble (30% 429s, 5% 500s, 5% lost answers, 15% of calls taking 11 s): 20 declares at once, seed ${settings.recoverySeed}; complete = channel, card, pin, announcement`);
+    for (const store of stores) {
+      const result = await recoveryBench({ databaseUrl: store.url, seed: settings.recoverySeed });
+      for (const line of describeRecovery(result)) console.log(line);
     }
   }
   console.log("");

@@ -40,6 +40,18 @@ const configSchema = z.object({
     .max(59, { error: "must be between 1 and 59 seconds" })
     .default(15),
   STALE_DAYS: z.coerce.number({ error: "must be a number of days" }).int().min(1).default(7),
+  // A delivered item's key is what keeps a repeated request from being delivered twice; Slack repeats within
+  // minutes, so a day is the least that is safe.
+  OUTBOX_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a number of days" })
+    .int({ error: "must be a whole number of days" })
+    .min(1, { error: "must be at least 1 day (finished deliveries remember which requests were already delivered)" })
+    .default(7),
+  JOB_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a number of days" })
+    .int({ error: "must be a whole number of days" })
+    .min(1, { error: "must be at least 1 day" })
+    .default(30),
   BUSINESS_TIMEZONE: z
     .string()
     .default("UTC")

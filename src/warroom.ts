@@ -6,6 +6,7 @@ import { systemClock, type Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
+import { Retention } from "./db/retention.js";
 import { healthRoute } from "./http/health.js";
 import { SeenRequests } from "./http/seen-requests.js";
 import type { Logger } from "./log.js";
@@ -36,12 +37,22 @@ export interface WarroomOptions {
   stopGraceMs?: number;
   /** How long stop() still takes requests already on their way before it stops listening (default 500 ms). */
   stopLingerMs?: number;
+  /** Slack's timing, shortened by tests of late answers: see SlackGateway and OutboxWorker. */
+  slackTiming?: {
+    /** How long a Slack call may take before we stop waiting (default 30 s). */
+    timeoutMs?: number;
+    /** How long Slack may still apply a call we stopped waiting for (default 30 s). */
+    settleMs?: number;
+    /** On stop, how long deliveries in flight may take before they are handed back (default 5 s). */
+    drainMs?: number;
+  };
 }
 
 export interface RunningWarroom {
   port: number;
   outbox: OutboxWorker;
   scheduler: Scheduler;
+  retention: Retention;
   botUserId: string;
   /** The workspace of the bot token. */
   teamId: string;
@@ -69,10 +80,11 @@ export async function startWarroom({
   receiverLimits,
   stopGraceMs = 5_000,
   stopLingerMs = 500,
+  slackTiming = {},
 }: WarroomOptions): Promise<RunningWarroom> {
   let ready = false;
   await migrateDatabase(database);
-  const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger });
+  const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs });
   const identity = await whoAmI(gateway);
 
   const slack: SlackDeliveryContext = {
@@ -92,6 +104,15 @@ export async function startWarroom({
     classifyFailure: classifySlackFailure,
     onGiveUp: reportGiveUp(slack),
     pollMs: outboxPollMs,
+    settleMs: slackTiming.settleMs,
+    drainMs: slackTiming.drainMs,
+  });
+  const retention = new Retention({
+    db: database.db,
+    clock,
+    logger: logger.child({ component: "retention" }),
+    outboxRetentionDays: config.OUTBOX_RETENTION_DAYS,
+    jobRetentionDays: config.JOB_RETENTION_DAYS,
   });
 
   const clockwork = createClockwork({ clock, settings: clockSettings(config) });
@@ -136,6 +157,7 @@ export async function startWarroom({
   seenRequests.startPruning();
   outbox.start();
   if (schedulerTicks) scheduler.start();
+  retention.start();
   ready = true;
   logger.info({ port, team: identity.teamId, mode: config.SLACK_APP_TOKEN ? "socket" : "http" }, "warroom is up");
 
@@ -143,9 +165,11 @@ export async function startWarroom({
     port,
     outbox,
     scheduler,
+    retention,
     botUserId: identity.userId,
     teamId: identity.teamId,
     seenRequests,
+    /** Bounded: deliveries still under way after the drain time are handed back to the next start (or replica). */
     async stop() {
       ready = false;
       if (door) await door.close(stopGraceMs, stopLingerMs);
@@ -155,6 +179,7 @@ export async function startWarroom({
       }
       seenRequests.stopPruning();
       await scheduler.stop();
+      await retention.stop();
       await outbox.stop();
     },
   };

@@ -51,6 +51,13 @@ describe("configuration", () => {
     expect(lines.some((l) => l.startsWith("SLACK_API_URL") && l.includes("/api/"))).toBe(true);
   });
 
+  it("keeps finished deliveries 7 days and finished jobs 30 days unless told otherwise, and at least a day", () => {
+    expect(loadConfig(valid)).toMatchObject({ OUTBOX_RETENTION_DAYS: 7, JOB_RETENTION_DAYS: 30 });
+    expect(loadConfig({ ...valid, OUTBOX_RETENTION_DAYS: "2", JOB_RETENTION_DAYS: "90" })).toMatchObject({ OUTBOX_RETENTION_DAYS: 2, JOB_RETENTION_DAYS: 90 });
+    expect(() => loadConfig({ ...valid, OUTBOX_RETENTION_DAYS: "0" })).toThrow(/OUTBOX_RETENTION_DAYS must be at least 1 day/);
+    expect(() => loadConfig({ ...valid, JOB_RETENTION_DAYS: "a month" })).toThrow(/JOB_RETENTION_DAYS must be a number of days/);
+  });
+
   it("treats an empty variable as unset", () => {
     expect(loadConfig({ ...valid, DATABASE_URL: "", SLACK_APP_TOKEN: "" }).SLACK_APP_TOKEN).toBeUndefined();
   });

@@ -132,6 +132,17 @@ export const outboxItems = pgTable(
     // A claim is a lease: a worker that dies mid-delivery releases the item when the lease runs out.
     leasedUntil: at("leased_until"),
     lastError: text("last_error"),
+    // When the first attempt began: what a crashed worker may have done is looked for from then on.
+    attemptedAt: at("attempted_at"),
+    // A step nothing else needs (the declarer's link): later items of its incident wait for it only this long
+    // after its first attempt, then go ahead of it. Null: they wait until it is done.
+    holdsUpMs: integer("holds_up_ms"),
+    // Set when an attempt may have changed something in Slack without learning the outcome (an answer lost, a
+    // call cut off, a worker gone): the next attempt looks for what it may have done, from this time on.
+    uncertainSince: at("uncertain_since"),
+    // What the delivery has done or is about to do, written before calls that cannot be checked afterwards,
+    // so a retry resumes instead of repeating (see the deliverers).
+    progress: jsonb("progress").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     createdAt: at("created_at").notNull(),
     finishedAt: at("finished_at"),
   },
@@ -139,6 +150,8 @@ export const outboxItems = pgTable(
     uniqueIndex("outbox_team_key").on(t.teamId, t.idempotencyKey),
     index("outbox_pending_due_idx").on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index("outbox_incident_order_idx").on(t.incidentId, t.id).where(sql`status = 'pending'`),
+    // Pruning finds finished items by age.
+    index("outbox_finished_idx").on(t.finishedAt).where(sql`status <> 'pending'`),
   ],
 );
 
@@ -167,6 +180,8 @@ export const scheduledJobs = pgTable(
     uniqueIndex("scheduled_jobs_team_key").on(t.teamId, t.jobKey),
     index("scheduled_jobs_due_idx").on(t.dueAt).where(sql`status = 'pending'`),
     index("scheduled_jobs_incident_idx").on(t.incidentId).where(sql`status = 'pending'`),
+    // Pruning finds finished jobs by age.
+    index("scheduled_jobs_finished_idx").on(t.finishedAt).where(sql`status <> 'pending'`),
   ],
 );
 

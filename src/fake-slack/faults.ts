@@ -1,4 +1,5 @@
-// Knobs that make the fake Slack misbehave the way the real one does: 429s, 5xx, slow answers, lost answers.
+// Knobs that make the fake Slack misbehave the way the real one does: 429s, 5xx, slow answers, lost answers, and
+// calls Slack applies long after the caller stopped waiting.
 
 export interface RateLimitFault {
   /** Share of matching calls answered with HTTP 429 (0..1). */
@@ -13,8 +14,21 @@ export interface ServerErrorFault {
   methods?: string[];
 }
 
+/**
+ * A slow Slack: the call is applied only after the delay, whether or not the caller is still waiting. With a delay
+ * longer than the client's timeout this is "Slack acted, but answered after we gave up".
+ */
 export interface LatencyFault {
   ms: number;
+  /** Share of matching calls that are slow (default: all). */
+  ratio?: number;
+  methods?: string[];
+}
+
+/** Slack applies the call, then the answer is lost (a 5xx instead of the result). */
+export interface LostAnswerFault {
+  ratio: number;
+  status?: number;
   methods?: string[];
 }
 
@@ -22,6 +36,7 @@ export interface FaultSettings {
   rateLimit?: RateLimitFault;
   serverError?: ServerErrorFault;
   latency?: LatencyFault;
+  lostAnswer?: LostAnswerFault;
 }
 
 export interface FailNextOptions {
@@ -34,10 +49,19 @@ export interface FailNextOptions {
   times?: number;
 }
 
+/** A call the fake keeps waiting (neither applied nor answered) until the test lets it go. */
+export interface HeldCall {
+  /** Resolves when the call has reached the fake and is being held. */
+  readonly arrived: Promise<void>;
+  /** Lets the call go on: it is applied and answered (if the caller still listens). */
+  release(): void;
+}
+
 /** What the server should do to one call, decided before it runs. */
-export type FaultDecision =
-  | { kind: "none"; delayMs: number }
-  | { kind: "fail"; status: number; retryAfterSec?: number; afterApply: boolean; delayMs: number; error?: string };
+export type FaultDecision = (
+  | { kind: "none" }
+  | { kind: "fail"; status: number; retryAfterSec?: number; afterApply: boolean; error?: string }
+) & { delayMs: number; hold?: Promise<void> };
 
 const applies = (methods: string[] | undefined, method: string) => !methods || methods.includes(method);
 
@@ -46,6 +70,7 @@ export class Faults {
   readonly arrivals = new Map<string, number>();
   private settings: FaultSettings = {};
   private readonly queued = new Map<string, Array<Required<Pick<FailNextOptions, "afterApply" | "status">> & { retryAfterSec?: number; error?: string }>>();
+  private readonly holds = new Map<string, Array<{ arrive: () => void; released: Promise<void> }>>();
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -61,23 +86,42 @@ export class Faults {
     this.queued.set(method, list);
   }
 
+  /** The next call of `method` waits, unapplied, until released. */
+  holdNext(method: string): HeldCall {
+    let arrive!: () => void;
+    let release!: () => void;
+    const arrived = new Promise<void>((r) => (arrive = r));
+    const released = new Promise<void>((r) => (release = r));
+    const list = this.holds.get(method) ?? [];
+    list.push({ arrive, released });
+    this.holds.set(method, list);
+    return { arrived, release };
+  }
+
   clear(): void {
     this.settings = {};
     this.queued.clear();
+    this.holds.clear();
   }
 
   decide(method: string): FaultDecision {
     this.arrivals.set(method, (this.arrivals.get(method) ?? 0) + 1);
-    const { rateLimit, serverError, latency } = this.settings;
-    const delayMs = latency && applies(latency.methods, method) ? latency.ms : 0;
+    const { rateLimit, serverError, latency, lostAnswer } = this.settings;
+    const delayMs = latency && applies(latency.methods, method) && (latency.ratio === undefined || this.random() < latency.ratio) ? latency.ms : 0;
+    const held = this.holds.get(method)?.shift();
+    held?.arrive();
+    const hold = held?.released;
     const next = this.queued.get(method)?.shift();
-    if (next) return { kind: "fail", ...next, retryAfterSec: next.retryAfterSec ?? (next.status === 429 ? 1 : undefined), delayMs };
+    if (next) return { kind: "fail", ...next, retryAfterSec: next.retryAfterSec ?? (next.status === 429 ? 1 : undefined), delayMs, hold };
     if (rateLimit && applies(rateLimit.methods, method) && this.random() < rateLimit.ratio) {
-      return { kind: "fail", status: 429, retryAfterSec: rateLimit.retryAfterSec, afterApply: false, delayMs };
+      return { kind: "fail", status: 429, retryAfterSec: rateLimit.retryAfterSec, afterApply: false, delayMs, hold };
     }
     if (serverError && applies(serverError.methods, method) && this.random() < serverError.ratio) {
-      return { kind: "fail", status: serverError.status, afterApply: false, delayMs };
+      return { kind: "fail", status: serverError.status, afterApply: false, delayMs, hold };
     }
-    return { kind: "none", delayMs };
+    if (lostAnswer && applies(lostAnswer.methods, method) && this.random() < lostAnswer.ratio) {
+      return { kind: "fail", status: lostAnswer.status ?? 500, afterApply: true, delayMs, hold };
+    }
+    return { kind: "none", delayMs, hold };
   }
 }

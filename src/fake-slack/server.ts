@@ -59,6 +59,7 @@ export class FakeSlack {
   private readonly limiter: TierLimiter | undefined;
   private readonly triggerTtlMs: number;
   private server!: Server;
+  private working = 0;
   url = "";
 
   constructor(private readonly options: FakeSlackOptions = {}) {
@@ -93,6 +94,11 @@ export class FakeSlack {
     await new Promise<void>((resolve) => this.server.listen(this.options.port ?? 0, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
     return this;
+  }
+
+  /** Resolves once no call is being worked on (slow and held calls included): all that Slack will do is done. */
+  async quiet(): Promise<void> {
+    while (this.working > 0) await sleep(10);
   }
 
   async close(): Promise<void> {
@@ -210,13 +216,18 @@ export class FakeSlack {
   // ---- HTTP ----
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? "/").split("?")[0]!;
-    const body = await readBody(req);
-    const api = /^\/api\/([a-zA-Z.]+)$/.exec(path);
-    if (api && req.method === "POST") return this.webApi(api[1]!, req, body, res);
-    const response = /^\/response\/([0-9a-f]+)$/.exec(path);
-    if (response && req.method === "POST") return this.responseUrl(response[1]!, body, res);
-    res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+    this.working += 1;
+    try {
+      const path = (req.url ?? "/").split("?")[0]!;
+      const body = await readBody(req);
+      const api = /^\/api\/([a-zA-Z.]+)$/.exec(path);
+      if (api && req.method === "POST") return await this.webApi(api[1]!, req, body, res);
+      const response = /^\/response\/([0-9a-f]+)$/.exec(path);
+      if (response && req.method === "POST") return await this.responseUrl(response[1]!, body, res);
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+    } finally {
+      this.working -= 1;
+    }
   }
 
   private async webApi(method: string, req: IncomingMessage, raw: string, res: ServerResponse): Promise<void> {
@@ -234,6 +245,8 @@ export class FakeSlack {
     if (limited) return this.answer(res, 429, { ok: false, error: "ratelimited" }, record, { "retry-after": String(limited) });
 
     const fault = this.faults.decide(method);
+    // Slack goes on with a call whose caller stopped waiting: a slow or held call is applied all the same.
+    await fault.hold;
     if (fault.delayMs) await sleep(fault.delayMs);
     if (fault.kind === "fail" && fault.error) return this.answer(res, 200, { ok: false, error: fault.error }, record);
     if (fault.kind === "fail" && !fault.afterApply) return this.failWith(res, fault.status, fault.retryAfterSec, record);
@@ -281,9 +294,10 @@ export class FakeSlack {
       res.writeHead(404, { "content-type": "text/plain" }).end(error);
     };
     const fault = this.faults.decide("response_url");
+    await fault.hold;
     if (fault.delayMs) await sleep(fault.delayMs);
     if (fault.kind === "fail" && fault.error) return refuse(fault.error);
-    if (fault.kind === "fail") return this.failWith(res, fault.status, fault.retryAfterSec, record);
+    if (fault.kind === "fail" && !fault.afterApply) return this.failWith(res, fault.status, fault.retryAfterSec, record);
 
     const issued = ws.responseUrls.get(id);
     if (!issued) return refuse("invalid_url");
@@ -309,6 +323,7 @@ export class FakeSlack {
     } else {
       ws.ephemerals.push({ user: issued.user, channel: issued.channel, text: body.text ?? "", blocks: body.blocks, via: "response_url", at: Date.now() });
     }
+    if (fault.kind === "fail") return this.failWith(res, fault.status, fault.retryAfterSec, record);
     record(200, true);
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true }));
   }

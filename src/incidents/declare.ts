@@ -6,7 +6,7 @@ import type { Db, Tx } from "../db/client.js";
 import { incidents, workspaces, type Incident } from "../db/schema.js";
 import { enqueue, type NewOutboxItem } from "../outbox/outbox.js";
 import { appendTimeline } from "../timeline/append.js";
-import { warRoomSetupSteps } from "./deliveries.js";
+import { setupStepHoldsUpMs, warRoomSetupSteps } from "./deliveries.js";
 import { severitySchema } from "./lifecycle.js";
 
 export const TITLE_MAX = 150;
@@ -127,5 +127,6 @@ function warRoomSetup(incident: Incident): NewOutboxItem[] {
     incidentId: incident.id,
     kind,
     idempotencyKey: `incident:${incident.id}:${kind}`,
+    holdsUpMs: setupStepHoldsUpMs(kind),
   }));
 }

@@ -38,6 +38,16 @@ export const warRoomSetupSteps = [
   Deliveries.announce,
 ] as const;
 
+/**
+ * Setup steps nothing after them needs (the declarer's link, the topic): while Slack is slow to take one, the card
+ * and the announcement go ahead of it after this long instead of queueing behind it. Quick ones keep their order.
+ */
+const courtesySteps = new Set<DeliveryKind>([Deliveries.tellDeclarer, Deliveries.setTopic]);
+const COURTESY_HOLDS_UP_MS = 3000;
+
+/** How long a setup step holds up the steps after it (undefined: until it is done). */
+export const setupStepHoldsUpMs = (kind: DeliveryKind): number | undefined => (courtesySteps.has(kind) ? COURTESY_HOLDS_UP_MS : undefined);
+
 /** What a direct message to a person is about; the DM is worded when it is delivered. */
 export type DmSubject =
   /** The fact (a role assignment) says which role and who assigned it. */
@@ -97,7 +107,7 @@ export function deliveriesFor(about: { teamId: string; id?: number }, origin: Or
     const { kind, ...rest } = effect;
     const item = { teamId: about.teamId, incidentId: about.id };
     if (kind === "continue_war_room") {
-      return continuationSteps.map((step) => ({ ...item, kind: step, idempotencyKey: `${base}:${i}:${step}`, payload: fact }));
+      return continuationSteps.map((step) => ({ ...item, kind: step, idempotencyKey: `${base}:${i}:${step}`, payload: fact, holdsUpMs: setupStepHoldsUpMs(step) }));
     }
     return [{ ...item, kind: deliveryOf[kind], idempotencyKey: `${base}:${i}:${kind}`, payload: { ...fact, ...rest }, coalesce: coalesced.has(kind) }];
   });

@@ -58,6 +58,19 @@ export async function incidentByChannelName(db: DbOrTx, teamId: string, name: st
   return row;
 }
 
+/**
+ * The incident, in any workspace, whose war room this channel is or was. Deliberately not scoped to one workspace:
+ * a Slack channel belongs to one incident across every team, and a war room must never be adopted by another.
+ */
+export async function channelHolder(db: DbOrTx, channelId: string): Promise<Pick<Incident, "id" | "teamId" | "number"> | undefined> {
+  const [row] = await db
+    .select({ id: incidents.id, teamId: incidents.teamId, number: incidents.number })
+    .from(incidents)
+    .where(or(eq(incidents.channelId, channelId), sql`${incidents.previousChannelIds} @> ${JSON.stringify([channelId])}::jsonb`))
+    .limit(1);
+  return row;
+}
+
 /** Newest first, at most `limit`, filtered by status and severity. */
 export async function listIncidents(
   db: DbOrTx,

@@ -14,13 +14,42 @@ export interface SetupStep {
   fact?: { type: string; data: Record<string, unknown> };
 }
 
+/** The channel a war-room step wanted is already another incident's war room (in this workspace or another). */
+export class ChannelHeldElsewhere extends Error {
+  constructor(readonly channelId: string) {
+    super(`channel ${channelId} is already another incident's war room`);
+  }
+}
+
+/**
+ * The unique index on incidents.channel_id is the last word on who owns a channel: a step that lost the race to
+ * it gets a ChannelHeldElsewhere (its next attempt picks another channel), never a silent success.
+ */
+async function ownChannel<T>(channelId: string | null | undefined, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (channelId && violates(error, "incidents_channel_key")) throw new ChannelHeldElsewhere(channelId);
+    throw error;
+  }
+}
+
+function violates(error: unknown, constraint: string): boolean {
+  for (let e = error as { code?: string; constraint?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === "23505" && (e.constraint === constraint || e.message?.includes(constraint))) return true;
+  }
+  return false;
+}
+
 export async function recordSetupStep(tx: Tx, clock: Clock, incident: Incident, step: SetupStep): Promise<void> {
   const now = clock.now();
   if (step.values) {
-    await tx
-      .update(incidents)
-      .set({ ...step.values, updatedAt: now })
-      .where(and(eq(incidents.teamId, incident.teamId), eq(incidents.id, incident.id)));
+    await ownChannel(step.values.channelId, () =>
+      tx
+        .update(incidents)
+        .set({ ...step.values, updatedAt: now })
+        .where(and(eq(incidents.teamId, incident.teamId), eq(incidents.id, incident.id))),
+    );
   }
   if (step.fact) await appendTimeline(tx, { teamId: incident.teamId, incidentId: incident.id, type: step.fact.type, actor: BOT_ACTOR, occurredAt: now, data: step.fact.data });
 }
@@ -31,16 +60,18 @@ export async function recordSetupStep(tx: Tx, clock: Clock, incident: Incident, 
  */
 export async function recordWarRoomContinued(tx: Tx, clock: Clock, incident: Incident, channel: { id: string; name: string }, reopenedBy?: string): Promise<void> {
   const previous = incident.channelId;
-  await tx
-    .update(incidents)
-    .set({
-      channelId: channel.id,
-      channelName: channel.name,
-      previousChannelIds: previous ? sql`${incidents.previousChannelIds} || ${JSON.stringify([previous])}::jsonb` : incidents.previousChannelIds,
-      summaryTs: null,
-      updatedAt: clock.now(),
-    })
-    .where(and(eq(incidents.teamId, incident.teamId), eq(incidents.id, incident.id)));
+  await ownChannel(channel.id, () =>
+    tx
+      .update(incidents)
+      .set({
+        channelId: channel.id,
+        channelName: channel.name,
+        previousChannelIds: previous ? sql`${incidents.previousChannelIds} || ${JSON.stringify([previous])}::jsonb` : incidents.previousChannelIds,
+        summaryTs: null,
+        updatedAt: clock.now(),
+      })
+      .where(and(eq(incidents.teamId, incident.teamId), eq(incidents.id, incident.id))),
+  );
   const [current] = await tx.select().from(incidents).where(and(eq(incidents.teamId, incident.teamId), eq(incidents.id, incident.id)));
   await recordFact(tx, clock, current!, BOT_ACTOR, {
     type: "war_room_continued",

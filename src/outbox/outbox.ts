@@ -1,4 +1,5 @@
 // Durable Slack side effects: enqueued inside the domain transaction, delivered after commit with retries, resumed after a crash.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { sql, and, eq, inArray } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
@@ -14,11 +15,16 @@ export interface NewOutboxItem {
   payload?: Record<string, unknown>;
   /** A refresh that renders current state: skipped while an equal one is still waiting to run. */
   coalesce?: boolean;
+  /**
+   * For a step nothing after it needs: later items of its incident wait for it only this long after its first
+   * attempt, so while Slack is slow to take it the steps that matter go ahead of it.
+   */
+  holdsUpMs?: number;
 }
 
 /**
  * Items of one incident are delivered in the order they were enqueued, except refreshes (coalesce), which wait
- * for what came before them but hold up nobody.
+ * for what came before them but hold up nobody, and steps with holdsUpMs, which hold up the rest only so long.
  */
 export async function enqueue(tx: Tx, clock: Clock, items: NewOutboxItem[]): Promise<void> {
   const now = clock.now();
@@ -63,10 +69,18 @@ export interface DeliveryFailure {
   retryable: boolean;
   /** Slack's Retry-After, when it gave one. */
   retryAfterMs?: number;
+  /** Not a failure at all: the other side asked us to wait this long (a rate limit); no attempt is counted. */
+  deferMs?: number;
   message: string;
 }
 
-export type Deliverer = (item: OutboxItem) => Promise<Completion>;
+/** What a deliverer may do besides calling out: write down how far it got, before a call that cannot be checked afterwards. */
+export interface DeliveryAttempt {
+  /** Merged into the item's progress at once, so a later attempt (in any process) reads it. */
+  remember(progress: Record<string, unknown>): Promise<void>;
+}
+
+export type Deliverer = (item: OutboxItem, attempt: DeliveryAttempt) => Promise<Completion>;
 
 export interface OutboxOptions {
   db: Db;
@@ -76,70 +90,185 @@ export interface OutboxOptions {
   classifyFailure: (error: unknown) => DeliveryFailure;
   /** Called in the transaction that gives an item up, so the failure can be told to people. */
   onGiveUp?: (tx: Tx, item: OutboxItem, failure: DeliveryFailure) => Promise<void>;
+  /** Items claimed at a time by deliverDue (tests, waitUntilIdle). */
   batchSize?: number;
+  /** Deliveries in flight at once in the background; each runs on its own, so a slow one holds up only itself. */
+  concurrency?: number;
   leaseMs?: number;
   pollMs?: number;
   maxBackoffMs?: number;
+  /**
+   * How long Slack may still apply a call we stopped waiting for (timed out, cut by shutdown): the next attempt
+   * looks for its result no sooner than this after it.
+   */
+  settleMs?: number;
+  /** On stop, how long deliveries in flight may take to finish before they are handed back. */
+  drainMs?: number;
 }
 
+/**
+ * Slack's trouble is mostly patchy (one call in twenty fails, then the next works), so the wait grows gently and
+ * reaches the cap only after a dozen failures in a row; the jitter keeps items that failed together from
+ * retrying together.
+ */
 export function backoffMs(attempts: number, maxBackoffMs: number): number {
-  const exponential = 500 * 2 ** Math.min(attempts - 1, 16);
-  const jitter = Math.random() * 250;
-  return Math.min(exponential, maxBackoffMs) + jitter;
+  const exponential = 500 * 1.5 ** Math.min(Math.max(attempts - 1, 0), 30);
+  return Math.min(exponential, maxBackoffMs) * (0.8 + Math.random() * 0.4);
+}
+
+/** How a call that people would see twice if it were repeated ended, as far as its caller knows. */
+export type SideEffectOutcome =
+  /** Slack answered: it was done. */
+  | "applied"
+  /** Slack answered: it was not done (refused, rate-limited). */
+  | "refused"
+  /** Slack answered, but not with the outcome (a 5xx): it may have been done. */
+  | "unknown"
+  /** No answer (timed out, connection cut): it may be done even later, while nobody listens. */
+  | "unanswered";
+
+/** What one attempt has done to the world, as told by the surface that made its calls. */
+interface AttemptState {
+  acted: boolean;
+  inFlight: number;
+  unanswered: boolean;
+  handedBack: boolean;
+  /** Earlier attempts' doubtful calls were looked for and found not done. */
+  resolved: boolean;
+}
+
+const currentAttempt = new AsyncLocalStorage<AttemptState>();
+
+/** Thrown to an attempt that keeps going after its item was handed back at shutdown: another attempt owns it now. */
+export class AttemptHandedBack extends Error {
+  constructor() {
+    super("this delivery was handed back when the bot stopped; a later attempt will finish it");
+  }
+}
+
+/**
+ * A surface calls this just before a call whose repetition people would see twice (a post, a new channel), and
+ * tells the returned function how it ended. This is how the outbox knows that the next attempt must look for what
+ * this one may have done, and must wait for a call that may still land. Outside a delivery it does nothing.
+ */
+export function sideEffectStarting(): (outcome: SideEffectOutcome) => void {
+  const state = currentAttempt.getStore();
+  if (!state) return () => undefined;
+  if (state.handedBack) throw new AttemptHandedBack();
+  state.inFlight += 1;
+  let ended = false;
+  return (outcome) => {
+    if (ended) return;
+    ended = true;
+    state.inFlight -= 1;
+    if (outcome !== "refused") state.acted = true;
+    if (outcome === "unanswered") state.unanswered = true;
+  };
+}
+
+/**
+ * A surface calls this when it has looked for what earlier attempts may have done (a post, by its key) and found
+ * it not done: the next attempt need not look again, unless this one makes a call it cannot confirm.
+ */
+export function uncertaintyResolved(): void {
+  const state = currentAttempt.getStore();
+  if (state && state.inFlight === 0 && !state.acted) state.resolved = true;
+}
+
+interface Running {
+  item: OutboxItem;
+  state: AttemptState;
+  startedAt: Date;
+  done: Promise<void>;
 }
 
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
   private wakeUp: NodeJS.Timeout | undefined;
   private wakeUpAt = 0;
-  private running: Promise<void> | undefined;
+  private pumping: Promise<void> | undefined;
   private rerun = false;
+  private started = false;
   private stopped = false;
+  private readonly running = new Map<number, Running>();
   private readonly batchSize: number;
+  private readonly concurrency: number;
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly maxBackoffMs: number;
+  private readonly settleMs: number;
+  private readonly drainMs: number;
 
   constructor(private readonly options: OutboxOptions) {
     this.batchSize = options.batchSize ?? 16;
+    this.concurrency = options.concurrency ?? 32;
     this.leaseMs = options.leaseMs ?? 60_000;
     // Local enqueues kick the worker at once and retries set their own wake-up (see wakeForRetries), so the
     // poll only catches what another replica enqueued; on embedded PGlite every poll costs the event loop.
     this.pollMs = options.pollMs ?? 2000;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
+    this.settleMs = options.settleMs ?? 30_000;
+    this.drainMs = options.drainMs ?? 5000;
   }
 
   start(): void {
+    this.started = true;
     this.stopped = false;
     this.timer = setInterval(() => this.kick(), this.pollMs);
     this.timer.unref();
+    // A delivery may outlive one lease (several slow calls): its worker keeps it while it runs.
+    this.heartbeat = setInterval(() => void this.renewLeases(), Math.max(1000, this.leaseMs / 3));
+    this.heartbeat.unref();
     this.kick();
   }
 
-  /** Delivers what is due now; calls made while a run is under way coalesce into one more run. */
+  /** Delivers what is due now; calls made while a claim is under way coalesce into one more. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
+    if (!this.started || this.stopped) return;
+    if (this.pumping) {
       this.rerun = true;
       return;
     }
-    this.running = this.runUntilQuiet().finally(() => {
-      this.running = undefined;
+    this.pumping = this.pump().finally(() => {
+      this.pumping = undefined;
+      // A kick that came while the run was finishing (looking for its next wake-up) is not lost.
+      if (this.rerun) this.kick();
     });
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming, lets deliveries in flight finish for up to `drainMs`, then hands back the rest: each item's
+   * lease is released, and if a call of it may still land, the next attempt waits for it and then looks for it.
+   */
+  async stop(drainMs = this.drainMs): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.wakeUp) clearTimeout(this.wakeUp);
-    await this.running;
+    await this.pumping;
+    const inFlight = [...this.running.values()];
+    if (inFlight.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      Promise.allSettled(inFlight.map((r) => r.done)).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), drainMs))),
+    ]);
+    clearTimeout(timer);
+    if (!drained) await this.handBack([...this.running.values()]);
   }
 
-  private async runUntilQuiet(): Promise<void> {
+  private async pump(): Promise<void> {
     do {
       this.rerun = false;
       try {
-        while (!this.stopped && (await this.deliverDue()) > 0);
+        for (;;) {
+          const free = this.concurrency - this.running.size;
+          if (this.stopped || free <= 0) break; // a delivery that finishes kicks again
+          const claimed = await this.claim(free);
+          for (const item of claimed) void this.launch(item);
+          if (claimed.length < free) break;
+        }
       } catch (error) {
         this.options.logger.error({ err: error }, "outbox run failed; will retry on the next poll");
       }
@@ -153,20 +282,21 @@ export class OutboxWorker {
     const [next] = await this.options.db
       .select({ at: sql<Date>`min(${outboxItems.nextAttemptAt})`.mapWith(outboxItems.nextAttemptAt) })
       .from(outboxItems)
-      // Only future retries: anything due now was either delivered by this run or waits behind one of them.
+      // Only future retries: anything due now was either claimed by this run or waits behind one of them.
       .where(and(eq(outboxItems.status, "pending"), sql`${outboxItems.nextAttemptAt} > ${this.options.clock.now()}`))
       .catch(() => [undefined]);
     if (next?.at) this.wakeAt(next.at);
   }
 
-  /** Claims and delivers one batch; returns how many items it handled. */
+  /** Claims and delivers one batch, waiting for all of it; returns how many items it handled. */
   async deliverDue(): Promise<number> {
-    const claimed = await this.claim();
-    await Promise.all(claimed.map((item) => this.deliver(item)));
+    if (this.stopped && this.started) return 0;
+    const claimed = await this.claim(this.batchSize);
+    await Promise.all(claimed.map((item) => this.launch(item)));
     return claimed.length;
   }
 
-  /** Resolves when nothing is pending any more (for tests, the benchmark and graceful shutdown). */
+  /** Resolves when nothing is pending any more (for tests and the benchmark). */
   async waitUntilIdle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -187,55 +317,85 @@ export class OutboxWorker {
 
   // The lease plus SKIP LOCKED lets any number of replicas share the table without delivering twice;
   // an item waits while an earlier item of its incident is still pending, which keeps each incident in order.
-  private async claim(): Promise<OutboxItem[]> {
+  // An item whose lease ran out was held by a worker that died mid-delivery: what it did is unknown.
+  private async claim(limit: number): Promise<OutboxItem[]> {
     const now = this.options.clock.now();
     const leaseEnd = new Date(now.getTime() + this.leaseMs);
-    const result = await this.options.db.execute<{ id: number }>(sql`
-      update outbox_items set leased_until = ${leaseEnd}, attempts = attempts + 1
-      where id in (
-        select i.id from outbox_items i
-        where i.status = 'pending' and i.next_attempt_at <= ${now}
-          and (i.leased_until is null or i.leased_until < ${now})
-          and not exists (
-            select 1 from outbox_items e
-            where e.incident_id = i.incident_id and e.status = 'pending' and e.id < i.id
-              and (i.coalesce or not e.coalesce))
-        order by i.next_attempt_at, i.id
-        limit ${this.batchSize}
-        for update skip locked)
-      returning id`);
-    const ids = rowsOf<{ id: number }>(result).map((r) => Number(r.id));
-    if (ids.length === 0) return [];
-    return this.options.db.select().from(outboxItems).where(inArray(outboxItems.id, ids)).orderBy(outboxItems.id);
+    const claimed = await this.options.db
+      .update(outboxItems)
+      .set({
+        leasedUntil: leaseEnd,
+        attempts: sql`${outboxItems.attempts} + 1`,
+        attemptedAt: sql`coalesce(${outboxItems.attemptedAt}, ${now})`,
+        uncertainSince: sql`case when ${outboxItems.leasedUntil} is not null
+          then coalesce(${outboxItems.uncertainSince}, ${outboxItems.attemptedAt}, ${outboxItems.createdAt})
+          else ${outboxItems.uncertainSince} end`,
+      })
+      .where(
+        sql`${outboxItems.id} in (
+          select i.id from outbox_items i
+          where i.status = 'pending' and i.next_attempt_at <= ${now}
+            and (i.leased_until is null or i.leased_until < ${now})
+            and not exists (
+              select 1 from outbox_items e
+              where e.incident_id = i.incident_id and e.status = 'pending' and e.id < i.id
+                and (i.coalesce or not e.coalesce)
+                and (e.holds_up_ms is null or e.attempted_at is null
+                  or e.attempted_at > ${now}::timestamptz - make_interval(secs => e.holds_up_ms / 1000.0)))
+          order by i.next_attempt_at, i.id
+          limit ${limit}
+          for update skip locked)`,
+      )
+      .returning();
+    return claimed.sort((a, b) => a.id - b.id);
   }
 
-  private async deliver(item: OutboxItem): Promise<void> {
+  private launch(item: OutboxItem): Promise<void> {
+    // Still running here (its lease ran out under a stalled event loop): one delivery of an item at a time.
+    const already = this.running.get(item.id);
+    if (already) return already.done;
+    const run: Running = { item, state: { acted: false, inFlight: 0, unanswered: false, handedBack: false, resolved: false }, startedAt: this.options.clock.now(), done: Promise.resolve() };
+    run.done = this.deliver(run).finally(() => {
+      this.running.delete(item.id);
+      this.kick();
+    });
+    this.running.set(item.id, run);
+    return run.done;
+  }
+
+  private async deliver(run: Running): Promise<void> {
     const { db, logger } = this.options;
+    const { item } = run;
     const deliverer = this.options.deliverers[item.kind];
     const log = logger.child({ outboxId: item.id, kind: item.kind, incidentId: item.incidentId, attempt: item.attempts });
     try {
       if (!deliverer) throw new PermanentDeliveryError(`no deliverer for outbox kind "${item.kind}"`);
       const superseded = item.coalesce ? await this.equalRefreshesWaiting(item) : [];
-      const completion = await deliverer(item);
+      const completion = await currentAttempt.run(run.state, () => deliverer(item, this.attemptOf(run)));
+      if (run.state.handedBack) return;
       await db.transaction(async (tx) => {
         if (completion) await completion(tx);
         await tx
           .update(outboxItems)
-          .set({ status: "done", finishedAt: this.options.clock.now(), leasedUntil: null, lastError: null })
+          .set({ status: "done", finishedAt: this.options.clock.now(), leasedUntil: null })
           .where(and(eq(outboxItems.id, item.id), eq(outboxItems.teamId, item.teamId)));
         if (superseded.length) await this.supersede(tx, superseded);
       });
       log.debug("delivered");
     } catch (error) {
-      if (error instanceof DeliveryDeferred) {
-        await this.defer(item, error.waitMs).catch((e) => log.error({ err: e }, "could not defer a delivery"));
+      // Handed back at shutdown: what this attempt did is for the next one to find out.
+      if (run.state.handedBack) return;
+      const failure: DeliveryFailure =
+        error instanceof DeliveryDeferred
+          ? { retryable: true, deferMs: error.waitMs, message: error.message }
+          : error instanceof PermanentDeliveryError
+            ? { retryable: false, message: error.message }
+            : this.options.classifyFailure(error);
+      if (failure.deferMs !== undefined) {
+        await this.defer(run, failure.deferMs).catch((e) => log.error({ err: e }, "could not defer a delivery"));
         return;
       }
-      const failure =
-        error instanceof PermanentDeliveryError
-          ? { retryable: false, message: error.message }
-          : this.options.classifyFailure(error);
-      await this.recordFailure(item, failure).catch((e) => log.error({ err: e }, "could not record delivery failure"));
+      await this.recordFailure(run, failure).catch((e) => log.error({ err: e }, "could not record delivery failure"));
       if (failure.retryable) log.warn({ error: failure.message }, "delivery failed; will retry");
       else log.error({ error: failure.message }, "delivery failed permanently; giving up");
     }
@@ -263,19 +423,43 @@ export class OutboxWorker {
       .where(and(inArray(outboxItems.id, ids), eq(outboxItems.status, "pending"), sql`(${outboxItems.leasedUntil} is null or ${outboxItems.leasedUntil} < ${now})`));
   }
 
+  private attemptOf(run: Running): DeliveryAttempt {
+    return {
+      remember: async (progress) => {
+        if (run.state.handedBack) throw new AttemptHandedBack();
+        run.item.progress = { ...run.item.progress, ...progress };
+        await this.options.db
+          .update(outboxItems)
+          .set({ progress: sql`${outboxItems.progress} || ${JSON.stringify(progress)}::jsonb` })
+          .where(eq(outboxItems.id, run.item.id));
+      },
+    };
+  }
+
+  /** What the next attempt must know: since when something may have been done without our knowing. */
+  private uncertainty(run: Running): { uncertainSince: Date | null; settledAt: number } {
+    const { acted, inFlight, unanswered, resolved } = run.state;
+    const earlier = resolved ? null : run.item.uncertainSince;
+    const uncertainSince = earlier ?? (acted || inFlight > 0 ? run.startedAt : null);
+    // A call nobody heard back from may still land: looking for it before then would find nothing and do it again.
+    const settledAt = unanswered || inFlight > 0 ? this.options.clock.now().getTime() + this.settleMs : 0;
+    return { uncertainSince, settledAt };
+  }
+
   /** Not a failure: the item runs again later and the attempt the claim counted is given back. */
-  private async defer(item: OutboxItem, waitMs: number): Promise<void> {
-    const at = new Date(this.options.clock.now().getTime() + waitMs);
+  private async defer(run: Running, waitMs: number): Promise<void> {
+    const { uncertainSince, settledAt } = this.uncertainty(run);
+    const at = new Date(Math.max(this.options.clock.now().getTime() + waitMs, settledAt));
     await this.options.db
       .update(outboxItems)
-      .set({ nextAttemptAt: at, leasedUntil: null, attempts: sql`greatest(${outboxItems.attempts} - 1, 0)` })
-      .where(eq(outboxItems.id, item.id));
+      .set({ nextAttemptAt: at, leasedUntil: null, uncertainSince, attempts: sql`greatest(${outboxItems.attempts} - 1, 0)` })
+      .where(eq(outboxItems.id, run.item.id));
     this.wakeAt(at);
   }
 
   /** Runs again at `at` (if that is before the next poll); an earlier wake-up already set is kept. */
   private wakeAt(at: Date): void {
-    if (this.stopped) return;
+    if (!this.started || this.stopped) return;
     const inMs = Math.max(10, at.getTime() - this.options.clock.now().getTime());
     if (inMs >= this.pollMs) return;
     const when = Date.now() + inMs;
@@ -289,24 +473,79 @@ export class OutboxWorker {
     this.wakeUp.unref();
   }
 
-  private async recordFailure(item: OutboxItem, failure: DeliveryFailure): Promise<void> {
+  private async recordFailure(run: Running, failure: DeliveryFailure): Promise<void> {
+    const { item } = run;
     const now = this.options.clock.now().getTime();
+    const { uncertainSince, settledAt } = this.uncertainty(run);
     await this.options.db.transaction(async (tx) => {
       if (failure.retryable) {
         const wait = Math.max(failure.retryAfterMs ?? 0, backoffMs(item.attempts, this.maxBackoffMs));
+        const at = new Date(Math.max(now + wait, settledAt));
         await tx
           .update(outboxItems)
-          .set({ nextAttemptAt: new Date(now + wait), leasedUntil: null, lastError: failure.message })
+          .set({ nextAttemptAt: at, leasedUntil: null, lastError: failure.message, uncertainSince })
           .where(eq(outboxItems.id, item.id));
         return;
       }
       await tx
         .update(outboxItems)
-        .set({ status: "failed", finishedAt: new Date(now), leasedUntil: null, lastError: failure.message })
+        .set({ status: "failed", finishedAt: new Date(now), leasedUntil: null, lastError: failure.message, uncertainSince })
         .where(eq(outboxItems.id, item.id));
       await this.options.onGiveUp?.(tx, item, failure);
     });
   }
+
+  /** Keeps the leases of the deliveries still running here. */
+  private async renewLeases(): Promise<void> {
+    const ids = [...this.running.values()].filter((r) => !r.state.handedBack).map((r) => r.item.id);
+    if (ids.length === 0 || this.stopped) return;
+    const leaseEnd = new Date(this.options.clock.now().getTime() + this.leaseMs);
+    await this.options.db
+      .update(outboxItems)
+      .set({ leasedUntil: leaseEnd })
+      .where(and(inArray(outboxItems.id, ids), eq(outboxItems.status, "pending")))
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, "could not renew delivery leases"));
+  }
+
+  /** Releases deliveries that did not finish in time; whatever they still do is not recorded. */
+  private async handBack(runs: Running[]): Promise<void> {
+    for (const run of runs) run.state.handedBack = true;
+    for (const run of runs) {
+      const { uncertainSince, settledAt } = this.uncertainty(run);
+      const at = new Date(Math.max(this.options.clock.now().getTime(), settledAt));
+      await this.options.db
+        .update(outboxItems)
+        .set({
+          leasedUntil: null,
+          nextAttemptAt: at,
+          uncertainSince,
+          attempts: sql`greatest(${outboxItems.attempts} - 1, 0)`,
+          lastError: "handed back: the bot stopped while this delivery was under way",
+        })
+        .where(and(eq(outboxItems.id, run.item.id), eq(outboxItems.status, "pending")))
+        .catch((error: unknown) => this.options.logger.error({ err: error, outboxId: run.item.id }, "could not hand back a delivery; its lease will run out"));
+      this.options.logger.warn({ outboxId: run.item.id, kind: run.item.kind, uncertain: Boolean(uncertainSince) }, "handed back a delivery still under way at shutdown");
+    }
+  }
+}
+
+/**
+ * Deletes delivered and given-up items finished before `before`, at most `limit` of them, skipping rows another
+ * replica is deleting right now; returns how many it deleted.
+ */
+export async function pruneFinishedDeliveries(db: Db, before: Date, limit: number): Promise<number> {
+  const deleted = await db
+    .delete(outboxItems)
+    .where(
+      sql`${outboxItems.id} in (
+        select id from outbox_items
+        where status <> 'pending' and finished_at < ${before}
+        order by finished_at
+        limit ${limit}
+        for update skip locked)`,
+    )
+    .returning({ id: outboxItems.id });
+  return deleted.length;
 }
 
 /** Thrown by a deliverer for a failure no retry can mend. */
@@ -317,9 +556,4 @@ export class DeliveryDeferred extends Error {
   constructor(readonly waitMs: number) {
     super(`deferred ${waitMs} ms`);
   }
-}
-
-// pg returns { rows }, PGlite returns { rows } too, but drizzle's execute types differ per driver.
-function rowsOf<T>(result: unknown): T[] {
-  return ((result as { rows?: T[] }).rows ?? (result as T[])) as T[];
 }

@@ -52,6 +52,25 @@ export async function pendingJobsOf(db: Db | Tx, teamId: string, incidentId: num
     .where(and(eq(scheduledJobs.teamId, teamId), eq(scheduledJobs.incidentId, incidentId), eq(scheduledJobs.status, "pending")));
 }
 
+/**
+ * Deletes done, cancelled and given-up jobs finished before `before`, at most `limit` of them, skipping rows
+ * another replica is deleting right now; returns how many it deleted.
+ */
+export async function pruneFinishedJobs(db: Db, before: Date, limit: number): Promise<number> {
+  const deleted = await db
+    .delete(scheduledJobs)
+    .where(
+      sql`${scheduledJobs.id} in (
+        select id from scheduled_jobs
+        where status <> 'pending' and finished_at < ${before}
+        order by finished_at
+        limit ${limit}
+        for update skip locked)`,
+    )
+    .returning({ id: scheduledJobs.id });
+  return deleted.length;
+}
+
 /** Thrown by a handler that cannot run yet (its incident is being changed right now): retried next tick, no attempt counted. */
 export class JobDeferred extends Error {}
 

@@ -1,7 +1,7 @@
 // The one wrapper over the Slack Web API that outbox deliveries call: no hidden retries, bounded timeouts, typed failures.
 import { ErrorCode, WebClient, type WebAPICallError } from "@slack/web-api";
 import type { Logger } from "../log.js";
-import type { DeliveryFailure } from "../outbox/outbox.js";
+import { sideEffectStarting, type DeliveryFailure, type SideEffectOutcome } from "../outbox/outbox.js";
 
 /** A Slack answer the caller may want to act on (name_taken, already_in_channel, …). */
 export class SlackCallError extends Error {
@@ -10,10 +10,28 @@ export class SlackCallError extends Error {
     readonly code: string,
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    /** Whether Slack may have done it anyway: only a refusal Slack answered with means it certainly did not. */
+    readonly outcome: Exclude<SideEffectOutcome, "applied"> = "refused",
   ) {
     super(`${method}: ${code}`);
   }
 }
+
+// Calls a person would see twice if they were repeated. The others are idempotent (a second invite is
+// already_in_channel, a second pin already_pinned) or only read.
+const seenTwiceIfRepeated = new Set(["chat.postMessage", "chat.postEphemeral", "conversations.create"]);
+
+// How long a call may take before we stop waiting. Slack usually answers in well under a second; a slow answer
+// is still an answer, and waiting for it is cheaper than guessing whether it landed (Slack's Python SDK waits
+// 30 s too). A call cut off here may still be applied, so its delivery looks for it before redoing it.
+const DEFAULT_TIMEOUT_MS = 30_000;
+// Small calls that are harmless to repeat even if the first one lands late (an invite, a pin, a read of one
+// conversation) are not worth waiting long for: they are given up on sooner and simply made again. Card and
+// topic edits are not among them: a late, older edit could land over a newer one.
+const quickCalls = new Set(["conversations.invite", "pins.add", "conversations.join", "conversations.history", "conversations.info", "conversations.open", "users.info", "chat.getPermalink"]);
+const DEFAULT_QUICK_TIMEOUT_MS = 5000;
+// A retry's history check starts this long before the attempt it checks began (Slack's clock is not ours).
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 // Slack's own errors that a later attempt can mend; anything else from Slack is final.
 const retryablePlatformErrors = new Set(["internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"]);
@@ -51,34 +69,42 @@ export interface GatewayOptions {
   token: string;
   slackApiUrl?: string;
   logger: Logger;
+  /** How long to wait for Slack's answer (default 30 s). */
   timeoutMs?: number;
+  /** The same for small calls that are harmless to repeat (default 5 s, never more than timeoutMs). */
+  quickTimeoutMs?: number;
 }
 
 export class SlackGateway {
   readonly client: WebClient;
+  private readonly quickClient: WebClient;
   // After a 429, calls to the same method wait out Retry-After here instead of hammering Slack.
   private readonly pausedUntil = new Map<string, number>();
   private readonly channelIdsByName = new Map<string, string>();
+  // Channels this process joined (to read their history); a retry need not join again.
+  private readonly joined = new Set<string>();
   private readonly people = new Map<string, { at: number; person: PersonLookup }>();
   private directory: { at: number; byName: Map<string, string> } | undefined;
 
   constructor(private readonly options: GatewayOptions) {
-    this.client = new WebClient(options.token, {
-      slackApiUrl: options.slackApiUrl,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: options.timeoutMs ?? 10_000,
-      logger: silentSlackLogger,
-    });
+    const client = (timeout: number) =>
+      new WebClient(options.token, { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout, logger: silentSlackLogger });
+    const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.client = client(timeout);
+    this.quickClient = client(Math.min(timeout, options.quickTimeoutMs ?? DEFAULT_QUICK_TIMEOUT_MS));
   }
 
   private async call<T>(method: string, args: Record<string, unknown>): Promise<T> {
     const paused = (this.pausedUntil.get(method) ?? 0) - Date.now();
     if (paused > 0) throw new SlackCallError(method, "ratelimited", true, paused);
+    const ended = seenTwiceIfRepeated.has(method) ? sideEffectStarting() : undefined;
     try {
-      return (await this.client.apiCall(method, args)) as T;
+      const answer = (await (quickCalls.has(method) ? this.quickClient : this.client).apiCall(method, args)) as T;
+      ended?.("applied");
+      return answer;
     } catch (error) {
       const failure = toSlackCallError(method, error);
+      ended?.(failure.outcome);
       if (failure.code === "ratelimited" && failure.retryAfterMs) {
         this.pausedUntil.set(method, Date.now() + failure.retryAfterMs);
       }
@@ -123,7 +149,10 @@ export class SlackGateway {
   }
 
   async joinChannel(channel: string): Promise<void> {
+    if (this.joined.has(channel)) return;
     await this.call("conversations.join", { channel });
+    if (this.joined.size >= PERSON_CACHE_MAX) this.joined.clear();
+    this.joined.add(channel);
   }
 
   /** Treats "already in the channel" as success, so a repeated invite is harmless. */
@@ -248,13 +277,32 @@ export class SlackGateway {
     return r.messages.find((m) => m.ts === ts);
   }
 
-  /** Finds a message this bot posted for a delivery key among the channel's recent history. */
-  async findDeliveredMessage(channel: string, deliveryKey: string): Promise<string | undefined> {
-    const r = await this.call<{ messages: { ts: string; metadata?: { event_payload?: { key?: string } } }[] }>(
-      "conversations.history",
-      { channel, limit: 100, include_all_metadata: true },
-    );
-    return r.messages.find((m) => m.metadata?.event_payload?.key === deliveryKey)?.ts;
+  /**
+   * Finds a message this bot posted for a delivery key, among what the channel got since `since` (a few minutes
+   * earlier, for clocks that disagree), however many messages arrived meanwhile.
+   */
+  async findDeliveredMessage(channel: string, deliveryKey: string, since: Date): Promise<string | undefined> {
+    const oldest = ((since.getTime() - CLOCK_SKEW_MS) / 1000).toFixed(6);
+    let cursor: string | undefined;
+    do {
+      const page = await this.history(channel, { oldest, limit: 200, include_all_metadata: true, cursor });
+      const found = page.messages.find((m) => m.metadata?.event_payload?.key === deliveryKey);
+      if (found) return found.ts;
+      cursor = page.response_metadata?.next_cursor || undefined;
+    } while (cursor);
+    return undefined;
+  }
+
+  /** One page of history; if the bot was removed since it joined, it joins again and reads once more. */
+  private async history(channel: string, args: Record<string, unknown>) {
+    type Page = { messages: { ts: string; metadata?: { event_payload?: { key?: string } } }[]; response_metadata?: { next_cursor?: string } };
+    try {
+      return await this.call<Page>("conversations.history", { channel, ...args });
+    } catch (error) {
+      if (!(error instanceof SlackCallError && error.code === "not_in_channel" && this.joined.delete(channel))) throw error;
+      await this.joinChannel(channel);
+      return this.call<Page>("conversations.history", { channel, ...args });
+    }
   }
 
   async updateMessage(channel: string, ts: string, message: SlackMessage): Promise<void> {
@@ -275,25 +323,34 @@ export class SlackGateway {
     await this.call("chat.postEphemeral", { channel, user, text: message.text, blocks: message.blocks });
   }
 
-  /** Answers through a response_url (valid 30 minutes): reaches the user whatever channel they were in. */
+  /**
+   * Answers through a response_url (valid 30 minutes): reaches the user whatever channel they were in. What it
+   * showed cannot be read back, so a caller that must not say it twice looks at the error's outcome.
+   */
   async respond(responseUrl: string, message: SlackMessage): Promise<void> {
+    const ended = sideEffectStarting();
+    const failed = (error: SlackCallError) => {
+      ended(error.outcome);
+      return error;
+    };
     let response: Response;
     try {
       response = await fetch(responseUrl, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ response_type: "ephemeral", replace_original: false, ...message }),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
       });
     } catch {
-      throw new SlackCallError("response_url", "request_failed", true);
+      throw failed(new SlackCallError("response_url", "request_failed", true, undefined, "unanswered"));
     }
     if (response.status === 429) {
       const retryAfter = Number(response.headers.get("retry-after") ?? "1");
-      throw new SlackCallError("response_url", "ratelimited", true, retryAfter * 1000);
+      throw failed(new SlackCallError("response_url", "ratelimited", true, retryAfter * 1000));
     }
-    if (response.status >= 500) throw new SlackCallError("response_url", `http_${response.status}`, true);
-    if (!response.ok) throw new SlackCallError("response_url", (await response.text()) || "expired_url", false);
+    if (response.status >= 500) throw failed(new SlackCallError("response_url", `http_${response.status}`, true, undefined, "unknown"));
+    if (!response.ok) throw failed(new SlackCallError("response_url", (await response.text()) || "expired_url", false));
+    ended("applied");
   }
 }
 
@@ -315,13 +372,16 @@ export function toSlackCallError(method: string, error: unknown): SlackCallError
       const code = String(e.data?.error ?? "unknown_error");
       return new SlackCallError(method, code, retryablePlatformErrors.has(code));
     }
-    case ErrorCode.HTTPError:
-      return new SlackCallError(method, `http_${e.statusCode}`, e.statusCode >= 500 || e.statusCode === 408);
+    case ErrorCode.HTTPError: {
+      // Slack answered, but a 5xx says nothing about whether the call was applied before it failed.
+      const mayHaveLanded = e.statusCode >= 500 || e.statusCode === 408;
+      return new SlackCallError(method, `http_${e.statusCode}`, mayHaveLanded, undefined, mayHaveLanded ? "unknown" : "refused");
+    }
     case ErrorCode.RequestError:
-      // Timeouts and dropped connections: the call may or may not have landed; deliveries check before redoing.
-      return new SlackCallError(method, "request_failed", true);
+      // Timeouts and dropped connections: the call may land even after this; deliveries wait, then check before redoing.
+      return new SlackCallError(method, "request_failed", true, undefined, "unanswered");
     default:
-      return new SlackCallError(method, error instanceof Error ? error.message : String(error), false);
+      return new SlackCallError(method, error instanceof Error ? error.message : String(error), false, undefined, "unknown");
   }
 }
 
@@ -334,6 +394,8 @@ export function classifySlackFailure(error: unknown): DeliveryFailure {
     return { retryable: true, message: error instanceof Error ? error.message : String(error) };
   }
   const e = toSlackCallError("slack", error);
+  // A rate limit (Slack's 429, or our own pause after one) is Slack asking us to wait, not a failed attempt.
+  if (e.code === "ratelimited") return { retryable: true, deferMs: e.retryAfterMs ?? 1000, message: e.message };
   return { retryable: e.retryable, retryAfterMs: e.retryAfterMs, message: e.message };
 }
 

@@ -37,7 +37,8 @@ export function describeEntry(entry: Entry): Phrase {
     case "responders_invited":
       return ["Invited ", ...people(d.users)];
     case "declarer_notified":
-      return ["Sent ", { user: str(d.userId) }, " the link to the war room"];
+      // An unconfirmed link is never sent again (a response_url cannot be checked): say so rather than claim it arrived.
+      return ["Sent ", { user: str(d.userId) }, d.confirmed === false ? " the link to the war room (Slack did not confirm it arrived)" : " the link to the war room"];
     case "topic_set":
       return ["Set the channel topic"];
     case "card_posted":

@@ -1,10 +1,12 @@
-// The outbox on its own: order per incident, retries with Retry-After, giving up, and two workers sharing one table.
+// The outbox on its own: order per incident, retries with Retry-After, giving up, two workers sharing one table,
+// slow calls, rate limits, and deliveries cut short by a stop or a crash.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { ManualClock, systemClock } from "../../src/clock.js";
+import { ManualClock, systemClock, type Clock } from "../../src/clock.js";
 import { incidents, outboxItems, workspaces } from "../../src/db/schema.js";
 import { createLogger } from "../../src/log.js";
-import { enqueue, OutboxWorker, type Deliverer, type DeliveryFailure } from "../../src/outbox/outbox.js";
+import { enqueue, OutboxWorker, sideEffectStarting, type Deliverer, type DeliveryFailure } from "../../src/outbox/outbox.js";
+import { classifySlackFailure, SlackCallError } from "../../src/slack/gateway.js";
 import { openTestDatabase, type TestDatabase } from "../support/database.js";
 
 let database: TestDatabase;
@@ -37,9 +39,9 @@ async function incidentFor(teamId: string): Promise<number> {
   return row!.id;
 }
 
-async function enqueueSteps(teamId: string, incidentId: number, kinds: string[]) {
+async function enqueueSteps(teamId: string, incidentId: number, kinds: string[], clock: Clock = systemClock) {
   await database.db.transaction((tx) =>
-    enqueue(tx, systemClock, kinds.map((kind, i) => ({ teamId, incidentId, kind, idempotencyKey: `${incidentId}:${i}:${kind}`, payload: { i } }))),
+    enqueue(tx, clock, kinds.map((kind, i) => ({ teamId, incidentId, kind, idempotencyKey: `${incidentId}:${i}:${kind}`, payload: { i } }))),
   );
 }
 
@@ -139,3 +141,130 @@ describe("the outbox", () => {
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
 });
+
+describe("the outbox under Slack trouble", () => {
+  it("keeps delivering other incidents while one delivery waits on a slow call", async () => {
+    const slow = await incidentFor("T_SLOW");
+    const quick = await incidentFor("T_SLOW");
+    let release!: () => void;
+    const slowCall = new Promise<void>((r) => (release = r));
+    let slowStarted = false;
+    const delivered: number[] = [];
+    const w = new OutboxWorker({
+      db: database.db,
+      clock: systemClock,
+      logger,
+      classifyFailure: classify,
+      pollMs: 50,
+      deliverers: {
+        step: async (item) => {
+          if (item.incidentId === slow) {
+            slowStarted = true;
+            await slowCall;
+          }
+          if (item.incidentId === slow || item.incidentId === quick) delivered.push(item.incidentId);
+        },
+      },
+    });
+    w.start();
+    await enqueueSteps("T_SLOW", slow, ["step"]);
+    w.kick();
+    await until(() => slowStarted);
+    await enqueueSteps("T_SLOW", quick, ["step"]);
+    w.kick();
+    await until(() => delivered.includes(quick));
+    expect(delivered).toEqual([quick]);
+    release();
+    await until(() => delivered.includes(slow));
+    await w.stop();
+  });
+
+  it("does not count a rate limit (Slack's or its own pause) as a failed attempt", async () => {
+    const incidentId = await incidentFor("T_PAUSED");
+    let calls = 0;
+    const w = new OutboxWorker({
+      db: database.db,
+      clock: systemClock,
+      logger,
+      classifyFailure: classifySlackFailure,
+      deliverers: {
+        step: async () => {
+          calls++;
+          if (calls <= 3) throw new SlackCallError("chat.postMessage", "ratelimited", true, 20);
+        },
+      },
+    });
+    await enqueueSteps("T_PAUSED", incidentId, ["step"]);
+    await w.waitUntilIdle();
+    const [row] = await database.db.select().from(outboxItems).where(eq(outboxItems.incidentId, incidentId));
+    expect(calls).toBe(4);
+    expect(row).toMatchObject({ status: "done", attempts: 1, uncertainSince: null });
+  });
+
+  it("hands back a delivery still under way at stop, so the next attempt waits, then looks before redoing", async () => {
+    const incidentId = await incidentFor("T_STOP");
+    const clock = new ManualClock(new Date());
+    let started = false;
+    const seen: Array<{ uncertain: boolean }> = [];
+    const hanging = new OutboxWorker({
+      db: database.db,
+      clock,
+      logger,
+      classifyFailure: classify,
+      pollMs: 50,
+      settleMs: 30_000,
+      deliverers: {
+        step: async () => {
+          // A post goes out and Slack does not answer before the bot stops.
+          sideEffectStarting();
+          started = true;
+          await new Promise(() => undefined);
+        },
+      },
+    });
+    hanging.start();
+    await enqueueSteps("T_STOP", incidentId, ["step"], clock);
+    hanging.kick();
+    await until(() => started);
+    await hanging.stop(50);
+
+    const [handedBack] = await database.db.select().from(outboxItems).where(eq(outboxItems.incidentId, incidentId));
+    expect(handedBack).toMatchObject({ status: "pending", leasedUntil: null, attempts: 0 });
+    expect(handedBack!.uncertainSince).not.toBeNull();
+    expect(handedBack!.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(clock.now().getTime() + 30_000);
+
+    const next = new OutboxWorker({
+      db: database.db,
+      clock,
+      logger,
+      classifyFailure: classify,
+      deliverers: { step: async (item) => void (item.incidentId === incidentId && seen.push({ uncertain: item.uncertainSince instanceof Date })) },
+    });
+    expect(await next.deliverDue()).toBe(0);
+    clock.advance(30_000);
+    await next.deliverDue();
+    expect(seen).toEqual([{ uncertain: true }]);
+  });
+
+  it("treats an item whose worker died mid-delivery as possibly done", async () => {
+    const incidentId = await incidentFor("T_DIED");
+    const clock = new ManualClock(new Date());
+    const seen: boolean[] = [];
+    const worker = (deliver: Deliverer) => new OutboxWorker({ db: database.db, clock, logger, classifyFailure: classify, leaseMs: 1000, deliverers: { step: deliver } });
+    await enqueueSteps("T_DIED", incidentId, ["step"], clock);
+    // The first worker claims the item and is never heard from again.
+    void worker(() => new Promise(() => undefined)).deliverDue();
+    await until(async () => (await database.db.select().from(outboxItems).where(eq(outboxItems.incidentId, incidentId)))[0]!.leasedUntil !== null);
+    clock.advance(2000);
+    await worker(async (item) => void (item.incidentId === incidentId && seen.push(item.uncertainSince instanceof Date))).deliverDue();
+    expect(seen).toEqual([true]);
+  });
+});
+
+async function until(probe: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error("timed out waiting for a condition");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -35,6 +35,8 @@ export interface TestBotOptions {
   logs?: NodeJS.WritableStream;
   /** Request limits of the HTTP endpoint, for tests about slow or large requests. */
   receiverLimits?: WarroomOptions["receiverLimits"];
+  /** Shorter Slack timeouts, settle and drain times, for tests of late answers and shutdown. */
+  slackTiming?: WarroomOptions["slackTiming"];
 }
 
 export async function startTestBot(env: Record<string, string> = {}, options: TestBotOptions = {}): Promise<TestBot> {
@@ -74,6 +76,7 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
         receiverLimits: options.receiverLimits,
         // Nothing races a test's stop; the child-process tests keep the real linger.
         stopLingerMs: 0,
+        slackTiming: options.slackTiming,
       });
       harness.driver = new SlackDriver({ fake, botUrl: `http://127.0.0.1:${running.port}/slack/events`, signingSecret });
     },

@@ -5,7 +5,7 @@ import type { Db } from "../../db/client.js";
 import type { Incident, OutboxItem } from "../../db/schema.js";
 import { incidentById } from "../../incidents/queries.js";
 import type { Logger } from "../../log.js";
-import { PermanentDeliveryError } from "../../outbox/outbox.js";
+import { PermanentDeliveryError, uncertaintyResolved } from "../../outbox/outbox.js";
 import { SlackCallError, type PostedAs, type SlackGateway, type SlackMessage } from "../gateway.js";
 
 export interface SlackDeliveryContext {
@@ -30,11 +30,17 @@ export function requireChannel(incident: Incident): string {
   return incident.channelId;
 }
 
-/** Posts once: a retry first looks for the message an earlier, ambiguous attempt may have posted. */
-export async function postOnce(ctx: SlackDeliveryContext, item: Pick<OutboxItem, "attempts" | "idempotencyKey">, channel: string, message: SlackMessage, as?: PostedAs) {
-  if (item.attempts > 1) {
-    const ts = await ctx.gateway.findDeliveredMessage(channel, item.idempotencyKey);
+/**
+ * Posts once: when an earlier attempt may have posted without learning it (a lost answer, a call cut off, a crash),
+ * this one first looks for that message by its delivery key. The outbox holds such a retry back until a call
+ * nobody heard back from has had time to land, so the look finds it.
+ */
+export async function postOnce(ctx: SlackDeliveryContext, item: Pick<OutboxItem, "uncertainSince" | "idempotencyKey">, channel: string, message: SlackMessage, as?: PostedAs) {
+  if (item.uncertainSince) {
+    const ts = await ctx.gateway.findDeliveredMessage(channel, item.idempotencyKey, item.uncertainSince);
     if (ts) return { ts, channel };
+    // Not there: if this post is rate-limited next, its retry need not look again.
+    uncertaintyResolved();
   }
   return ctx.gateway.postMessage(channel, message, item.idempotencyKey, as);
 }

@@ -44,7 +44,7 @@ export function factDeliverers(ctx: SlackDeliveryContext) {
       "share in the announcement channel",
       async () => {
         const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannel);
-        if (item.attempts > 1) await joinQuietly(ctx, channel);
+        if (item.uncertainSince) await joinQuietly(ctx, channel);
         await postOnce(ctx, item, channel, message);
       },
       ["channel_not_found", "is_archived", "not_in_channel"],

@@ -33,7 +33,7 @@ export function legacyDeliverers(ctx: SlackDeliveryContext, directMessage: Deliv
       if (!message) return;
       await unlessSettled(ctx, incident, "share", async () => {
         const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannel);
-        if (item.attempts > 1) await joinQuietly(ctx, channel);
+        if (item.uncertainSince) await joinQuietly(ctx, channel);
         await postOnce(ctx, item, channel, message);
       }, ["channel_not_found", "is_archived", "not_in_channel"]);
     },
@@ -48,7 +48,7 @@ export function legacyDeliverers(ctx: SlackDeliveryContext, directMessage: Deliv
       ]);
     },
     // A page names the person and the level; today's DM delivery words it.
-    [LegacyKinds.page]: (item) => directMessage({ ...item, payload: { ...item.payload, about: { kind: "paged" } } }),
+    [LegacyKinds.page]: (item, attempt) => directMessage({ ...item, payload: { ...item.payload, about: { kind: "paged" } } }, attempt),
     // Bots cannot unarchive: a reopen queued before continuation channels existed continues in a new channel.
     [LegacyKinds.unarchive]: async (item) => {
       const incident = await incidentOf(ctx, item);

@@ -3,52 +3,75 @@
 // a new channel that continues the archived one.
 import type { Incident, OutboxItem } from "../../db/schema.js";
 import { warRoomChannelName } from "../../incidents/channel-name.js";
-import { incidentByChannel } from "../../incidents/queries.js";
+import { channelHolder } from "../../incidents/queries.js";
 import { recordSetupStep, recordWarRoomContinued } from "../../incidents/war-room-setup.js";
 import { timelineEntryById } from "../../timeline/append.js";
-import { PermanentDeliveryError, type Completion, type Deliverer } from "../../outbox/outbox.js";
+import { PermanentDeliveryError, uncertaintyResolved, type Completion, type Deliverer, type DeliveryAttempt } from "../../outbox/outbox.js";
 import { announcementUnavailable, continuationIntro, declaredReply, incidentAnnouncement, incidentCard, incidentTopic } from "../blocks/incident-card.js";
 import { SlackCallError, type SlackChannel } from "../gateway.js";
 import { incidentOf, joinQuietly, postOnce, requireChannel, type SlackDeliveryContext } from "./delivery-context.js";
 
 const MAX_NAME_ATTEMPTS = 20;
-// A channel of ours that Slack reports as taken counts as this step's only if it was created around the time the step was asked for.
-const ADOPTION_WINDOW_MS = 10 * 60_000;
+// Slack's clock and ours may disagree a little about when a channel was created.
+const CLOCK_SKEW_MS = 60_000;
+
+/** Written down before conversations.create, so a retry knows which taken name may be its own channel. */
+interface ChannelTry {
+  name: string;
+  at: string;
+}
+
+/** How far the declarer's link got through the response_url: being sent (outcome unknown), or refused by Slack. */
+type LinkProgress = "sending" | "refused" | null | undefined;
 
 export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
   const step = (incident: Incident, s: Parameters<typeof recordSetupStep>[3]): Completion => (tx) => recordSetupStep(tx, ctx.clock, incident, s);
 
   /**
-   * A retry after an ambiguous failure (timeout, crash) may find the channel it made last time reported as
-   * taken: it is ours if the bot created it around the time this step was asked for and no incident holds it.
+   * A channel is this step's own only if an earlier attempt of this very step asked for its name and never heard
+   * back (written down before asking), the bot created it no earlier than that, and no incident in any workspace
+   * holds it. Anything else (a person's channel, another incident's war room, another team's incident with the
+   * same number and title) is left alone: a taken name just means the next one is tried.
    */
-  async function adoptIfOurs(incident: Incident, item: OutboxItem, name: string): Promise<SlackChannel | undefined> {
-    const channel = await ctx.gateway.findChannelByName(name);
+  async function adoptIfOurs(incident: Incident, tried: ChannelTry): Promise<SlackChannel | undefined> {
+    const channel = await ctx.gateway.findChannelByName(tried.name);
     if (!channel || channel.is_archived || channel.creator !== ctx.botUserId()) return undefined;
-    if (Math.abs((channel.created ?? 0) * 1000 - item.createdAt.getTime()) > ADOPTION_WINDOW_MS) return undefined;
-    const holder = await incidentByChannel(ctx.db, incident.teamId, channel.id);
-    return holder && holder.id !== incident.id ? undefined : channel;
+    if ((channel.created ?? 0) * 1000 < Date.parse(tried.at) - CLOCK_SKEW_MS) return undefined;
+    const holder = await channelHolder(ctx.db, channel.id);
+    if (holder && holder.id !== incident.id) {
+      ctx.logger.warn({ incident: incident.number, channel: channel.id, holder: holder.number }, "a channel this step asked for belongs to another incident; trying the next name");
+      return undefined;
+    }
+    return channel;
   }
 
-  /** Creates inc-<N>-<slug>, or the first free -2, -3, … (from `firstAttempt`). */
-  async function openChannel(incident: Incident, item: OutboxItem, firstAttempt: number): Promise<SlackChannel> {
-    for (let attempt = firstAttempt; attempt < firstAttempt + MAX_NAME_ATTEMPTS; attempt++) {
-      const name = warRoomChannelName(incident.number, incident.title, attempt);
+  /**
+   * Creates inc-<N>-<slug>, or the first free -2, -3, … (from `firstAttempt`). An earlier attempt that asked for a
+   * channel and never heard back is looked for first: Slack may have made it.
+   */
+  async function openChannel(incident: Incident, item: OutboxItem, attempt: DeliveryAttempt, firstAttempt: number): Promise<SlackChannel> {
+    const tried = item.progress.channelTry as ChannelTry | undefined;
+    if (tried && item.uncertainSince) {
+      const earlier = await adoptIfOurs(incident, tried);
+      if (earlier) return earlier;
+      uncertaintyResolved();
+    }
+    for (let n = firstAttempt; n < firstAttempt + MAX_NAME_ATTEMPTS; n++) {
+      const name = warRoomChannelName(incident.number, incident.title, n);
+      await attempt.remember({ channelTry: { name, at: ctx.clock.now().toISOString() } satisfies ChannelTry });
       try {
         return await ctx.gateway.createChannel(name);
       } catch (error) {
         if (!(error instanceof SlackCallError && error.code === "name_taken")) throw error;
-        const adopted = await adoptIfOurs(incident, item, name);
-        if (adopted) return adopted;
       }
     }
     throw new PermanentDeliveryError(`every channel name for incident #${incident.number} is taken`);
   }
 
-  const createChannel: Deliverer = async (item) => {
+  const createChannel: Deliverer = async (item, attempt) => {
     const incident = await incidentOf(ctx, item);
     if (incident.channelId) return;
-    const channel = await openChannel(incident, item, 1);
+    const channel = await openChannel(incident, item, attempt, 1);
     return step(incident, {
       values: { channelId: channel.id, channelName: channel.name },
       fact: { type: "channel_created", data: { channelId: channel.id, name: channel.name } },
@@ -56,12 +79,17 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
   };
 
   /** The archived war room cannot be unarchived by a bot (conversations.unarchive refuses bot tokens): open its successor. */
-  const continueWarRoom: Deliverer = async (item) => {
+  const continueWarRoom: Deliverer = async (item, attempt) => {
     const incident = await incidentOf(ctx, item);
     const previous = requireChannel(incident);
-    const info = await ctx.gateway.channelInfo(previous).catch(() => undefined);
-    if (info && !info.is_archived) return; // Already continued (or never archived): nothing to do.
-    const channel = await openChannel(incident, item, incident.previousChannelIds.length + 2);
+    // A retry after the new channel was made goes straight on to the introduction.
+    const made = item.progress.channel as { id: string; name: string } | undefined;
+    if (!made) {
+      const info = await ctx.gateway.channelInfo(previous).catch(() => undefined);
+      if (info && !info.is_archived) return; // Already continued (or never archived): nothing to do.
+    }
+    const channel = made ?? (await openChannel(incident, item, attempt, incident.previousChannelIds.length + 2));
+    if (!made) await attempt.remember({ channel: { id: channel.id, name: channel.name } });
     const entryId = Number(item.payload.entryId);
     const reopenedBy = Number.isSafeInteger(entryId) ? (await timelineEntryById(ctx.db, item.teamId, entryId))?.actor : undefined;
     await postOnce(ctx, item, channel.id, continuationIntro(incident, previous, reopenedBy));
@@ -90,21 +118,41 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
     return step(incident, { fact: { type: "responders_invited", data: { users: invited, channelId: channel } } });
   };
 
-  const tellDeclarer: Deliverer = async (item) => {
+  /**
+   * The declarer's link goes through the response_url at most once: Slack offers no way to read back what a
+   * response_url showed, so a send whose outcome is unknown (lost answer, timeout, crash mid-send) is never
+   * repeated. Missing it costs little: the declarer is invited to the war room and #incidents links it. Only a
+   * response_url Slack certainly refused (expired after 30 minutes, used up) falls back to a DM, which is
+   * checkable and so sent exactly once.
+   */
+  const tellDeclarer: Deliverer = async (item, attempt) => {
     const incident = await incidentOf(ctx, item);
     const reply = declaredReply(incident);
-    if (incident.declarerResponseUrl) {
+    const notified = (confirmed: boolean) =>
+      step(incident, { values: { declarerResponseUrl: null }, fact: { type: "declarer_notified", data: { userId: incident.declaredBy, ...(confirmed ? {} : { confirmed: false }) } } });
+    const link = item.progress.link as LinkProgress;
+    if (incident.declarerResponseUrl && link !== "refused") {
+      if (link === "sending") {
+        ctx.logger.info({ incident: incident.number }, "the declarer's link may already have been shown; not sending it twice");
+        return notified(false);
+      }
+      await attempt.remember({ link: "sending" });
       try {
         await ctx.gateway.respond(incident.declarerResponseUrl, reply);
+        return notified(true);
       } catch (error) {
-        // An expired response_url (30 minutes, e.g. after a long outage) falls back to a DM.
-        if (!(error instanceof SlackCallError) || error.retryable) throw error;
-        await postOnce(ctx, item, await ctx.gateway.openDirectMessage(incident.declaredBy), reply);
+        if (!(error instanceof SlackCallError)) throw error;
+        if (error.outcome !== "refused") return notified(false);
+        if (error.retryable) {
+          // Certainly not shown (rate-limited): the next attempt may send it.
+          await attempt.remember({ link: null });
+          throw error;
+        }
+        await attempt.remember({ link: "refused" });
       }
-    } else {
-      await postOnce(ctx, item, await ctx.gateway.openDirectMessage(incident.declaredBy), reply);
     }
-    return step(incident, { values: { declarerResponseUrl: null }, fact: { type: "declarer_notified", data: { userId: incident.declaredBy } } });
+    await postOnce(ctx, item, await ctx.gateway.openDirectMessage(incident.declaredBy), reply);
+    return notified(true);
   };
 
   const setTopic: Deliverer = async (item) => {
@@ -134,7 +182,7 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
     let posted: { ts: string; channel: string };
     try {
       const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannel);
-      if (item.attempts > 1) await joinQuietly(ctx, channel);
+      if (item.uncertainSince) await joinQuietly(ctx, channel);
       posted = await postOnce(ctx, item, channel, incidentAnnouncement(incident));
     } catch (error) {
       if (!(error instanceof SlackCallError) || error.retryable) throw error;
