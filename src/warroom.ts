@@ -154,7 +154,6 @@ export async function startWarroom({
   const server = (await startReceiving(app, config, door?.serverOptions())) as Server | undefined;
   if (door && server) door.serve(server);
   const port = (server?.address() as AddressInfo | null)?.port ?? config.PORT;
-  seenRequests.startPruning();
   outbox.start();
   if (schedulerTicks) scheduler.start();
   retention.start();
@@ -177,7 +176,6 @@ export async function startWarroom({
         await app.stop();
         await Promise.race([inFlight.idle(), new Promise((resolve) => setTimeout(resolve, stopGraceMs).unref())]);
       }
-      seenRequests.stopPruning();
       await scheduler.stop();
       await retention.stop();
       await outbox.stop();

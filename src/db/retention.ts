@@ -10,8 +10,9 @@ import { pruneFinishedDeliveries } from "../outbox/outbox.js";
 import { pruneFinishedJobs } from "../scheduler/scheduler.js";
 
 const DAY_MS = 24 * 60 * 60_000;
-// Slack refuses requests signed more than 5 minutes away; a signature older than twice that can never come back.
-const SIGNATURE_MEMORY_MS = 10 * 60_000;
+// A signature is accepted from 5 minutes before its timestamp to 5 minutes after (the receiver refuses anything
+// further from our clock either way), so it is kept for both halves, plus a minute for replicas whose clocks disagree.
+const SIGNATURE_MEMORY_MS = 11 * 60_000;
 
 export interface RetentionOptions {
   db: Db;

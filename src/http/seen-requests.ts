@@ -1,6 +1,6 @@
 // Remembers the signatures of signed requests already handled, in the database so every replica shares them:
 // a request whose signature was seen before is a replay (or a duplicate) and must change nothing.
-import { inArray, lt, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { seenRequests } from "../db/schema.js";
 import type { Logger } from "../log.js";
@@ -10,11 +10,7 @@ export type ReplayVerdict = "first" | "repeat" | "unknown";
 
 /** Slack refuses nothing older than this, and we refuse anything further from our clock, in either direction. */
 export const SIGNATURE_WINDOW_MS = 5 * 60 * 1000;
-// A signature can be accepted from 5 minutes before its timestamp to 5 minutes after, so it is kept for both
-// halves of the window, plus a minute for replicas whose clocks disagree a little.
-const KEEP_MS = 2 * SIGNATURE_WINDOW_MS + 60 * 1000;
-const PRUNE_EVERY_MS = 60 * 1000;
-const PRUNE_BATCH = 1000;
+// Old signatures are forgotten by the retention pass (src/db/retention.ts), on every replica.
 
 interface Waiting {
   signature: string;
@@ -24,7 +20,6 @@ interface Waiting {
 export class SeenRequests {
   private waiting: Waiting[] = [];
   private flushScheduled = false;
-  private pruneTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,
@@ -67,35 +62,6 @@ export class SeenRequests {
       this.logger.error({ err: error, requests: batch.length }, "could not check requests for replays; handling them anyway");
       for (const w of batch) w.settle("unknown");
     }
-  }
-
-  /** Forgets signatures too old to be accepted again, a batch at a time; safe to run on every replica at once. */
-  async prune(): Promise<number> {
-    const cutoff = new Date(this.now() - KEEP_MS);
-    let total = 0;
-    for (;;) {
-      const old = this.db
-        .select({ signature: seenRequests.signature })
-        .from(seenRequests)
-        .where(lt(seenRequests.seenAt, cutoff))
-        .limit(PRUNE_BATCH)
-        .for("update", { skipLocked: true });
-      const deleted = await this.db.delete(seenRequests).where(inArray(seenRequests.signature, old)).returning({ signature: seenRequests.signature });
-      total += deleted.length;
-      if (deleted.length < PRUNE_BATCH) return total;
-    }
-  }
-
-  startPruning(): void {
-    this.pruneTimer ??= setInterval(() => {
-      this.prune().catch((error: unknown) => this.logger.warn({ err: error }, "could not forget old request signatures"));
-    }, PRUNE_EVERY_MS);
-    this.pruneTimer.unref();
-  }
-
-  stopPruning(): void {
-    clearInterval(this.pruneTimer);
-    this.pruneTimer = undefined;
   }
 
   /** How many signatures are remembered (tests and the bench). */

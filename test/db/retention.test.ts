@@ -1,5 +1,5 @@
 // Nothing grows without bound: finished deliveries and jobs go after their retention, remembered request
-// signatures after ten minutes; in small batches, and safely when every replica prunes at once.
+// signatures after eleven minutes (both halves of the 5-minute window, plus clock skew); in small batches, and safely when every replica prunes at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray } from "drizzle-orm";
 import { ManualClock } from "../../src/clock.js";
@@ -50,8 +50,8 @@ describe("pruning", () => {
     const recentJob = await job("T_PRUNE", "done", 29);
     const overdueJob = await job("T_PRUNE", "pending", null);
     await database.db.insert(seenRequests).values([
-      { signature: "v0=old", seenAt: ago(11 * 60_000) },
-      { signature: "v0=recent", seenAt: ago(9 * 60_000) },
+      { signature: "v0=old", seenAt: ago(12 * 60_000) },
+      { signature: "v0=recent", seenAt: ago(10 * 60_000) },
     ]);
 
     expect(await retention().pruneOnce()).toEqual({ deliveries: 2, jobs: 3, signatures: 1 });

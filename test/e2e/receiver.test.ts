@@ -242,7 +242,7 @@ describe("signatures and clocks", () => {
     await h.driver.slashCommand({ userId: "U_ALICE", channelId: general(h), text: "help" });
     await h.bot.seenRequests.count().then((n) => expect(n).toBeGreaterThan(0));
     await h.database.db.update(seenRequests).set({ seenAt: new Date(Date.now() - 12 * 60 * 1000) });
-    expect(await h.bot.seenRequests.prune()).toBeGreaterThan(0);
+    expect((await h.bot.retention.pruneOnce()).signatures).toBeGreaterThan(0);
     expect(await h.bot.seenRequests.count()).toBe(0);
   });
 });
