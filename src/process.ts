@@ -3,7 +3,7 @@
 import type { Logger } from "./log.js";
 
 /** Longest a graceful stop may take before the process exits anyway (container runtimes kill at about 10 s). */
-export const STOP_LIMIT_MS = 9_000;
+const STOP_LIMIT_MS = 9_000;
 
 /**
  * A promise that failed with nobody waiting for it is a bug to log, not a reason to drop every request in

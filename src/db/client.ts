@@ -10,7 +10,7 @@ import type { ExtractTablesWithRelations } from "drizzle-orm";
 import pg from "pg";
 import * as schema from "./schema.js";
 
-export type Schema = typeof schema;
+type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 /** Query functions take either, so they compose inside a caller's transaction. */
@@ -40,7 +40,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
  * stays on), so a kill -9 loses no committed incident; fsync stays off as PGlite runs it (-F), so an OS crash or
  * power cut could, as before.
  */
-export const pgliteStartParams = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
+const pgliteStartParams = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
 
 /** dataDir undefined keeps the database in memory (tests); a path persists it across restarts. */
 export async function openPglite(dataDir?: string): Promise<Database> {

@@ -14,7 +14,7 @@ const DAY_MS = 24 * 60 * 60_000;
 // further from our clock either way), so it is kept for both halves, plus a minute for replicas whose clocks disagree.
 const SIGNATURE_MEMORY_MS = 11 * 60_000;
 
-export interface RetentionOptions {
+interface RetentionOptions {
   db: Db;
   clock: Clock;
   logger: Logger;
@@ -30,14 +30,14 @@ export interface RetentionOptions {
   maxBatches?: number;
 }
 
-export interface Pruned {
+interface Pruned {
   deliveries: number;
   jobs: number;
   signatures: number;
 }
 
 /** Deletes remembered request signatures seen before `before`, at most `limit`; returns how many. */
-export async function forgetSeenRequests(db: Db, before: Date, limit: number): Promise<number> {
+async function forgetSeenRequests(db: Db, before: Date, limit: number): Promise<number> {
   const deleted = await db
     .delete(seenRequests)
     .where(

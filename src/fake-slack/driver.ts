@@ -5,7 +5,7 @@ import { messageBlockProblems, SlackLimits, viewProblems } from "./block-rules.j
 import type { FakeSlack } from "./server.js";
 import type { FakeEphemeral, FakeView } from "./workspace.js";
 
-export interface DriverOptions {
+interface DriverOptions {
   fake: FakeSlack;
   /** The bot's Slack endpoint, e.g. http://127.0.0.1:3000/slack/events */
   botUrl: string;
@@ -17,7 +17,7 @@ export interface DriverOptions {
   teamId?: string;
 }
 
-export interface BotAnswer {
+interface BotAnswer {
   status: number;
   /** The parsed JSON answer, "" when the bot acknowledged with an empty body. */
   body: any;

@@ -1,14 +1,14 @@
 // Knobs that make the fake Slack misbehave the way the real one does: 429s, 5xx, slow answers, lost answers, and
 // calls Slack applies long after the caller stopped waiting.
 
-export interface RateLimitFault {
+interface RateLimitFault {
   /** Share of matching calls answered with HTTP 429 (0..1). */
   ratio: number;
   retryAfterSec: number;
   methods?: string[];
 }
 
-export interface ServerErrorFault {
+interface ServerErrorFault {
   ratio: number;
   status: number;
   methods?: string[];
@@ -18,7 +18,7 @@ export interface ServerErrorFault {
  * A slow Slack: the call is applied only after the delay, whether or not the caller is still waiting. With a delay
  * longer than the client's timeout this is "Slack acted, but answered after we gave up".
  */
-export interface LatencyFault {
+interface LatencyFault {
   ms: number;
   /** Share of matching calls that are slow (default: all). */
   ratio?: number;
@@ -26,7 +26,7 @@ export interface LatencyFault {
 }
 
 /** Slack applies the call, then the answer is lost (a 5xx instead of the result). */
-export interface LostAnswerFault {
+interface LostAnswerFault {
   ratio: number;
   status?: number;
   methods?: string[];
@@ -39,7 +39,7 @@ export interface FaultSettings {
   lostAnswer?: LostAnswerFault;
 }
 
-export interface FailNextOptions {
+interface FailNextOptions {
   /** Apply the call's effect first, then fail: Slack acted but the answer was lost. */
   afterApply?: boolean;
   status?: number;
@@ -50,7 +50,7 @@ export interface FailNextOptions {
 }
 
 /** A call the fake keeps waiting (neither applied nor answered) until the test lets it go. */
-export interface HeldCall {
+interface HeldCall {
   /** Resolves when the call has reached the fake and is being held. */
   readonly arrived: Promise<void>;
   /** Lets the call go on: it is applied and answered (if the caller still listens). */
@@ -58,7 +58,7 @@ export interface HeldCall {
 }
 
 /** What the server should do to one call, decided before it runs. */
-export type FaultDecision = (
+type FaultDecision = (
   | { kind: "none" }
   | { kind: "fail"; status: number; retryAfterSec?: number; afterApply: boolean; error?: string }
 ) & { delayMs: number; hold?: Promise<void> };

@@ -36,7 +36,7 @@ export interface RecordedCall {
 }
 
 /** Everything a person could read that the bot put into Slack. */
-export interface SaidByBot {
+interface SaidByBot {
   where: string;
   text: string;
   blocks?: unknown;

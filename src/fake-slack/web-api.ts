@@ -14,7 +14,7 @@ export class SlackApiError extends Error {
   }
 }
 
-export interface CallContext {
+interface CallContext {
   /** The user behind the token; the bot user for a bot token. */
   caller: string;
   /** xoxb (bot), xoxp (a person's user token) or xapp (an app-level token, for Socket Mode). */
@@ -173,7 +173,7 @@ function storeView(ws: FakeWorkspace, user: string, triggerId: string, view: Rec
   return stored;
 }
 
-export function viewPayload(ws: FakeWorkspace, v: FakeView): Record<string, unknown> {
+function viewPayload(ws: FakeWorkspace, v: FakeView): Record<string, unknown> {
   return {
     id: v.id,
     team_id: ws.team.id,

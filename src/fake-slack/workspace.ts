@@ -76,14 +76,14 @@ export interface FakeView {
   view: Record<string, unknown>;
 }
 
-export interface IssuedTrigger {
+interface IssuedTrigger {
   id: string;
   user: string;
   issuedAt: number;
   used: boolean;
 }
 
-export interface IssuedResponseUrl {
+interface IssuedResponseUrl {
   id: string;
   user: string;
   channel: string;
@@ -93,8 +93,8 @@ export interface IssuedResponseUrl {
   uses: number;
 }
 
-export const FAKE_TEAM = { id: "T0FAKE0001", domain: "warroom-sandbox", name: "Warroom Sandbox" } as const;
-export const FAKE_BOT = { userId: "UBOT", botId: "B0FAKEBOT1", appId: "A0FAKEAPP1", name: "warroom" } as const;
+const FAKE_TEAM = { id: "T0FAKE0001", domain: "warroom-sandbox", name: "Warroom Sandbox" } as const;
+const FAKE_BOT = { userId: "UBOT", botId: "B0FAKEBOT1", appId: "A0FAKEAPP1", name: "warroom" } as const;
 
 const seededUsers: Array<Pick<FakeUser, "id" | "name" | "real_name" | "tz">> = [
   { id: "U_ALICE", name: "alice", real_name: "Alice Archer", tz: "Europe/London" },

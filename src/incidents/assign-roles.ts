@@ -6,7 +6,7 @@ import type { IncidentRef } from "./queries.js";
 import { refuse } from "./refusals.js";
 import { roleDefinitions, roleHolder, roles, type Role } from "./roles.js";
 
-export type RolesAssigned = { changed: Array<{ role: Role; holder: string | null }> };
+type RolesAssigned = { changed: Array<{ role: Role; holder: string | null }> };
 
 export function assignRoles(ctx: IncidentContext, ref: IncidentRef, userId: string, wanted: Partial<Record<Role, string | null>>): Promise<Outcome<RolesAssigned>> {
   return changeIncident<RolesAssigned>(ctx, ref, userId, (incident) => {

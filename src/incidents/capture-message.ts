@@ -8,9 +8,9 @@ import { appendTimeline } from "../timeline/append.js";
 import { cutMrkdwn } from "../timeline/phrase.js";
 
 /** Longest message text kept on the timeline; Slack's own limit is 40,000 characters. */
-export const CAPTURED_TEXT_MAX = 4000;
+const CAPTURED_TEXT_MAX = 4000;
 
-export interface CapturedMessage {
+interface CapturedMessage {
   channelId: string;
   ts: string;
   authorId: string;

@@ -84,7 +84,7 @@ async function timelineHasSource(tx: Tx, incident: Incident, sourceKey: string):
   return Boolean(row);
 }
 
-export async function applyValues(tx: Tx, incident: Incident, values: Partial<Incident> | Record<string, unknown>): Promise<Incident> {
+async function applyValues(tx: Tx, incident: Incident, values: Partial<Incident> | Record<string, unknown>): Promise<Incident> {
   const [updated] = await tx
     .update(incidents)
     .set(values)

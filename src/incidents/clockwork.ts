@@ -15,7 +15,7 @@ import type { Effect } from "./deliveries.js";
 import { isOpen } from "./lifecycle.js";
 import { ackDeadline, ackTargetLabel, minutesLabel, resolveDeadline, type ClockSettings } from "./timers.js";
 
-export const ClockJobs = {
+const ClockJobs = {
   escalate: "incident.escalate",
   ackSla: "incident.ack_sla",
   resolveSla: "incident.resolve_sla",
@@ -27,7 +27,7 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 const keyOf = (incident: Incident, kind: string) => `incident:${incident.id}:${kind}`;
 
-export interface Clockwork {
+interface Clockwork {
   /** In the declare transaction: pick the escalation policy, page its first level, set every deadline. */
   onDeclared(tx: Tx, incident: Incident): Promise<void>;
   /** After any change: move, set or cancel the incident's deadlines to match its new state. */

@@ -47,14 +47,14 @@ export function parseServiceList(text: string | undefined | null): string[] {
   return [...new Set(names)];
 }
 
-export interface DeclareResult {
+interface DeclareResult {
   incident: Incident;
   /** False when this declare was a retry or a double submit of one already recorded. */
   created: boolean;
 }
 
 /** What else happens in the declare transaction: the clock pages and sets deadlines (see clockwork.ts). */
-export interface DeclareHooks {
+interface DeclareHooks {
   onDeclared?: (tx: Tx, incident: Incident) => Promise<void>;
 }
 

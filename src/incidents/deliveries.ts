@@ -25,7 +25,7 @@ export const Deliveries = {
   continueWarRoom: "war_room.continue",
 } as const;
 
-export type DeliveryKind = (typeof Deliveries)[keyof typeof Deliveries];
+type DeliveryKind = (typeof Deliveries)[keyof typeof Deliveries];
 
 /** The setup steps a new incident's war room goes through. */
 export const warRoomSetupSteps = [
@@ -94,7 +94,7 @@ const deliveryOf: Record<Effect["kind"], DeliveryKind> = {
 const coalesced = new Set<Effect["kind"]>(["card", "topic"]);
 
 /** What caused the deliveries: a timeline entry (the usual case), or a reminder with a key of its own. */
-export type Origin = { entryId: number } | { key: string };
+type Origin = { entryId: number } | { key: string };
 
 /** `about` is the incident the deliveries concern; without an id (a weekly digest) they are not tied to one. */
 /** A continued war room is set up like a new one: its people invited, topic set, a fresh card posted and pinned. */

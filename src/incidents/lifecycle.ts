@@ -57,7 +57,7 @@ export function allowedTransitions(from: Status, route: TransitionRoute = "statu
 }
 
 /** Why a move is not allowed, and where the incident can go instead (by a status change). */
-export type TransitionCheck =
+type TransitionCheck =
   | { ok: true }
   | { ok: false; why: "already" | "reopen_first" | "resolve_route" | "resolve_first" | "elsewhere"; canMoveTo: Status[] };
 

@@ -9,7 +9,7 @@ import { appendToSearch } from "./search.js";
 export const UPDATE_FIELD_MAX = 1500;
 export const NEXT_UPDATE_MAX = 100;
 
-export interface StatusUpdate {
+interface StatusUpdate {
   impact: string;
   currentAction: string;
   nextUpdate?: string;

@@ -5,7 +5,7 @@ import type { DbOrTx } from "../db/client.js";
 import { incidents } from "../db/schema.js";
 import { openStatuses, severities, statuses, type Severity, type Status } from "./lifecycle.js";
 
-export interface SearchQuery {
+interface SearchQuery {
   words: string;
   severity?: Severity;
   service?: string;
@@ -13,9 +13,9 @@ export interface SearchQuery {
 }
 
 /** What was wrong with a search, for the surface to say: an unknown severity or status filter, or nothing to look for. */
-export type SearchProblem = { kind: "severity"; token: string } | { kind: "status"; token: string; known: readonly string[] } | { kind: "empty" };
+type SearchProblem = { kind: "severity"; token: string } | { kind: "status"; token: string; known: readonly string[] } | { kind: "empty" };
 
-export type ParsedSearch = { ok: true; query: SearchQuery } | { ok: false; problem: SearchProblem };
+type ParsedSearch = { ok: true; query: SearchQuery } | { ok: false; problem: SearchProblem };
 
 const statusFilters: Record<string, readonly Status[]> = {
   open: openStatuses,

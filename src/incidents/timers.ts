@@ -4,7 +4,7 @@ import type { Config } from "../config.js";
 import { addLocalDays, localParts, zonedToUtc } from "../oncall/zoned-time.js";
 import { severities, type Severity } from "./lifecycle.js";
 
-export interface SeverityTimers {
+interface SeverityTimers {
   /** null: the next business morning. */
   ackMinutes: number | null;
   /** 0: no escalation beyond the first level. */

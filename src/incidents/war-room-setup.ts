@@ -8,7 +8,7 @@ import { appendTimeline, BOT_ACTOR } from "../timeline/append.js";
 import { recordFact } from "./change.js";
 import type { Effect } from "./deliveries.js";
 
-export interface SetupStep {
+interface SetupStep {
   values?: Partial<Incident>;
   /** The bot's fact about the step; none for steps nobody needs to read about. */
   fact?: { type: string; data: Record<string, unknown> };

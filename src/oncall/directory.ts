@@ -4,7 +4,7 @@ import type { DbOrTx } from "../db/client.js";
 import { escalationPolicies, oncallOverrides, oncallSchedules, type EscalationLevel, type EscalationPolicy, type OncallSchedule } from "../db/schema.js";
 import { onCallNowAndNext, shiftAt, type OnCallShift, type Override, type Rotation } from "./rotation.js";
 
-export const rotationOf = (s: OncallSchedule): Rotation => ({
+const rotationOf = (s: OncallSchedule): Rotation => ({
   timeZone: s.timeZone,
   handoffTime: s.handoffTime,
   lengthHours: s.lengthHours,

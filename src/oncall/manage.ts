@@ -11,7 +11,7 @@ export type Saved<T> = { ok: true; value: T; created: boolean } | { ok: false; p
 
 const slackUser = z.string().regex(/^[UW][A-Z0-9_]+$/);
 
-export const scheduleInputSchema = z.object({
+const scheduleInputSchema = z.object({
   name: z.string().trim().min(1, { error: "Give the schedule a name." }).max(80, { error: "Keep the name under 80 characters." }),
   timeZone: z.string().trim().min(1, { error: "Pick a time zone." }),
   handoffTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: "Pick the handoff time." }),
@@ -19,7 +19,6 @@ export const scheduleInputSchema = z.object({
   startDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Pick the date of the first handoff." }),
   members: z.array(slackUser).min(1, { error: "Add at least one person." }).max(50),
 });
-export type ScheduleInput = z.infer<typeof scheduleInputSchema>;
 
 function problemsOf(error: z.ZodError): Record<string, string> {
   const problems: Record<string, string> = {};
@@ -76,14 +75,13 @@ const levelSchema = z.object({
   delayMinutes: z.number().int().min(1).max(24 * 60).nullable(),
 });
 
-export const policyInputSchema = z.object({
+const policyInputSchema = z.object({
   name: z.string().trim().min(1, { error: "Give the policy a name." }).max(80),
   levels: z.array(levelSchema).min(1, { error: "Add at least one level: a person or a schedule to page." }).max(5),
   repeat: z.number().int().min(0).max(5, { error: "Repeat at most 5 times." }),
   isDefault: z.boolean(),
   services: z.array(z.string().trim().toLowerCase().min(1).max(60)).max(20),
 });
-export type PolicyInput = z.infer<typeof policyInputSchema>;
 
 /** Creates or replaces a policy by name. Only one policy is the workspace default. */
 export async function savePolicy(db: Db, clock: Clock, teamId: string, userId: string, raw: unknown): Promise<Saved<EscalationPolicy>> {

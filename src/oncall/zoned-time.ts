@@ -6,11 +6,11 @@ export interface LocalDate {
   month: number;
   day: number;
 }
-export interface LocalDateTime extends LocalDate {
+interface LocalDateTime extends LocalDate {
   hour: number;
   minute: number;
 }
-export interface LocalParts extends LocalDateTime {
+interface LocalParts extends LocalDateTime {
   second: number;
   /** 0 = Sunday … 6 = Saturday */
   weekday: number;

@@ -82,7 +82,7 @@ export interface DeliveryAttempt {
 
 export type Deliverer = (item: OutboxItem, attempt: DeliveryAttempt) => Promise<Completion>;
 
-export interface OutboxOptions {
+interface OutboxOptions {
   db: Db;
   clock: Clock;
   logger: Logger;
@@ -111,7 +111,7 @@ export interface OutboxOptions {
  * reaches the cap only after a dozen failures in a row; the jitter keeps items that failed together from
  * retrying together.
  */
-export function backoffMs(attempts: number, maxBackoffMs: number): number {
+function backoffMs(attempts: number, maxBackoffMs: number): number {
   const exponential = 500 * 1.5 ** Math.min(Math.max(attempts - 1, 0), 30);
   return Math.min(exponential, maxBackoffMs) * (0.8 + Math.random() * 0.4);
 }
@@ -140,7 +140,7 @@ interface AttemptState {
 const currentAttempt = new AsyncLocalStorage<AttemptState>();
 
 /** Thrown to an attempt that keeps going after its item was handed back at shutdown: another attempt owns it now. */
-export class AttemptHandedBack extends Error {
+class AttemptHandedBack extends Error {
   constructor() {
     super("this delivery was handed back when the bot stopped; a later attempt will finish it");
   }

@@ -16,7 +16,7 @@ import { appendToSearch } from "../incidents/search.js";
 import { isValidTimeZone } from "../oncall/zoned-time.js";
 import type { LearningClock } from "./reminders.js";
 
-export interface PostmortemContext {
+interface PostmortemContext {
   db: Db;
   clock: Clock;
   admins: ReadonlySet<string>;
@@ -188,7 +188,7 @@ export function waivePostmortem(ctx: PostmortemContext, ref: IncidentRef, userId
   });
 }
 
-export const actionItemSchema = z.object({
+const actionItemSchema = z.object({
   description: z.string().trim().min(1, { error: "Describe the action item." }).max(500, { error: "Keep it under 500 characters." }),
   ownerId: z.string().regex(/^[UW][A-Z0-9_]+$/, { error: "Pick an owner." }),
   dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "Pick a due date." }).nullable(),
@@ -198,7 +198,6 @@ export const actionItemSchema = z.object({
     .optional()
     .transform((tz) => (tz && isValidTimeZone(tz) ? tz : "UTC")),
 });
-export type ActionItemInput = z.infer<typeof actionItemSchema>;
 
 /** Adds an action item to the incident (resolved or not); its owner is told by DM. */
 export async function addActionItem(
@@ -244,7 +243,7 @@ export type ActionItemChange =
   /** ownerActive: false when Slack says the new owner is deactivated; the item then goes to the commander. */
   | { kind: "reassign"; ownerId: string; ownerTimeZone?: string; ownerActive: boolean };
 
-export type ActionItemOutcome =
+type ActionItemOutcome =
   | { ok: true; item: ActionItem; change: ActionItemChange; unchanged?: boolean; ownerDeactivated?: string }
   | Refused;
 

@@ -13,7 +13,7 @@ import { enqueue } from "../outbox/outbox.js";
 import { cancelJobs, scheduleJob, type JobHandler } from "../scheduler/scheduler.js";
 import { postmortemOf } from "./postmortems.js";
 
-export const LearningJobs = {
+const LearningJobs = {
   overdue: "action_item.overdue",
   digest: "action_items.weekly_digest",
   notDrafted: "postmortem.not_drafted",
@@ -29,13 +29,13 @@ const localDateOf = (at: Date, tz: string) => {
 };
 
 /** 09:00 in `tz` on the first morning after `at`. */
-export function nextMorning(at: Date, tz: string): Date {
+function nextMorning(at: Date, tz: string): Date {
   const today = zonedToUtc({ ...localDateOf(at, tz), ...MORNING }, tz);
   return today > at ? today : zonedToUtc({ ...addLocalDays(localDateOf(at, tz), 1), ...MORNING }, tz);
 }
 
 /** The first reminder: the morning after the due date, in the owner's time zone. */
-export function firstOverdueMorning(dueDate: string, tz: string): Date {
+function firstOverdueMorning(dueDate: string, tz: string): Date {
   const [year, month, day] = dueDate.split("-").map(Number) as [number, number, number];
   return zonedToUtc({ ...addLocalDays({ year, month, day }, 1), ...MORNING }, tz);
 }

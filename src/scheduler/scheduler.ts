@@ -8,7 +8,7 @@ import type { Db, Tx } from "../db/client.js";
 import { scheduledJobs, type ScheduledJob } from "../db/schema.js";
 import type { Logger } from "../log.js";
 
-export interface NewJob {
+interface NewJob {
   teamId: string;
   incidentId?: number;
   kind: string;
@@ -77,7 +77,7 @@ export class JobDeferred extends Error {}
 /** Handles one due job inside the claiming transaction; may schedule follow-ups and enqueue Slack side effects. */
 export type JobHandler = (tx: Tx, job: ScheduledJob, now: Date) => Promise<void>;
 
-export interface SchedulerOptions {
+interface SchedulerOptions {
   db: Db;
   clock: Clock;
   logger: Logger;

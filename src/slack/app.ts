@@ -8,7 +8,7 @@ import { changesNothing, registerListeners, type ListenerDeps } from "./listener
 import { useRequestMiddleware } from "./middleware.js";
 import { RequestsInFlight, SlackDoor, type ReceiverLimits } from "./receiver.js";
 
-export interface SlackAppOptions {
+interface SlackAppOptions {
   config: Pick<Config, "SLACK_BOT_TOKEN" | "SLACK_SIGNING_SECRET" | "SLACK_APP_TOKEN" | "SLACK_API_URL" | "PORT">;
   deps: ListenerDeps;
   customRoutes: CustomRoute[];
@@ -22,7 +22,7 @@ export interface SlackAppOptions {
   receiverLimits?: Partial<ReceiverLimits>;
 }
 
-export interface SlackApp {
+interface SlackApp {
   app: App;
   /** HTTP mode only: the door in front of Bolt's receiver, which also drains it on stop. */
   door?: SlackDoor;

@@ -57,7 +57,7 @@ export interface PostedAs {
 }
 
 /** What Slack says about a person: active (with how to show them), deleted, or unknown (the lookup failed). */
-export type PersonLookup =
+type PersonLookup =
   | { status: "active"; id: string; name: string; timeZone?: string; imageUrl?: string }
   | { status: "deleted"; id: string; name: string }
   | { status: "unknown"; id: string; reason: string };
@@ -65,7 +65,7 @@ export type PersonLookup =
 const PERSON_TTL_MS = 10 * 60_000;
 const PERSON_CACHE_MAX = 5000;
 
-export interface GatewayOptions {
+interface GatewayOptions {
   token: string;
   slackApiUrl?: string;
   logger: Logger;

@@ -88,4 +88,3 @@ export const ActionItemActions = { done: "action_item_done", snooze: "action_ite
 
 export const Shortcuts = { addToTimeline: "add_to_incident_timeline" } as const;
 
-export type WarRoomAction = (typeof WarRoomActions)[keyof typeof WarRoomActions];

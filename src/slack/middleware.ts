@@ -44,7 +44,7 @@ function kindOf(body: Body): Kind {
 }
 
 /** The team the listeners will act for: the same fields, in the same order, as they read it. */
-export function teamOfRequest(body: Body): string | undefined {
+function teamOfRequest(body: Body): string | undefined {
   if (typeof body.team_id === "string") return body.team_id;
   const team = body.team?.id ?? body.user?.team_id;
   return typeof team === "string" ? team : undefined;
@@ -93,7 +93,7 @@ const otherWorkspace =
  * Outermost: whatever a listener does or throws, Slack gets an answer within its 3 seconds. The request counts as
  * in flight until its listeners return, so a stopping bot lets their work (often after the ack) finish.
  */
-export function answerEveryRequest(logger: Logger, inFlight: RequestsInFlight): Middleware<AnyMiddlewareArgs> {
+function answerEveryRequest(logger: Logger, inFlight: RequestsInFlight): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const done = inFlight.begin();
     try {
@@ -115,7 +115,7 @@ export function answerEveryRequest(logger: Logger, inFlight: RequestsInFlight): 
  * With one bot token, the bot acts in that token's workspace only: a request from any other team (the same app
  * installed elsewhere, a Slack Connect guest's command) is refused before any listener runs.
  */
-export function oneWorkspace(teamId: string, logger: Logger): Middleware<AnyMiddlewareArgs> {
+function oneWorkspace(teamId: string, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const team = teamOfRequest(args.body as Body);
     if (team === teamId) return args.next();
@@ -125,7 +125,7 @@ export function oneWorkspace(teamId: string, logger: Logger): Middleware<AnyMidd
 }
 
 /** Text PostgreSQL refuses (NUL, lone surrogates) is made storable once, here, for every listener. */
-export function storableInput(logger: Logger): Middleware<AnyMiddlewareArgs> {
+function storableInput(logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     if (makeStorable(args.body)) logger.info({ kind: kindOf(args.body as Body) }, "removed characters the database cannot store from a request");
     await args.next();

@@ -8,7 +8,7 @@ import type { Logger } from "../log.js";
 import type { DoorNotes } from "./middleware.js";
 import { classifyEnvelope, isSslCheck, signatureProblem } from "./requests.js";
 
-export const SLACK_ENDPOINT = "/slack/events";
+const SLACK_ENDPOINT = "/slack/events";
 
 export interface ReceiverLimits {
   /**
@@ -23,7 +23,7 @@ export interface ReceiverLimits {
   requestTimeoutMs: number;
 }
 
-export const defaultReceiverLimits: ReceiverLimits = { bodyBytes: 512 * 1024, headersTimeoutMs: 5_000, requestTimeoutMs: 10_000 };
+const defaultReceiverLimits: ReceiverLimits = { bodyBytes: 512 * 1024, headersTimeoutMs: 5_000, requestTimeoutMs: 10_000 };
 
 /** Requests being handled: from the door until the HTTP answer is sent and every listener has returned. */
 export class RequestsInFlight {
@@ -53,7 +53,7 @@ export class RequestsInFlight {
 
 type DoorRequest = IncomingMessage & { rawBody?: Buffer; doorNotes?: DoorNotes };
 
-export interface SlackDoorOptions {
+interface SlackDoorOptions {
   signingSecret: string;
   customRoutes: CustomRoute[];
   boltLogger: BoltLogger;

@@ -8,7 +8,7 @@ import { SIGNATURE_WINDOW_MS } from "../http/seen-requests.js";
 /** Bolt parses a form body only for exactly this content type, and everything else as JSON; so do we. */
 const FORM = "application/x-www-form-urlencoded";
 
-export interface SignedHeaders {
+interface SignedHeaders {
   timestamp: string | string[] | undefined;
   signature: string | string[] | undefined;
 }
@@ -139,7 +139,7 @@ const interactions: Record<string, z.ZodType> = {
 };
 const callbacks: Record<string, z.ZodType> = { event_callback: eventCallback, url_verification: urlVerification };
 
-export type Envelope =
+type Envelope =
   /** Hand it to Bolt. */
   | { kind: "for_bolt" }
   /** Answer 200 and do nothing: a kind of request the bot does not handle (view_closed, app_rate_limited, …). */

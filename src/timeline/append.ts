@@ -7,7 +7,7 @@ import { phraseToPlain } from "./phrase.js";
 
 export const BOT_ACTOR = "warroom";
 
-export interface NewTimelineEntry {
+interface NewTimelineEntry {
   teamId: string;
   incidentId: number;
   type: string;

@@ -1,6 +1,6 @@
 // Words about a fact that any surface can show: plain text as typed, people and channels as references, and
 // text that came from Slack kept as Slack wrote it. Each surface renders a phrase its own way (and escapes it).
-export type PhrasePart =
+type PhrasePart =
   | string
   | { user: string }
   | { channel: string }

@@ -32,7 +32,7 @@ const lower = (s: Status) => statusLabels[s].toLowerCase();
 const orList = (words: string[]) => words.join(", ").replace(/, ([^,]*)$/, " or $1");
 
 /** "the Incident Commander @alice, the declarer @bob or an incident admin" */
-export function whoMayText(incident: Incident, action: IncidentAction): string {
+function whoMayText(incident: Incident, action: IncidentAction): string {
   const who = whoMay(incident, action === "post_update" || action === "edit_postmortem" ? "post_update" : "manage");
   const names = [`the Incident Commander ${mentionUser(who.commander)}`];
   if (who.declarer) names.push(`the declarer ${mentionUser(who.declarer)}`);

@@ -6,7 +6,7 @@ import { DeclareBlocks, Views, inputAction } from "../ids.js";
 import { truncate } from "./text.js";
 import { plainText as plain } from "./kit.js";
 
-export interface DeclareModalContext {
+interface DeclareModalContext {
   declarerId: string;
   prefilledTitle: string;
   /** Round-tripped through Slack so the submission knows where it came from. */

@@ -19,7 +19,7 @@ export interface FactContext {
 }
 
 /** A war-room message to be posted as a person (their name and picture), for what they wrote themselves. */
-export interface WarRoomMessage extends SlackMessage {
+interface WarRoomMessage extends SlackMessage {
   asPerson?: string;
 }
 
@@ -112,7 +112,7 @@ export function announcementMessage({ entry, incident, postmortem }: FactContext
   }
 }
 
-export function roleLine(userId: string, role: Role, holder: string | null, previous: string | null): string {
+function roleLine(userId: string, role: Role, holder: string | null, previous: string | null): string {
   const label = roleDefinitions[role].label;
   if (!holder) return `:bust_in_silhouette: ${mentionUser(userId)} left the ${label} role open${previous ? ` (was ${mentionUser(previous)})` : ""}.`;
   const was = previous ? `, taking over from ${mentionUser(previous)}` : "";
@@ -121,7 +121,7 @@ export function roleLine(userId: string, role: Role, holder: string | null, prev
 
 const levelNames = (users: string[], groups: string[]) => [...users.map(mentionUser), ...groups.map(mentionGroup)].join(", ") || "nobody";
 
-export function pagedLine(level: number, users: string[], groups: string[], escalated: boolean): string {
+function pagedLine(level: number, users: string[], groups: string[], escalated: boolean): string {
   return escalated
     ? `:rotating_light: Not acknowledged yet: escalated to level ${level} (${levelNames(users, groups)}).`
     : `:pager: Paged level ${level} of the escalation policy: ${levelNames(users, groups)}.`;
@@ -208,7 +208,7 @@ function staleNudge(incident: Incident, days: number): SlackMessage {
   };
 }
 
-export function postmortemPublished(incident: Incident, pm: Postmortem, userId: string, where: "war_room" | "announcement"): SlackMessage {
+function postmortemPublished(incident: Incident, pm: Postmortem, userId: string, where: "war_room" | "announcement"): SlackMessage {
   const summary = escaped(pm.content.summary?.trim() ?? "", 1500);
   const lessons = pm.content.lessons?.trim() ? `\n*Lessons:* ${escaped(pm.content.lessons.trim(), 800)}` : "";
   return {

@@ -10,7 +10,7 @@ export const INCIDENT_LIST_MAX = 40;
 
 const capitalize = (s: string): string => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 
-export function incidentLine(incident: Incident, now: Date): string {
+function incidentLine(incident: Incident, now: Date): string {
   const parts = [
     `*#${incident.number} · ${incidentTitle(incident)}*`,
     severityLabel(incident.severity),

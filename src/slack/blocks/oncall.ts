@@ -13,7 +13,7 @@ const POLICY_SERVICES_INPUT_MAX = 20 * 60 + 19 * 2;
 
 const when = (at: Date) => `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} {time}|${at.toISOString().slice(0, 16).replace("T", " ")} UTC>`;
 
-export const lengthOptions = [
+const lengthOptions = [
   { value: "24", label: "Daily" },
   { value: "168", label: "Weekly" },
   { value: "custom", label: "Custom (hours below)" },

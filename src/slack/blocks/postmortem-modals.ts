@@ -27,7 +27,6 @@ function textInput(blockId: string, label: string, value: string | undefined, op
   };
 }
 
-export const POSTMORTEM_STEPS = [Views.pmSummary, Views.pmCause, Views.pmReflection, Views.pmTimeline, Views.pmActions] as const;
 
 function step(callbackId: string, n: number, incident: Incident, blocks: unknown[], submit = "Save & next"): View {
   return modal({

@@ -37,7 +37,7 @@ export function slackDate(at: Date): string {
  * Text that came from Slack is already mrkdwn (its mentions are deliberate), but repeating a message's
  * @channel, @here, @everyone or group mention elsewhere would ping everyone again: show them as plain words.
  */
-export function defuseBroadcasts(mrkdwn: string): string {
+function defuseBroadcasts(mrkdwn: string): string {
   return mrkdwn
     .replace(/<!(channel|here|everyone)(\|[^>]*)?>/g, "@$1")
     .replace(/<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>/g, (_m, label: string | undefined) => label ?? "@group")

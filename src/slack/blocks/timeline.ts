@@ -7,7 +7,7 @@ import { incidentHeadline } from "./incident-card.js";
 import { cutMrkdwn, escapeText, mentionUser, phraseMrkdwn, truncate } from "./text.js";
 
 /** Longest entry text shown; the full text stays in the database and the postmortem. */
-export const TIMELINE_ENTRY_MAX = 500;
+const TIMELINE_ENTRY_MAX = 500;
 /** Section text allowed across the whole message; Slack renders long messages poorly and may refuse them. */
 const SECTION_TEXT_BUDGET = 11_000;
 /** Of that budget, how much goes to the first entries; the rest goes to the most recent ones. */

@@ -8,7 +8,7 @@ import { incidentHeadline } from "./incident-card.js";
 import { cutMrkdwn } from "./text.js";
 import { plainText as plain } from "./kit.js";
 
-export interface WarRoomModalContext {
+interface WarRoomModalContext {
   incident: Incident;
   /** Round-tripped through Slack so the submission knows which incident it is about. */
   privateMetadata: string;

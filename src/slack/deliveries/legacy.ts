@@ -7,7 +7,7 @@ import type { Deliverer } from "../../outbox/outbox.js";
 import type { SlackMessage } from "../gateway.js";
 import { incidentOf, joinQuietly, postOnce, requireChannel, unlessSettled, type SlackDeliveryContext } from "./delivery-context.js";
 
-export const LegacyKinds = {
+const LegacyKinds = {
   postLine: "war_room.post_line",
   share: "war_room.share",
   directMessage: "war_room.direct_message",

@@ -6,7 +6,7 @@ import { incidentByAnyChannel, incidentByChannel, incidentByChannelName, inciden
 import type { ListenerDeps } from "./deps.js";
 import { idFromValue } from "./forms.js";
 
-export type IncidentLookup = { ok: true; incident: Incident; rest: string } | { ok: false; reason: string };
+type IncidentLookup = { ok: true; incident: Incident; rest: string } | { ok: false; reason: string };
 
 /** `#12`, or `<#C…|12>` when a channel is named 12. */
 const numberPattern = /^(?:#(\d{1,9})\b|<#[CG][A-Z0-9]+\|(\d{1,9})>)\s*/;

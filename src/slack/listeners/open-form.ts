@@ -6,7 +6,7 @@ import { formRefusedText, type FormRefusal } from "../blocks/answers.js";
 import type { ListenerDeps } from "./deps.js";
 
 /** What went wrong, from WebClient's error: Slack's error code, an HTTP status, rate limiting, or no answer in time. */
-export function formRefusal(error: unknown): FormRefusal {
+function formRefusal(error: unknown): FormRefusal {
   const e = error as Partial<WebAPICallError> & { data?: { error?: string }; statusCode?: number };
   switch (e?.code) {
     case ErrorCode.PlatformError:

@@ -3,7 +3,7 @@
 import { echoTyped } from "../blocks/text.js";
 import type { ListenerDeps } from "./deps.js";
 
-export type PersonReference = { ok: true; userId: string } | { ok: false; reason: string };
+type PersonReference = { ok: true; userId: string } | { ok: false; reason: string };
 
 const mention = /^<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>$/;
 const howToMention = "Mention them so Slack links the name, e.g. `/incident role tech @alice` (pick the name from the list Slack offers).";

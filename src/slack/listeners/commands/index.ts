@@ -62,13 +62,13 @@ export function commandChangesNothing(text: string): boolean {
 }
 
 /** "declare Checkout is down" → { name: "declare", args: "Checkout is down" } */
-export function parseSubcommand(text: string): { name: string; args: string } {
+function parseSubcommand(text: string): { name: string; args: string } {
   const trimmed = text.trim();
   const [first = ""] = trimmed.split(/\s+/);
   return { name: first.toLowerCase(), args: trimmed.slice(first.length).trim() };
 }
 
-export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
 /** Every slash command; only /incident is ours (any other is left unanswered, as Bolt leaves an unmatched one). */
 export function commandListener(deps: ListenerDeps): (args: CommandArgs) => Promise<void> {
