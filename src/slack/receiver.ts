@@ -140,7 +140,7 @@ export class SlackDoor {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
-    if (!isSlackEndpoint(req)) return this.bolt(req, res);
+    // Every request counts as in flight, not only Slack's: an alert webhook accepted before a stop is answered too.
     const end = this.options.inFlight.begin();
     this.open.add(res);
     res.on("close", () => {
@@ -149,6 +149,7 @@ export class SlackDoor {
     });
     // After close() began, answers end their connection so nothing new arrives on it.
     if (this.closing) res.setHeader("connection", "close");
+    if (!isSlackEndpoint(req)) return this.bolt(req, res);
     this.admit(req as DoorRequest, res).catch((error: unknown) => {
       this.options.logger.error({ err: error }, "the Slack endpoint failed before Bolt saw the request");
       answer(res, 500);
