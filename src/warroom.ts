@@ -7,7 +7,7 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { Retention } from "./db/retention.js";
-import { healthRoute } from "./http/health.js";
+import { healthRoute, type Readiness } from "./http/health.js";
 import { SeenRequests } from "./http/seen-requests.js";
 import type { Logger } from "./log.js";
 import { OutboxWorker } from "./outbox/outbox.js";
@@ -82,7 +82,7 @@ export async function startWarroom({
   stopLingerMs = 500,
   slackTiming = {},
 }: WarroomOptions): Promise<RunningWarroom> {
-  let ready = false;
+  let readiness: Readiness = "starting";
   await migrateDatabase(database);
   const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs });
   const identity = await whoAmI(gateway);
@@ -134,7 +134,7 @@ export async function startWarroom({
     teamId: identity.teamId,
     seen: seenRequests,
     receiverLimits,
-    customRoutes: [healthRoute(database.db, () => ready)],
+    customRoutes: [healthRoute(database.db, () => readiness)],
     deps: {
       db: database.db,
       clock,
@@ -157,7 +157,7 @@ export async function startWarroom({
   outbox.start();
   if (schedulerTicks) scheduler.start();
   retention.start();
-  ready = true;
+  readiness = "ready";
   logger.info({ port, team: identity.teamId, mode: config.SLACK_APP_TOKEN ? "socket" : "http" }, "warroom is up");
 
   return {
@@ -170,7 +170,7 @@ export async function startWarroom({
     seenRequests,
     /** Bounded: deliveries still under way after the drain time are handed back to the next start (or replica). */
     async stop() {
-      ready = false;
+      readiness = "stopping";
       if (door) await door.close(stopGraceMs, stopLingerMs);
       else {
         await app.stop();
