@@ -34,7 +34,10 @@ export interface ReceivedEvent {
 interface AlertLogEntry {
   action: EventAction;
   at: number;
-  /** A trigger for an alert already open: PagerDuty adds it to the alert's log and notifies nobody. */
+  /**
+   * A trigger for an alert already open (PagerDuty adds it to the alert's log and notifies nobody), or an acknowledge
+   * of an alert already acknowledged: nothing changed.
+   */
   deduplicated?: boolean;
 }
 
@@ -205,10 +208,11 @@ export class FakePagerDuty {
       this.dropped.push(event);
       return dedupKey;
     }
-    open.log.push({ action: event.event_action, at });
+    // An acknowledged alert stays acknowledged: a repeated acknowledge only adds to its log.
+    const repeated = event.event_action === "acknowledge" && open.status === "acknowledged";
+    open.log.push({ action: event.event_action, at, ...(repeated ? { deduplicated: true } : {}) });
     if (event.event_action === "resolve") open.status = "resolved";
-    // An acknowledged alert stays acknowledged; a repeated acknowledge only adds to its log.
-    else if (open.status === "triggered") open.status = "acknowledged";
+    else open.status = "acknowledged";
     return dedupKey;
   }
 }

@@ -8,7 +8,9 @@ import { pagerdutyAlerts, type Incident, type PagerDutyAlert } from "../db/schem
 import { isOpen } from "../incidents/lifecycle.js";
 import type { Logger } from "../log.js";
 import { policyById, policyForServices } from "../oncall/directory.js";
-import type { Completion, DeliveryAttempt, DeliverySurface } from "../outbox/outbox.js";
+import { Deliveries } from "../incidents/deliveries.js";
+import { DeliveryDeferred, type Completion, type DeliveryAttempt, type DeliverySurface } from "../outbox/outbox.js";
+import { timelineOf } from "../timeline/append.js";
 import { toldFact, type OutsideListener, type ToldFact } from "../outside/fan-out.js";
 import { classifyPagerDutyFailure, sendEvent } from "./client.js";
 import { dedupKeyOf, followUpEvent, triggerEvent, type PagerDutyAction } from "./events.js";
@@ -31,7 +33,11 @@ export interface PagerDutyContext {
   timeoutMs?: number;
   /** How long to wait after a 429 (PagerDuty sends no Retry-After; it suggests about 30 s). */
   rateLimitedWaitMs?: number;
+  /** How long a trigger may wait for the war room to exist, so the page links it (default 5 s). */
+  warRoomWaitMs?: number;
 }
+
+const WAR_ROOM_POLL_MS = 200;
 
 type AlertState = PagerDutyAlert["state"];
 
@@ -112,6 +118,7 @@ export function pagerDutySurface(ctx: PagerDutyContext): DeliverySurface {
     const alert = await alertOf(ctx.db, fact.incident);
     const plan = planFor(fact, alert, alert ? undefined : await routingKeyFor(ctx, fact.incident));
     if (!plan) return;
+    if (plan.actions.includes("trigger") && (await warRoomStillComing(fact))) throw new DeliveryDeferred(WAR_ROOM_POLL_MS);
     const accepted = new Set((item.progress.accepted as PagerDutyAction[] | undefined) ?? []);
     for (const action of plan.actions) {
       if (accepted.has(action)) continue;
@@ -122,6 +129,19 @@ export function pagerDutySurface(ctx: PagerDutyContext): DeliverySurface {
     }
     ctx.logger.info({ incident: fact.incident.number, actions: plan.actions, fact: fact.entry.type }, "told PagerDuty");
     return (tx: Tx) => recordAlert(tx, ctx.clock, fact.incident, plan);
+  }
+
+  /**
+   * The page links the war room, which Slack is usually making at this very moment: a trigger waits for it a few
+   * seconds at most (warRoomWaitMs after the fact), never longer, and not at all once Slack would not make it.
+   */
+  async function warRoomStillComing({ incident, entry }: ToldFact): Promise<boolean> {
+    if (incident.channelId) return false;
+    if (ctx.clock.now().getTime() - entry.occurredAt.getTime() >= (ctx.warRoomWaitMs ?? 5000)) return false;
+    const refused = (await timelineOf(ctx.db, incident.teamId, incident.id)).some(
+      (e) => e.type === "delivery_failed" && (e.data as { kind?: unknown }).kind === Deliveries.createChannel,
+    );
+    return !refused;
   }
 
   return {

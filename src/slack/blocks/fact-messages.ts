@@ -259,14 +259,19 @@ const stepWords: Record<string, string> = {
   "webhook.delivery": "send a webhook",
 };
 
-/** Who answered a step outside Slack; Slack for everything else. */
-const answeredBy: Record<string, string> = {
-  "pagerduty.event": "PagerDuty",
-  "webhook.delivery": "the receiver",
+/** Steps outside Slack: who answered them, and how a give-up is headed. Everything else is a Slack step. */
+const outsideSteps: Record<string, { who: string; headline: string }> = {
+  "pagerduty.event": { who: "PagerDuty", headline: "Telling PagerDuty failed" },
+  "webhook.delivery": { who: "the receiver", headline: "A webhook failed" },
 };
+
+/** The one-line headline of a give-up (a DM's notification text). */
+export function deliveryFailedHeadline(incident: Pick<Incident, "number">, kind: string): string {
+  return `${outsideSteps[kind]?.headline ?? "A Slack step failed"} for incident #${incident.number}`;
+}
 
 export function deliveryFailedText(incident: Pick<Incident, "number">, d: Record<string, unknown>): string {
   const what = stepWords[str(d.kind)] ?? "finish a Slack step";
-  const who = answeredBy[str(d.kind)] ?? "Slack";
+  const who = outsideSteps[str(d.kind)]?.who ?? "Slack";
   return `:warning: I could not ${what} for incident #${incident.number}: ${who} answered \`${escaped(str(d.error), 300)}\` and I have stopped retrying. Please do it by hand, or ask an admin to look at the bot's log.`;
 }
