@@ -21,6 +21,7 @@ export class WebhookReceiver {
   /** What the receiver kept: each delivery id once, as a receiver that deduplicates does. */
   readonly kept = new Map<string, ReceivedWebhook>();
   private readonly plan: Misbehaviour[] = [];
+  private held: Promise<void> | undefined;
   private server!: Server;
   url = "";
 
@@ -56,6 +57,18 @@ export class WebhookReceiver {
     for (let i = 0; i < times; i++) this.plan.push({ kind: "lose_answer" });
   }
 
+  /** Requests from now on wait, unprocessed and unanswered, until release() (a receiver that hangs). */
+  hold(): { release: () => void } {
+    let release!: () => void;
+    this.held = new Promise<void>((r) => (release = r));
+    return {
+      release: () => {
+        this.held = undefined;
+        release();
+      },
+    };
+  }
+
   /** What the receiver kept, in the order it first saw each delivery. */
   get events(): ReceivedWebhook[] {
     return [...this.kept.values()];
@@ -63,6 +76,7 @@ export class WebhookReceiver {
 
   private async handle(req: IncomingMessage): Promise<{ status: number; retryAfter?: string } | "lose"> {
     const raw = await readBody(req);
+    await this.held;
     const header = (name: string) => String(req.headers[name] ?? "");
     const timestamp = Number(header("x-warroom-timestamp"));
     // Refuse anything older than five minutes: a captured request cannot be replayed later.
