@@ -1,13 +1,12 @@
 // The world outside Slack: each fact the domain tells outside (Deliveries.tellOutside) is handed, when it is
 // delivered, to every listening surface (PagerDuty, webhooks), which names its own deliveries in lanes of its own.
-import type { Tx } from "../db/client.js";
+import type { Clock } from "../clock.js";
+import type { Db, Tx } from "../db/client.js";
 import type { Incident, OutboxItem, TimelineEntry } from "../db/schema.js";
 import { Deliveries } from "../incidents/deliveries.js";
 import { incidentById } from "../incidents/queries.js";
 import { enqueue, PermanentDeliveryError, type Completion, type DeliveryFailure, type DeliverySurface, type NewOutboxItem } from "../outbox/outbox.js";
 import { timelineEntryById } from "../timeline/append.js";
-import type { Db } from "../db/client.js";
-import type { Clock } from "../clock.js";
 
 /** A fact told outside, as the listeners see it: the stored fact and its incident as it is now. */
 export interface ToldFact {

@@ -4,7 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
-import { pagerdutyAlerts, type Incident, type PagerDutyAlert } from "../db/schema.js";
+import { pagerdutyAlerts, type Incident, type OutboxItem, type PagerDutyAlert } from "../db/schema.js";
 import { isOpen } from "../incidents/lifecycle.js";
 import type { Logger } from "../log.js";
 import { policyById, policyForServices } from "../oncall/directory.js";
@@ -113,7 +113,7 @@ export function pagerDutySurface(ctx: PagerDutyContext): DeliverySurface {
    * de-duplicates by dedup_key (a second trigger of an open alert only adds to its log), so the alert moves once.
    * Events already accepted in an earlier attempt of this delivery are not sent again.
    */
-  async function deliver(item: Parameters<DeliverySurface["deliverers"][string]>[0], attempt: DeliveryAttempt): Promise<Completion> {
+  async function deliver(item: OutboxItem, attempt: DeliveryAttempt): Promise<Completion> {
     const fact = await toldFact(ctx.db, item);
     const alert = await alertOf(ctx.db, fact.incident);
     const plan = planFor(fact, alert, alert ? undefined : await routingKeyFor(ctx, fact.incident));

@@ -58,11 +58,12 @@ export function webhookListener(ctx: WebhookContext): OutsideListener {
 }
 
 export function webhookSurface(ctx: WebhookContext): DeliverySurface {
-  const endpoints = new Map(ctx.urls.map((url) => [endpointOf(url).id, endpointOf(url)]));
+  const endpoints = new Map(ctx.urls.map(endpointOf).map((e) => [e.id, e]));
   const timeoutMs = ctx.timeoutMs ?? 10_000;
 
   const deliver: Deliverer = async (item) => {
     const endpoint = endpoints.get(String(item.payload.endpoint));
+    // Enqueued for a URL since taken out of WEBHOOK_URLS: nobody wants it any more.
     if (!endpoint || !ctx.secret) {
       ctx.logger.info({ outboxId: item.id }, "not sending a webhook: its URL is no longer in WEBHOOK_URLS");
       return;
