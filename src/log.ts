@@ -19,6 +19,14 @@ const redactedPaths = [
   "SLACK_SIGNING_SECRET",
   "SLACK_APP_TOKEN",
   "DATABASE_URL",
+  "config.PAGERDUTY_ROUTING_KEY",
+  "config.WEBHOOK_SECRET",
+  "PAGERDUTY_ROUTING_KEY",
+  "WEBHOOK_SECRET",
+  "routing_key",
+  "*.routing_key",
+  "routingKey",
+  "*.routingKey",
 ];
 
 // Catches tokens embedded in free text (error messages, URLs) that path-based redaction cannot see.

@@ -3,7 +3,7 @@ import type { App } from "@slack/bolt";
 import type { AddressInfo } from "node:net";
 import type { Server, ServerOptions } from "node:http";
 import { systemClock, type Clock } from "./clock.js";
-import type { Config } from "./config.js";
+import { announcementChannels, type Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { Retention } from "./db/retention.js";
@@ -11,6 +11,9 @@ import { healthRoute, type Readiness } from "./http/health.js";
 import { SeenRequests } from "./http/seen-requests.js";
 import type { Logger } from "./log.js";
 import { OutboxWorker } from "./outbox/outbox.js";
+import { outsideSurface } from "./outside/fan-out.js";
+import { pagerDutyListener, pagerDutySurface, type PagerDutyContext } from "./pagerduty/deliveries.js";
+import { webhookListener, webhookSurface, type WebhookContext } from "./webhooks/deliveries.js";
 import { createSlackApp } from "./slack/app.js";
 import type { ReceiverLimits } from "./slack/receiver.js";
 import { createClockwork } from "./incidents/clockwork.js";
@@ -46,6 +49,13 @@ export interface WarroomOptions {
     /** On stop, how long deliveries in flight may take before they are handed back (default 5 s). */
     drainMs?: number;
   };
+  /** PagerDuty's and webhook receivers' timing, shortened by tests: how long a call may take, how long a 429 waits. */
+  outsideTiming?: {
+    timeoutMs?: number;
+    pagerDutyRateLimitedWaitMs?: number;
+  };
+  /** The outbox's longest wait between retries (default 60 s; tests of retries shorten it). */
+  outboxMaxBackoffMs?: number;
 }
 
 export interface RunningWarroom {
@@ -81,6 +91,8 @@ export async function startWarroom({
   stopGraceMs = 5_000,
   stopLingerMs = 500,
   slackTiming = {},
+  outsideTiming = {},
+  outboxMaxBackoffMs,
 }: WarroomOptions): Promise<RunningWarroom> {
   let readiness: Readiness = "starting";
   await migrateDatabase(database);
@@ -93,17 +105,39 @@ export async function startWarroom({
     gateway,
     logger,
     botUserId: () => identity.userId,
-    announcementChannel: config.INCIDENTS_CHANNEL,
+    announcementChannels: announcementChannels(config),
     refreshSettleMs,
+  };
+  const pagerDuty: PagerDutyContext = {
+    db: database.db,
+    clock,
+    logger: logger.child({ component: "pagerduty" }),
+    eventsUrl: config.PAGERDUTY_EVENTS_URL,
+    routingKey: config.PAGERDUTY_ROUTING_KEY,
+    timeoutMs: outsideTiming.timeoutMs,
+    rateLimitedWaitMs: outsideTiming.pagerDutyRateLimitedWaitMs,
+  };
+  const webhooks: WebhookContext = {
+    db: database.db,
+    logger: logger.child({ component: "webhooks" }),
+    urls: config.WEBHOOK_URLS,
+    secret: config.WEBHOOK_SECRET,
+    timeoutMs: outsideTiming.timeoutMs,
   };
   const outbox = new OutboxWorker({
     db: database.db,
     clock,
     logger: logger.child({ component: "outbox" }),
-    deliverers: slackDeliverers(slack),
-    classifyFailure: classifySlackFailure,
+    surfaces: [
+      { name: "slack", deliverers: slackDeliverers(slack), classifyFailure: classifySlackFailure },
+      outsideSurface({ db: database.db, clock, listeners: [pagerDutyListener(pagerDuty), webhookListener(webhooks)] }),
+      pagerDutySurface(pagerDuty),
+      webhookSurface(webhooks),
+    ],
+    // Every surface's give-up is told to people the same way: on the timeline, to the commander, in the war room.
     onGiveUp: reportGiveUp(slack),
     pollMs: outboxPollMs,
+    maxBackoffMs: outboxMaxBackoffMs,
     settleMs: slackTiming.settleMs,
     drainMs: slackTiming.drainMs,
   });

@@ -1,4 +1,4 @@
-// Drizzle tables and indexes: workspaces, incidents, their timeline, and the outbox of Slack side effects.
+// Drizzle tables and indexes: workspaces, incidents, their timeline, and the outbox of side effects (Slack, PagerDuty, webhooks).
 import { sql } from "drizzle-orm";
 import {
   bigserial,
@@ -143,6 +143,9 @@ export const outboxItems = pgTable(
     // What the delivery has done or is about to do, written before calls that cannot be checked afterwards,
     // so a retry resumes instead of repeating (see the deliverers).
     progress: jsonb("progress").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    // Items wait for earlier pending items of their incident in the same lane only: null is the main (Slack)
+    // lane; PagerDuty and each webhook endpoint have their own, so one surface's trouble holds up no other.
+    lane: text("lane"),
     createdAt: at("created_at").notNull(),
     finishedAt: at("finished_at"),
   },
@@ -236,6 +239,8 @@ export const escalationPolicies = pgTable(
     repeat: integer("repeat").notNull().default(0),
     isDefault: integer("is_default").notNull().default(0),
     services: jsonb("services").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    // The Events API v2 integration key of the PagerDuty service that also hears about this policy's incidents.
+    pagerdutyRoutingKey: text("pagerduty_routing_key"),
     createdBy: text("created_by").notNull(),
     updatedAt: at("updated_at").notNull(),
   },
@@ -320,6 +325,26 @@ export const seenRequests = pgTable(
   (t) => [index("seen_requests_seen_at_idx").on(t.seenAt)],
 );
 
+/**
+ * What PagerDuty was last told about an incident's alert (the PagerDuty surface's own record): the routing key its
+ * trigger went to, so acknowledge and resolve go to the same service even if the configuration changes, and the
+ * state PagerDuty has, so each action is sent once per alert. A reopened incident triggers a new alert.
+ */
+export const pagerdutyAlerts = pgTable(
+  "pagerduty_alerts",
+  {
+    teamId: text("team_id").notNull(),
+    incidentId: bigint("incident_id", { mode: "number" })
+      .notNull()
+      .references(() => incidents.id),
+    routingKey: text("routing_key").notNull(),
+    dedupKey: text("dedup_key").notNull(),
+    state: text("state").$type<"triggered" | "acknowledged" | "resolved">().notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("pagerduty_alerts_team_incident").on(t.teamId, t.incidentId)],
+);
+
 export type Incident = typeof incidents.$inferSelect;
 export type Postmortem = typeof postmortems.$inferSelect;
 export type ActionItem = typeof actionItems.$inferSelect;
@@ -328,3 +353,4 @@ export type OncallSchedule = typeof oncallSchedules.$inferSelect;
 export type EscalationPolicy = typeof escalationPolicies.$inferSelect;
 export type TimelineEntry = typeof timelineEntries.$inferSelect;
 export type OutboxItem = typeof outboxItems.$inferSelect;
+export type PagerDutyAlert = typeof pagerdutyAlerts.$inferSelect;

@@ -5,7 +5,7 @@ import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
 import { incidents, workspaces, type Incident } from "../db/schema.js";
 import { enqueue, type NewOutboxItem } from "../outbox/outbox.js";
-import { appendTimeline } from "../timeline/append.js";
+import { recordFact } from "./change.js";
 import { setupStepHoldsUpMs, warRoomSetupSteps } from "./deliveries.js";
 import { severitySchema } from "./lifecycle.js";
 
@@ -99,12 +99,9 @@ export async function declareIncident(db: Db, clock: Clock, raw: DeclareInput, h
       })
       .returning();
 
-    await appendTimeline(tx, {
-      teamId: input.teamId,
-      incidentId: incident!.id,
+    await enqueue(tx, clock, warRoomSetup(incident!));
+    await recordFact(tx, clock, incident!, input.declaredBy, {
       type: "declared",
-      actor: input.declaredBy,
-      occurredAt: now,
       data: {
         number: incident!.number,
         title: input.title,
@@ -113,8 +110,7 @@ export async function declareIncident(db: Db, clock: Clock, raw: DeclareInput, h
         affectedServices: input.affectedServices,
         originChannelId: input.originChannelId ?? null,
       },
-    });
-    await enqueue(tx, clock, warRoomSetup(incident!));
+    }, now);
     await hooks.onDeclared?.(tx, incident!);
     return { incident: incident!, created: true };
   });

@@ -181,7 +181,7 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
     if (incident.announcementTs) return;
     let posted: { ts: string; channel: string };
     try {
-      const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannel);
+      const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannels[incident.severity]);
       if (item.uncertainSince) await joinQuietly(ctx, channel);
       posted = await postOnce(ctx, item, channel, incidentAnnouncement(incident));
     } catch (error) {
@@ -190,15 +190,16 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
     }
     return step(incident, {
       values: { announcementChannelId: posted.channel, announcementTs: posted.ts },
-      fact: { type: "announced", data: { channelId: posted.channel, ts: posted.ts } },
+      fact: { type: "announced", data: { channelId: posted.channel, ts: posted.ts, severity: incident.severity } },
     });
   };
 
   /** A missing or archived announcement channel will not heal by retrying: say so in the war room instead. */
   async function announcementImpossible(item: OutboxItem, incident: Incident, code: string): Promise<Completion> {
-    ctx.logger.warn({ incident: incident.number, channel: ctx.announcementChannel, error: code }, "could not announce the incident");
-    await postOnce(ctx, { ...item, idempotencyKey: `${item.idempotencyKey}:unavailable` }, requireChannel(incident), announcementUnavailable(ctx.announcementChannel, code));
-    return step(incident, { fact: { type: "announcement_failed", data: { channel: ctx.announcementChannel, error: code } } });
+    const channel = ctx.announcementChannels[incident.severity];
+    ctx.logger.warn({ incident: incident.number, channel, error: code }, "could not announce the incident");
+    await postOnce(ctx, { ...item, idempotencyKey: `${item.idempotencyKey}:unavailable` }, requireChannel(incident), announcementUnavailable(channel, code));
+    return step(incident, { fact: { type: "announcement_failed", data: { channel, error: code } } });
   }
 
   return { createChannel, continueWarRoom, inviteResponders, tellDeclarer, setTopic, postCard, pinCard, announce };
