@@ -99,7 +99,7 @@ export const timelineEntries = pgTable(
       .notNull()
       .references(() => incidents.id),
     type: text("type").notNull(),
-    // A Slack user id, or "warroom" for what the bot did itself.
+    // A Slack user id, "warroom" for what the bot did itself, or an integration such as an API token (timeline/actors.ts).
     actor: text("actor").notNull(),
     occurredAt: at("occurred_at").notNull(),
     text: text("text").notNull(),
