@@ -9,6 +9,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -320,6 +321,53 @@ export const seenRequests = pgTable(
   (t) => [index("seen_requests_seen_at_idx").on(t.seenAt)],
 );
 
+/**
+ * Bearer tokens of the REST API, one workspace each, created by incident admins. Only a SHA-256 of the token is kept;
+ * a revoked token stays (its name is on timeline entries) but opens nothing.
+ */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: at("created_at").notNull(),
+    // Written at most once a minute per token, so a busy integration does not write on every request.
+    lastUsedAt: at("last_used_at"),
+    revokedAt: at("revoked_at"),
+    revokedBy: text("revoked_by"),
+  },
+  (t) => [
+    uniqueIndex("api_tokens_hash_key").on(t.tokenHash),
+    // A name is reusable once its token is revoked.
+    uniqueIndex("api_tokens_team_live_name").on(t.teamId, t.name).where(sql`revoked_at is null`),
+  ],
+);
+
+/**
+ * Requests sent with an `Idempotency-Key`, per token: a retry with the same key gets the first answer again instead
+ * of acting twice. `status` is null while the first request is still being handled (leased until `lockedUntil`).
+ */
+export const apiIdempotencyKeys = pgTable(
+  "api_idempotency_keys",
+  {
+    teamId: text("team_id").notNull(),
+    tokenId: bigint("token_id", { mode: "number" })
+      .notNull()
+      .references(() => apiTokens.id),
+    key: text("key").notNull(),
+    // Method, path and body of the first request: the same key with another request is refused, not replayed.
+    fingerprint: text("fingerprint").notNull(),
+    status: integer("status"),
+    body: jsonb("body").$type<unknown>(),
+    lockedUntil: at("locked_until"),
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.tokenId, t.key] }), index("api_idempotency_keys_created_idx").on(t.createdAt)],
+);
+
 export type Incident = typeof incidents.$inferSelect;
 export type Postmortem = typeof postmortems.$inferSelect;
 export type ActionItem = typeof actionItems.$inferSelect;
@@ -328,3 +376,4 @@ export type OncallSchedule = typeof oncallSchedules.$inferSelect;
 export type EscalationPolicy = typeof escalationPolicies.$inferSelect;
 export type TimelineEntry = typeof timelineEntries.$inferSelect;
 export type OutboxItem = typeof outboxItems.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;
