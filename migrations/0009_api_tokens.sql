@@ -4,7 +4,7 @@ CREATE TABLE "api_idempotency_keys" (
 	"key" text NOT NULL,
 	"fingerprint" text NOT NULL,
 	"status" integer,
-	"body" jsonb,
+	"answer" jsonb,
 	"locked_until" timestamp with time zone,
 	"created_at" timestamp with time zone NOT NULL,
 	CONSTRAINT "api_idempotency_keys_team_id_token_id_key_pk" PRIMARY KEY("team_id","token_id","key")

@@ -21,7 +21,7 @@ export type KeyClaim =
   /** First time (or the first attempt died): act, then settle() the answer or release() the key. */
   | { kind: "run" }
   /** Answered before: send this again. */
-  | { kind: "replay"; status: number; body: unknown }
+  | { kind: "replay"; status: number; body?: unknown; headers?: Record<string, string> }
   /** The key was used for a different request. */
   | { kind: "mismatch" }
   /** The first request with this key is still being handled. */
@@ -43,7 +43,7 @@ export async function claimIdempotencyKey(db: Db, clock: Clock, ref: KeyRef, fin
   // Pruned between the two statements: it is a day old, so this is a new request.
   if (!row) return claimIdempotencyKey(db, clock, ref, fingerprint);
   if (row.fingerprint !== fingerprint) return { kind: "mismatch" };
-  if (row.status !== null) return { kind: "replay", status: row.status, body: row.body };
+  if (row.status !== null) return { kind: "replay", status: row.status, ...row.answer };
   const [taken] = await db
     .update(apiIdempotencyKeys)
     .set({ lockedUntil: lease })
@@ -53,10 +53,10 @@ export async function claimIdempotencyKey(db: Db, clock: Clock, ref: KeyRef, fin
 }
 
 /** Remembers the answer a retry will get. */
-export async function settleIdempotencyKey(db: Db, ref: KeyRef, answer: { status: number; body: unknown }): Promise<void> {
+export async function settleIdempotencyKey(db: Db, ref: KeyRef, answer: { status: number; body?: unknown; headers?: Record<string, string> }): Promise<void> {
   await db
     .update(apiIdempotencyKeys)
-    .set({ status: answer.status, body: answer.body ?? null, lockedUntil: null })
+    .set({ status: answer.status, answer: { body: answer.body, headers: answer.headers }, lockedUntil: null })
     .where(where(ref));
 }
 

@@ -361,7 +361,8 @@ export const apiIdempotencyKeys = pgTable(
     // Method, path and body of the first request: the same key with another request is refused, not replayed.
     fingerprint: text("fingerprint").notNull(),
     status: integer("status"),
-    body: jsonb("body").$type<unknown>(),
+    // The answer's body and headers, replayed as they were.
+    answer: jsonb("answer").$type<{ body?: unknown; headers?: Record<string, string> }>(),
     lockedUntil: at("locked_until"),
     createdAt: at("created_at").notNull(),
   },

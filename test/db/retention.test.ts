@@ -54,7 +54,7 @@ describe("pruning", () => {
       { signature: "v0=recent", seenAt: ago(10 * 60_000) },
     ]);
     const [token] = await database.db.insert(apiTokens).values({ teamId: "T_PRUNE", name: "ci", tokenHash: "h", createdBy: "U_ADMIN", createdAt: ago(40 * DAY) }).returning();
-    const remembered = (key: string, createdAt: Date) => ({ teamId: "T_PRUNE", tokenId: token!.id, key, fingerprint: "f", status: 201, body: {}, createdAt });
+    const remembered = (key: string, createdAt: Date) => ({ teamId: "T_PRUNE", tokenId: token!.id, key, fingerprint: "f", status: 201, answer: { body: {} }, createdAt });
     await database.db.insert(apiIdempotencyKeys).values([remembered("day-old", ago(DAY + 60_000)), remembered("recent", ago(DAY - 60_000))]);
 
     expect(await retention().pruneOnce()).toEqual({ deliveries: 2, jobs: 3, signatures: 1, idempotencyKeys: 1 });
