@@ -22,13 +22,20 @@ function importsOf(file: string): string[] {
 }
 
 /** The domain: everything that states what happened, independent of how any surface shows it. */
-const domainFolders = ["incidents", "postmortems", "oncall", "timeline", "outbox", "scheduler", "db"];
+const domainFolders = ["incidents", "postmortems", "oncall", "timeline", "outbox", "scheduler", "db", "access"];
 
 describe("the layers", () => {
   it("keeps the domain free of src/slack/ (and of the fake Slack)", () => {
     const offenders = domainFolders
       .flatMap((folder) => sourceFiles(join(src, folder)))
       .flatMap((file) => importsOf(file).filter((target) => target.startsWith("slack/") || target.startsWith("fake-slack/")).map((target) => `${relative(src, file)} imports ${target}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it("keeps the HTTP surface (REST API, JSON endpoints) free of the Slack surface", () => {
+    const offenders = sourceFiles(join(src, "http")).flatMap((file) =>
+      importsOf(file).filter((target) => target.startsWith("slack/") || target.startsWith("fake-slack/")).map((target) => `${relative(src, file)} imports ${target}`),
+    );
     expect(offenders).toEqual([]);
   });
 
