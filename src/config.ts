@@ -135,6 +135,13 @@ const configSchema = z.object({
     .refine((ids) => ids.every((id) => /^[UW][A-Z0-9_]+$/.test(id)), {
       error: "must be Slack user IDs separated by commas, like U0123ABC,U0456DEF",
     }),
+  // The workflow engine's sweep endpoint (POST /api/v1/escalations/sweep) answers 404 without it.
+  ESCALATION_SWEEP_TOKEN: z
+    .string()
+    .trim()
+    .min(32, { error: "must be at least 32 characters (e.g. `openssl rand -hex 32`), or unset to turn the sweep endpoint off" })
+    .regex(/^\S+$/, { error: "must not contain spaces" })
+    .optional(),
   PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
 }).superRefine((c, ctx) => {

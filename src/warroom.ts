@@ -4,9 +4,11 @@ import type { AddressInfo } from "node:net";
 import type { Server, ServerOptions } from "node:http";
 import { systemClock, type Clock } from "./clock.js";
 import { announcementChannels, type Config } from "./config.js";
-import type { Database } from "./db/client.js";
+import type { Database, Tx } from "./db/client.js";
+import type { Incident } from "./db/schema.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { Retention } from "./db/retention.js";
+import { restApiRoutes } from "./http/api/routes.js";
 import { healthRoute, type Readiness } from "./http/health.js";
 import { SeenRequests } from "./http/seen-requests.js";
 import type { Logger } from "./log.js";
@@ -160,6 +162,23 @@ export async function startWarroom({
     onWork: () => outbox.kick(),
   });
 
+  const replanClock = async (tx: Tx, incident: Incident) => {
+    await clockwork.replan(tx, incident);
+    await learning.onIncidentChanged(tx, incident);
+  };
+  const admins = new Set(config.INCIDENT_ADMINS);
+  const api = restApiRoutes({
+    db: database.db,
+    clock,
+    logger: logger.child({ component: "api" }),
+    admins,
+    onDeclared: clockwork.onDeclared,
+    replanClock,
+    deliverNow: () => outbox.kick(),
+    sweep: () => scheduler.sweep(),
+    sweepToken: config.ESCALATION_SWEEP_TOKEN,
+  });
+
   const seenRequests = new SeenRequests(database.db, logger.child({ component: "replays" }));
   const { app, door, inFlight } = createSlackApp({
     config,
@@ -168,19 +187,16 @@ export async function startWarroom({
     teamId: identity.teamId,
     seen: seenRequests,
     receiverLimits,
-    customRoutes: [healthRoute(database.db, () => readiness)],
+    customRoutes: [healthRoute(database.db, () => readiness), ...api.map((r) => r.route)],
     deps: {
       db: database.db,
       clock,
       logger,
       gateway: new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: LISTENER_SLACK_TIMEOUT_MS }),
-      admins: new Set(config.INCIDENT_ADMINS),
+      admins,
       businessTimeZone: config.BUSINESS_TIMEZONE,
       onDeclared: clockwork.onDeclared,
-      replanClock: async (tx, incident) => {
-        await clockwork.replan(tx, incident);
-        await learning.onIncidentChanged(tx, incident);
-      },
+      replanClock,
       learning,
       deliverNow: () => outbox.kick(),
     },

@@ -9,6 +9,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -99,7 +100,7 @@ export const timelineEntries = pgTable(
       .notNull()
       .references(() => incidents.id),
     type: text("type").notNull(),
-    // A Slack user id, or "warroom" for what the bot did itself.
+    // A Slack user id, "warroom" for what the bot did itself, or an integration such as an API token (timeline/actors.ts).
     actor: text("actor").notNull(),
     occurredAt: at("occurred_at").notNull(),
     text: text("text").notNull(),
@@ -345,6 +346,54 @@ export const pagerdutyAlerts = pgTable(
   (t) => [uniqueIndex("pagerduty_alerts_team_incident").on(t.teamId, t.incidentId)],
 );
 
+/**
+ * Bearer tokens of the REST API, one workspace each, created by incident admins. Only a SHA-256 of the token is kept;
+ * a revoked token stays (its name is on timeline entries) but opens nothing.
+ */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: at("created_at").notNull(),
+    // Written at most once a minute per token, so a busy integration does not write on every request.
+    lastUsedAt: at("last_used_at"),
+    revokedAt: at("revoked_at"),
+    revokedBy: text("revoked_by"),
+  },
+  (t) => [
+    uniqueIndex("api_tokens_hash_key").on(t.tokenHash),
+    // A name is reusable once its token is revoked.
+    uniqueIndex("api_tokens_team_live_name").on(t.teamId, t.name).where(sql`revoked_at is null`),
+  ],
+);
+
+/**
+ * Requests sent with an `Idempotency-Key`, per token: a retry with the same key gets the first answer again instead
+ * of acting twice. `status` is null while the first request is still being handled (leased until `lockedUntil`).
+ */
+export const apiIdempotencyKeys = pgTable(
+  "api_idempotency_keys",
+  {
+    teamId: text("team_id").notNull(),
+    tokenId: bigint("token_id", { mode: "number" })
+      .notNull()
+      .references(() => apiTokens.id),
+    key: text("key").notNull(),
+    // Method, path and body of the first request: the same key with another request is refused, not replayed.
+    fingerprint: text("fingerprint").notNull(),
+    status: integer("status"),
+    // The answer's body and headers, replayed as they were.
+    answer: jsonb("answer").$type<{ body?: unknown; headers?: Record<string, string> }>(),
+    lockedUntil: at("locked_until"),
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.tokenId, t.key] }), index("api_idempotency_keys_created_idx").on(t.createdAt)],
+);
+
 export type Incident = typeof incidents.$inferSelect;
 export type Postmortem = typeof postmortems.$inferSelect;
 export type ActionItem = typeof actionItems.$inferSelect;
@@ -354,3 +403,4 @@ export type EscalationPolicy = typeof escalationPolicies.$inferSelect;
 export type TimelineEntry = typeof timelineEntries.$inferSelect;
 export type OutboxItem = typeof outboxItems.$inferSelect;
 export type PagerDutyAlert = typeof pagerdutyAlerts.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;

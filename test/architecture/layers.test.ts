@@ -22,7 +22,7 @@ function importsOf(file: string): string[] {
 }
 
 /** The domain: everything that states what happened, independent of how any surface shows it. */
-const domainFolders = ["incidents", "postmortems", "oncall", "timeline", "outbox", "scheduler", "db"];
+const domainFolders = ["incidents", "postmortems", "oncall", "timeline", "outbox", "scheduler", "db", "access"];
 
 /** The surfaces: each renders and delivers the domain's facts its own way, and none leans on another. */
 const surfaceFolders = ["slack", "pagerduty", "webhooks", "outside"];
@@ -47,6 +47,13 @@ describe("the layers", () => {
           .filter((target) => surfaceFolders.some((other) => other !== own && other !== "outside" && target.startsWith(`${other}/`)))
           .map((target) => `${relative(src, file)} imports ${target}`),
       ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("keeps the HTTP surface (REST API, JSON endpoints) free of the Slack surface", () => {
+    const offenders = sourceFiles(join(src, "http")).flatMap((file) =>
+      importsOf(file).filter((target) => target.startsWith("slack/") || target.startsWith("fake-slack/")).map((target) => `${relative(src, file)} imports ${target}`),
     );
     expect(offenders).toEqual([]);
   });

@@ -2,11 +2,13 @@
 // severity. Both are drawn now, from the fact and the incident as it is, so a delayed delivery never shows stale state.
 import type { OutboxItem } from "../../db/schema.js";
 import { postmortemOf } from "../../postmortems/postmortems.js";
+import { isPerson } from "../../timeline/actors.js";
 import { recordSetupStep } from "../../incidents/war-room-setup.js";
 import { timelineEntryById, timelineOf } from "../../timeline/append.js";
 import { PermanentDeliveryError, type Completion, type Deliverer } from "../../outbox/outbox.js";
 import { announcementMessage, severityMoveAnnouncement, warRoomMessage, type FactContext } from "../blocks/fact-messages.js";
 import type { PostedAs } from "../gateway.js";
+import { mentionUser } from "../blocks/text.js";
 import { incidentOf, joinQuietly, postOnce, requireChannel, unlessSettled, type SlackDeliveryContext } from "./delivery-context.js";
 
 export function factDeliverers(ctx: SlackDeliveryContext) {
@@ -29,9 +31,9 @@ export function factDeliverers(ctx: SlackDeliveryContext) {
     const message = warRoomMessage(fact);
     if (!message) return;
     const { asPerson, ...content } = message;
-    const as = asPerson ? await postedAs(asPerson) : undefined;
+    const as = isPerson(asPerson) ? await postedAs(asPerson) : undefined;
     // Without a name to post under, the line says whose words they are.
-    const said = asPerson && !as ? { ...content, text: `<@${asPerson}>: ${content.text}` } : content;
+    const said = asPerson && !as ? { ...content, text: `${mentionUser(asPerson)}: ${content.text}` } : content;
     await postOnce(ctx, item, requireChannel(fact.incident), said, as);
   };
 

@@ -5,6 +5,7 @@ import type { Incident, OutboxItem } from "../../db/schema.js";
 import { warRoomChannelName } from "../../incidents/channel-name.js";
 import { channelHolder } from "../../incidents/queries.js";
 import { recordSetupStep, recordWarRoomContinued } from "../../incidents/war-room-setup.js";
+import { isPerson } from "../../timeline/actors.js";
 import { timelineEntryById } from "../../timeline/append.js";
 import { PermanentDeliveryError, uncertaintyResolved, type Completion, type Deliverer, type DeliveryAttempt } from "../../outbox/outbox.js";
 import { announcementUnavailable, continuationIntro, declaredReply, incidentAnnouncement, incidentCard, incidentTopic } from "../blocks/incident-card.js";
@@ -100,7 +101,8 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
     const incident = await incidentOf(ctx, item);
     const channel = requireChannel(incident);
     const people = [incident.declaredBy, incident.commanderId, incident.techLeadId, incident.commsLeadId, incident.scribeId, incident.acknowledgedBy];
-    const responders = [...new Set(people.filter((u): u is string => Boolean(u)))].filter((u) => u !== ctx.botUserId());
+    // An API token that declared or acknowledged is no one to invite.
+    const responders = [...new Set(people.filter(isPerson))].filter((u) => u !== ctx.botUserId());
     const invited: string[] = [];
     for (const user of responders) {
       try {
@@ -127,6 +129,8 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
    */
   const tellDeclarer: Deliverer = async (item, attempt) => {
     const incident = await incidentOf(ctx, item);
+    // Declared by an integration (an API token): its HTTP answer was its link; nobody in Slack is waiting for one.
+    if (!isPerson(incident.declaredBy)) return;
     const reply = declaredReply(incident);
     const notified = (confirmed: boolean) =>
       step(incident, { values: { declarerResponseUrl: null }, fact: { type: "declarer_notified", data: { userId: incident.declaredBy, ...(confirmed ? {} : { confirmed: false }) } } });
