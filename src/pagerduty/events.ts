@@ -1,5 +1,6 @@
 // What PagerDuty is told about an incident, as Events API v2 bodies: drawn from the incident as it is when the event
 // is sent. Pure; the limits are PagerDuty's (developer.pagerduty.com, "Send an Alert Event").
+import { actorName, actorOf, isPerson } from "../timeline/actors.js";
 import type { Incident } from "../db/schema.js";
 import { severityLabel, statusLabels, type Severity } from "../incidents/lifecycle.js";
 
@@ -76,7 +77,8 @@ export function triggerEvent(incident: Incident, routingKey: string, at: Date): 
         severity: severityLabel(incident.severity),
         status: statusLabels[incident.status],
         commander: incident.commanderId,
-        declared_by: incident.declaredBy,
+        // A Slack user ID, or an integration by name ("API token ‘deploy-bot’"): these details are read by people.
+        declared_by: isPerson(incident.declaredBy) ? incident.declaredBy : actorName(actorOf(incident.declaredBy)),
         services,
         ...(incident.description ? { description: cutTo(incident.description, DETAIL_MAX) } : {}),
         ...(incident.channelName ? { war_room: `#${incident.channelName}` } : {}),

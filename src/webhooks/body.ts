@@ -2,7 +2,7 @@
 // stored fact (what changed, in the person's own words) and the incident as it is now. Pure. README documents it;
 // a change that would break a receiver is a new version, never an edit of this one.
 import type { ActionItem, Incident, Postmortem, TimelineEntry } from "../db/schema.js";
-import { BOT_ACTOR } from "../timeline/append.js";
+import { actorOf, isPerson } from "../timeline/actors.js";
 import { postmortemMarkdown } from "../postmortems/markdown.js";
 
 export const WEBHOOK_VERSION = 1;
@@ -43,12 +43,23 @@ export function webhookBody({ deliveryId, entry, incident, postmortem }: Webhook
     event,
     occurred_at: entry.occurredAt.toISOString(),
     team_id: incident.teamId,
-    actor: entry.actor === BOT_ACTOR ? { type: "warroom" } : { type: "user", slack_user_id: entry.actor },
+    actor: actorJson(entry.actor),
     data: dataOf(entry),
     incident: incidentOf(incident),
     ...(postmortem ? { postmortem: postmortemOf(incident, postmortem) } : {}),
   };
 }
+
+/** Who did it: a person, the bot, or an integration such as an API token (named, since it has no Slack user). */
+function actorJson(stored: string): Record<string, unknown> {
+  const actor = actorOf(stored);
+  if (actor.kind === "person") return { type: "user", slack_user_id: actor.userId };
+  if (actor.kind === "warroom") return { type: "warroom" };
+  return { type: actor.integration, name: actor.name };
+}
+
+/** A Slack user ID, or null when an integration did it (the event's `actor` names it). */
+const personOrNull = (stored: string | null): string | null => (isPerson(stored) ? stored : null);
 
 /** What changed, per event, from the fact as it was recorded. */
 function dataOf(entry: TimelineEntry): Record<string, unknown> {
@@ -84,13 +95,13 @@ function incidentOf(i: Incident): Record<string, unknown> {
     status: i.status,
     services: i.affectedServices,
     commander: i.commanderId,
-    declared_by: i.declaredBy,
+    declared_by: personOrNull(i.declaredBy),
     tech_lead: i.techLeadId,
     comms_lead: i.commsLeadId,
     scribe: i.scribeId,
     declared_at: iso(i.declaredAt),
     acknowledged_at: iso(i.acknowledgedAt),
-    acknowledged_by: i.acknowledgedBy,
+    acknowledged_by: personOrNull(i.acknowledgedBy),
     identified_at: iso(i.identifiedAt),
     mitigated_at: iso(i.mitigatedAt),
     resolved_at: iso(i.resolvedAt),
