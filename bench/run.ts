@@ -14,6 +14,8 @@ import { compileForChildren } from "./compile.js";
 import { post, signedSlashCommand, type SlashCommandShape } from "./load.js";
 import { choosePostgres, scratchDatabase } from "./postgres.js";
 import { describeRecovery, recoveryBench } from "./recovery.js";
+import { outsideBench, startTimingReceiver, type OutsideFigures } from "./outside.js";
+import { startFakePagerDuty } from "../src/fake-pagerduty/server.js";
 import { searchLatency } from "./search-latency.js";
 import { apiListLatency } from "./api-list-latency.js";
 import { tickCost } from "./tick-cost.js";
@@ -36,7 +38,7 @@ const settings = {
   apiRounds: Math.round(number("BENCH_API_ROUNDS", 20)),
   recoverySeed: Math.round(number("BENCH_SEED", 7)),
 };
-const parts = ["ack", "declares", "memory", "tick", "search", "api", "recovery"] as const;
+const parts = ["ack", "declares", "memory", "outside", "tick", "search", "api", "recovery"] as const;
 type Part = (typeof parts)[number];
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
 for (const p of only) if (!parts.includes(p as Part)) throw new Error(`BENCH_ONLY: unknown part ${p} (choose from ${parts.join(", ")})`);
@@ -54,6 +56,7 @@ interface DatabaseRun {
   label: string;
   acks?: AckComparison[];
   declaresPerSecond?: number;
+  outside?: OutsideFigures;
   idle?: MemoryUsage;
   afterRun?: MemoryUsage;
   restartIdle?: MemoryUsage;
@@ -77,6 +80,15 @@ async function main() {
     responseUrlBase: fake.baseUrl,
     text: fake.slashCommandText("/incident", "help"),
   };
+
+  // PagerDuty and two webhook receivers for the outside part, timed on this process's clock.
+  const pd = wants("outside") ? await startFakePagerDuty({ ratePerMinute: 1_000_000 }) : undefined;
+  const receiver = wants("outside") ? await startTimingReceiver() : undefined;
+  const webhookPaths = ["/one", "/two"];
+  const outsideEnv = (): NodeJS.ProcessEnv =>
+    pd && receiver
+      ? { PAGERDUTY_EVENTS_URL: pd.url, PAGERDUTY_ROUTING_KEY: pd.addIntegration(), WEBHOOK_URLS: webhookPaths.map((p) => `${receiver.url}${p}`).join(","), WEBHOOK_SECRET: "bench-webhook-secret-0123456789" }
+      : {};
 
   const postgres = await choosePostgres();
   const databases: Array<{ label: string; env: () => Promise<{ env: NodeJS.ProcessEnv; cleanUp: () => Promise<void> }> }> = [];
@@ -150,6 +162,28 @@ async function main() {
         } finally {
           await warroom.stop();
         }
+        if (wants("outside")) {
+          // A bot of its own, with PagerDuty and the webhooks configured, on a fresh database.
+          const fresh = await database.env();
+          const outside = await bot(`${database.label} outside`, { ...fresh.env, ...outsideEnv() });
+          try {
+            run.outside = await outsideBench({
+              fake,
+              pd: pd!,
+              receiver: receiver!,
+              webhookPaths,
+              botUrl: outside.url,
+              signingSecret,
+              declares: Math.min(settings.declares, 100),
+              concurrency: settings.declareConcurrency,
+              outboxIdle: (timeoutMs) => outside.outboxIdle(timeoutMs),
+              label: database.label,
+            });
+          } finally {
+            await outside.stop();
+            await fresh.cleanUp();
+          }
+        }
         if (wants("memory") && env.PGLITE_DIR) {
           // A restart on the data it made: no initdb this time, as every start after the first.
           const again = await bot(`${database.label} restart`, env);
@@ -168,11 +202,14 @@ async function main() {
 
     if (wants("ack")) printAcks(runs, expected ?? "");
     if (wants("declares")) printDeclares(runs);
+    if (wants("outside")) printOutside(runs);
     if (wants("memory")) printMemory(runs, bareIdle);
     if (!postgres.url && databaseKinds.includes("postgres")) console.log(`\nNo PostgreSQL figures in this run: ${postgres.why}.`);
   } finally {
     await bare?.stop();
     await fake.close();
+    await pd?.close();
+    await receiver?.close();
     rmSync(scratchDir, { recursive: true, force: true });
   }
 
@@ -289,6 +326,20 @@ function printDeclares(runs: DatabaseRun[]) {
   console.log("");
   console.log(`declares per second (command → modal → submit → war room set up), ${settings.declares} declares, ${settings.declareConcurrency} at a time`);
   for (const run of runs) if (run.declaresPerSecond !== undefined) console.log(`  ${run.label.padEnd(16)} ${run.declaresPerSecond.toFixed(1)} /s`);
+}
+
+function printOutside(runs: DatabaseRun[]) {
+  const spread = (p: { p50: number; p99: number }) => `p50 ${ms(p.p50)}, p99 ${ms(p.p99)}`;
+  console.log("");
+  console.log(`with PagerDuty and two webhook URLs: ${Math.min(settings.declares, 100)} SEV1 declares, ${settings.declareConcurrency} at a time; time from the Declare button to each arrival`);
+  for (const run of runs) {
+    const o = run.outside;
+    if (!o) continue;
+    console.log(`  ${run.label.padEnd(16)} ${o.perSecond.toFixed(1)} declares/s`);
+    console.log(`  ${"".padEnd(16)} PagerDuty alert triggered     ${spread(o.page)}`);
+    console.log(`  ${"".padEnd(16)} both webhooks received        ${spread(o.webhook)}`);
+    console.log(`  ${"".padEnd(16)} war room set up (announced)   ${spread(o.warRoom)}`);
+  }
 }
 
 function printMemory(runs: DatabaseRun[], bareIdle: MemoryUsage | undefined) {

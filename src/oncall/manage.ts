@@ -81,14 +81,10 @@ const policyInputSchema = z.object({
   repeat: z.number().int().min(0).max(5, { error: "Repeat at most 5 times." }),
   isDefault: z.boolean(),
   services: z.array(z.string().trim().toLowerCase().min(1).max(60)).max(20),
-  // "keep": leave the policy's key as it is (the form never shows a saved key); null: no PagerDuty service.
+  // Unset: keep the policy's key as it is (the form never shows a saved key); null: no PagerDuty service.
   pagerdutyRoutingKey: z
-    .union([
-      z.literal("keep"),
-      z.null(),
-      z.string().trim().regex(/^[A-Za-z0-9]{32}$/, { error: "Paste the 32-character Integration Key of the PagerDuty service's Events API v2 integration, or type none." }),
-    ])
-    .default("keep"),
+    .union([z.null(), z.string().trim().regex(/^[A-Za-z0-9]{32}$/, { error: "Paste the 32-character Integration Key of the PagerDuty service's Events API v2 integration, or type none." })])
+    .optional(),
 });
 
 /** Creates or replaces a policy by name. Only one policy is the workspace default. */
@@ -106,7 +102,7 @@ export async function savePolicy(db: Db, clock: Clock, teamId: string, userId: s
       }
     }
     const [existing] = await tx.select().from(escalationPolicies).where(and(eq(escalationPolicies.teamId, teamId), eq(escalationPolicies.name, input.name)));
-    const pagerdutyRoutingKey = input.pagerdutyRoutingKey === "keep" ? (existing?.pagerdutyRoutingKey ?? null) : input.pagerdutyRoutingKey;
+    const pagerdutyRoutingKey = input.pagerdutyRoutingKey === undefined ? (existing?.pagerdutyRoutingKey ?? null) : input.pagerdutyRoutingKey;
     // A policy pages someone: people in Slack, or a PagerDuty service.
     if (input.levels.length === 0 && !pagerdutyRoutingKey) {
       return { ok: false as const, problems: { levels: "Add at least one level: a person or a schedule to page (or a PagerDuty integration key)." } };

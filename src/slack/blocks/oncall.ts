@@ -140,7 +140,7 @@ export function policyModal(existing: EscalationPolicy | undefined, schedules: O
       input(
         PolicyBlocks.pagerDuty,
         "PagerDuty integration key",
-        { type: "plain_text_input", max_length: 40, placeholder: plain(existing?.pagerdutyRoutingKey ? "Leave empty to keep the saved key" : "32 characters, from the service's Integrations tab") },
+        { type: "plain_text_input", max_length: 100, placeholder: plain(existing?.pagerdutyRoutingKey ? "Leave empty to keep the saved key" : "32 characters, from the service's Integrations tab") },
         {
           optional: true,
           // The saved key is never shown back, only its end, so the form cannot leak it to whoever opens it.

@@ -72,7 +72,7 @@ export const coverSubmitted: ViewHandler = async (deps, args) => {
 };
 
 /** Empty keeps the saved key (the form never shows it), "none" removes it, anything else is the new key. */
-const pagerDutyKeyTyped = (typed: string): string | null => (typed.trim() === "" ? "keep" : /^none$/i.test(typed.trim()) ? null : typed.trim());
+const pagerDutyKeyTyped = (typed: string): string | null | undefined => (typed.trim() === "" ? undefined : /^none$/i.test(typed.trim()) ? null : typed.trim());
 
 export const policySubmitted: ViewHandler = async (deps, args) => {
   const { body, view } = args;
