@@ -14,6 +14,9 @@ export interface TestSandbox {
   slackFile: string;
   /** Stops the sandbox and starts it again over the same database and Slack file, as a restart of npm start would. */
   restart(): Promise<void>;
+  /** The two halves of restart(), for a test that changes something in between. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -24,16 +27,25 @@ export async function startTestSandbox(env: Record<string, string> = {}): Promis
   const config = loadSandboxConfig({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", ...env });
   const logger = createLogger(config.LOG_LEVEL);
   const start = () => startSandbox({ config, database, logger, slackFile, pagePort: 0 });
+  let running = true;
   const harness: TestSandbox = {
     sandbox: await start(),
     database,
     slackFile,
-    async restart() {
+    async stop() {
       await harness.sandbox.stop();
+      running = false;
+    },
+    async start() {
       harness.sandbox = await start();
+      running = true;
+    },
+    async restart() {
+      await harness.stop();
+      await harness.start();
     },
     async close() {
-      await harness.sandbox.stop();
+      if (running) await harness.sandbox.stop();
       await database.destroy();
       rmSync(folder, { recursive: true, force: true });
     },
