@@ -1,6 +1,6 @@
 import { parse } from "dotenv";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { ConfigError, loadConfig, loadSandboxConfig, slackCredentialsMissing } from "../src/config.js";
 
 const valid = { SLACK_BOT_TOKEN: "xoxb-fake", SLACK_SIGNING_SECRET: "0123456789abcdef" };
 
@@ -60,5 +60,24 @@ describe("configuration", () => {
 
   it("treats an empty variable as unset", () => {
     expect(loadConfig({ ...valid, DATABASE_URL: "", SLACK_APP_TOKEN: "" }).SLACK_APP_TOKEN).toBeUndefined();
+  });
+});
+
+describe("the sandbox's configuration", () => {
+  it("never uses a real database or real Slack credentials, keeps to SANDBOX_DIR and logs warnings only unless asked", () => {
+    const config = loadSandboxConfig({ DATABASE_URL: "postgres://prod@db/warroom", SLACK_BOT_TOKEN: "xoxb-real", SLACK_APP_TOKEN: "xapp-real", ACK_MINUTES_SEV1: "2" });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.SLACK_APP_TOKEN).toBeUndefined();
+    expect(config.SLACK_BOT_TOKEN).not.toBe("xoxb-real");
+    expect(config.SANDBOX_DIR).toBe("./sandbox-data");
+    expect(config.LOG_LEVEL).toBe("warn");
+    expect(config.ACK_MINUTES_SEV1).toBe(2);
+    expect(loadSandboxConfig({ LOG_LEVEL: "debug", SANDBOX_DIR: "/tmp/try" })).toMatchObject({ LOG_LEVEL: "debug", SANDBOX_DIR: "/tmp/try" });
+  });
+
+  it("is what npm start runs only when neither Slack credential is set", () => {
+    expect(slackCredentialsMissing({})).toBe(true);
+    expect(slackCredentialsMissing({ SLACK_BOT_TOKEN: "", SLACK_SIGNING_SECRET: "" })).toBe(true);
+    expect(slackCredentialsMissing({ SLACK_BOT_TOKEN: "xoxb-1" })).toBe(false);
   });
 });

@@ -7,12 +7,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, launchChromium, noChromiumReason, type TestBrowser } from "../support/browser.js";
+import { chromiumPath, launchChromium, type TestBrowser } from "../support/browser.js";
 import { startTestSandbox, type TestSandbox } from "../support/sandbox.js";
 
 const shots = fileURLToPath(new URL("../../test-results/sandbox/", import.meta.url));
-
-if (!chromiumPath) console.warn(`Browser tests SKIPPED: ${noChromiumReason}.`);
 
 describe.skipIf(!chromiumPath)("the sandbox in a real browser", () => {
   let h: TestSandbox;

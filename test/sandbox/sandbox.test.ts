@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { REQUIRED } from "../../src/sandbox/modal-checks.js";
 import type { Screen } from "../../src/sandbox/screen.js";
 import { incidents } from "../../src/db/schema.js";
+import { listeningAddresses } from "../support/listening.js";
 import { startTestSandbox, type TestSandbox } from "../support/sandbox.js";
 
 let h: TestSandbox | undefined;
@@ -211,6 +212,8 @@ describe("driving the bot from the page", () => {
 
     it("listens on 127.0.0.1 only and answers only requests made to this machine's names", async () => {
       expect(t().sandbox.url).toBe(`http://localhost:${t().sandbox.port}/`);
+      expect(listeningAddresses(t().sandbox.port)).toEqual(["127.0.0.1"]);
+      expect(listeningAddresses(t().sandbox.bot().port)).toEqual(["127.0.0.1"]);
       const status = await new Promise<number>((resolve, reject) =>
         request({ host: "127.0.0.1", port: shared.sandbox.port, path: "/", headers: { host: "attacker.example:80" } }, (res) => resolve(res.statusCode ?? 0))
           .on("error", reject)

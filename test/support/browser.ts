@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 
-const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].filter((p): p is string => Boolean(p));
+// CHROMIUM_PATH, when set, is the only place looked at (so CHROMIUM_PATH=/nowhere shows what a machine without one does).
+const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
 /** Where a Chromium is, or undefined when this machine has none (the browser tests are then skipped, saying so). */
 export const chromiumPath: string | undefined = candidates.find((path) => existsSync(path));
