@@ -45,9 +45,6 @@ export interface RunningSandbox {
   stop(): Promise<void>;
 }
 
-/** The person the page acts as until someone picks another. */
-export const FIRST_PERSON = "U_ALICE";
-
 export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
   const { database, logger } = options;
   // The bot migrates at start too; the sandbox looks at the database before that.
