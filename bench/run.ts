@@ -1,5 +1,5 @@
 // npm run bench: ack latency under load beside a bare Bolt app, declares per second and idle memory, on embedded
-// PGlite and on PostgreSQL; then the scheduler tick and /incident search. Variables: README → Benchmark.
+// PGlite and on PostgreSQL; then the scheduler tick, /incident search and the REST API's incident list. Variables: README → Benchmark.
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent } from "node:http";
 import { cpus, tmpdir } from "node:os";
@@ -15,6 +15,7 @@ import { post, signedSlashCommand, type SlashCommandShape } from "./load.js";
 import { choosePostgres, scratchDatabase } from "./postgres.js";
 import { describeRecovery, recoveryBench } from "./recovery.js";
 import { searchLatency } from "./search-latency.js";
+import { apiListLatency } from "./api-list-latency.js";
 import { tickCost } from "./tick-cost.js";
 
 const number = (name: string, fallback: number) => {
@@ -32,9 +33,10 @@ const settings = {
   declareConcurrency: Math.round(number("BENCH_CONCURRENCY", 8)),
   tickRounds: Math.round(number("BENCH_TICK_ROUNDS", 20)),
   searchRounds: Math.round(number("BENCH_SEARCH_ROUNDS", 5)),
+  apiRounds: Math.round(number("BENCH_API_ROUNDS", 20)),
   recoverySeed: Math.round(number("BENCH_SEED", 7)),
 };
-const parts = ["ack", "declares", "memory", "tick", "search", "recovery"] as const;
+const parts = ["ack", "declares", "memory", "tick", "search", "api", "recovery"] as const;
 type Part = (typeof parts)[number];
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
 for (const p of only) if (!parts.includes(p as Part)) throw new Error(`BENCH_ONLY: unknown part ${p} (choose from ${parts.join(", ")})`);
@@ -193,6 +195,15 @@ async function main() {
     for (const store of stores) {
       const searched = await searchLatency(100_000, settings.searchRounds, store.url);
       console.log(`  ${store.label}: p50 ${ms(searched.p50)}, p95 ${ms(searched.p95)} (seeded in ${searched.seedSeconds.toFixed(1)} s)`);
+    }
+  }
+  if (wants("api")) {
+    console.log("");
+    console.log(`GET /api/v1/incidents' query over 100,000 stored incidents, one page per filter, ${settings.apiRounds} rounds each`);
+    for (const store of stores) {
+      const listed = await apiListLatency(100_000, settings.apiRounds, store.url);
+      console.log(`  ${store.label} (seeded in ${listed.seedSeconds.toFixed(1)} s):`);
+      for (const f of listed.filters) console.log(`    ${f.name.padEnd(30)} p50 ${ms(f.p50)}, p95 ${ms(f.p95)}`);
     }
   }
   if (wants("recovery")) {

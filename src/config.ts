@@ -1,5 +1,6 @@
 // The one place that reads process.env: every variable validated with zod, one clear line per problem.
 import { z } from "zod";
+import type { Severity } from "./incidents/lifecycle.js";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -30,6 +31,32 @@ const severityTimers = {
   RESOLVE_MINUTES_SEV3: minutes(72 * 60, "resolve a SEV3 within", 1),
   RESOLVE_MINUTES_SEV4: minutes(7 * 24 * 60, "resolve a SEV4 within", 1),
 };
+
+/**
+ * A channel to announce in: a name with or without its #, or a channel ID. docker --env-file keeps quotes that
+ * dotenv would have removed, so they are taken off here; an empty value is refused with what to write instead.
+ */
+function announcementChannel(variable: string, exampleWithHash: string, exampleWithout: string, orElse: string) {
+  return z
+    .string()
+    .transform((c) => c.trim().replace(/^(["'])(.*)\1$/, "$2").trim().replace(/^#/, ""))
+    .superRefine((c, ctx) => {
+      if (c === "") {
+        ctx.addIssue({
+          code: "custom",
+          message: `is empty. In .env, a value that starts with # is read as a comment unless it is quoted: write ${variable}="${exampleWithHash}" (or ${exampleWithout} without the #), or ${orElse}.`,
+        });
+      } else if (!/^[a-z0-9_-]{1,80}$|^[CG][A-Z0-9]{6,}$/.test(c)) {
+        ctx.addIssue({ code: "custom", message: "must be a channel name like #incidents or a channel ID like C0123456" });
+      }
+    });
+}
+
+// PagerDuty's Events API v2 integration keys are 32 characters (a ruleset's starts with R).
+const routingKey = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{32}$/, { error: "must be the 32-character Integration Key of a PagerDuty Events API v2 integration (the service's Integrations tab)" });
 
 const configSchema = z.object({
   ...severityTimers,
@@ -82,22 +109,28 @@ const configSchema = z.object({
   // Apart from PGLITE_DIR: a sandbox sharing a database with a bot connected to Slack would have that bot chase the
   // sandbox's pretend incidents (reminders to people who do not exist), and the sandbox's reset would touch it.
   SANDBOX_DIR: z.string().min(1).default("./sandbox-data"),
-  INCIDENTS_CHANNEL: z
+  INCIDENTS_CHANNEL: announcementChannel("INCIDENTS_CHANNEL", "#ops-incidents", "ops-incidents", "remove the line to use #incidents").default("incidents"),
+  // Announcements of incidents of one severity somewhere else (SEV1 → #incidents-critical); unset: INCIDENTS_CHANNEL.
+  INCIDENTS_CHANNEL_SEV1: announcementChannel("INCIDENTS_CHANNEL_SEV1", "#incidents-critical", "incidents-critical", "remove the line to announce SEV1s in INCIDENTS_CHANNEL").optional(),
+  INCIDENTS_CHANNEL_SEV2: announcementChannel("INCIDENTS_CHANNEL_SEV2", "#incidents-major", "incidents-major", "remove the line to announce SEV2s in INCIDENTS_CHANNEL").optional(),
+  INCIDENTS_CHANNEL_SEV3: announcementChannel("INCIDENTS_CHANNEL_SEV3", "#incidents-minor", "incidents-minor", "remove the line to announce SEV3s in INCIDENTS_CHANNEL").optional(),
+  INCIDENTS_CHANNEL_SEV4: announcementChannel("INCIDENTS_CHANNEL_SEV4", "#incidents-minor", "incidents-minor", "remove the line to announce SEV4s in INCIDENTS_CHANNEL").optional(),
+  PAGERDUTY_ROUTING_KEY: routingKey.optional(),
+  PAGERDUTY_EVENTS_URL: z
+    .url({ error: "must be the Events API v2 URL, such as https://events.pagerduty.com/v2/enqueue" })
+    .refine((u) => /^https?:\/\//.test(u), { error: "must be an http(s) URL such as https://events.pagerduty.com/v2/enqueue" })
+    .default("https://events.pagerduty.com/v2/enqueue"),
+  WEBHOOK_URLS: z
     .string()
-    .default("incidents")
-    // docker --env-file keeps quotes that dotenv would have removed; a name is accepted with or without its #.
-    .transform((c) => c.trim().replace(/^(["'])(.*)\1$/, "$2").trim().replace(/^#/, ""))
-    .superRefine((c, ctx) => {
-      if (c === "") {
-        ctx.addIssue({
-          code: "custom",
-          message:
-            'is empty. In .env, a value that starts with # is read as a comment unless it is quoted: write INCIDENTS_CHANNEL="#ops-incidents" (or ops-incidents without the #), or remove the line to use #incidents.',
-        });
-      } else if (!/^[a-z0-9_-]{1,80}$|^[CG][A-Z0-9]{6,}$/.test(c)) {
-        ctx.addIssue({ code: "custom", message: "must be a channel name like #incidents or a channel ID like C0123456" });
+    .default("")
+    .transform((v) => [...new Set(v.split(/[\s,]+/).filter(Boolean))])
+    .superRefine((urls, ctx) => {
+      for (const url of urls) {
+        if (!isWebUrl(url)) ctx.addIssue({ code: "custom", message: `has "${url.slice(0, 80)}", which is not an http(s) URL; separate URLs with commas` });
       }
+      if (urls.length > 20) ctx.addIssue({ code: "custom", message: "may list at most 20 URLs" });
     }),
+  WEBHOOK_SECRET: z.string().min(16, { error: "must be at least 16 characters (receivers check each webhook's signature with it)" }).optional(),
   INCIDENT_ADMINS: z
     .string()
     .default("")
@@ -105,11 +138,41 @@ const configSchema = z.object({
     .refine((ids) => ids.every((id) => /^[UW][A-Z0-9_]+$/.test(id)), {
       error: "must be Slack user IDs separated by commas, like U0123ABC,U0456DEF",
     }),
+  // The workflow engine's sweep endpoint (POST /api/v1/escalations/sweep) answers 404 without it.
+  ESCALATION_SWEEP_TOKEN: z
+    .string()
+    .trim()
+    .min(32, { error: "must be at least 32 characters (e.g. `openssl rand -hex 32`), or unset to turn the sweep endpoint off" })
+    .regex(/^\S+$/, { error: "must not contain spaces" })
+    .optional(),
   PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
+}).superRefine((c, ctx) => {
+  if (c.WEBHOOK_URLS.length > 0 && !c.WEBHOOK_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is not set: webhooks are signed with it (WEBHOOK_URLS is set); pick a long random string and give it to each receiver" });
+  }
 });
 
 export type Config = z.output<typeof configSchema>;
+
+/** The announcement channel of each severity: its own when set, else INCIDENTS_CHANNEL (names without their #). */
+export function announcementChannels(config: Config): Record<Severity, string> {
+  return {
+    sev1: config.INCIDENTS_CHANNEL_SEV1 ?? config.INCIDENTS_CHANNEL,
+    sev2: config.INCIDENTS_CHANNEL_SEV2 ?? config.INCIDENTS_CHANNEL,
+    sev3: config.INCIDENTS_CHANNEL_SEV3 ?? config.INCIDENTS_CHANNEL,
+    sev4: config.INCIDENTS_CHANNEL_SEV4 ?? config.INCIDENTS_CHANNEL,
+  };
+}
+
+function isWebUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "https:" || url.protocol === "http:") && Boolean(url.hostname);
+  } catch {
+    return false;
+  }
+}
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -124,7 +187,8 @@ export class ConfigError extends Error {}
 
 // An empty variable means "unset", except where an empty value is almost always a mistake: dotenv reads
 // INCIDENTS_CHANNEL=#ops-incidents as empty (an unquoted # starts a comment), and the default would hide that.
-const emptyIsAMistake = new Set(["INCIDENTS_CHANNEL"]);
+// (The same holds for the per-severity channels: empty would quietly mean INCIDENTS_CHANNEL.)
+const emptyIsAMistake = new Set(["INCIDENTS_CHANNEL", "INCIDENTS_CHANNEL_SEV1", "INCIDENTS_CHANNEL_SEV2", "INCIDENTS_CHANNEL_SEV3", "INCIDENTS_CHANNEL_SEV4"]);
 
 const blankToUndefined = (env: NodeJS.ProcessEnv): Record<string, string | undefined> =>
   Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === "" && !emptyIsAMistake.has(k) ? undefined : v]));
@@ -144,8 +208,9 @@ export function slackCredentialsMissing(env: NodeJS.ProcessEnv = process.env): b
 
 /**
  * The local sandbox's settings: the environment's, except that Slack is the built-in fake (the sandbox puts the
- * fake's token, signing secret and URL in place of these stand-ins) and the database is always the embedded one in
- * SANDBOX_DIR, never DATABASE_URL, so trying things out can never write to a real database.
+ * fake's token, signing secret and URL in place of these stand-ins), PagerDuty is the built-in fake too, no webhook
+ * is sent anywhere, and the database is always the embedded one in SANDBOX_DIR, never DATABASE_URL: trying things
+ * out never reaches a real service or writes to a real database.
  */
 export function loadSandboxConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return loadConfig({
@@ -155,6 +220,10 @@ export function loadSandboxConfig(env: NodeJS.ProcessEnv = process.env): Config 
     SLACK_APP_TOKEN: "",
     SLACK_API_URL: "",
     DATABASE_URL: "",
+    PAGERDUTY_ROUTING_KEY: "",
+    PAGERDUTY_EVENTS_URL: "",
+    WEBHOOK_URLS: "",
+    WEBHOOK_SECRET: "",
     // The bot's log lines would bury the sandbox's one line with its address: warnings only, unless asked.
     LOG_LEVEL: env.LOG_LEVEL || "warn",
   });

@@ -19,10 +19,21 @@ const redactedPaths = [
   "SLACK_SIGNING_SECRET",
   "SLACK_APP_TOKEN",
   "DATABASE_URL",
+  "config.PAGERDUTY_ROUTING_KEY",
+  "config.WEBHOOK_SECRET",
+  "PAGERDUTY_ROUTING_KEY",
+  "WEBHOOK_SECRET",
+  "routing_key",
+  "*.routing_key",
+  "routingKey",
+  "*.routingKey",
+  "config.ESCALATION_SWEEP_TOKEN",
+  "ESCALATION_SWEEP_TOKEN",
 ];
 
 // Catches tokens embedded in free text (error messages, URLs) that path-based redaction cannot see.
-const tokenPattern = /xox[abprse]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+/g;
+// `wrapi_…` is a REST API token (access/api-tokens.ts).
+const tokenPattern = /xox[abprse]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|wrapi_[A-Za-z0-9_-]+/g;
 export const redactTokens = (text: string): string => text.replace(tokenPattern, "[Redacted]");
 
 export type { Logger };

@@ -3,14 +3,19 @@ import type { App } from "@slack/bolt";
 import type { AddressInfo } from "node:net";
 import type { Server, ServerOptions } from "node:http";
 import { systemClock, type Clock } from "./clock.js";
-import type { Config } from "./config.js";
-import type { Database } from "./db/client.js";
+import { announcementChannels, type Config } from "./config.js";
+import type { Database, Tx } from "./db/client.js";
+import type { Incident } from "./db/schema.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { Retention } from "./db/retention.js";
-import { healthRoute } from "./http/health.js";
+import { restApiRoutes } from "./http/api/routes.js";
+import { healthRoute, type Readiness } from "./http/health.js";
 import { SeenRequests } from "./http/seen-requests.js";
 import type { Logger } from "./log.js";
 import { OutboxWorker } from "./outbox/outbox.js";
+import { outsideSurface } from "./outside/fan-out.js";
+import { pagerDutyListener, pagerDutySurface, type PagerDutyContext } from "./pagerduty/deliveries.js";
+import { webhookListener, webhookSurface, type WebhookContext } from "./webhooks/deliveries.js";
 import { createSlackApp } from "./slack/app.js";
 import type { ReceiverLimits } from "./slack/receiver.js";
 import { createClockwork } from "./incidents/clockwork.js";
@@ -48,6 +53,13 @@ export interface WarroomOptions {
     /** On stop, how long deliveries in flight may take before they are handed back (default 5 s). */
     drainMs?: number;
   };
+  /** PagerDuty's and webhook receivers' timing, shortened by tests: how long a call may take, how long a 429 waits. */
+  outsideTiming?: {
+    timeoutMs?: number;
+    pagerDutyRateLimitedWaitMs?: number;
+  };
+  /** The outbox's longest wait between retries (default 60 s; tests of retries shorten it). */
+  outboxMaxBackoffMs?: number;
 }
 
 export interface RunningWarroom {
@@ -83,9 +95,11 @@ export async function startWarroom({
   stopGraceMs = 5_000,
   stopLingerMs = 500,
   slackTiming = {},
+  outsideTiming = {},
+  outboxMaxBackoffMs,
   listenHost,
 }: WarroomOptions): Promise<RunningWarroom> {
-  let ready = false;
+  let readiness: Readiness = "starting";
   await migrateDatabase(database);
   const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs });
   const identity = await whoAmI(gateway);
@@ -96,17 +110,39 @@ export async function startWarroom({
     gateway,
     logger,
     botUserId: () => identity.userId,
-    announcementChannel: config.INCIDENTS_CHANNEL,
+    announcementChannels: announcementChannels(config),
     refreshSettleMs,
+  };
+  const pagerDuty: PagerDutyContext = {
+    db: database.db,
+    clock,
+    logger: logger.child({ component: "pagerduty" }),
+    eventsUrl: config.PAGERDUTY_EVENTS_URL,
+    routingKey: config.PAGERDUTY_ROUTING_KEY,
+    timeoutMs: outsideTiming.timeoutMs,
+    rateLimitedWaitMs: outsideTiming.pagerDutyRateLimitedWaitMs,
+  };
+  const webhooks: WebhookContext = {
+    db: database.db,
+    logger: logger.child({ component: "webhooks" }),
+    urls: config.WEBHOOK_URLS,
+    secret: config.WEBHOOK_SECRET,
+    timeoutMs: outsideTiming.timeoutMs,
   };
   const outbox = new OutboxWorker({
     db: database.db,
     clock,
     logger: logger.child({ component: "outbox" }),
-    deliverers: slackDeliverers(slack),
-    classifyFailure: classifySlackFailure,
+    surfaces: [
+      { name: "slack", deliverers: slackDeliverers(slack), classifyFailure: classifySlackFailure },
+      outsideSurface({ db: database.db, clock, listeners: [pagerDutyListener(pagerDuty), webhookListener(webhooks)] }),
+      pagerDutySurface(pagerDuty),
+      webhookSurface(webhooks),
+    ],
+    // Every surface's give-up is told to people the same way: on the timeline, to the commander, in the war room.
     onGiveUp: reportGiveUp(slack),
     pollMs: outboxPollMs,
+    maxBackoffMs: outboxMaxBackoffMs,
     settleMs: slackTiming.settleMs,
     drainMs: slackTiming.drainMs,
   });
@@ -129,6 +165,23 @@ export async function startWarroom({
     onWork: () => outbox.kick(),
   });
 
+  const replanClock = async (tx: Tx, incident: Incident) => {
+    await clockwork.replan(tx, incident);
+    await learning.onIncidentChanged(tx, incident);
+  };
+  const admins = new Set(config.INCIDENT_ADMINS);
+  const api = restApiRoutes({
+    db: database.db,
+    clock,
+    logger: logger.child({ component: "api" }),
+    admins,
+    onDeclared: clockwork.onDeclared,
+    replanClock,
+    deliverNow: () => outbox.kick(),
+    sweep: () => scheduler.sweep(),
+    sweepToken: config.ESCALATION_SWEEP_TOKEN,
+  });
+
   const seenRequests = new SeenRequests(database.db, logger.child({ component: "replays" }));
   const { app, door, inFlight } = createSlackApp({
     config,
@@ -137,19 +190,16 @@ export async function startWarroom({
     teamId: identity.teamId,
     seen: seenRequests,
     receiverLimits,
-    customRoutes: [healthRoute(database.db, () => ready)],
+    customRoutes: [healthRoute(database.db, () => readiness), ...api.map((r) => r.route)],
     deps: {
       db: database.db,
       clock,
       logger,
       gateway: new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: LISTENER_SLACK_TIMEOUT_MS }),
-      admins: new Set(config.INCIDENT_ADMINS),
+      admins,
       businessTimeZone: config.BUSINESS_TIMEZONE,
       onDeclared: clockwork.onDeclared,
-      replanClock: async (tx, incident) => {
-        await clockwork.replan(tx, incident);
-        await learning.onIncidentChanged(tx, incident);
-      },
+      replanClock,
       learning,
       deliverNow: () => outbox.kick(),
     },
@@ -160,7 +210,7 @@ export async function startWarroom({
   outbox.start();
   if (schedulerTicks) scheduler.start();
   retention.start();
-  ready = true;
+  readiness = "ready";
   logger.info({ port, team: identity.teamId, mode: config.SLACK_APP_TOKEN ? "socket" : "http" }, "warroom is up");
 
   return {
@@ -173,7 +223,7 @@ export async function startWarroom({
     seenRequests,
     /** Bounded: deliveries still under way after the drain time are handed back to the next start (or replica). */
     async stop() {
-      ready = false;
+      readiness = "stopping";
       if (door) await door.close(stopGraceMs, stopLingerMs);
       else {
         await app.stop();

@@ -1,6 +1,6 @@
 import { parse } from "dotenv";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, loadSandboxConfig, slackCredentialsMissing } from "../src/config.js";
+import { announcementChannels, ConfigError, loadConfig, loadSandboxConfig, slackCredentialsMissing } from "../src/config.js";
 
 const valid = { SLACK_BOT_TOKEN: "xoxb-fake", SLACK_SIGNING_SECRET: "0123456789abcdef" };
 
@@ -61,12 +61,48 @@ describe("configuration", () => {
   it("treats an empty variable as unset", () => {
     expect(loadConfig({ ...valid, DATABASE_URL: "", SLACK_APP_TOKEN: "" }).SLACK_APP_TOKEN).toBeUndefined();
   });
+
+  it("announces each severity in INCIDENTS_CHANNEL unless it has a channel of its own, written with or without its #", () => {
+    expect(announcementChannels(loadConfig(valid))).toEqual({ sev1: "incidents", sev2: "incidents", sev3: "incidents", sev4: "incidents" });
+    const config = loadConfig({ ...valid, ...parse('INCIDENTS_CHANNEL=ops\nINCIDENTS_CHANNEL_SEV1="#incidents-critical"\nINCIDENTS_CHANNEL_SEV2=C0123ABCD') });
+    expect(announcementChannels(config)).toEqual({ sev1: "incidents-critical", sev2: "C0123ABCD", sev3: "ops", sev4: "ops" });
+    // Unquoted, .env reads the # as a comment: refused, not silently sent to INCIDENTS_CHANNEL.
+    expect(() => loadConfig({ ...valid, ...parse("INCIDENTS_CHANNEL_SEV1=#incidents-critical") })).toThrow('INCIDENTS_CHANNEL_SEV1 is empty. In .env, a value that starts with # is read as a comment unless it is quoted: write INCIDENTS_CHANNEL_SEV1="#incidents-critical"');
+    expect(() => loadConfig({ ...valid, INCIDENTS_CHANNEL_SEV3: "Minor Incidents" })).toThrow(/INCIDENTS_CHANNEL_SEV3 must be a channel name like #incidents/);
+  });
+
+  it("checks PagerDuty's routing key and events URL", () => {
+    expect(loadConfig(valid)).toMatchObject({ PAGERDUTY_EVENTS_URL: "https://events.pagerduty.com/v2/enqueue" });
+    expect(loadConfig(valid).PAGERDUTY_ROUTING_KEY).toBeUndefined();
+    expect(loadConfig({ ...valid, PAGERDUTY_ROUTING_KEY: "R0123456789abcdef0123456789abcde" }).PAGERDUTY_ROUTING_KEY).toBe("R0123456789abcdef0123456789abcde");
+    expect(() => loadConfig({ ...valid, PAGERDUTY_ROUTING_KEY: "too-short" })).toThrow(/PAGERDUTY_ROUTING_KEY must be the 32-character Integration Key/);
+    expect(() => loadConfig({ ...valid, PAGERDUTY_EVENTS_URL: "events.pagerduty.com" })).toThrow(/PAGERDUTY_EVENTS_URL must be the Events API v2 URL/);
+  });
+
+  it("takes webhook URLs separated by commas, and wants a secret to sign them with", () => {
+    const config = loadConfig({ ...valid, WEBHOOK_URLS: "https://a.example/hook, https://b.example/x?token=1", WEBHOOK_SECRET: "a-long-random-secret" });
+    expect(config.WEBHOOK_URLS).toEqual(["https://a.example/hook", "https://b.example/x?token=1"]);
+    expect(loadConfig(valid).WEBHOOK_URLS).toEqual([]);
+    expect(() => loadConfig({ ...valid, WEBHOOK_URLS: "https://a.example/hook" })).toThrow(/WEBHOOK_SECRET is not set: webhooks are signed with it/);
+    expect(() => loadConfig({ ...valid, WEBHOOK_URLS: "ftp://a.example/hook", WEBHOOK_SECRET: "a-long-random-secret" })).toThrow(/WEBHOOK_URLS has "ftp:\/\/a.example\/hook", which is not an http\(s\) URL/);
+    expect(() => loadConfig({ ...valid, WEBHOOK_URLS: "https://a.example/hook", WEBHOOK_SECRET: "short" })).toThrow(/WEBHOOK_SECRET must be at least 16 characters/);
+  });
 });
 
 describe("the sandbox's configuration", () => {
-  it("never uses a real database or real Slack credentials, keeps to SANDBOX_DIR and logs warnings only unless asked", () => {
-    const config = loadSandboxConfig({ DATABASE_URL: "postgres://prod@db/warroom", SLACK_BOT_TOKEN: "xoxb-real", SLACK_APP_TOKEN: "xapp-real", ACK_MINUTES_SEV1: "2" });
+  it("never uses a real database, real Slack credentials, PagerDuty or webhooks, keeps to SANDBOX_DIR and logs warnings only unless asked", () => {
+    const config = loadSandboxConfig({
+      DATABASE_URL: "postgres://prod@db/warroom",
+      SLACK_BOT_TOKEN: "xoxb-real",
+      SLACK_APP_TOKEN: "xapp-real",
+      PAGERDUTY_ROUTING_KEY: "R0123456789ABCDEF0123456789ABCDE",
+      WEBHOOK_URLS: "https://hooks.example.com/warroom",
+      WEBHOOK_SECRET: "a-secret-of-sixteen-or-more",
+      ACK_MINUTES_SEV1: "2",
+    });
     expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.PAGERDUTY_ROUTING_KEY).toBeUndefined();
+    expect(config.WEBHOOK_URLS).toEqual([]);
     expect(config.SLACK_APP_TOKEN).toBeUndefined();
     expect(config.SLACK_BOT_TOKEN).not.toBe("xoxb-real");
     expect(config.SANDBOX_DIR).toBe("./sandbox-data");

@@ -29,6 +29,16 @@ describe("the bot's logs", () => {
     expect(all).toContain('"PORT":3000');
   });
 
+  it("redact REST API tokens in free text and the sweep token in the config", () => {
+    const { logger, lines } = capture();
+    const apiToken = ["wrapi", "Zx9_k-3bQ"].join("_");
+    const sweep = "s".repeat(40);
+    logger.info({ config: { ESCALATION_SWEEP_TOKEN: sweep } }, `refused ${apiToken}`);
+    const all = lines.join("");
+    expect(all).not.toContain(apiToken);
+    expect(all).not.toContain(sweep);
+  });
+
   it("show an error's message and stack instead of {}", () => {
     const { logger, lines } = capture();
     logger.error({ err: new Error("minTimeout is greater than maxTimeout") }, "could not open the declare modal");

@@ -1,5 +1,6 @@
 // Keeps the durable tables from growing without bound: delivered outbox items and finished scheduler jobs after
-// their retention, remembered request signatures once Slack's replay window is long past. Runs on every replica:
+// their retention, remembered request signatures once Slack's replay window is long past, remembered API requests
+// (Idempotency-Key) after a day. Runs on every replica:
 // each batch deletes a few hundred rows, skipping rows another replica is deleting at the same moment.
 import { sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
@@ -8,6 +9,7 @@ import { seenRequests } from "./schema.js";
 import type { Logger } from "../log.js";
 import { pruneFinishedDeliveries } from "../outbox/outbox.js";
 import { pruneFinishedJobs } from "../scheduler/scheduler.js";
+import { IDEMPOTENCY_KEY_TTL_MS, pruneIdempotencyKeys } from "../access/idempotency-keys.js";
 
 const DAY_MS = 24 * 60 * 60_000;
 // A signature is accepted from 5 minutes before its timestamp to 5 minutes after (the receiver refuses anything
@@ -34,6 +36,7 @@ interface Pruned {
   deliveries: number;
   jobs: number;
   signatures: number;
+  idempotencyKeys: number;
 }
 
 /** Deletes remembered request signatures seen before `before`, at most `limit`; returns how many. */
@@ -84,7 +87,7 @@ export class Retention {
   private runQuietly(): void {
     this.pruneOnce().then(
       (pruned) => {
-        if (pruned.deliveries || pruned.jobs || pruned.signatures) this.options.logger.debug(pruned, "pruned finished rows");
+        if (pruned.deliveries || pruned.jobs || pruned.signatures || pruned.idempotencyKeys) this.options.logger.debug(pruned, "pruned finished rows");
       },
       (error: unknown) => this.options.logger.warn({ err: error }, "pruning failed; will try again on the next run"),
     );
@@ -97,6 +100,7 @@ export class Retention {
       deliveries: await this.inBatches((limit) => pruneFinishedDeliveries(db, new Date(now - outboxRetentionDays * DAY_MS), limit)),
       jobs: await this.inBatches((limit) => pruneFinishedJobs(db, new Date(now - jobRetentionDays * DAY_MS), limit)),
       signatures: await this.inBatches((limit) => forgetSeenRequests(db, new Date(now - SIGNATURE_MEMORY_MS), limit)),
+      idempotencyKeys: await this.inBatches((limit) => pruneIdempotencyKeys(db, new Date(now - IDEMPOTENCY_KEY_TTL_MS), limit)),
     };
   }
 

@@ -1,4 +1,4 @@
-// Drizzle tables and indexes: workspaces, incidents, their timeline, and the outbox of Slack side effects.
+// Drizzle tables and indexes: workspaces, incidents, their timeline, and the outbox of side effects (Slack, PagerDuty, webhooks).
 import { sql } from "drizzle-orm";
 import {
   bigserial,
@@ -9,6 +9,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -99,7 +100,7 @@ export const timelineEntries = pgTable(
       .notNull()
       .references(() => incidents.id),
     type: text("type").notNull(),
-    // A Slack user id, or "warroom" for what the bot did itself.
+    // A Slack user id, "warroom" for what the bot did itself, or an integration such as an API token (timeline/actors.ts).
     actor: text("actor").notNull(),
     occurredAt: at("occurred_at").notNull(),
     text: text("text").notNull(),
@@ -143,6 +144,9 @@ export const outboxItems = pgTable(
     // What the delivery has done or is about to do, written before calls that cannot be checked afterwards,
     // so a retry resumes instead of repeating (see the deliverers).
     progress: jsonb("progress").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+    // Items wait for earlier pending items of their incident in the same lane only: null is the main (Slack)
+    // lane; PagerDuty and each webhook endpoint have their own, so one surface's trouble holds up no other.
+    lane: text("lane"),
     createdAt: at("created_at").notNull(),
     finishedAt: at("finished_at"),
   },
@@ -236,6 +240,8 @@ export const escalationPolicies = pgTable(
     repeat: integer("repeat").notNull().default(0),
     isDefault: integer("is_default").notNull().default(0),
     services: jsonb("services").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    // The Events API v2 integration key of the PagerDuty service that also hears about this policy's incidents.
+    pagerdutyRoutingKey: text("pagerduty_routing_key"),
     createdBy: text("created_by").notNull(),
     updatedAt: at("updated_at").notNull(),
   },
@@ -320,6 +326,74 @@ export const seenRequests = pgTable(
   (t) => [index("seen_requests_seen_at_idx").on(t.seenAt)],
 );
 
+/**
+ * What PagerDuty was last told about an incident's alert (the PagerDuty surface's own record): the routing key its
+ * trigger went to, so acknowledge and resolve go to the same service even if the configuration changes, and the
+ * state PagerDuty has, so each action is sent once per alert. A reopened incident triggers a new alert.
+ */
+export const pagerdutyAlerts = pgTable(
+  "pagerduty_alerts",
+  {
+    teamId: text("team_id").notNull(),
+    incidentId: bigint("incident_id", { mode: "number" })
+      .notNull()
+      .references(() => incidents.id),
+    routingKey: text("routing_key").notNull(),
+    dedupKey: text("dedup_key").notNull(),
+    state: text("state").$type<"triggered" | "acknowledged" | "resolved">().notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("pagerduty_alerts_team_incident").on(t.teamId, t.incidentId)],
+);
+
+/**
+ * Bearer tokens of the REST API, one workspace each, created by incident admins. Only a SHA-256 of the token is kept;
+ * a revoked token stays (its name is on timeline entries) but opens nothing.
+ */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: at("created_at").notNull(),
+    // Written at most once a minute per token, so a busy integration does not write on every request.
+    lastUsedAt: at("last_used_at"),
+    revokedAt: at("revoked_at"),
+    revokedBy: text("revoked_by"),
+  },
+  (t) => [
+    uniqueIndex("api_tokens_hash_key").on(t.tokenHash),
+    // A name is reusable once its token is revoked.
+    uniqueIndex("api_tokens_team_live_name").on(t.teamId, t.name).where(sql`revoked_at is null`),
+  ],
+);
+
+/**
+ * Requests sent with an `Idempotency-Key`, per token: a retry with the same key gets the first answer again instead
+ * of acting twice. `status` is null while the first request is still being handled (leased until `lockedUntil`).
+ */
+export const apiIdempotencyKeys = pgTable(
+  "api_idempotency_keys",
+  {
+    teamId: text("team_id").notNull(),
+    tokenId: bigint("token_id", { mode: "number" })
+      .notNull()
+      .references(() => apiTokens.id),
+    key: text("key").notNull(),
+    // Method, path and body of the first request: the same key with another request is refused, not replayed.
+    fingerprint: text("fingerprint").notNull(),
+    status: integer("status"),
+    // The answer's body and headers, replayed as they were.
+    answer: jsonb("answer").$type<{ body?: unknown; headers?: Record<string, string> }>(),
+    lockedUntil: at("locked_until"),
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.tokenId, t.key] }), index("api_idempotency_keys_created_idx").on(t.createdAt)],
+);
+
 export type Incident = typeof incidents.$inferSelect;
 export type Postmortem = typeof postmortems.$inferSelect;
 export type ActionItem = typeof actionItems.$inferSelect;
@@ -328,3 +402,5 @@ export type OncallSchedule = typeof oncallSchedules.$inferSelect;
 export type EscalationPolicy = typeof escalationPolicies.$inferSelect;
 export type TimelineEntry = typeof timelineEntries.$inferSelect;
 export type OutboxItem = typeof outboxItems.$inferSelect;
+export type PagerDutyAlert = typeof pagerdutyAlerts.$inferSelect;
+export type ApiToken = typeof apiTokens.$inferSelect;

@@ -18,11 +18,14 @@ export class HttpRefusal extends Error {
   }
 }
 
-export interface JsonRequest<Body, Query, Caller> {
+export interface JsonRequest<Body, Query, Caller, Params = Record<string, string>> {
   body: Body;
   query: Query;
-  /** Path parameters (`/api/v1/incidents/:number` → { number }), still strings: validate them in the route. */
-  params: Record<string, string>;
+  /**
+   * Path parameters (`/api/v1/incidents/:number` → { number }): validated by the endpoint's `params` schema when it
+   * has one, else still strings to validate in the route.
+   */
+  params: Params;
   headers: IncomingHttpHeaders;
   caller: Caller;
 }
@@ -35,25 +38,32 @@ export interface JsonAnswer {
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
-export interface JsonEndpoint<BodySchema extends z.ZodType, QuerySchema extends z.ZodType, Caller> {
+export interface JsonEndpoint<BodySchema extends z.ZodType, QuerySchema extends z.ZodType, Caller, ParamsSchema extends z.ZodType = z.ZodType<Record<string, string>>> {
   method: Method;
   path: string;
   /** Largest body accepted (bytes); larger ones get 413 without being read into memory. Default 1 MB. */
   bodyLimitBytes?: number;
-  /** Who is calling, from the bearer token (undefined when there is none); undefined → 401 and nothing else happens. */
+  /**
+   * Who is calling, from the bearer token (undefined when there is none); undefined → 401 and nothing else happens.
+   * It may also throw an HttpRefusal (e.g. 404 for a route that is switched off); the body is not read then either.
+   */
   authenticate: (token: string | undefined, request: IncomingMessage) => Promise<Caller | undefined> | Caller | undefined;
   body?: BodySchema;
   query?: QuerySchema;
-  handle: (request: JsonRequest<z.output<BodySchema>, z.output<QuerySchema>, Caller>) => Promise<JsonAnswer>;
+  /** Path parameters; a failure is a 400 naming the parameter (`invalid_path`). */
+  params?: ParamsSchema;
+  handle: (request: JsonRequest<z.output<BodySchema>, z.output<QuerySchema>, Caller, z.output<ParamsSchema>>) => Promise<JsonAnswer>;
 }
 
 const ONE_MEGABYTE = 1024 * 1024;
 
 /** Turns an endpoint description into a route of Bolt's receiver. */
-export function jsonEndpoint<BodySchema extends z.ZodType = z.ZodUndefined, QuerySchema extends z.ZodType = z.ZodUndefined, Caller = unknown>(
-  endpoint: JsonEndpoint<BodySchema, QuerySchema, Caller>,
-  logger: Logger,
-): CustomRoute {
+export function jsonEndpoint<
+  BodySchema extends z.ZodType = z.ZodUndefined,
+  QuerySchema extends z.ZodType = z.ZodUndefined,
+  Caller = unknown,
+  ParamsSchema extends z.ZodType = z.ZodType<Record<string, string>>,
+>(endpoint: JsonEndpoint<BodySchema, QuerySchema, Caller, ParamsSchema>, logger: Logger): CustomRoute {
   return {
     path: endpoint.path,
     method: [endpoint.method],
@@ -67,25 +77,29 @@ export function jsonEndpoint<BodySchema extends z.ZodType = z.ZodUndefined, Quer
   };
 }
 
-async function answerEndpoint<BodySchema extends z.ZodType, QuerySchema extends z.ZodType, Caller>(
-  endpoint: JsonEndpoint<BodySchema, QuerySchema, Caller>,
+async function answerEndpoint<BodySchema extends z.ZodType, QuerySchema extends z.ZodType, Caller, ParamsSchema extends z.ZodType>(
+  endpoint: JsonEndpoint<BodySchema, QuerySchema, Caller, ParamsSchema>,
   request: IncomingMessage & { params?: Record<string, string> },
   response: ServerResponse,
 ): Promise<void> {
-  const caller = await endpoint.authenticate(bearerToken(request.headers.authorization), request);
+  // Read nothing more from a caller we do not know (or from a route that is off).
+  const caller = await Promise.resolve(endpoint.authenticate(bearerToken(request.headers.authorization), request)).catch((error: unknown) => {
+    request.resume();
+    throw error;
+  });
   if (caller === undefined) {
-    // Read nothing more from a caller we do not know.
     request.resume();
     throw new HttpRefusal(401, "unauthorized", "Send a valid token as `Authorization: Bearer <token>`.");
   }
   const raw = await readBoundedBody(request, endpoint.bodyLimitBytes ?? ONE_MEGABYTE);
+  const params = endpoint.params ? validated(endpoint.params, request.params ?? {}, "path") : (request.params ?? {});
   const body = endpoint.body ? validated(endpoint.body, parseJson(raw), "body") : undefined;
   const url = new URL(request.url ?? "/", "http://localhost");
   const query = endpoint.query ? validated(endpoint.query, Object.fromEntries(url.searchParams), "query") : undefined;
   const answer = await endpoint.handle({
     body: body as z.output<BodySchema>,
     query: query as z.output<QuerySchema>,
-    params: request.params ?? {},
+    params: params as z.output<ParamsSchema>,
     headers: request.headers,
     caller,
   });
@@ -106,9 +120,21 @@ export function validated<Schema extends z.ZodType>(schema: Schema, value: unkno
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const field = issue ? fieldName(issue.path) : undefined;
-  throw new HttpRefusal(400, "invalid_" + where, field ? `${field}: ${issue?.message}` : (issue?.message ?? "invalid input"), field || undefined);
+  // An unknown key (a strict object) is named as the field, so a typo like `sevrity` points at itself.
+  const path = issue?.code === "unrecognized_keys" ? [...issue.path, issue.keys[0] ?? ""] : issue?.path;
+  const field = path ? fieldName(path) : undefined;
+  throw new HttpRefusal(400, "invalid_" + where, sentence(field ? `${field}: ${issueWords(issue)}` : issueWords(issue)), field || undefined);
 }
+
+/** zod's words, except for a field left out, which is simply required. */
+function issueWords(issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return "invalid input";
+  if (issue.code === "invalid_type" && /received undefined$/.test(issue.message)) return "is required";
+  return issue.message;
+}
+
+/** A message a person reads ends like a sentence. */
+const sentence = (text: string): string => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 function fieldName(path: ReadonlyArray<PropertyKey>): string {
   return path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`)).join("");
@@ -118,6 +144,19 @@ function refusalAnswer(refusal: HttpRefusal): JsonAnswer {
   const error: Record<string, string> = { code: refusal.code, message: refusal.message };
   if (refusal.field) error.field = refusal.field;
   return { status: refusal.status, body: { error }, headers: refusal.status === 401 ? { "www-authenticate": "Bearer" } : undefined };
+}
+
+/**
+ * Bolt's answer for a request no route takes (an unknown path or method, or a path that is not valid URL encoding),
+ * as JSON instead of an empty 404/500: clients of the JSON doors get an error they can read.
+ */
+export function unmatchedRequestAnswer(why: "no_route" | "bad_encoding" | "failed", response: ServerResponse): void {
+  const answers = {
+    no_route: { status: 404, body: { error: { code: "not_found", message: "There is nothing at this path for this method." } } },
+    bad_encoding: { status: 400, body: { error: { code: "invalid_path", message: "The path is not valid URL encoding." } } },
+    failed: { status: 500, body: { error: { code: "internal_error", message: "Something failed on our side; it is logged. Try again." } } },
+  };
+  sendJson(response, answers[why]);
 }
 
 function sendJson(response: ServerResponse, answer: JsonAnswer): void {

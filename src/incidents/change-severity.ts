@@ -20,7 +20,8 @@ export function changeSeverity(ctx: IncidentContext, ref: IncidentRef, userId: s
         {
           type: "severity_changed",
           data: { from: incident.severity, to: change.to, reason },
-          effects: [{ kind: "card" }, { kind: "topic" }, { kind: "war_room" }],
+          // The announcement channel hears of it only when the new severity is announced somewhere else.
+          effects: [{ kind: "card" }, { kind: "topic" }, { kind: "war_room" }, { kind: "announce" }],
         },
       ],
       result: { severity: change.to },

@@ -5,8 +5,9 @@ import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
 import { incidents, workspaces, type Incident } from "../db/schema.js";
 import { enqueue, type NewOutboxItem } from "../outbox/outbox.js";
-import { appendTimeline } from "../timeline/append.js";
-import { setupStepHoldsUpMs, warRoomSetupSteps } from "./deliveries.js";
+import { actorIdSchema, isPerson } from "../timeline/actors.js";
+import { recordFact } from "./change.js";
+import { Deliveries, setupStepHoldsUpMs, warRoomSetupSteps } from "./deliveries.js";
 import { severitySchema } from "./lifecycle.js";
 
 export const TITLE_MAX = 150;
@@ -17,7 +18,8 @@ const slackUserId = z.string().regex(/^[UW][A-Z0-9_]+$/, { error: "is not a Slac
 
 export const declareInputSchema = z.object({
   teamId: z.string().min(1),
-  declaredBy: slackUserId,
+  /** A person, or an integration such as an API token (timeline/actors.ts). */
+  declaredBy: actorIdSchema,
   title: z
     .string()
     .trim()
@@ -99,12 +101,9 @@ export async function declareIncident(db: Db, clock: Clock, raw: DeclareInput, h
       })
       .returning();
 
-    await appendTimeline(tx, {
-      teamId: input.teamId,
-      incidentId: incident!.id,
+    await enqueue(tx, clock, warRoomSetup(incident!));
+    await recordFact(tx, clock, incident!, input.declaredBy, {
       type: "declared",
-      actor: input.declaredBy,
-      occurredAt: now,
       data: {
         number: incident!.number,
         title: input.title,
@@ -113,16 +112,19 @@ export async function declareIncident(db: Db, clock: Clock, raw: DeclareInput, h
         affectedServices: input.affectedServices,
         originChannelId: input.originChannelId ?? null,
       },
-    });
-    await enqueue(tx, clock, warRoomSetup(incident!));
+    }, now);
     await hooks.onDeclared?.(tx, incident!);
     return { incident: incident!, created: true };
   });
 }
 
-/** The war room's setup, in the order Slack must see it. The declarer gets the link as soon as the room exists. */
+/**
+ * The war room's setup, in the order Slack must see it. The declarer gets the link as soon as the room exists; an
+ * integration that declared (an API token) has its answer already and nobody in Slack to tell.
+ */
 function warRoomSetup(incident: Incident): NewOutboxItem[] {
-  return warRoomSetupSteps.map((kind) => ({
+  const steps = isPerson(incident.declaredBy) ? warRoomSetupSteps : warRoomSetupSteps.filter((kind) => kind !== Deliveries.tellDeclarer);
+  return steps.map((kind) => ({
     teamId: incident.teamId,
     incidentId: incident.id,
     kind,

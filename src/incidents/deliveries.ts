@@ -23,9 +23,38 @@ export const Deliveries = {
   // The war room's own lifecycle.
   archive: "war_room.archive",
   continueWarRoom: "war_room.continue",
+  /** Tell the world outside Slack (PagerDuty, webhooks: whoever listens) about the fact. */
+  tellOutside: "outside.fact",
 } as const;
 
 type DeliveryKind = (typeof Deliveries)[keyof typeof Deliveries];
+
+/**
+ * The facts of an incident's life that the outside world hears about, whatever the action that recorded them:
+ * recordFact names the delivery itself, so no action can forget it.
+ */
+export const factsToldOutside: ReadonlySet<string> = new Set([
+  "declared",
+  "acknowledged",
+  "status_changed",
+  "severity_changed",
+  "update_posted",
+  "resolved",
+  "closed",
+  "reopened",
+  "postmortem_published",
+]);
+
+/**
+ * The lane of the outside world's deliveries: they never wait for Slack's steps, and Slack's never wait for them.
+ * Each listening surface (see src/outside/) then delivers in a lane of its own.
+ */
+export const OUTSIDE_LANE = "outside";
+
+/** One item per fact told outside; the surfaces that listen decide, when it is delivered, what it means to them. */
+export function outsideDelivery(about: { teamId: string; id: number }, entryId: number): NewOutboxItem {
+  return { teamId: about.teamId, incidentId: about.id, kind: Deliveries.tellOutside, idempotencyKey: `entry:${entryId}:outside`, payload: { entryId }, lane: OUTSIDE_LANE };
+}
 
 /** The setup steps a new incident's war room goes through. */
 export const warRoomSetupSteps = [

@@ -1,5 +1,5 @@
 // Reads of incidents, always scoped to their Slack workspace.
-import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "../db/client.js";
 import { incidents, type Incident } from "../db/schema.js";
 import type { Severity, Status } from "./lifecycle.js";
@@ -85,6 +85,29 @@ export async function listIncidents(
         eq(incidents.teamId, teamId),
         inArray(incidents.status, [...filter.statuses]),
         filter.severity ? eq(incidents.severity, filter.severity) : undefined,
+      ),
+    )
+    .orderBy(desc(incidents.number))
+    .limit(filter.limit);
+}
+
+/** A page of incidents, newest first, by any of these filters; `beforeNumber` continues after the previous page. */
+export async function incidentsMatching(
+  db: DbOrTx,
+  teamId: string,
+  filter: { statuses?: readonly Status[]; severities?: readonly Severity[]; service?: string; since?: Date; beforeNumber?: number; limit: number },
+): Promise<Incident[]> {
+  return db
+    .select()
+    .from(incidents)
+    .where(
+      and(
+        eq(incidents.teamId, teamId),
+        filter.statuses ? inArray(incidents.status, [...filter.statuses]) : undefined,
+        filter.severities ? inArray(incidents.severity, [...filter.severities]) : undefined,
+        filter.service ? sql`${incidents.affectedServices} @> ${JSON.stringify([filter.service])}::jsonb` : undefined,
+        filter.since ? gte(incidents.declaredAt, filter.since) : undefined,
+        filter.beforeNumber ? lt(incidents.number, filter.beforeNumber) : undefined,
       ),
     )
     .orderBy(desc(incidents.number))

@@ -77,10 +77,18 @@ const levelSchema = z.object({
 
 const policyInputSchema = z.object({
   name: z.string().trim().min(1, { error: "Give the policy a name." }).max(80),
-  levels: z.array(levelSchema).min(1, { error: "Add at least one level: a person or a schedule to page." }).max(5),
+  levels: z.array(levelSchema).max(5),
   repeat: z.number().int().min(0).max(5, { error: "Repeat at most 5 times." }),
   isDefault: z.boolean(),
   services: z.array(z.string().trim().toLowerCase().min(1).max(60)).max(20),
+  // "keep": leave the policy's key as it is (the form never shows a saved key); null: no PagerDuty service.
+  pagerdutyRoutingKey: z
+    .union([
+      z.literal("keep"),
+      z.null(),
+      z.string().trim().regex(/^[A-Za-z0-9]{32}$/, { error: "Paste the 32-character Integration Key of the PagerDuty service's Events API v2 integration, or type none." }),
+    ])
+    .default("keep"),
 });
 
 /** Creates or replaces a policy by name. Only one policy is the workspace default. */
@@ -97,9 +105,14 @@ export async function savePolicy(db: Db, clock: Clock, teamId: string, userId: s
         if (!found) return { ok: false as const, problems: { levels: "One of the schedules no longer exists." } };
       }
     }
-    if (input.isDefault) await tx.update(escalationPolicies).set({ isDefault: 0 }).where(eq(escalationPolicies.teamId, teamId));
     const [existing] = await tx.select().from(escalationPolicies).where(and(eq(escalationPolicies.teamId, teamId), eq(escalationPolicies.name, input.name)));
-    const values = { levels: input.levels as EscalationLevel[], repeat: input.repeat, isDefault: input.isDefault ? 1 : 0, services: input.services, updatedAt: now };
+    const pagerdutyRoutingKey = input.pagerdutyRoutingKey === "keep" ? (existing?.pagerdutyRoutingKey ?? null) : input.pagerdutyRoutingKey;
+    // A policy pages someone: people in Slack, or a PagerDuty service.
+    if (input.levels.length === 0 && !pagerdutyRoutingKey) {
+      return { ok: false as const, problems: { levels: "Add at least one level: a person or a schedule to page (or a PagerDuty integration key)." } };
+    }
+    if (input.isDefault) await tx.update(escalationPolicies).set({ isDefault: 0 }).where(eq(escalationPolicies.teamId, teamId));
+    const values = { levels: input.levels as EscalationLevel[], repeat: input.repeat, isDefault: input.isDefault ? 1 : 0, services: input.services, pagerdutyRoutingKey, updatedAt: now };
     const [row] = await tx
       .insert(escalationPolicies)
       .values({ teamId, name: input.name, ...values, createdBy: userId })

@@ -1,4 +1,5 @@
-// Durable Slack side effects: enqueued inside the domain transaction, delivered after commit with retries, resumed after a crash.
+// Durable side effects (Slack, PagerDuty, webhooks): enqueued inside the domain transaction, delivered after commit by
+// the surface that owns each kind, with retries, resumed after a crash.
 import { AsyncLocalStorage } from "node:async_hooks";
 import { sql, and, eq, inArray } from "drizzle-orm";
 import type { Clock } from "../clock.js";
@@ -20,6 +21,12 @@ export interface NewOutboxItem {
    * attempt, so while Slack is slow to take it the steps that matter go ahead of it.
    */
   holdsUpMs?: number;
+  /**
+   * Items are ordered per incident within their lane: a PagerDuty event waits for the incident's earlier PagerDuty
+   * events, never for a slow Slack step, and a dead webhook endpoint holds up only its own deliveries.
+   * Unset: the incident's main lane (Slack).
+   */
+  lane?: string;
 }
 
 /**
@@ -82,12 +89,19 @@ export interface DeliveryAttempt {
 
 export type Deliverer = (item: OutboxItem, attempt: DeliveryAttempt) => Promise<Completion>;
 
+/** A surface (Slack, PagerDuty, webhooks): the kinds it delivers and how it reads its own failures. */
+export interface DeliverySurface {
+  name: string;
+  deliverers: Record<string, Deliverer>;
+  /** Whether a failure (an error a deliverer threw) is worth retrying, and when. */
+  classifyFailure: (error: unknown) => DeliveryFailure;
+}
+
 interface OutboxOptions {
   db: Db;
   clock: Clock;
   logger: Logger;
-  deliverers: Record<string, Deliverer>;
-  classifyFailure: (error: unknown) => DeliveryFailure;
+  surfaces: DeliverySurface[];
   /** Called in the transaction that gives an item up, so the failure can be told to people. */
   onGiveUp?: (tx: Tx, item: OutboxItem, failure: DeliveryFailure) => Promise<void>;
   /** Items claimed at a time by deliverDue (tests, waitUntilIdle). */
@@ -199,8 +213,16 @@ export class OutboxWorker {
   private readonly maxBackoffMs: number;
   private readonly settleMs: number;
   private readonly drainMs: number;
+  private readonly surfaceOf = new Map<string, DeliverySurface>();
 
   constructor(private readonly options: OutboxOptions) {
+    for (const surface of options.surfaces) {
+      for (const kind of Object.keys(surface.deliverers)) {
+        const owner = this.surfaceOf.get(kind);
+        if (owner) throw new Error(`outbox kind "${kind}" is delivered by both ${owner.name} and ${surface.name}`);
+        this.surfaceOf.set(kind, surface);
+      }
+    }
     this.batchSize = options.batchSize ?? 16;
     this.concurrency = options.concurrency ?? 32;
     this.leaseMs = options.leaseMs ?? 60_000;
@@ -316,7 +338,8 @@ export class OutboxWorker {
   }
 
   // The lease plus SKIP LOCKED lets any number of replicas share the table without delivering twice;
-  // an item waits while an earlier item of its incident is still pending, which keeps each incident in order.
+  // an item waits while an earlier item of its incident and lane is still pending, which keeps each incident in
+  // order on each surface without one surface's trouble holding up another's.
   // An item whose lease ran out was held by a worker that died mid-delivery: what it did is unknown.
   private async claim(limit: number): Promise<OutboxItem[]> {
     const now = this.options.clock.now();
@@ -339,6 +362,7 @@ export class OutboxWorker {
             and not exists (
               select 1 from outbox_items e
               where e.incident_id = i.incident_id and e.status = 'pending' and e.id < i.id
+                and e.lane is not distinct from i.lane
                 and (i.coalesce or not e.coalesce)
                 and (e.holds_up_ms is null or e.attempted_at is null
                   or e.attempted_at > ${now}::timestamptz - make_interval(secs => e.holds_up_ms / 1000.0)))
@@ -366,7 +390,8 @@ export class OutboxWorker {
   private async deliver(run: Running): Promise<void> {
     const { db, logger } = this.options;
     const { item } = run;
-    const deliverer = this.options.deliverers[item.kind];
+    const surface = this.surfaceOf.get(item.kind);
+    const deliverer = surface?.deliverers[item.kind];
     const log = logger.child({ outboxId: item.id, kind: item.kind, incidentId: item.incidentId, attempt: item.attempts });
     try {
       if (!deliverer) throw new PermanentDeliveryError(`no deliverer for outbox kind "${item.kind}"`);
@@ -390,7 +415,9 @@ export class OutboxWorker {
           ? { retryable: true, deferMs: error.waitMs, message: error.message }
           : error instanceof PermanentDeliveryError
             ? { retryable: false, message: error.message }
-            : this.options.classifyFailure(error);
+            : surface
+              ? surface.classifyFailure(error)
+              : { retryable: false, message: error instanceof Error ? error.message : String(error) };
       if (failure.deferMs !== undefined) {
         await this.defer(run, failure.deferMs).catch((e) => log.error({ err: e }, "could not defer a delivery"));
         return;

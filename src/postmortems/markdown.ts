@@ -1,5 +1,6 @@
 // The published postmortem as Markdown: summary, impact, generated timeline, root cause, reflections,
 // action items and lessons, as they are when it is rendered. Pure: names of people are handed in, times are in UTC.
+import { actorName, actorOf, isPerson } from "../timeline/actors.js";
 import type { ActionItem, Incident, Postmortem, TimelineEntry } from "../db/schema.js";
 import { humanDuration, incidentDurations, severityLabel, statusLabels } from "../incidents/lifecycle.js";
 import { describeEntry } from "../timeline/describe.js";
@@ -30,7 +31,7 @@ export const isKeyEvent = (entry: TimelineEntry): boolean => keyEventTypes.has(e
 export type { Names };
 
 const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-const person = (id: string | null | undefined, names: Names) => (id ? (id === "warroom" ? "Warroom" : `@${names.get(id) ?? id}`) : "—");
+const person = (id: string | null | undefined, names: Names) => (id ? (isPerson(id) ? `@${names.get(id) ?? id}` : actorName(actorOf(id))) : "—");
 const block = (text: string | undefined) => (text?.trim() ? text.trim() : "_Not written._");
 
 export function postmortemMarkdown(input: {

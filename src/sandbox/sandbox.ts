@@ -3,11 +3,12 @@
 // `npm run sandbox` start it (main.ts); the tests start the same thing here.
 import { randomBytes } from "node:crypto";
 import { ShiftedClock } from "../clock.js";
-import type { Config } from "../config.js";
+import { announcementChannels, type Config } from "../config.js";
 import type { Database } from "../db/client.js";
 import { migrateDatabase } from "../db/migrate.js";
 import { SlackDriver } from "../fake-slack/driver.js";
 import { FakeSlack } from "../fake-slack/server.js";
+import { startFakePagerDuty } from "../fake-pagerduty/server.js";
 import type { Logger } from "../log.js";
 import { startWarroom, type RunningWarroom } from "../warroom.js";
 import { forgetEverything, holdsIncidents } from "./forget.js";
@@ -53,10 +54,20 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const clock = new ShiftedClock(kept?.aheadMs ?? 0);
   const fake = await new FakeSlack({ now: () => clock.now().getTime() }).listen();
   if (kept) fake.workspace.restore(kept.workspace);
-  ensureAnnouncementChannel(fake, options.config.INCIDENTS_CHANNEL);
+  ensureAnnouncementChannels(fake, options.config);
 
+  // An escalation policy made in the sandbox may name a PagerDuty key: its pages go to the built-in fake PagerDuty
+  // (kept in memory only), never to PagerDuty.
+  const pagerDuty = await startFakePagerDuty();
   const signingSecret = randomBytes(16).toString("hex");
-  const botConfig: Config = { ...options.config, SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: fake.url, PORT: 0 };
+  const botConfig: Config = {
+    ...options.config,
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: fake.url,
+    PAGERDUTY_EVENTS_URL: pagerDuty.url,
+    PORT: 0,
+  };
   let bot: RunningWarroom;
   let driver: SlackDriver;
   const startBot = async () => {
@@ -102,7 +113,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       await bot.stop();
       await forgetEverything(database.db);
       fake.workspace.clear();
-      ensureAnnouncementChannel(fake, options.config.INCIDENTS_CHANNEL);
+      ensureAnnouncementChannels(fake, options.config);
       acting.modalErrors.clear();
       clock.reset();
       file?.flush();
@@ -116,6 +127,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       unwatch();
       file?.flush();
       await fake.close();
+      await pagerDuty.close();
     },
   };
   const page: PageServer = await startPageServer({ sandbox, port: options.pagePort, logger, root: options.pageRoot });
@@ -142,9 +154,11 @@ async function keptHalves(kept: KeptSandbox | undefined, database: Database, log
   return undefined;
 }
 
-/** INCIDENTS_CHANNEL may name a channel the new workspace lacks; a person would create it, so the sandbox does. */
-function ensureAnnouncementChannel(fake: FakeSlack, name: string): void {
-  if (/^[CG][A-Z0-9]{6,}$/.test(name) || fake.channelByName(name)) return;
+/** The announcement channels may name channels a new workspace lacks; a person would create them, so the sandbox does. */
+function ensureAnnouncementChannels(fake: FakeSlack, config: Config): void {
   const people = [...fake.workspace.users.values()].filter((u) => !u.is_bot).map((u) => u.id);
-  fake.createChannel({ name, creator: people[0]!, members: people });
+  for (const name of new Set(Object.values(announcementChannels(config)))) {
+    if (/^[CG][A-Z0-9]{6,}$/.test(name) || fake.channelByName(name)) continue;
+    fake.createChannel({ name, creator: people[0]!, members: people });
+  }
 }

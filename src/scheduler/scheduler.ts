@@ -90,9 +90,21 @@ interface SchedulerOptions {
   maxAttempts?: number;
 }
 
+/** What one pass over the due work did: jobs handled by kind, and those left for a later pass. */
+export interface SweepReport {
+  handled: number;
+  byKind: Record<string, number>;
+  /** Their incident was being changed at that moment: they run on the next pass. */
+  deferred: number;
+  /** Failed this time: retried later with backoff (see maxAttempts). */
+  failed: number;
+}
+
+const emptyReport = (): SweepReport => ({ handled: 0, byKind: {}, deferred: 0, failed: 0 });
+
 export class Scheduler {
   private task: ScheduledTask | undefined;
-  private ticking: Promise<number> | undefined;
+  private ticking: Promise<SweepReport> | undefined;
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -110,27 +122,31 @@ export class Scheduler {
   }
 
   /** Handles everything due now; returns how many jobs it handled. Overlapping calls share one tick. */
-  tick(): Promise<number> {
+  async tick(): Promise<number> {
+    return (await this.sweep()).handled;
+  }
+
+  /** The same pass as a tick (and shared with one under way), saying what it did: the escalation sweep endpoint's answer. */
+  sweep(): Promise<SweepReport> {
     this.ticking ??= this.runTick().finally(() => {
       this.ticking = undefined;
     });
     return this.ticking;
   }
 
-  private async runTick(): Promise<number> {
-    let handled = 0;
+  private async runTick(): Promise<SweepReport> {
+    const report = emptyReport();
     for (;;) {
-      const batch = await this.handleBatch();
-      handled += batch.handled;
+      const batch = await this.handleBatch(report);
       // A full batch may mean more is due; a batch of only deferred jobs waits for the next tick instead of spinning.
       if (batch.claimed < (this.options.batchSize ?? 50) || batch.handled === 0) break;
     }
-    if (handled) this.options.onWork?.();
-    return handled;
+    if (report.handled) this.options.onWork?.();
+    return report;
   }
 
   /** One transaction: claim a batch of due jobs, handle each under a savepoint, mark them done. */
-  private async handleBatch(): Promise<{ claimed: number; handled: number }> {
+  private async handleBatch(report: SweepReport): Promise<{ claimed: number; handled: number }> {
     const { db, clock, logger, handlers } = this.options;
     const now = clock.now();
     return db.transaction(async (tx) => {
@@ -155,8 +171,14 @@ export class Scheduler {
               .where(and(eq(scheduledJobs.id, job.id), eq(scheduledJobs.dueAt, job.dueAt), eq(scheduledJobs.status, "pending")));
           });
           handled += 1;
+          report.handled += 1;
+          report.byKind[job.kind] = (report.byKind[job.kind] ?? 0) + 1;
         } catch (error) {
-          if (error instanceof JobDeferred) continue;
+          if (error instanceof JobDeferred) {
+            report.deferred += 1;
+            continue;
+          }
+          report.failed += 1;
           const attempts = job.attempts + 1;
           const giveUp = attempts >= (this.options.maxAttempts ?? 10);
           logger.error({ err: error, job: job.id, kind: job.kind, attempts }, giveUp ? "gave up on a scheduled job" : "scheduled job failed; will retry");

@@ -44,7 +44,7 @@ export const ScheduleBlocks = {
   startDate: "start_date",
 } as const;
 export const OverrideBlocks = { user: "user", startDate: "start_date", startTime: "start_time", endDate: "end_date", endTime: "end_time" } as const;
-export const PolicyBlocks = { name: "name", services: "services", repeat: "repeat", isDefault: "is_default" } as const;
+export const PolicyBlocks = { name: "name", services: "services", repeat: "repeat", isDefault: "is_default", pagerDuty: "pagerduty" } as const;
 /** Escalation levels in the policy form: level_1_users, level_1_schedule, level_1_delay, … */
 export const policyLevelBlock = (level: number, part: "users" | "schedule" | "group" | "delay"): string => `level_${level}_${part}`;
 export const POLICY_FORM_LEVELS = 3;

@@ -3,6 +3,7 @@
 // finish when the bot stops. Bolt stays in charge of everything it does well: routing, acks, custom routes.
 import type { IncomingMessage, RequestListener, Server, ServerOptions, ServerResponse } from "node:http";
 import { HTTPReceiver, type CustomRoute, type Logger as BoltLogger } from "@slack/bolt";
+import { unmatchedRequestAnswer } from "../http/json-endpoint.js";
 import type { SeenRequests } from "../http/seen-requests.js";
 import type { Logger } from "../log.js";
 import type { DoorNotes } from "./middleware.js";
@@ -87,6 +88,13 @@ export class SlackDoor {
       customPropertiesExtractor: (request) => {
         const notes = (request as DoorRequest).doorNotes;
         return notes ? { door: notes } : {};
+      },
+      // A path no route takes (or one that is not valid URL encoding) is answered in JSON, as the JSON doors answer.
+      dispatchErrorHandler: ({ error, response, request }) => {
+        if ((error as { code?: string }).code === "slack_bolt_http_receiver_deferred_request_error") return unmatchedRequestAnswer("no_route", response);
+        if (error instanceof URIError) return unmatchedRequestAnswer("bad_encoding", response);
+        options.logger.error({ err: error, method: request.method }, "a request failed before any route took it");
+        unmatchedRequestAnswer("failed", response);
       },
     });
     this.bolt = this.receiver.requestListener;

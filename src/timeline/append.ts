@@ -5,13 +5,13 @@ import { timelineEntries, type TimelineEntry } from "../db/schema.js";
 import { describeEntry } from "./describe.js";
 import { phraseToPlain } from "./phrase.js";
 
-export const BOT_ACTOR = "warroom";
+export { BOT_ACTOR } from "./actors.js";
 
 interface NewTimelineEntry {
   teamId: string;
   incidentId: number;
   type: string;
-  /** A Slack user id, or BOT_ACTOR for what the bot did itself. */
+  /** A Slack user id, BOT_ACTOR for what the bot did itself, or an integration (see actors.ts). */
   actor: string;
   occurredAt: Date;
   /** The fact, structured; text a person wrote is stored as written (see describe.ts for the formats). */

@@ -1,7 +1,10 @@
 // Words about a fact that any surface can show: plain text as typed, people and channels as references, and
 // text that came from Slack kept as Slack wrote it. Each surface renders a phrase its own way (and escapes it).
+import { actorName, actorOf, isPerson } from "./actors.js";
+
 type PhrasePart =
   | string
+  /** Someone who acted: a Slack user id, or an integration (see actors.ts), which is named rather than mentioned. */
   | { user: string }
   | { channel: string }
   | { group: string }
@@ -38,7 +41,7 @@ export function phraseToPlain(phrase: Phrase, names: Names = new Map()): string 
   return phrase
     .map((part) => {
       if (typeof part === "string") return part;
-      if ("user" in part) return `@${names.get(part.user) ?? part.user}`;
+      if ("user" in part) return isPerson(part.user) ? `@${names.get(part.user) ?? part.user}` : actorName(actorOf(part.user));
       if ("channel" in part) return `#${names.get(part.channel) ?? part.channel}`;
       if ("group" in part) return `@${names.get(part.group) ?? part.group}`;
       return plainFromMrkdwn(part.mrkdwn, names);
@@ -51,7 +54,9 @@ export function peopleIn(phrase: Phrase): string[] {
   const ids: string[] = [];
   for (const part of phrase) {
     if (typeof part === "string") continue;
-    if ("user" in part) ids.push(part.user);
+    if ("user" in part) {
+      if (isPerson(part.user)) ids.push(part.user);
+    }
     else if ("mrkdwn" in part) for (const m of part.mrkdwn.matchAll(/<@([UW][A-Z0-9_]+)(?:\|[^>]*)?>/g)) ids.push(m[1]!);
   }
   return [...new Set(ids)];

@@ -22,13 +22,39 @@ function importsOf(file: string): string[] {
 }
 
 /** The domain: everything that states what happened, independent of how any surface shows it. */
-const domainFolders = ["incidents", "postmortems", "oncall", "timeline", "outbox", "scheduler", "db"];
+const domainFolders = ["incidents", "postmortems", "oncall", "timeline", "outbox", "scheduler", "db", "access"];
+
+/** The surfaces: each renders and delivers the domain's facts its own way, and none leans on another. */
+const surfaceFolders = ["slack", "pagerduty", "webhooks", "outside"];
+const fakeFolders = ["fake-slack", "fake-pagerduty"];
 
 describe("the layers", () => {
-  it("keeps the domain free of src/slack/ (and of the fake Slack)", () => {
+  it("keeps the domain free of every surface (Slack, PagerDuty, webhooks) and of the fakes", () => {
     const offenders = domainFolders
       .flatMap((folder) => sourceFiles(join(src, folder)))
-      .flatMap((file) => importsOf(file).filter((target) => target.startsWith("slack/") || target.startsWith("fake-slack/")).map((target) => `${relative(src, file)} imports ${target}`));
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((target) => [...surfaceFolders, ...fakeFolders].some((folder) => target.startsWith(`${folder}/`)))
+          .map((target) => `${relative(src, file)} imports ${target}`),
+      );
+    expect(offenders).toEqual([]);
+  });
+
+  it("keeps each surface out of the others (the outside fan-out may be used by the surfaces it serves)", () => {
+    const offenders = surfaceFolders.flatMap((own) =>
+      sourceFiles(join(src, own)).flatMap((file) =>
+        importsOf(file)
+          .filter((target) => surfaceFolders.some((other) => other !== own && other !== "outside" && target.startsWith(`${other}/`)))
+          .map((target) => `${relative(src, file)} imports ${target}`),
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it("keeps the HTTP surface (REST API, JSON endpoints) free of the Slack surface", () => {
+    const offenders = sourceFiles(join(src, "http")).flatMap((file) =>
+      importsOf(file).filter((target) => target.startsWith("slack/") || target.startsWith("fake-slack/")).map((target) => `${relative(src, file)} imports ${target}`),
+    );
     expect(offenders).toEqual([]);
   });
 

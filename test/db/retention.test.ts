@@ -1,9 +1,9 @@
 // Nothing grows without bound: finished deliveries and jobs go after their retention, remembered request
-// signatures after eleven minutes (both halves of the 5-minute window, plus clock skew); in small batches, and safely when every replica prunes at once.
+// signatures after eleven minutes (both halves of the 5-minute window, plus clock skew), API Idempotency-Keys after a day; in small batches, and safely when every replica prunes at once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray } from "drizzle-orm";
 import { ManualClock } from "../../src/clock.js";
-import { outboxItems, scheduledJobs, seenRequests } from "../../src/db/schema.js";
+import { apiIdempotencyKeys, apiTokens, outboxItems, scheduledJobs, seenRequests } from "../../src/db/schema.js";
 import { Retention } from "../../src/db/retention.js";
 import { createLogger } from "../../src/log.js";
 import { openTestDatabase, type TestDatabase } from "../support/database.js";
@@ -53,12 +53,16 @@ describe("pruning", () => {
       { signature: "v0=old", seenAt: ago(12 * 60_000) },
       { signature: "v0=recent", seenAt: ago(10 * 60_000) },
     ]);
+    const [token] = await database.db.insert(apiTokens).values({ teamId: "T_PRUNE", name: "ci", tokenHash: "h", createdBy: "U_ADMIN", createdAt: ago(40 * DAY) }).returning();
+    const remembered = (key: string, createdAt: Date) => ({ teamId: "T_PRUNE", tokenId: token!.id, key, fingerprint: "f", status: 201, answer: { body: {} }, createdAt });
+    await database.db.insert(apiIdempotencyKeys).values([remembered("day-old", ago(DAY + 60_000)), remembered("recent", ago(DAY - 60_000))]);
 
-    expect(await retention().pruneOnce()).toEqual({ deliveries: 2, jobs: 3, signatures: 1 });
+    expect(await retention().pruneOnce()).toEqual({ deliveries: 2, jobs: 3, signatures: 1, idempotencyKeys: 1 });
 
     expect(await remaining(outboxItems, [oldDone, oldFailed, recentDone, oldPending])).toEqual([recentDone, oldPending]);
     expect(await remaining(scheduledJobs, [...oldJobs, recentJob, overdueJob])).toEqual([recentJob, overdueJob]);
     expect((await database.db.select().from(seenRequests)).map((r) => r.signature)).toEqual(["v0=recent"]);
+    expect((await database.db.select().from(apiIdempotencyKeys)).map((r) => r.key)).toEqual(["recent"]);
   });
 
   it("deletes a bounded number of rows per run and finishes on the next ones", async () => {

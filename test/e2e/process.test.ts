@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { actionItems, incidents } from "../../src/db/schema.js";
 import { SlackDriver, type SignedRequest } from "../../src/fake-slack/driver.js";
 import { startChildBot, type ChildBot } from "../support/child-bot.js";
-import { waitFor } from "../support/declare.js";
+import { eventually, waitFor } from "../support/declare.js";
 
 let child: ChildBot | undefined;
 afterEach(async () => {
@@ -159,6 +159,11 @@ describe("the bot's process", () => {
     const submissions = forms.map(({ owner, view }) => c.driver.submitView({ viewId: view.id, userId: "U_ALICE", values: { owner } }).then((a) => a.status, (e: Error) => e.message));
     await waitFor(() => (c.fake.faults.arrivals.get("users.info") ?? 0) - before === owners.length, 10_000);
     c.process.kill("SIGTERM");
+    // While it finishes them, a load balancer asking for health is told to send nothing more.
+    await eventually(async () => {
+      const health = await fetch(`http://127.0.0.1:${c.port}/healthz`).catch(() => undefined);
+      return health?.status === 503 && ((await health.json()) as { reason?: string }).reason === "stopping";
+    }, 5_000);
 
     expect(await Promise.all(submissions)).toEqual(owners.map(() => 200));
     const { code } = await c.exited;

@@ -24,7 +24,7 @@ const input = (overrides: Partial<DeclareInput> = {}): DeclareInput => ({
 });
 
 describe("declaring an incident", () => {
-  it("records the incident, its timeline entry and the war-room setup together", async () => {
+  it("records the incident, its timeline entry, the war-room setup and the word to the outside world together", async () => {
     const { incident, created } = await declareIncident(database.db, systemClock, input({ teamId: "T_ONE" }));
     expect(created).toBe(true);
     expect(incident).toMatchObject({ number: 1, status: "investigating", severity: "sev1" });
@@ -40,7 +40,9 @@ describe("declaring an incident", () => {
       "war_room.post_card",
       "war_room.pin_card",
       "war_room.announce",
+      "outside.fact",
     ]);
+    expect(steps.at(-1)).toMatchObject({ lane: "outside", payload: { entryId: entries[0]!.id } });
   });
 
   it("gives 20 simultaneous declares 20 distinct numbers, 1 to 20", async () => {

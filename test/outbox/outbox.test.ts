@@ -26,8 +26,10 @@ const classify = (error: unknown): DeliveryFailure =>
   error instanceof Flaky ? { retryable: true, retryAfterMs: error.retryAfterMs, message: "flaky" } : { retryable: false, message: String(error) };
 
 const logger = createLogger("silent");
+/** The deliverers under test, as one surface that reads its failures with `classifyFailure`. */
+const surfaces = (deliverers: Record<string, Deliverer>, classifyFailure = classify) => [{ name: "test", deliverers, classifyFailure }];
 const worker = (deliverers: Record<string, Deliverer>, onGiveUp?: (tx: unknown, item: { incidentId: number | null }) => Promise<void>) =>
-  new OutboxWorker({ db: database.db, clock: systemClock, logger, deliverers, classifyFailure: classify, onGiveUp, maxBackoffMs: 50 });
+  new OutboxWorker({ db: database.db, clock: systemClock, logger, surfaces: surfaces(deliverers), onGiveUp, maxBackoffMs: 50 });
 
 async function incidentFor(teamId: string): Promise<number> {
   const now = new Date();
@@ -77,13 +79,12 @@ describe("the outbox", () => {
       db: database.db,
       clock,
       logger,
-      classifyFailure: classify,
-      deliverers: {
+      surfaces: surfaces({
         step: async () => {
           attempts++;
           if (attempts === 1) throw new Flaky(30_000);
         },
-      },
+      }),
     });
     await database.db.transaction((tx) =>
       enqueue(tx, clock, [{ teamId: "T_RETRY_AFTER", incidentId, kind: "step", idempotencyKey: "retry-after" }]),
@@ -154,9 +155,8 @@ describe("the outbox under Slack trouble", () => {
       db: database.db,
       clock: systemClock,
       logger,
-      classifyFailure: classify,
       pollMs: 50,
-      deliverers: {
+      surfaces: surfaces({
         step: async (item) => {
           if (item.incidentId === slow) {
             slowStarted = true;
@@ -164,7 +164,7 @@ describe("the outbox under Slack trouble", () => {
           }
           if (item.incidentId === slow || item.incidentId === quick) delivered.push(item.incidentId);
         },
-      },
+      }),
     });
     w.start();
     await enqueueSteps("T_SLOW", slow, ["step"]);
@@ -186,13 +186,12 @@ describe("the outbox under Slack trouble", () => {
       db: database.db,
       clock: systemClock,
       logger,
-      classifyFailure: classifySlackFailure,
-      deliverers: {
+      surfaces: surfaces({
         step: async () => {
           calls++;
           if (calls <= 3) throw new SlackCallError("chat.postMessage", "ratelimited", true, 20);
         },
-      },
+      }, classifySlackFailure),
     });
     await enqueueSteps("T_PAUSED", incidentId, ["step"]);
     await w.waitUntilIdle();
@@ -210,17 +209,16 @@ describe("the outbox under Slack trouble", () => {
       db: database.db,
       clock,
       logger,
-      classifyFailure: classify,
       pollMs: 50,
       settleMs: 30_000,
-      deliverers: {
+      surfaces: surfaces({
         step: async () => {
           // A post goes out and Slack does not answer before the bot stops.
           sideEffectStarting();
           started = true;
           await new Promise(() => undefined);
         },
-      },
+      }),
     });
     hanging.start();
     await enqueueSteps("T_STOP", incidentId, ["step"], clock);
@@ -237,8 +235,7 @@ describe("the outbox under Slack trouble", () => {
       db: database.db,
       clock,
       logger,
-      classifyFailure: classify,
-      deliverers: { step: async (item) => void (item.incidentId === incidentId && seen.push({ uncertain: item.uncertainSince instanceof Date })) },
+      surfaces: surfaces({ step: async (item) => void (item.incidentId === incidentId && seen.push({ uncertain: item.uncertainSince instanceof Date })) }),
     });
     expect(await next.deliverDue()).toBe(0);
     clock.advance(30_000);
@@ -250,7 +247,7 @@ describe("the outbox under Slack trouble", () => {
     const incidentId = await incidentFor("T_DIED");
     const clock = new ManualClock(new Date());
     const seen: boolean[] = [];
-    const worker = (deliver: Deliverer) => new OutboxWorker({ db: database.db, clock, logger, classifyFailure: classify, leaseMs: 1000, deliverers: { step: deliver } });
+    const worker = (deliver: Deliverer) => new OutboxWorker({ db: database.db, clock, logger, leaseMs: 1000, surfaces: surfaces({ step: deliver }) });
     await enqueueSteps("T_DIED", incidentId, ["step"], clock);
     // The first worker claims the item and is never heard from again.
     void worker(() => new Promise(() => undefined)).deliverDue();

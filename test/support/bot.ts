@@ -37,6 +37,10 @@ export interface TestBotOptions {
   receiverLimits?: WarroomOptions["receiverLimits"];
   /** Shorter Slack timeouts, settle and drain times, for tests of late answers and shutdown. */
   slackTiming?: WarroomOptions["slackTiming"];
+  /** PagerDuty's and webhook receivers' timeouts and 429 wait, for tests of those surfaces. */
+  outsideTiming?: WarroomOptions["outsideTiming"];
+  /** The outbox's longest wait between retries, for tests that retry many times. */
+  outboxMaxBackoffMs?: number;
 }
 
 export async function startTestBot(env: Record<string, string> = {}, options: TestBotOptions = {}): Promise<TestBot> {
@@ -77,6 +81,8 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
         // Nothing races a test's stop; the child-process tests keep the real linger.
         stopLingerMs: 0,
         slackTiming: options.slackTiming,
+        outsideTiming: options.outsideTiming,
+        outboxMaxBackoffMs: options.outboxMaxBackoffMs,
       });
       harness.driver = new SlackDriver({ fake, botUrl: `http://127.0.0.1:${running.port}/slack/events`, signingSecret });
     },

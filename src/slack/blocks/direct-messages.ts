@@ -99,6 +99,6 @@ export function postmortemReviewDm(incident: Incident, askedBy: string): SlackMe
   };
 }
 
-export function deliveryFailedDm(incident: Incident, text: string): SlackMessage {
-  return { text: fallback(`A Slack step failed for incident #${incident.number}`), blocks: [section(text), context(`${incidentHeadline(incident)}${room(incident)}`)] };
+export function deliveryFailedDm(incident: Incident, text: string, headline: string): SlackMessage {
+  return { text: fallback(headline), blocks: [section(text), context(`${incidentHeadline(incident)}${room(incident)}`)] };
 }

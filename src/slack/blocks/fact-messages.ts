@@ -6,7 +6,7 @@ import { roleDefinitions, type Role } from "../../incidents/roles.js";
 import { describeEntry } from "../../timeline/describe.js";
 import type { SlackMessage } from "../gateway.js";
 import { WarRoomActions } from "../ids.js";
-import { incidentHeadline } from "./incident-card.js";
+import { incidentAnnouncement, incidentHeadline } from "./incident-card.js";
 import { actions, button, context, fallback, section } from "./kit.js";
 import { escaped, mentionChannel, mentionGroup, mentionUser, phraseMrkdwn, quoted } from "./text.js";
 
@@ -110,6 +110,23 @@ export function announcementMessage({ entry, incident, postmortem }: FactContext
     default:
       return undefined;
   }
+}
+
+/** An incident whose new severity is announced in another channel: the announcement, saying how it got here. */
+export function severityMoveAnnouncement(incident: Incident, entry: TimelineEntry): SlackMessage {
+  const d = entry.data as Record<string, unknown>;
+  const from = d.from as Severity;
+  const raised = severities.indexOf(incident.severity) < severities.indexOf(from);
+  const announced = incidentAnnouncement(incident);
+  const how = `${raised ? ":arrow_up: Raised" : ":arrow_down: Lowered"} from *${severityLabel(from)}* to *${severityLabel(incident.severity)}* by ${mentionUser(entry.actor)}${typedQuote(d.reason, 500)}`;
+  return {
+    text: fallback(`Incident #${incident.number} is now ${severityLabel(incident.severity)}: ${escaped(incident.title, 150)}`),
+    blocks: [
+      section(`:rotating_light: *${severityLabel(incident.severity)}* incident\n${incidentHeadline(incident)}`),
+      section(how),
+      ...(announced.blocks ?? []).slice(1),
+    ],
+  };
 }
 
 function roleLine(userId: string, role: Role, holder: string | null, previous: string | null): string {
@@ -238,9 +255,23 @@ const stepWords: Record<string, string> = {
   "person.direct_message": "send a direct message",
   "war_room.archive": "archive the war room",
   "war_room.continue": "open a new war room for the reopened incident",
+  "pagerduty.event": "tell PagerDuty",
+  "webhook.delivery": "send a webhook",
 };
+
+/** Steps outside Slack: who answered them, and how a give-up is headed. Everything else is a Slack step. */
+const outsideSteps: Record<string, { who: string; headline: string }> = {
+  "pagerduty.event": { who: "PagerDuty", headline: "Telling PagerDuty failed" },
+  "webhook.delivery": { who: "the receiver", headline: "A webhook failed" },
+};
+
+/** The one-line headline of a give-up (a DM's notification text). */
+export function deliveryFailedHeadline(incident: Pick<Incident, "number">, kind: string): string {
+  return `${outsideSteps[kind]?.headline ?? "A Slack step failed"} for incident #${incident.number}`;
+}
 
 export function deliveryFailedText(incident: Pick<Incident, "number">, d: Record<string, unknown>): string {
   const what = stepWords[str(d.kind)] ?? "finish a Slack step";
-  return `:warning: I could not ${what} for incident #${incident.number}: Slack answered \`${escaped(str(d.error), 120)}\` and I have stopped retrying. Please do it by hand, or ask an admin to look at the bot's log.`;
+  const who = outsideSteps[str(d.kind)]?.who ?? "Slack";
+  return `:warning: I could not ${what} for incident #${incident.number}: ${who} answered \`${escaped(str(d.error), 300)}\` and I have stopped retrying. Please do it by hand, or ask an admin to look at the bot's log.`;
 }

@@ -155,7 +155,7 @@ export function announcementUnavailable(channel: string, slackError: string): Sl
   return {
     text:
       `:warning: I could not announce this incident in ${where}: ${reason}. ` +
-      `Share this channel with whoever needs to know, and ask an admin to create ${where} or set INCIDENTS_CHANNEL to a channel that exists.`,
+      `Share this channel with whoever needs to know, and ask an admin to create ${where} or point INCIDENTS_CHANNEL (or this severity's INCIDENTS_CHANNEL_SEVn) at a channel that exists.`,
   };
 }
 

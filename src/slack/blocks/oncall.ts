@@ -40,7 +40,8 @@ export function onCallOverview(rows: Array<{ schedule: OncallSchedule; now?: OnC
       })
       .join(" → ");
     const scope = [p.isDefault ? "default" : "", p.services.length ? `services: ${p.services.map(escapeText).join(", ")}` : ""].filter(Boolean).join("; ");
-    return `*${escapeText(p.name)}*${scope ? ` (${scope})` : ""}: ${levels}${p.repeat ? ` · repeats ${p.repeat}×` : ""}`;
+    const pages = [levels, p.pagerdutyRoutingKey ? "PagerDuty" : ""].filter(Boolean).join(" · ");
+    return `*${escapeText(p.name)}*${scope ? ` (${scope})` : ""}: ${pages}${p.repeat && levels ? ` · repeats ${p.repeat}×` : ""}`;
   });
   return {
     text: "Who is on call",
@@ -136,6 +137,20 @@ export function policyModal(existing: EscalationPolicy | undefined, schedules: O
         { optional: true },
       ),
       input(PolicyBlocks.repeat, "Repeat the whole policy", { type: "number_input", is_decimal_allowed: false, min_value: "0", max_value: "5", initial_value: String(existing?.repeat ?? 0) }, { hint: plain("Times to start again from level 1 when nobody acknowledged.") }),
+      input(
+        PolicyBlocks.pagerDuty,
+        "PagerDuty integration key",
+        { type: "plain_text_input", max_length: 40, placeholder: plain(existing?.pagerdutyRoutingKey ? "Leave empty to keep the saved key" : "32 characters, from the service's Integrations tab") },
+        {
+          optional: true,
+          // The saved key is never shown back, only its end, so the form cannot leak it to whoever opens it.
+          hint: plain(
+            existing?.pagerdutyRoutingKey
+              ? `Incidents this policy pages also page PagerDuty, through the key ending …${existing.pagerdutyRoutingKey.slice(-4)}. Leave empty to keep it, type none to stop, or paste another.`
+              : "An Events API v2 integration key: incidents this policy pages also trigger, acknowledge and resolve an alert on that PagerDuty service.",
+          ),
+        },
+      ),
       ...levelBlocks,
     ],
   });

@@ -1,5 +1,6 @@
 // Text for Slack: the one place where what people typed is escaped, and where text is cut to Slack's limits,
 // counted as Slack counts them (UTF-16 code units, after escaping).
+import { actorName, actorOf } from "../../timeline/actors.js";
 import { cutMrkdwn, type Phrase } from "../../timeline/phrase.js";
 
 export { cutMrkdwn };
@@ -23,7 +24,14 @@ export function truncate(text: string, max: number): string {
   return `${cut}…`;
 }
 
-export const mentionUser = (userId: string): string => `<@${userId}>`;
+/**
+ * A person as a mention. Anyone else who acts (Warroom, an API token) cannot be mentioned and is named in words,
+ * so every place that shows who did something handles them without asking what kind of actor it holds.
+ */
+export function mentionUser(actorId: string): string {
+  const actor = actorOf(actorId);
+  return actor.kind === "person" ? `<@${actor.userId}>` : escapeText(actorName(actor));
+}
 export const mentionChannel = (channelId: string): string => `<#${channelId}>`;
 export const mentionGroup = (groupId: string): string => `<!subteam^${groupId}>`;
 

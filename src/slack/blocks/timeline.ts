@@ -1,6 +1,7 @@
 // The incident timeline as a Slack message: oldest first, cut to fit Slack when it is long.
 import type { Incident, TimelineEntry } from "../../db/schema.js";
 import { humanDuration } from "../../incidents/lifecycle.js";
+import { actorOf } from "../../timeline/actors.js";
 import { describeEntry } from "../../timeline/describe.js";
 import type { SlackMessage } from "../gateway.js";
 import { incidentHeadline } from "./incident-card.js";
@@ -21,8 +22,7 @@ type TimelineIncident = Pick<Incident, "number" | "title" | "severity">;
 const utcMinute = (at: Date): string => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 function actorLabel(actor: string): string {
-  if (actor === "warroom") return "Warroom";
-  return /^[A-Za-z0-9_]+$/.test(actor) ? mentionUser(actor) : escapeText(actor);
+  return /^[A-Za-z0-9_]+$/.test(actor) || actorOf(actor).kind !== "person" ? mentionUser(actor) : escapeText(actor);
 }
 
 function entryLine(entry: TimelineEntry, now: Date): string {

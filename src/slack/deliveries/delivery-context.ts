@@ -3,6 +3,7 @@
 import type { Clock } from "../../clock.js";
 import type { Db } from "../../db/client.js";
 import type { Incident, OutboxItem } from "../../db/schema.js";
+import type { Severity } from "../../incidents/lifecycle.js";
 import { incidentById } from "../../incidents/queries.js";
 import type { Logger } from "../../log.js";
 import { PermanentDeliveryError, uncertaintyResolved } from "../../outbox/outbox.js";
@@ -14,7 +15,8 @@ export interface SlackDeliveryContext {
   gateway: SlackGateway;
   logger: Logger;
   botUserId: () => string | undefined;
-  announcementChannel: string;
+  /** Where incidents of each severity are announced (INCIDENTS_CHANNEL, or INCIDENTS_CHANNEL_SEVn). */
+  announcementChannels: Readonly<Record<Severity, string>>;
   /** Card and topic refreshes of one incident run at most once per this many ms; changes in between wait and coalesce. */
   refreshSettleMs?: number;
 }

@@ -1,11 +1,14 @@
-// Telling people about a fact: a line in the war room, a message in the announcement channel. Both are drawn
-// now, from the fact and the incident as it is, so a delayed delivery never shows stale state.
+// Telling people about a fact: a line in the war room, a message in the announcement channel of the incident's
+// severity. Both are drawn now, from the fact and the incident as it is, so a delayed delivery never shows stale state.
 import type { OutboxItem } from "../../db/schema.js";
 import { postmortemOf } from "../../postmortems/postmortems.js";
-import { timelineEntryById } from "../../timeline/append.js";
-import { PermanentDeliveryError, type Deliverer } from "../../outbox/outbox.js";
-import { announcementMessage, warRoomMessage, type FactContext } from "../blocks/fact-messages.js";
+import { isPerson } from "../../timeline/actors.js";
+import { recordSetupStep } from "../../incidents/war-room-setup.js";
+import { timelineEntryById, timelineOf } from "../../timeline/append.js";
+import { PermanentDeliveryError, type Completion, type Deliverer } from "../../outbox/outbox.js";
+import { announcementMessage, severityMoveAnnouncement, warRoomMessage, type FactContext } from "../blocks/fact-messages.js";
 import type { PostedAs } from "../gateway.js";
+import { mentionUser } from "../blocks/text.js";
 import { incidentOf, joinQuietly, postOnce, requireChannel, unlessSettled, type SlackDeliveryContext } from "./delivery-context.js";
 
 export function factDeliverers(ctx: SlackDeliveryContext) {
@@ -28,14 +31,16 @@ export function factDeliverers(ctx: SlackDeliveryContext) {
     const message = warRoomMessage(fact);
     if (!message) return;
     const { asPerson, ...content } = message;
-    const as = asPerson ? await postedAs(asPerson) : undefined;
+    const as = isPerson(asPerson) ? await postedAs(asPerson) : undefined;
     // Without a name to post under, the line says whose words they are.
-    const said = asPerson && !as ? { ...content, text: `<@${asPerson}>: ${content.text}` } : content;
+    const said = asPerson && !as ? { ...content, text: `${mentionUser(asPerson)}: ${content.text}` } : content;
     await postOnce(ctx, item, requireChannel(fact.incident), said, as);
   };
 
+  /** Told in the announcement channel of the incident's severity as it is now. */
   const announcementLine: Deliverer = async (item) => {
     const fact = await factOf(item);
+    if (fact.entry.type === "severity_changed") return announceWhereTheSeverityGoes(item, fact);
     const message = announcementMessage(fact);
     if (!message) return;
     await unlessSettled(
@@ -43,13 +48,49 @@ export function factDeliverers(ctx: SlackDeliveryContext) {
       fact.incident,
       "share in the announcement channel",
       async () => {
-        const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannel);
+        const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannels[fact.incident.severity]);
         if (item.uncertainSince) await joinQuietly(ctx, channel);
         await postOnce(ctx, item, channel, message);
       },
       ["channel_not_found", "is_archived", "not_in_channel"],
     );
   };
+
+  /**
+   * A severity with an announcement channel of its own (INCIDENTS_CHANNEL_SEV1): an incident raised into it is
+   * announced there, once per channel, so whoever watches that channel sees every incident of its severity; later
+   * news goes there too. Where the channel is the same, nothing is said (the war room has the line).
+   */
+  async function announceWhereTheSeverityGoes(item: OutboxItem, { incident, entry }: FactContext): Promise<Completion> {
+    // Not announced at all (Slack would not take it): the war room was told why; a new channel does not change that.
+    if (!incident.announcementTs) return;
+    let posted: { ts: string; channel: string } | undefined;
+    await unlessSettled(
+      ctx,
+      incident,
+      "announce in the new severity's channel",
+      async () => {
+        const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannels[incident.severity]);
+        if (await announcedIn(incident, channel)) return;
+        if (item.uncertainSince) await joinQuietly(ctx, channel);
+        posted = await postOnce(ctx, item, channel, severityMoveAnnouncement(incident, entry));
+      },
+      ["channel_not_found", "is_archived", "not_in_channel"],
+    );
+    if (!posted) return;
+    const at = posted;
+    return (tx) =>
+      recordSetupStep(tx, ctx.clock, incident, {
+        values: { announcementChannelId: at.channel, announcementTs: at.ts },
+        fact: { type: "announced", data: { channelId: at.channel, ts: at.ts, severity: incident.severity } },
+      });
+  }
+
+  async function announcedIn(incident: FactContext["incident"], channel: string): Promise<boolean> {
+    if (incident.announcementChannelId === channel) return true;
+    const entries = await timelineOf(ctx.db, incident.teamId, incident.id);
+    return entries.some((e) => e.type === "announced" && (e.data as { channelId?: unknown }).channelId === channel);
+  }
 
   return { warRoomLine, announcementLine };
 }

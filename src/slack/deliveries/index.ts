@@ -1,5 +1,5 @@
 // The Slack surface's deliveries: each outbox kind the domain names, delivered to Slack; and what happens when
-// one gives up for good (the commander and the war room are told, never silence).
+// a delivery of any surface gives up for good (the commander and the war room are told, never silence).
 import { and, eq } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
 import { incidents, type OutboxItem } from "../../db/schema.js";
@@ -61,6 +61,10 @@ const needsTheWarRoom = new Set<string>([
 /** True while the incident's last word on its war room is that Slack would not open it (already reported). */
 async function warRoomNeverOpened(tx: Tx, item: OutboxItem): Promise<boolean> {
   if (!needsTheWarRoom.has(item.kind)) return false;
+  return warRoomRefused(tx, item);
+}
+
+async function warRoomRefused(tx: Tx, item: OutboxItem): Promise<boolean> {
   const rooms = (await timelineOf(tx, item.teamId, item.incidentId!)).filter(
     (e) => e.type === "channel_created" || e.type === "war_room_continued" || (e.type === "delivery_failed" && warRoomOpeners.has(String((e.data as { kind?: unknown }).kind))),
   );
@@ -73,6 +77,7 @@ async function warRoomNeverOpened(tx: Tx, item: OutboxItem): Promise<boolean> {
  * open the war room, the steps that need it are not reported again. A failed report is only logged.
  */
 export function reportGiveUp(ctx: SlackDeliveryContext) {
+  const slackKinds = new Set(Object.keys(slackDeliverers(ctx)));
   return async (tx: Tx, item: OutboxItem, failure: DeliveryFailure): Promise<void> => {
     if (!item.incidentId) return;
     const about = item.payload.about as { kind?: string } | undefined;
@@ -85,7 +90,10 @@ export function reportGiveUp(ctx: SlackDeliveryContext) {
     }
     const [incident] = await tx.select().from(incidents).where(and(eq(incidents.teamId, item.teamId), eq(incidents.id, item.incidentId)));
     if (!incident) return;
-    const warRoomUsable = Boolean(incident.channelId) && incident.status !== "closed" && !warRoomSteps.has(item.kind);
+    // Another surface (PagerDuty, a webhook) may give up before Slack has made the war room: its line waits for the
+    // room in Slack's lane, unless Slack would not make it.
+    const roomComing = !incident.channelId && !slackKinds.has(item.kind) && !(await warRoomRefused(tx, item));
+    const warRoomUsable = (Boolean(incident.channelId) || roomComing) && incident.status !== "closed" && !warRoomSteps.has(item.kind);
     await recordDeliveryFailed(tx, ctx.clock, incident, { kind: item.kind, error: failure.message.replace(/^[\w.]+: /, ""), attempts: item.attempts }, warRoomUsable);
   };
 }

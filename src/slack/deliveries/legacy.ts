@@ -32,7 +32,7 @@ export function legacyDeliverers(ctx: SlackDeliveryContext, directMessage: Deliv
       const message = messageOf(item.payload);
       if (!message) return;
       await unlessSettled(ctx, incident, "share", async () => {
-        const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannel);
+        const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannels[incident.severity]);
         if (item.uncertainSince) await joinQuietly(ctx, channel);
         await postOnce(ctx, item, channel, message);
       }, ["channel_not_found", "is_archived", "not_in_channel"]);

@@ -19,7 +19,7 @@ import {
   postmortemReviewDm,
   roleAssignedDm,
 } from "../blocks/direct-messages.js";
-import { deliveryFailedText } from "../blocks/fact-messages.js";
+import { deliveryFailedHeadline, deliveryFailedText } from "../blocks/fact-messages.js";
 import type { SlackMessage } from "../gateway.js";
 import { incidentOf, postOnce, requireChannel, unlessSettled, type SlackDeliveryContext } from "./delivery-context.js";
 
@@ -77,7 +77,7 @@ export function peopleDeliverers(ctx: SlackDeliveryContext) {
       case "postmortem_review":
         return (await postmortemOf(ctx.db, incident)).status === "in_review" ? postmortemReviewDm(incident, entry?.actor ?? incident.commanderId) : undefined;
       case "delivery_failed":
-        return deliveryFailedDm(incident, deliveryFailedText(incident, { kind: about.what, error: about.error }));
+        return deliveryFailedDm(incident, deliveryFailedText(incident, { kind: about.what, error: about.error }), deliveryFailedHeadline(incident, about.what));
     }
   }
 

@@ -5,6 +5,7 @@ import type { Incident, OutboxItem } from "../../db/schema.js";
 import { warRoomChannelName } from "../../incidents/channel-name.js";
 import { channelHolder } from "../../incidents/queries.js";
 import { recordSetupStep, recordWarRoomContinued } from "../../incidents/war-room-setup.js";
+import { isPerson } from "../../timeline/actors.js";
 import { timelineEntryById } from "../../timeline/append.js";
 import { PermanentDeliveryError, uncertaintyResolved, type Completion, type Deliverer, type DeliveryAttempt } from "../../outbox/outbox.js";
 import { announcementUnavailable, continuationIntro, declaredReply, incidentAnnouncement, incidentCard, incidentTopic } from "../blocks/incident-card.js";
@@ -100,7 +101,8 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
     const incident = await incidentOf(ctx, item);
     const channel = requireChannel(incident);
     const people = [incident.declaredBy, incident.commanderId, incident.techLeadId, incident.commsLeadId, incident.scribeId, incident.acknowledgedBy];
-    const responders = [...new Set(people.filter((u): u is string => Boolean(u)))].filter((u) => u !== ctx.botUserId());
+    // An API token that declared or acknowledged is no one to invite.
+    const responders = [...new Set(people.filter(isPerson))].filter((u) => u !== ctx.botUserId());
     const invited: string[] = [];
     for (const user of responders) {
       try {
@@ -127,6 +129,8 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
    */
   const tellDeclarer: Deliverer = async (item, attempt) => {
     const incident = await incidentOf(ctx, item);
+    // Declared by an integration (an API token): its HTTP answer was its link; nobody in Slack is waiting for one.
+    if (!isPerson(incident.declaredBy)) return;
     const reply = declaredReply(incident);
     const notified = (confirmed: boolean) =>
       step(incident, { values: { declarerResponseUrl: null }, fact: { type: "declarer_notified", data: { userId: incident.declaredBy, ...(confirmed ? {} : { confirmed: false }) } } });
@@ -181,7 +185,7 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
     if (incident.announcementTs) return;
     let posted: { ts: string; channel: string };
     try {
-      const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannel);
+      const channel = await ctx.gateway.resolveChannelId(ctx.announcementChannels[incident.severity]);
       if (item.uncertainSince) await joinQuietly(ctx, channel);
       posted = await postOnce(ctx, item, channel, incidentAnnouncement(incident));
     } catch (error) {
@@ -190,15 +194,16 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
     }
     return step(incident, {
       values: { announcementChannelId: posted.channel, announcementTs: posted.ts },
-      fact: { type: "announced", data: { channelId: posted.channel, ts: posted.ts } },
+      fact: { type: "announced", data: { channelId: posted.channel, ts: posted.ts, severity: incident.severity } },
     });
   };
 
   /** A missing or archived announcement channel will not heal by retrying: say so in the war room instead. */
   async function announcementImpossible(item: OutboxItem, incident: Incident, code: string): Promise<Completion> {
-    ctx.logger.warn({ incident: incident.number, channel: ctx.announcementChannel, error: code }, "could not announce the incident");
-    await postOnce(ctx, { ...item, idempotencyKey: `${item.idempotencyKey}:unavailable` }, requireChannel(incident), announcementUnavailable(ctx.announcementChannel, code));
-    return step(incident, { fact: { type: "announcement_failed", data: { channel: ctx.announcementChannel, error: code } } });
+    const channel = ctx.announcementChannels[incident.severity];
+    ctx.logger.warn({ incident: incident.number, channel, error: code }, "could not announce the incident");
+    await postOnce(ctx, { ...item, idempotencyKey: `${item.idempotencyKey}:unavailable` }, requireChannel(incident), announcementUnavailable(channel, code));
+    return step(incident, { fact: { type: "announcement_failed", data: { channel, error: code } } });
   }
 
   return { createChannel, continueWarRoom, inviteResponders, tellDeclarer, setTopic, postCard, pinCard, announce };

@@ -7,6 +7,7 @@ import type { Subcommand, SubcommandResult } from "../subcommand.js";
 import { ack } from "./ack.js";
 import { action } from "./action.js";
 import { actions } from "./actions.js";
+import { apiToken } from "./api-token.js";
 import { close } from "./close.js";
 import { declare } from "./declare.js";
 import { escalation } from "./escalation.js";
@@ -47,6 +48,7 @@ export const subcommands: Record<string, Subcommand> = {
   postmortem,
   action,
   actions,
+  "api-token": apiToken,
 };
 
 /**

@@ -71,6 +71,9 @@ export const coverSubmitted: ViewHandler = async (deps, args) => {
   await args.ack(errors ? { response_action: "errors", errors } : undefined);
 };
 
+/** Empty keeps the saved key (the form never shows it), "none" removes it, anything else is the new key. */
+const pagerDutyKeyTyped = (typed: string): string | null => (typed.trim() === "" ? "keep" : /^none$/i.test(typed.trim()) ? null : typed.trim());
+
 export const policySubmitted: ViewHandler = async (deps, args) => {
   const { body, view } = args;
   if (!mayConfigureOnCall(deps.admins, body.user.id)) return showErrors(args, { [PolicyBlocks.name]: "Only incident admins can change escalation policies." });
@@ -92,7 +95,12 @@ export const policySubmitted: ViewHandler = async (deps, args) => {
     repeat: numberOrNull(v, PolicyBlocks.repeat) ?? 0,
     isDefault: checked(v, PolicyBlocks.isDefault, DEFAULT_OPTION),
     levels,
+    pagerdutyRoutingKey: pagerDutyKeyTyped(text(v, PolicyBlocks.pagerDuty)),
   });
-  const errors = errorsFor(saved, { name: PolicyBlocks.name, levels: policyLevelBlock(1, "users"), repeat: PolicyBlocks.repeat, services: PolicyBlocks.services }, PolicyBlocks.name);
+  const errors = errorsFor(
+    saved,
+    { name: PolicyBlocks.name, levels: policyLevelBlock(1, "users"), repeat: PolicyBlocks.repeat, services: PolicyBlocks.services, pagerdutyRoutingKey: PolicyBlocks.pagerDuty },
+    PolicyBlocks.name,
+  );
   await args.ack(errors ? { response_action: "errors", errors } : undefined);
 };
