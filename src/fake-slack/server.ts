@@ -104,6 +104,17 @@ export class FakeSlack {
     while (this.working > 0) await sleep(10);
   }
 
+  /**
+   * Drops what Slack would no longer honour (trigger_ids past their life, response URLs past 30 minutes) and keeps
+   * only the latest `keepCalls` recorded calls: a fake that runs for hours (the sandbox) must not grow without end.
+   */
+  forgetExpired(keepCalls = 500): void {
+    const now = this.workspace.now();
+    for (const [id, t] of this.workspace.triggers) if (now - t.issuedAt > this.triggerTtlMs) this.workspace.triggers.delete(id);
+    for (const [id, r] of this.workspace.responseUrls) if (now - r.issuedAt > RESPONSE_URL_TTL_MS) this.workspace.responseUrls.delete(id);
+    if (this.calls.length > keepCalls) this.calls.splice(0, this.calls.length - keepCalls);
+  }
+
   /** Calls `listener` after every request the fake answered (and after changed()); returns how to stop. */
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);

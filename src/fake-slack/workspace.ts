@@ -145,11 +145,15 @@ export class FakeWorkspace {
 
   /** Forgets everything and starts again as a new workspace (the sandbox's reset). */
   clear(): void {
+    this.empty();
+    this.seed();
+  }
+
+  private empty(): void {
     for (const map of [this.users, this.channels, this.messages, this.pins, this.views, this.triggers, this.responseUrls]) map.clear();
     this.ephemerals.length = 0;
     this.sequence = 0;
     this.lastTs = 0;
-    this.seed();
   }
 
   snapshot(): WorkspaceSnapshot {
@@ -169,8 +173,7 @@ export class FakeWorkspace {
 
   /** Puts back a snapshot taken earlier, replacing whatever the workspace held. */
   restore(snapshot: WorkspaceSnapshot): void {
-    this.clear();
-    for (const map of [this.users, this.channels, this.messages]) map.clear();
+    this.empty();
     this.sequence = snapshot.sequence;
     this.lastTs = snapshot.lastTs;
     for (const u of snapshot.users) this.users.set(u.id, u);

@@ -76,7 +76,11 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   };
   await startBot();
 
-  const file = options.slackFile ? new WorkspaceFile(options.slackFile, (): KeptSandbox => ({ aheadMs: clock.aheadMs, workspace: fake.workspace.snapshot() })) : undefined;
+  const keep = (): KeptSandbox => {
+    fake.forgetExpired();
+    return { aheadMs: clock.aheadMs, workspace: fake.workspace.snapshot() };
+  };
+  const file = options.slackFile ? new WorkspaceFile(options.slackFile, keep) : undefined;
   file?.flush();
   const unwatch = fake.onChange(() => file?.changed());
 

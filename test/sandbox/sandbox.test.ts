@@ -157,7 +157,7 @@ describe("driving the bot from the page", () => {
       const general = (await channelNamed(t(), "general"))!.id;
       await act(t(), "composer", { as: "U_ALICE", channel: general, text: "/incident declare" });
       const modal = (await screen(t())).modal!;
-      const calls = t().sandbox.fake.calls.length;
+      const since = Date.now();
       const declared = (await t().database.db.select().from(incidents)).length;
       expect(await act(t(), "submit", { as: "U_ALICE", viewId: modal.id, values: { title: null, severity: null } })).toMatchObject({
         ok: false,
@@ -169,7 +169,7 @@ describe("driving the bot from the page", () => {
       });
       // The errors stay beside the fields until the form is submitted again, and the bot never heard of either.
       expect((await screen(t())).modal).toMatchObject({ id: modal.id, errors: { title: "Please enter at most 150 characters." } });
-      expect(t().sandbox.fake.calls.slice(calls).map((c) => c.method)).toEqual([]);
+      expect(t().sandbox.fake.calls.filter((c) => c.at >= since).map((c) => c.method)).toEqual([]);
       expect(await t().database.db.select().from(incidents)).toHaveLength(declared);
       await act(t(), "close", { as: "U_ALICE", viewId: modal.id, whole: true });
     });
