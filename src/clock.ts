@@ -21,3 +21,25 @@ export class ManualClock implements Clock {
     this.current = new Date(at).getTime();
   }
 }
+
+/**
+ * The system clock plus an offset that only grows: time passes as usual and can be moved forward on request
+ * (the sandbox's "+1 h"), so reminders and escalations can be seen without waiting for them.
+ */
+export class ShiftedClock implements Clock {
+  constructor(private ahead = 0) {}
+  now(): Date {
+    return new Date(Date.now() + this.ahead);
+  }
+  /** How far ahead of the system clock it runs, in ms. */
+  get aheadMs(): number {
+    return this.ahead;
+  }
+  advance(ms: number): void {
+    if (ms < 0) throw new Error("a clock that went backwards would replay the past");
+    this.ahead += ms;
+  }
+  reset(): void {
+    this.ahead = 0;
+  }
+}

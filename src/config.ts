@@ -106,6 +106,9 @@ const configSchema = z.object({
     .refine((u) => /^postgres(ql)?:\/\//.test(u), { error: "must start with postgres:// or postgresql://" })
     .optional(),
   PGLITE_DIR: z.string().min(1).default("./data"),
+  // Apart from PGLITE_DIR: a sandbox sharing a database with a bot connected to Slack would have that bot chase the
+  // sandbox's pretend incidents (reminders to people who do not exist), and the sandbox's reset would touch it.
+  SANDBOX_DIR: z.string().min(1).default("./sandbox-data"),
   INCIDENTS_CHANNEL: announcementChannel("INCIDENTS_CHANNEL", "#ops-incidents", "ops-incidents", "remove the line to use #incidents").default("incidents"),
   // Announcements of incidents of one severity somewhere else (SEV1 → #incidents-critical); unset: INCIDENTS_CHANNEL.
   INCIDENTS_CHANNEL_SEV1: announcementChannel("INCIDENTS_CHANNEL_SEV1", "#incidents-critical", "incidents-critical", "remove the line to announce SEV1s in INCIDENTS_CHANNEL").optional(),
@@ -201,4 +204,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /** True when neither Slack credential is set: a fresh install that has not been connected to Slack yet. */
 export function slackCredentialsMissing(env: NodeJS.ProcessEnv = process.env): boolean {
   return !env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET;
+}
+
+/**
+ * The local sandbox's settings: the environment's, except that Slack is the built-in fake (the sandbox puts the
+ * fake's token, signing secret and URL in place of these stand-ins), PagerDuty is the built-in fake too, no webhook
+ * is sent anywhere, and the database is always the embedded one in SANDBOX_DIR, never DATABASE_URL: trying things
+ * out never reaches a real service or writes to a real database.
+ */
+export function loadSandboxConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfig({
+    ...env,
+    SLACK_BOT_TOKEN: "xoxb-sandbox-stand-in",
+    SLACK_SIGNING_SECRET: "sandbox-stand-in",
+    SLACK_APP_TOKEN: "",
+    SLACK_API_URL: "",
+    DATABASE_URL: "",
+    PAGERDUTY_ROUTING_KEY: "",
+    PAGERDUTY_EVENTS_URL: "",
+    WEBHOOK_URLS: "",
+    WEBHOOK_SECRET: "",
+    // The bot's log lines would bury the sandbox's one line with its address: warnings only, unless asked.
+    LOG_LEVEL: env.LOG_LEVEL || "warn",
+  });
 }

@@ -9,7 +9,7 @@ import { SlackAuthError, startWarroom } from "./warroom.js";
 async function main(): Promise<void> {
   if (slackCredentialsMissing()) {
     console.error(
-      "Warroom is installed but not connected to Slack: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in .env (README → “Create the Slack app from manifest.yml”).",
+      "Warroom is installed but not connected to Slack: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET in .env (README → “Create the Slack app from manifest.yml”), or try it without Slack from a checkout with npm run sandbox.",
     );
     process.exit(1);
   }

@@ -42,6 +42,8 @@ export interface WarroomOptions {
   stopGraceMs?: number;
   /** How long stop() still takes requests already on their way before it stops listening (default 500 ms). */
   stopLingerMs?: number;
+  /** The address the HTTP receiver listens on (default: every address, as Bolt does); the sandbox keeps it on loopback. */
+  listenHost?: string;
   /** Slack's timing, shortened by tests of late answers: see SlackGateway and OutboxWorker. */
   slackTiming?: {
     /** How long a Slack call may take before we stop waiting (default 30 s). */
@@ -95,6 +97,7 @@ export async function startWarroom({
   slackTiming = {},
   outsideTiming = {},
   outboxMaxBackoffMs,
+  listenHost,
 }: WarroomOptions): Promise<RunningWarroom> {
   let readiness: Readiness = "starting";
   await migrateDatabase(database);
@@ -201,7 +204,7 @@ export async function startWarroom({
       deliverNow: () => outbox.kick(),
     },
   });
-  const server = (await startReceiving(app, config, door?.serverOptions())) as Server | undefined;
+  const server = (await startReceiving(app, config, door?.serverOptions(), listenHost)) as Server | undefined;
   if (door && server) door.serve(server);
   const port = (server?.address() as AddressInfo | null)?.port ?? config.PORT;
   outbox.start();
@@ -233,11 +236,12 @@ export async function startWarroom({
   };
 }
 
-/** Starts the receiver; in Socket Mode a refused app-level token stops the start with a line naming SLACK_APP_TOKEN. */
 /** Starts Bolt's receiver (HTTP behind the door, or Socket Mode); a refused app-level token is named as such. */
-async function startReceiving(app: App, config: Config, serverOptions?: ServerOptions): Promise<unknown> {
+async function startReceiving(app: App, config: Config, serverOptions?: ServerOptions, host?: string): Promise<unknown> {
+  // Bolt's HTTP receiver takes net.ListenOptions in place of a port.
+  const where = host && serverOptions ? { port: config.PORT, host } : config.PORT;
   try {
-    return await (serverOptions ? app.start(config.PORT, serverOptions) : app.start(config.PORT));
+    return await (serverOptions ? app.start(where, serverOptions) : app.start(config.PORT));
   } catch (error) {
     // Only a Web API answer (apps.connections.open) is about the token; a busy port or the like is not.
     if (!config.SLACK_APP_TOKEN || !String((error as { code?: unknown })?.code ?? "").startsWith("slack_webapi_")) throw error;

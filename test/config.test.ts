@@ -1,6 +1,6 @@
 import { parse } from "dotenv";
 import { describe, expect, it } from "vitest";
-import { announcementChannels, ConfigError, loadConfig } from "../src/config.js";
+import { announcementChannels, ConfigError, loadConfig, loadSandboxConfig, slackCredentialsMissing } from "../src/config.js";
 
 const valid = { SLACK_BOT_TOKEN: "xoxb-fake", SLACK_SIGNING_SECRET: "0123456789abcdef" };
 
@@ -86,5 +86,34 @@ describe("configuration", () => {
     expect(() => loadConfig({ ...valid, WEBHOOK_URLS: "https://a.example/hook" })).toThrow(/WEBHOOK_SECRET is not set: webhooks are signed with it/);
     expect(() => loadConfig({ ...valid, WEBHOOK_URLS: "ftp://a.example/hook", WEBHOOK_SECRET: "a-long-random-secret" })).toThrow(/WEBHOOK_URLS has "ftp:\/\/a.example\/hook", which is not an http\(s\) URL/);
     expect(() => loadConfig({ ...valid, WEBHOOK_URLS: "https://a.example/hook", WEBHOOK_SECRET: "short" })).toThrow(/WEBHOOK_SECRET must be at least 16 characters/);
+  });
+});
+
+describe("the sandbox's configuration", () => {
+  it("never uses a real database, real Slack credentials, PagerDuty or webhooks, keeps to SANDBOX_DIR and logs warnings only unless asked", () => {
+    const config = loadSandboxConfig({
+      DATABASE_URL: "postgres://prod@db/warroom",
+      SLACK_BOT_TOKEN: "xoxb-real",
+      SLACK_APP_TOKEN: "xapp-real",
+      PAGERDUTY_ROUTING_KEY: "R0123456789ABCDEF0123456789ABCDE",
+      WEBHOOK_URLS: "https://hooks.example.com/warroom",
+      WEBHOOK_SECRET: "a-secret-of-sixteen-or-more",
+      ACK_MINUTES_SEV1: "2",
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.PAGERDUTY_ROUTING_KEY).toBeUndefined();
+    expect(config.WEBHOOK_URLS).toEqual([]);
+    expect(config.SLACK_APP_TOKEN).toBeUndefined();
+    expect(config.SLACK_BOT_TOKEN).not.toBe("xoxb-real");
+    expect(config.SANDBOX_DIR).toBe("./sandbox-data");
+    expect(config.LOG_LEVEL).toBe("warn");
+    expect(config.ACK_MINUTES_SEV1).toBe(2);
+    expect(loadSandboxConfig({ LOG_LEVEL: "debug", SANDBOX_DIR: "/tmp/try" })).toMatchObject({ LOG_LEVEL: "debug", SANDBOX_DIR: "/tmp/try" });
+  });
+
+  it("is what npm start runs only when neither Slack credential is set", () => {
+    expect(slackCredentialsMissing({})).toBe(true);
+    expect(slackCredentialsMissing({ SLACK_BOT_TOKEN: "", SLACK_SIGNING_SECRET: "" })).toBe(true);
+    expect(slackCredentialsMissing({ SLACK_BOT_TOKEN: "xoxb-1" })).toBe(false);
   });
 });

@@ -385,6 +385,10 @@ function actionPayload(found: { blockId: string; button: Json }, actionId: strin
   const base = { type: found.button.type, action_id: actionId, block_id: found.blockId, action_ts: String(Date.now() / 1000) };
   if (found.button.type === "button") return { ...base, text: found.button.text, value: value ?? found.button.value };
   if (value === undefined) throw new Error(`pick an option of ${actionId}: pass its value`);
+  // Selects whose choices are people or conversations report the pick by its ID (Block Kit reference, select menus).
+  if (found.button.type === "users_select") return { ...base, selected_user: value, initial_user: found.button.initial_user };
+  if (found.button.type === "conversations_select") return { ...base, selected_conversation: value };
+  if (found.button.type === "channels_select") return { ...base, selected_channel: value };
   return { ...base, selected_option: optionWithValue(found.button, value) };
 }
 

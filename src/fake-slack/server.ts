@@ -24,6 +24,8 @@ export interface FakeSlackOptions {
   triggerTtlMs?: number;
   /** Seed for the fault dice, so a run with injected faults can be replayed (default: 1). */
   seed?: number;
+  /** The workspace's clock in ms (default Date.now): the sandbox moves it with the bot's, so messages and reminders agree. */
+  now?: () => number;
 }
 
 export interface RecordedCall {
@@ -60,10 +62,11 @@ export class FakeSlack {
   private readonly triggerTtlMs: number;
   private server!: Server;
   private working = 0;
+  private readonly changeListeners = new Set<() => void>();
   url = "";
 
   constructor(private readonly options: FakeSlackOptions = {}) {
-    this.workspace = new FakeWorkspace();
+    this.workspace = new FakeWorkspace(options.now);
     this.faults = new Faults(seededRandom(options.seed ?? 1));
     this.app = options.app ?? loadManifest();
     this.scopes = new Set(options.scopes ?? this.app.scopes);
@@ -99,6 +102,28 @@ export class FakeSlack {
   /** Resolves once no call is being worked on (slow and held calls included): all that Slack will do is done. */
   async quiet(): Promise<void> {
     while (this.working > 0) await sleep(10);
+  }
+
+  /**
+   * Drops what Slack would no longer honour (trigger_ids past their life, response URLs past 30 minutes) and keeps
+   * only the latest `keepCalls` recorded calls: a fake that runs for hours (the sandbox) must not grow without end.
+   */
+  forgetExpired(keepCalls = 500): void {
+    const now = this.workspace.now();
+    for (const [id, t] of this.workspace.triggers) if (now - t.issuedAt > this.triggerTtlMs) this.workspace.triggers.delete(id);
+    for (const [id, r] of this.workspace.responseUrls) if (now - r.issuedAt > RESPONSE_URL_TTL_MS) this.workspace.responseUrls.delete(id);
+    if (this.calls.length > keepCalls) this.calls.splice(0, this.calls.length - keepCalls);
+  }
+
+  /** Calls `listener` after every request the fake answered (and after changed()); returns how to stop. */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Tells the listeners that the workspace may look different now (a person did something, or Slack answered). */
+  changed(): void {
+    for (const listener of this.changeListeners) listener();
   }
 
   async close(): Promise<void> {
@@ -209,7 +234,7 @@ export class FakeSlack {
     if (answer.response_type === "in_channel") {
       this.workspace.postMessage({ channel: channelId, user: this.botUserId, bot_id: this.botId, text: answer.text ?? "", blocks: answer.blocks });
     } else {
-      this.workspace.ephemerals.push({ user: userId, channel: channelId, text: answer.text ?? "", blocks: answer.blocks, via: "ack", at: Date.now() });
+      this.workspace.ephemerals.push({ user: userId, channel: channelId, text: answer.text ?? "", blocks: answer.blocks, via: "ack", at: this.workspace.now() });
     }
   }
 
@@ -227,6 +252,7 @@ export class FakeSlack {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
     } finally {
       this.working -= 1;
+      this.changed();
     }
   }
 
@@ -301,7 +327,7 @@ export class FakeSlack {
 
     const issued = ws.responseUrls.get(id);
     if (!issued) return refuse("invalid_url");
-    if (Date.now() - issued.issuedAt > RESPONSE_URL_TTL_MS) return refuse("expired_url");
+    if (ws.now() - issued.issuedAt > RESPONSE_URL_TTL_MS) return refuse("expired_url");
     if (issued.uses >= RESPONSE_URL_MAX_USES) return refuse("used_url");
     const body = safeJson(raw) as { text?: string; blocks?: unknown[]; response_type?: string; replace_original?: boolean; delete_original?: boolean };
     if (messageBlockProblems(body.blocks).length) {
@@ -321,7 +347,7 @@ export class FakeSlack {
     } else if (body.response_type === "in_channel") {
       ws.postMessage({ channel: issued.channel, user: this.botUserId, bot_id: this.botId, text: body.text ?? "", blocks: body.blocks });
     } else {
-      ws.ephemerals.push({ user: issued.user, channel: issued.channel, text: body.text ?? "", blocks: body.blocks, via: "response_url", at: Date.now() });
+      ws.ephemerals.push({ user: issued.user, channel: issued.channel, text: body.text ?? "", blocks: body.blocks, via: "response_url", at: ws.now() });
     }
     if (fault.kind === "fail") return this.failWith(res, fault.status, fault.retryAfterSec, record);
     record(200, true);

@@ -1,5 +1,5 @@
 // The state of one fake Slack workspace: users, channels, members, messages, pins, topics, modals, ephemerals.
-// Plain data and no I/O, so the same workspace can later back an in-browser sandbox.
+// Plain data and no I/O; a snapshot of it is plain JSON, so the local sandbox can keep it across restarts.
 import { randomBytes } from "node:crypto";
 
 export interface FakeUser {
@@ -83,7 +83,7 @@ interface IssuedTrigger {
   used: boolean;
 }
 
-interface IssuedResponseUrl {
+export interface IssuedResponseUrl {
   id: string;
   user: string;
   channel: string;
@@ -102,6 +102,20 @@ const seededUsers: Array<Pick<FakeUser, "id" | "name" | "real_name" | "tz">> = [
   { id: "U_CAROL", name: "carol", real_name: "Carol Chen", tz: "Asia/Singapore" },
 ];
 
+/** Everything a workspace holds that outlives a request, as plain JSON (issued trigger_ids live 3 s and are left out). */
+export interface WorkspaceSnapshot {
+  version: 1;
+  sequence: number;
+  lastTs: number;
+  users: FakeUser[];
+  channels: FakeChannel[];
+  messages: Array<[string, FakeMessage[]]>;
+  pins: Array<[string, FakePin[]]>;
+  ephemerals: FakeEphemeral[];
+  views: FakeView[];
+  responseUrls: IssuedResponseUrl[];
+}
+
 export class FakeWorkspace {
   readonly team = FAKE_TEAM;
   readonly bot = FAKE_BOT;
@@ -117,11 +131,58 @@ export class FakeWorkspace {
   private lastTs = 0;
 
   constructor(readonly now: () => number = Date.now) {
+    this.seed();
+  }
+
+  /** A new workspace: the bot, three people, #general and #incidents. */
+  private seed(): void {
     this.addUser({ id: FAKE_BOT.userId, name: FAKE_BOT.name, real_name: "Warroom", tz: "UTC", is_bot: true });
     for (const user of seededUsers) this.addUser(user);
     const everyone = seededUsers.map((u) => u.id);
     this.createChannel({ name: "general", creator: "U_ALICE", members: everyone });
     this.createChannel({ name: "incidents", creator: "U_ALICE", members: everyone });
+  }
+
+  /** Forgets everything and starts again as a new workspace (the sandbox's reset). */
+  clear(): void {
+    this.empty();
+    this.seed();
+  }
+
+  private empty(): void {
+    for (const map of [this.users, this.channels, this.messages, this.pins, this.views, this.triggers, this.responseUrls]) map.clear();
+    this.ephemerals.length = 0;
+    this.sequence = 0;
+    this.lastTs = 0;
+  }
+
+  snapshot(): WorkspaceSnapshot {
+    return {
+      version: 1,
+      sequence: this.sequence,
+      lastTs: this.lastTs,
+      users: [...this.users.values()],
+      channels: [...this.channels.values()],
+      messages: [...this.messages.entries()],
+      pins: [...this.pins.entries()],
+      ephemerals: [...this.ephemerals],
+      views: [...this.views.values()],
+      responseUrls: [...this.responseUrls.values()],
+    };
+  }
+
+  /** Puts back a snapshot taken earlier, replacing whatever the workspace held. */
+  restore(snapshot: WorkspaceSnapshot): void {
+    this.empty();
+    this.sequence = snapshot.sequence;
+    this.lastTs = snapshot.lastTs;
+    for (const u of snapshot.users) this.users.set(u.id, u);
+    for (const c of snapshot.channels) this.channels.set(c.id, c);
+    for (const [id, list] of snapshot.messages) this.messages.set(id, list);
+    for (const [id, list] of snapshot.pins) this.pins.set(id, list);
+    this.ephemerals.push(...snapshot.ephemerals);
+    for (const v of snapshot.views) this.views.set(v.id, v);
+    for (const r of snapshot.responseUrls) this.responseUrls.set(r.id, r);
   }
 
   addUser(user: Pick<FakeUser, "id" | "name" | "real_name"> & Partial<FakeUser>): FakeUser {

@@ -78,6 +78,21 @@ describe("the layers", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("keeps the sandbox out of the production entry: nothing src/main.ts loads reaches src/sandbox/", () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const target of importsOf(join(src, file))) visit(target);
+    };
+    visit("main.ts");
+    expect([...seen].filter((file) => file.startsWith("sandbox/") || file === "start.ts")).toEqual([]);
+    expect(seen.has("warroom.ts")).toBe(true);
+    // The production build leaves the sandbox out altogether.
+    const build = JSON.parse(readFileSync(join(src, "../tsconfig.build.json"), "utf8")) as { exclude?: string[] };
+    expect(build.exclude).toEqual(expect.arrayContaining(["src/start.ts", "src/sandbox"]));
+  });
+
   it("finds the imports it checks (a broken scanner must not pass quietly)", () => {
     expect(importsOf(join(src, "incidents/resolve.ts"))).toContain("incidents/change.ts");
     expect(importsOf(join(src, "slack/listeners/commands/index.ts"))).toContain("slack/listeners/commands/ack.ts");

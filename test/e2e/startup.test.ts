@@ -7,6 +7,7 @@ import { startFakeSlack } from "../../src/fake-slack/server.js";
 import { timelineOf } from "../../src/timeline/append.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { openTestDatabase } from "../support/database.js";
+import { listeningAddresses } from "../support/listening.js";
 import { declareThroughSlack } from "../support/declare.js";
 import { incidentsOf } from "../support/incidents.js";
 
@@ -58,6 +59,23 @@ describe("starting the bot", () => {
       // Socket Mode asked the Slack the bot is configured for, with the app-level token.
       expect(fake.calls.filter((c) => c.method === "apps.connections.open").map((c) => c.error)).toEqual(["invalid_auth"]);
     } finally {
+      await database.destroy();
+      await fake.close();
+    }
+  });
+});
+
+describe("where the bot listens", () => {
+  it("listens only on the address it is given (the sandbox keeps the bot on loopback)", async () => {
+    const fake = await startFakeSlack();
+    const database = await openTestDatabase();
+    const config = loadConfig({ SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: "8f14e45fceea167a5a36dedd4bea2543", SLACK_API_URL: fake.url, PORT: "0" });
+    const bot = await startWarroom({ config, database, logger: createLogger("silent"), listenHost: "127.0.0.1", stopLingerMs: 0 });
+    try {
+      expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);
+      expect(listeningAddresses(bot.port)).toEqual(["127.0.0.1"]);
+    } finally {
+      await bot.stop();
       await database.destroy();
       await fake.close();
     }

@@ -1,0 +1,237 @@
+// The sandbox as its page drives it (the same HTTP calls the page makes): what survives a restart, what reset
+// forgets, the clock, Slack's encoding of what is typed, Slack's own checks of a modal, live updates, and a page
+// server that only this machine can reach.
+import { rmSync } from "node:fs";
+import { request } from "node:http";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { REQUIRED } from "../../src/sandbox/modal-checks.js";
+import type { Screen } from "../../src/sandbox/screen.js";
+import { incidents } from "../../src/db/schema.js";
+import { listeningAddresses } from "../support/listening.js";
+import { startTestSandbox, type TestSandbox } from "../support/sandbox.js";
+
+let h: TestSandbox | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const base = (t: TestSandbox) => `http://127.0.0.1:${t.sandbox.port}`;
+
+async function act(t: TestSandbox, name: string, body: Record<string, unknown>): Promise<any> {
+  const response = await fetch(`${base(t)}/api/${name}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return { status: response.status, ...((await response.json()) as Record<string, unknown>) };
+}
+
+async function screen(t: TestSandbox, as = "U_ALICE", channel = ""): Promise<Screen> {
+  return (await fetch(`${base(t)}/api/screen?as=${as}&channel=${channel}`)).json() as Promise<Screen>;
+}
+
+const channelNamed = async (t: TestSandbox, name: string, as = "U_ALICE") => (await screen(t, as)).conversations.find((c) => c.name === name);
+
+async function declare(t: TestSandbox, title: string, values: Record<string, unknown> = {}) {
+  const general = (await channelNamed(t, "general"))!.id;
+  expect(await act(t, "composer", { as: "U_ALICE", channel: general, text: `/incident declare ${title}` })).toMatchObject({ ok: true });
+  const modal = (await screen(t)).modal!;
+  const answer = await act(t, "submit", { as: "U_ALICE", viewId: modal.id, values: { severity: "sev1", ...values } });
+  await t.sandbox.bot().outbox.waitUntilIdle();
+  return answer;
+}
+
+/** The war room of the incident with this title, whatever its number. */
+const warRoom = async (t: TestSandbox, slug: string) => (await screen(t)).conversations.find((c) => /^inc-\d+-/.test(c.name) && c.name.endsWith(`-${slug}`))!;
+
+const botLines = (s: Screen) => s.open!.messages.filter((m) => m.bot_id && !m.subtype).map((m) => m.text);
+
+describe("the sandbox's state", () => {
+  it("keeps its incidents, channels, messages and clock across a restart", async () => {
+    h = await startTestSandbox();
+    expect(await declare(h, "Checkout is down")).toMatchObject({ ok: true });
+    await act(h, "clock", { minutes: 60 });
+    const room = (await channelNamed(h, "inc-1-checkout-is-down"))!;
+    const before = await screen(h, "U_ALICE", room.id);
+
+    await h.restart();
+    const after = await screen(h, "U_ALICE", room.id);
+    expect(after.open!.messages).toEqual(before.open!.messages);
+    expect(after.open!.pinned).toEqual(before.open!.pinned);
+    expect(after.aheadMs).toBe(3_600_000);
+
+    // The bot goes on where it was: the card still answers, and the next incident is #2 in a room of its own.
+    const card = after.open!.messages.find((m) => m.ts === after.open!.pinned[0])!;
+    expect(await act(h, "interact", { as: "U_BOB", channel: room.id, ts: card.ts, actionId: "incident_acknowledge", value: "1" })).toMatchObject({ ok: true });
+    await h.sandbox.bot().outbox.waitUntilIdle();
+    expect(botLines(await screen(h, "U_ALICE", room.id)).at(-1)).toContain("<@U_BOB> acknowledged the incident");
+    await declare(h, "Search is slow");
+    expect(await channelNamed(h, "inc-2-search-is-slow")).toBeDefined();
+  });
+
+  it("reset forgets every incident, channel and message and puts the clock back", async () => {
+    h = await startTestSandbox();
+    await declare(h, "Checkout is down");
+    await act(h, "clock", { minutes: 1440 });
+    expect(await act(h, "reset", {})).toMatchObject({ ok: true });
+    const after = await screen(h);
+    expect(after.conversations.map((c) => c.name)).toEqual(["general", "incidents"]);
+    expect(after.aheadMs).toBe(0);
+    expect(await h.database.db.select().from(incidents)).toEqual([]);
+    await declare(h, "Again");
+    expect(await channelNamed(h, "inc-1-again")).toBeDefined();
+  });
+
+  it("starts both halves afresh when the Slack file is gone but the database is not", async () => {
+    h = await startTestSandbox();
+    await declare(h, "Checkout is down");
+    await h.stop();
+    rmSync(h.slackFile);
+    await h.start();
+    expect((await screen(h)).conversations.map((c) => c.name)).toEqual(["general", "incidents"]);
+    expect(await h.database.db.select().from(incidents)).toEqual([]);
+  });
+});
+
+describe("driving the bot from the page", () => {
+  // One sandbox for these: each test makes its own incidents and channels, so none depends on another.
+  let shared: TestSandbox;
+  beforeAll(async () => {
+    shared = await startTestSandbox();
+  });
+  afterAll(async () => {
+    await shared?.close();
+  });
+  const t = () => shared;
+
+  describe("the clock", () => {
+    it("moves the bot's clock forward and runs what fell due, so a missed acknowledgement shows at once", async () => {
+      await declare(t(), "Nobody answers");
+      const room = await warRoom(t(), "nobody-answers");
+      const ahead = (await screen(t())).aheadMs;
+      expect(botLines(await screen(t(), "U_ALICE", room.id)).join("\n")).not.toContain("Acknowledgement target missed");
+      await act(t(), "clock", { minutes: 5 });
+      expect(botLines(await screen(t(), "U_ALICE", room.id)).join("\n")).toContain("Acknowledgement target missed");
+      expect((await screen(t())).aheadMs).toBe(ahead + 300_000);
+    });
+
+    it("only moves forward, by the page's steps", async () => {
+      expect(await act(t(), "clock", { minutes: -60 })).toMatchObject({ status: 400 });
+      expect(await act(t(), "clock", { minutes: 7 })).toMatchObject({ status: 400 });
+    });
+  });
+
+  describe("typing in the composer", () => {
+    it("sends a command's text the way Slack encodes it for /incident (should_escape)", async () => {
+      await declare(t(), "Escaping");
+      const room = await warRoom(t(), "escaping");
+      await act(t(), "composer", { as: "U_ALICE", channel: room.id, text: "/incident note Asked @bob to look; <!channel> & co" });
+      await t().sandbox.bot().outbox.waitUntilIdle();
+      const note = (await screen(t(), "U_ALICE", room.id)).open!.messages.at(-1)!;
+      expect(note.text).toContain("<@U_BOB");
+      expect(note.text).toContain("&lt;!channel&gt; &amp; co");
+    });
+
+    it("posts a plain message as Slack's client stores it: entities for & < >, a known @name as a mention", async () => {
+      const general = (await channelNamed(t(), "general"))!.id;
+      await act(t(), "composer", { as: "U_CAROL", channel: general, text: "Hello @bob <b>bold</b> & more" });
+      expect((await screen(t(), "U_CAROL", general)).open!.messages.at(-1)).toMatchObject({ user: "U_CAROL", text: "Hello <@U_BOB|bob> &lt;b&gt;bold&lt;/b&gt; &amp; more" });
+    });
+
+    it("answers an unknown command as Slack does, without bothering the bot", async () => {
+      const general = (await channelNamed(t(), "general"))!.id;
+      expect(await act(t(), "composer", { as: "U_ALICE", channel: general, text: "/deploy now" })).toMatchObject({
+        ok: false,
+        problem: '/deploy is not a valid command. In Slack, all messages that start with the "/" character are interpreted as commands.',
+      });
+    });
+
+    it("lets nobody post in an archived channel", async () => {
+      await declare(t(), "Archive me");
+      const room = await warRoom(t(), "archive-me");
+      t().sandbox.fake.archiveAsUser(room.id, "U_ALICE");
+      expect(await act(t(), "composer", { as: "U_ALICE", channel: room.id, text: "hello?" })).toMatchObject({ ok: false, problem: expect.stringContaining("archived") });
+      expect((await screen(t())).conversations.find((c) => c.id === room.id)).toMatchObject({ archived: true });
+    });
+  });
+
+  describe("modals", () => {
+    it("are checked as Slack's client checks them before the bot hears of the submission", async () => {
+      const general = (await channelNamed(t(), "general"))!.id;
+      await act(t(), "composer", { as: "U_ALICE", channel: general, text: "/incident declare" });
+      const modal = (await screen(t())).modal!;
+      const since = Date.now();
+      const declared = (await t().database.db.select().from(incidents)).length;
+      expect(await act(t(), "submit", { as: "U_ALICE", viewId: modal.id, values: { title: null, severity: null } })).toMatchObject({
+        ok: false,
+        errors: { title: REQUIRED, severity: REQUIRED },
+      });
+      expect(await act(t(), "submit", { as: "U_ALICE", viewId: modal.id, values: { title: "x".repeat(151), severity: "sev2" } })).toMatchObject({
+        ok: false,
+        errors: { title: "Please enter at most 150 characters." },
+      });
+      // The errors stay beside the fields until the form is submitted again, and the bot never heard of either.
+      expect((await screen(t())).modal).toMatchObject({ id: modal.id, errors: { title: "Please enter at most 150 characters." } });
+      expect(t().sandbox.fake.calls.filter((c) => c.at >= since).map((c) => c.method)).toEqual([]);
+      expect(await t().database.db.select().from(incidents)).toHaveLength(declared);
+      await act(t(), "close", { as: "U_ALICE", viewId: modal.id, whole: true });
+    });
+
+    it("shows the bot's response_action errors beside the field they name", async () => {
+      const general = (await channelNamed(t(), "general"))!.id;
+      await act(t(), "composer", { as: "U_ALICE", channel: general, text: "/incident oncall schedule" });
+      const modal = (await screen(t())).modal!;
+      const answer = await act(t(), "submit", {
+        as: "U_ALICE",
+        viewId: modal.id,
+        values: { name: "Primary", members: ["U_BOB"], time_zone: "Mars/Olympus_Mons", handoff: "09:00", length: "24", start_date: "2026-11-22" },
+      });
+      expect(answer).toMatchObject({ ok: false, errors: { time_zone: expect.any(String) } });
+      expect((await screen(t())).modal!.errors.time_zone).toBe(answer.errors.time_zone);
+      await act(t(), "close", { as: "U_ALICE", viewId: modal.id, whole: true });
+    });
+
+    it("close as a stack: the close button closes them all", async () => {
+      const general = (await channelNamed(t(), "general"))!.id;
+      await act(t(), "composer", { as: "U_ALICE", channel: general, text: "/incident declare" });
+      const modal = (await screen(t())).modal!;
+      expect(await act(t(), "close", { as: "U_ALICE", viewId: modal.id, whole: true })).toMatchObject({ ok: true });
+      expect((await screen(t())).modal).toBeUndefined();
+    });
+  });
+
+  describe("the page server", () => {
+    it("sends an event to the page when the workspace changes", async () => {
+      const events = await fetch(`${base(t())}/api/events`);
+      const reader = events.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(first).toMatch(/^retry: 1000\ndata: \d+/);
+      const general = (await channelNamed(t(), "general"))!.id;
+      await act(t(), "composer", { as: "U_BOB", channel: general, text: "anyone?" });
+      const next = new TextDecoder().decode((await reader.read()).value);
+      expect(next).toMatch(/^data: \d+\n\n$/);
+      await reader.cancel();
+    });
+
+    it("listens on 127.0.0.1 only and answers only requests made to this machine's names", async () => {
+      expect(t().sandbox.url).toBe(`http://localhost:${t().sandbox.port}/`);
+      expect(listeningAddresses(t().sandbox.port)).toEqual(["127.0.0.1"]);
+      expect(listeningAddresses(t().sandbox.bot().port)).toEqual(["127.0.0.1"]);
+      const status = await new Promise<number>((resolve, reject) =>
+        request({ host: "127.0.0.1", port: shared.sandbox.port, path: "/", headers: { host: "attacker.example:80" } }, (res) => resolve(res.statusCode ?? 0))
+          .on("error", reject)
+          .end(),
+      );
+      expect(status).toBe(421);
+      const page = await fetch(`${base(t())}/`);
+      expect(page.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(await page.text()).toContain('<script type="importmap">');
+      expect((await fetch(`${base(t())}/vendor/preact.mjs`)).status).toBe(200);
+    });
+
+    it("takes only JSON, and answers bad input with a sentence", async () => {
+      const asForm = await fetch(`${base(t())}/api/reset`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
+      expect(asForm.status).toBe(415);
+      expect(await act(t(), "composer", { as: "U_NOBODY", channel: "C000000001", text: "hi" })).toMatchObject({ status: 400, error: "There is nobody called U_NOBODY in this workspace." });
+      expect(await act(t(), "composer", { as: "U_ALICE", channel: "#general", text: "hi" })).toMatchObject({ status: 400, error: "channel must be a channel ID" });
+    });
+  });
+
+});
