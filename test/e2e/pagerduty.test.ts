@@ -7,7 +7,7 @@ import { startFakePagerDuty, type FakeAlert, type FakePagerDuty } from "../../sr
 import { dedupKeyOf } from "../../src/pagerduty/events.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { declareThroughSlack, eventually } from "../support/declare.js";
-import { botLinesIn, clickOnCard, command, declaredIncident, modalOpenedBy, say } from "../support/war-room.js";
+import { acknowledgeOnCard, botLinesIn, command, declaredIncident, modalOpenedBy, say } from "../support/war-room.js";
 
 // A PagerDuty account per describe: incident numbers (and so dedup keys) start again with each bot's database.
 let pd: FakePagerDuty;
@@ -53,8 +53,7 @@ describe("PagerDuty follows the incident", () => {
     // People go from PagerDuty to the war room.
     expect(alert!.links).toEqual([{ href: `https://slack.com/app_redirect?team=${t.fake.teamId}&channel=${incident.channelId}`, text: `War room #${incident.channelName}` }]);
 
-    await clickOnCard(t, incident, "U_BOB", "incident_acknowledge");
-    await t.bot.outbox.waitUntilIdle();
+    await acknowledgeOnCard(t, incident, "U_BOB");
     expect(alertOf(t, incident.number)[0]!.status).toBe("acknowledged");
 
     await say(t, "U_ALICE", incident.channelId!, "resolve Rolled back");

@@ -7,7 +7,7 @@ import { incidents } from "../../src/db/schema.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { declareThroughSlack, eventually, waitFor } from "../support/declare.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
-import { botLinesIn, clickOnCard, declaredIncident, reload, say, submitForm } from "../support/war-room.js";
+import { acknowledgeOnCard, botLinesIn, declaredIncident, reload, say, submitForm } from "../support/war-room.js";
 
 const secret = randomBytes(24).toString("hex");
 let h: TestBot;
@@ -36,7 +36,7 @@ const namesOf = (r: WebhookReceiver, number: number) => eventsOf(r, number).map(
 describe("outgoing webhooks", () => {
   it("tells every fact of an incident's life once, signed, in order, with the incident as it is when sent", async () => {
     const incident = await declaredIncident(h, { title: "Checkout is down", severity: "sev2", services: "checkout", description: "5xx on /pay" });
-    await clickOnCard(h, incident, "U_BOB", "incident_acknowledge");
+    await acknowledgeOnCard(h, incident, "U_BOB");
     await say(h, "U_ALICE", incident.channelId!, "status identified Bad config push");
     await say(h, "U_ALICE", incident.channelId!, "sev 1 Spreading to the US");
     await submitForm(h, incident, "U_ALICE", "incident_post_update", { impact: "EU checkout fails", current_action: "Rolling back", next_update: "14:30" });

@@ -6,7 +6,7 @@ import { timelineOf } from "../../src/timeline/append.js";
 import { describeEntry } from "../../src/timeline/describe.js";
 import { phraseMrkdwn } from "../../src/slack/blocks/text.js";
 import type { TestBot } from "./bot.js";
-import { declareThroughSlack, waitFor, type DeclareThroughSlack } from "./declare.js";
+import { declareThroughSlack, eventually, waitFor, type DeclareThroughSlack } from "./declare.js";
 
 /** Declares through Slack and waits until the war room is fully set up. */
 export async function declaredIncident(h: TestBot, opts: DeclareThroughSlack = {}): Promise<Incident> {
@@ -42,6 +42,16 @@ export async function say(h: TestBot, userId: string, channelId: string, text: s
 export async function clickOnCard(h: TestBot, incident: Incident, userId: string, actionId: string) {
   const current = await reload(h, incident);
   return h.driver.clickButton({ userId, channelId: current.channelId!, messageTs: current.summaryTs!, actionId, value: String(current.id) });
+}
+
+/**
+ * Clicks Acknowledge on the card and waits until the acknowledgement is recorded and delivered: the button is
+ * acknowledged to Slack before the domain acts, so the click's answer alone says nothing about what followed.
+ */
+export async function acknowledgeOnCard(h: TestBot, incident: Incident, userId: string): Promise<void> {
+  await clickOnCard(h, incident, userId, "incident_acknowledge");
+  await eventually(async () => (await reload(h, incident)).acknowledgedAt !== null);
+  await h.bot.outbox.waitUntilIdle();
 }
 
 export const cardOf = (h: TestBot, incident: Incident) => {
