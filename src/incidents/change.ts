@@ -6,7 +6,7 @@ import type { Db, Tx } from "../db/client.js";
 import { incidents, timelineEntries, type Incident } from "../db/schema.js";
 import { enqueue } from "../outbox/outbox.js";
 import { appendTimeline } from "../timeline/append.js";
-import { deliveriesFor, type Effect } from "./deliveries.js";
+import { deliveriesFor, reachableEffects, type Effect } from "./deliveries.js";
 import { lockIncident, type IncidentRef } from "./queries.js";
 import { refuse, type Refused } from "./refusals.js";
 
@@ -60,7 +60,7 @@ export async function changeIncident<R extends object>(
   });
 }
 
-/** Appends the fact and enqueues what it names; a fact already recorded (same source) names nothing again. */
+/** Appends the fact and enqueues what it names and can still reach; a fact already recorded (same source) names nothing again. */
 export async function recordFact(tx: Tx, clock: Clock, incident: Incident, actorId: string, fact: Fact, at = clock.now()): Promise<number | undefined> {
   const entry = await appendTimeline(tx, {
     teamId: incident.teamId,
@@ -72,7 +72,8 @@ export async function recordFact(tx: Tx, clock: Clock, incident: Incident, actor
     sourceKey: fact.sourceKey,
   });
   if (!entry) return undefined;
-  if (fact.effects?.length) await enqueue(tx, clock, deliveriesFor(incident, { entryId: entry.id }, fact.effects));
+  const effects = reachableEffects(incident, fact.effects ?? []);
+  if (effects.length) await enqueue(tx, clock, deliveriesFor(incident, { entryId: entry.id }, effects));
   return entry.id;
 }
 

@@ -7,7 +7,6 @@ import type { Clock } from "../clock.js";
 import type { Db, DbOrTx, Tx } from "../db/client.js";
 import { actionItems, incidents, postmortems, type ActionItem, type Incident, type Postmortem, type PostmortemContent } from "../db/schema.js";
 import { recordFact, type Fact } from "../incidents/change.js";
-import type { Effect } from "../incidents/deliveries.js";
 import { isOpen, postmortemRequired } from "../incidents/lifecycle.js";
 import { mayDo } from "../incidents/permissions.js";
 import { lockIncident, type IncidentRef } from "../incidents/queries.js";
@@ -82,9 +81,6 @@ async function changePostmortem(
     return { ok: true, incident, postmortem: saved!, result: decision.result };
   });
 }
-
-/** The war room hears about the postmortem while it is open; a closed incident's room is archived. */
-const inWarRoom = (incident: Incident): Effect[] => (incident.status === "closed" ? [] : [{ kind: "war_room" }]);
 
 const editable = (p: Postmortem) => p.status === "not_started" || p.status === "draft" || p.status === "in_review";
 
@@ -164,7 +160,7 @@ export function publishPostmortem(ctx: PostmortemContext, ref: IncidentRef, user
     await tx.update(incidents).set({ searchExtra: appendToSearch(text) }).where(and(eq(incidents.teamId, incident.teamId), eq(incidents.id, incident.id)));
     return {
       values: { status: "published", publishedAt: now, publishedBy: userId },
-      fact: { type: "postmortem_published", data: {}, effects: [...inWarRoom(incident), { kind: "announce" }] },
+      fact: { type: "postmortem_published", data: {}, effects: [{ kind: "war_room" }, { kind: "announce" }] },
     };
   });
 }
@@ -183,7 +179,7 @@ export function waivePostmortem(ctx: PostmortemContext, ref: IncidentRef, userId
     if (why.length > WAIVE_REASON_MAX) return refuse({ code: "too_long", what: "reason", max: WAIVE_REASON_MAX });
     return {
       values: { status: "waived", waivedReason: why },
-      fact: { type: "postmortem_waived", data: { reason: why }, effects: inWarRoom(incident) },
+      fact: { type: "postmortem_waived", data: { reason: why }, effects: [{ kind: "war_room" }] },
     };
   });
 }
