@@ -184,6 +184,32 @@ export function waivePostmortem(ctx: PostmortemContext, ref: IncidentRef, userId
   });
 }
 
+/**
+ * How far from today a due date may be, either way. Further is a slip of the calendar (2062 for 2026), and nobody
+ * can be reminded of it: the overdue reminders are planned from it.
+ */
+const DUE_DATE_YEARS = 10;
+
+/** A YYYY-MM-DD that is a real calendar day, as a UTC midnight; undefined for anything else (2026-02-30). */
+function calendarDay(day: string): Date | undefined {
+  const at = new Date(`${day}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(at.getTime()) && at.toISOString().startsWith(day) ? at : undefined;
+}
+
+const shiftYears = (at: Date, years: number): string => {
+  const shifted = new Date(at);
+  shifted.setUTCFullYear(at.getUTCFullYear() + years);
+  return shifted.toISOString().slice(0, 10);
+};
+
+/** Why a due date cannot be used, in words for the form; undefined when it can. */
+function dueDateProblem(day: string, now: Date): string | undefined {
+  if (!calendarDay(day)) return "Pick a due date from the calendar.";
+  const earliest = shiftYears(now, -DUE_DATE_YEARS);
+  const latest = shiftYears(now, DUE_DATE_YEARS);
+  return day < earliest || day > latest ? `Pick a due date within ${DUE_DATE_YEARS} years of today (${earliest} to ${latest}).` : undefined;
+}
+
 const actionItemSchema = z.object({
   description: z.string().trim().min(1, { error: "Describe the action item." }).max(500, { error: "Keep it under 500 characters." }),
   ownerId: z.string().regex(/^[UW][A-Z0-9_]+$/, { error: "Pick an owner." }),
@@ -209,6 +235,8 @@ export async function addActionItem(
     for (const issue of parsed.error.issues) problems[String(issue.path[0])] ??= issue.message;
     return { ok: false, problems };
   }
+  const dueProblem = parsed.data.dueDate ? dueDateProblem(parsed.data.dueDate, ctx.clock.now()) : undefined;
+  if (dueProblem) return { ok: false, problems: { dueDate: dueProblem } };
   return ctx.db.transaction(async (tx) => {
     const [incident] = await tx.select().from(incidents).where(and(eq(incidents.teamId, ref.teamId), eq(incidents.id, ref.incidentId)));
     if (!incident) return { ok: false as const, problems: { description: "That incident no longer exists." } };
@@ -271,10 +299,12 @@ export async function changeActionItem(ctx: PostmortemContext, teamId: string, i
         break;
       }
       case "snooze": {
-        const base = item.dueDate && item.dueDate > now.toISOString().slice(0, 10) ? new Date(`${item.dueDate}T00:00:00Z`) : now;
-        const due = new Date(base.getTime() + change.days * 24 * 3_600_000).toISOString().slice(0, 10);
-        values = { dueDate: due };
-        data = { ...data, dueDate: due };
+        // From the due date if it is still ahead and usable (items stored before due dates were checked may hold any).
+        const due = item.dueDate && !dueDateProblem(item.dueDate, now) ? calendarDay(item.dueDate) : undefined;
+        const base = due && due > now ? due : now;
+        const snoozedTo = new Date(base.getTime() + change.days * 24 * 3_600_000).toISOString().slice(0, 10);
+        values = { dueDate: snoozedTo };
+        data = { ...data, dueDate: snoozedTo };
         break;
       }
       case "reassign": {
