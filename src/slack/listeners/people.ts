@@ -1,5 +1,6 @@
 // Finding the person a command names: a Slack mention (<@U123> or <@U123|bob>, as Slack sends it when the
-// command escapes mentions), or a handle typed as plain text (@bob), looked up in the workspace's directory.
+// command escapes mentions), or a handle typed as plain text (@bob), looked up in the workspace's directory; and
+// whether the people picked in a form are still in the workspace.
 import { echoTyped } from "../blocks/text.js";
 import type { ListenerDeps } from "./deps.js";
 
@@ -23,3 +24,15 @@ export async function personIn(deps: ListenerDeps, text: string): Promise<Person
   }
   return userId ? { ok: true, userId } : { ok: false, reason: `I can't find ${echoTyped(word)} in this workspace. ${howToMention}` };
 }
+
+/**
+ * Of the people picked in a form, those Slack says have left the workspace (deactivated), with their names: nobody
+ * can lead, hold a role or be invited once gone. A lookup that failed is not a departure: they are let through.
+ */
+export async function departedAmong(deps: Pick<ListenerDeps, "gateway">, userIds: Iterable<string>): Promise<Map<string, string>> {
+  const picked = [...new Set(userIds)].filter(Boolean);
+  const found = await Promise.all(picked.map((id) => deps.gateway.lookupPerson(id)));
+  return new Map(found.flatMap((p) => (p.status === "deleted" ? [[p.id, p.name] as const] : [])));
+}
+
+export const departedText = (name: string): string => `${name} has left this workspace, so they cannot take this role. Pick someone else.`;
