@@ -166,7 +166,8 @@ export class SlackDriver {
    * Submits an open modal as its user would: values keyed by block_id, shaped by each input's element type.
    * `beyondClientLimits`: send what Slack's client would not let a person type (longer than max_length), as a
    * hand-made request could; the bot must refuse it on its own. `withoutState`: Slack leaves state out of some
-   * submissions; send one of those.
+   * submissions; send one of those. `state`: state.values exactly as given, whatever the view holds (what a broken
+   * or hand-made client could send: options that are not offered, values of the wrong type, blocks that do not exist).
    */
   async submitView(opts: {
     viewId: string;
@@ -175,6 +176,7 @@ export class SlackDriver {
     retryNum?: number;
     beyondClientLimits?: boolean;
     withoutState?: boolean;
+    state?: Record<string, Record<string, unknown>>;
   }): Promise<BotAnswer> {
     const stored = this.fake.view(opts.viewId);
     if (!stored) throw new Error(`no view ${opts.viewId}`);
@@ -186,7 +188,7 @@ export class SlackDriver {
       private_metadata: "",
       ...stored.view,
       callback_id: stored.callback_id,
-      ...(opts.withoutState ? {} : { state: { values: stateValues(stored, opts.values ?? {}, opts.beyondClientLimits ?? false) } }),
+      ...(opts.withoutState ? {} : { state: { values: opts.state ?? stateValues(stored, opts.values ?? {}, opts.beyondClientLimits ?? false) } }),
       hash: stored.hash,
       root_view_id: stored.root_view_id,
       previous_view_id: stored.previous_view_id,
@@ -267,6 +269,14 @@ export class SlackDriver {
       is_ext_shared_channel: false,
     });
     return this.send(body, "application/json", { retryNum: opts.retryNum });
+  }
+
+  /**
+   * An interaction payload (block_actions, view_submission, message_action, …) exactly as given, encoded and signed
+   * as Slack sends one: for clicks on buttons that no message shows and forms that were never opened.
+   */
+  async interaction(payload: Json): Promise<BotAnswer> {
+    return this.sendPayload(payload);
   }
 
   /** Anything at all, signed (or mis-signed) as asked: for testing what the bot refuses. */

@@ -321,7 +321,7 @@ export class FakeSlack {
     } else if (body.response_type === "in_channel") {
       ws.postMessage({ channel: issued.channel, user: this.botUserId, bot_id: this.botId, text: body.text ?? "", blocks: body.blocks });
     } else {
-      ws.ephemerals.push({ user: issued.user, channel: issued.channel, text: body.text ?? "", blocks: body.blocks, via: "response_url", at: Date.now() });
+      ws.ephemerals.push({ user: issued.user, channel: issued.channel, text: body.text ?? "", blocks: body.blocks, via: "response_url", responseUrl: `${this.baseUrl}/response/${id}`, at: Date.now() });
     }
     if (fault.kind === "fail") return this.failWith(res, fault.status, fault.retryAfterSec, record);
     record(200, true);
