@@ -106,6 +106,7 @@ export async function startWarroom({
     classifyFailure: classifySlackFailure,
     onGiveUp: reportGiveUp(slack),
     pollMs: outboxPollMs,
+    leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
     settleMs: slackTiming.settleMs,
     drainMs: slackTiming.drainMs,
   });
