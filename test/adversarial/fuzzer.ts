@@ -5,13 +5,14 @@
 // incidents in every state to hit. After each request it waits for everything the request caused to settle and
 // checks what a person would notice: an answer came, no error page, nothing Slack refused, nothing that pings
 // everyone, no stack trace or SQL, no "Something went wrong"; at the end, nothing doubled and nothing lost.
-import { asc, eq, ne, and } from "drizzle-orm";
-import { incidents, outboxItems, type Incident } from "../../src/db/schema.js";
+import { asc, eq } from "drizzle-orm";
+import { incidents, type Incident } from "../../src/db/schema.js";
 import { SlackDriver, type InteractionAnswer } from "../../src/fake-slack/driver.js";
 import type { RecordedCall } from "../../src/fake-slack/server.js";
 import type { FakeEphemeral, FakeMessage, FakeView } from "../../src/fake-slack/workspace.js";
 import { ActionItemActions, CardMenu, OncallActions, PostmortemActions, Shortcuts, Views, WarRoomActions } from "../../src/slack/ids.js";
 import type { TestBot } from "../support/bot.js";
+import { duplicatesIn, lostIn } from "./invariants.js";
 import { Dice, oddDates, oddIds, oddMetadata, oddNumbers, oddText, oddTimes, oddUserIds, typeableText } from "./odd-text.js";
 
 type Json = Record<string, any>;
@@ -685,8 +686,8 @@ export class Fuzzer {
     this.current = "the end";
     await this.settle();
     this.checkWhatSlackSaw();
-    for (const problem of await duplicatesIn(this.h)) this.problem("duplicates", "doubled", problem);
-    for (const problem of await lostIn(this.h)) this.problem("lostDeliveries", "lost", problem);
+    for (const problem of await duplicatesIn(this.h.fake, this.h.database.db)) this.problem("duplicates", "doubled", problem);
+    for (const problem of await lostIn(this.h.fake, this.h.database.db)) this.problem("lostDeliveries", "lost", problem);
     this.figures.incidents = (await this.incidents()).length;
     const errors = (this.options.logLines ?? []).map((line) => safeParse(line)).filter((l) => (l?.level ?? 0) >= 50);
     for (const e of errors) this.problem("errorsLogged", "logged an error", `${e.msg}: ${String(e.err?.message ?? "").slice(0, 200)}`);
@@ -849,49 +850,4 @@ function safeParse(text: unknown): any {
   } catch {
     return undefined;
   }
-}
-
-/** Channels, cards, pins and posts made more than once, seen in Slack and the database together. */
-export async function duplicatesIn(h: TestBot): Promise<string[]> {
-  const fake = h.fake;
-  const found: string[] = [];
-  const all = await h.database.db.select().from(incidents).where(eq(incidents.teamId, fake.teamId));
-  const owner = new Map<string, number>();
-  for (const incident of all) {
-    for (const channel of [incident.channelId, ...(incident.previousChannelIds ?? [])]) {
-      if (!channel) continue;
-      if (owner.has(channel) && owner.get(channel) !== incident.number) found.push(`channel ${channel} belongs to incidents #${owner.get(channel)} and #${incident.number}`);
-      owner.set(channel, incident.number);
-    }
-  }
-  const numbers = all.map((i) => i.number);
-  if (new Set(numbers).size !== numbers.length) found.push(`incident numbers repeat: ${numbers.join(",")}`);
-  const keys = new Map<string, number>();
-  for (const channel of fake.channels) {
-    if (channel.creator === fake.botUserId && channel.name.startsWith("inc-") && !owner.has(channel.id)) found.push(`war room #${channel.name} (${channel.id}) belongs to no incident`);
-    const cards = fake.messagesIn(channel.id).filter((m) => m.user === fake.botUserId && String(m.metadata?.event_payload?.key ?? "").endsWith("war_room.post_card"));
-    if (cards.length > 1) found.push(`${cards.length} cards in #${channel.name}`);
-    const pins = fake.pinsIn(channel.id).filter((p) => p.created_by === fake.botUserId);
-    if (pins.length > 1) found.push(`${pins.length} pins in #${channel.name}`);
-    for (const m of fake.messagesIn(channel.id)) {
-      const key = m.metadata?.event_payload?.key;
-      if (m.user === fake.botUserId && typeof key === "string") keys.set(key, (keys.get(key) ?? 0) + 1);
-    }
-  }
-  for (const [key, n] of keys) if (n > 1) found.push(`delivery ${key} posted ${n} times`);
-  return found;
-}
-
-/** Deliveries that gave up, and incidents left without a war room, card or announcement. */
-export async function lostIn(h: TestBot): Promise<string[]> {
-  const found: string[] = [];
-  const failed = await h.database.db.select().from(outboxItems).where(and(eq(outboxItems.teamId, h.fake.teamId), eq(outboxItems.status, "failed")));
-  for (const item of failed) found.push(`${item.kind} (${item.idempotencyKey}) gave up: ${item.lastError}`);
-  const pending = await h.database.db.select().from(outboxItems).where(and(eq(outboxItems.teamId, h.fake.teamId), ne(outboxItems.status, "done"), ne(outboxItems.status, "failed")));
-  for (const item of pending) found.push(`${item.kind} (${item.idempotencyKey}) still pending: ${item.lastError ?? ""}`);
-  const all = await h.database.db.select().from(incidents).where(eq(incidents.teamId, h.fake.teamId));
-  for (const incident of all) {
-    if (!incident.channelId || !incident.summaryTs || !incident.announcementTs) found.push(`incident #${incident.number} has channel ${incident.channelId}, card ${incident.summaryTs}, announcement ${incident.announcementTs}`);
-  }
-  return found;
 }
