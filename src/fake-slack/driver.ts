@@ -181,6 +181,7 @@ export class SlackDriver {
     const stored = this.fake.view(opts.viewId);
     if (!stored) throw new Error(`no view ${opts.viewId}`);
     if (stored.closed) throw new Error(`view ${opts.viewId} was closed; nobody can submit it`);
+    if (!stored.view.submit) throw new Error(`view ${opts.viewId} has no submit button; nobody can submit it`);
     const view = {
       id: stored.id,
       team_id: this.teamId,
@@ -333,8 +334,14 @@ export class SlackDriver {
     const answer = (typeof body === "object" && body !== null ? body : {}) as Json;
     const views = this.fake.workspace.views;
     switch (answer.response_action) {
-      case "errors":
+      case "errors": {
+        // Slack shows each error under the input block it names; an error for anything else (a section, a block
+        // the view does not have) makes Slack refuse the whole answer and show the person its own error.
+        const inputs = new Set(((stored.view.blocks as Json[] | undefined) ?? []).filter((b) => b.type === "input").map((b) => b.block_id));
+        const strays = Object.keys((answer.errors ?? {}) as Json).filter((key) => !inputs.has(key));
+        if (strays.length) throw new Error(`Slack would refuse this answer: errors for ${strays.join(", ")}, which ${strays.length === 1 ? "is not an input block" : "are not input blocks"} of the view`);
         return;
+      }
       case "update":
         this.assertSlackAccepts(answer.view);
         stored.view = answer.view as Json;

@@ -31,7 +31,13 @@ const line = (f: FuzzFigures) =>
   `inputs ${f.inputs} · crashes ${f.crashes} · 5xx ${f.serverErrors} · unanswered ${f.unanswered} · unescaped broadcasts ${f.unescapedBroadcasts} · leaks ${f.leakedInternals} · "went wrong" ${f.wentWrong} · refused Slack calls ${f.refusedSlackCalls} · duplicates ${f.duplicates} · lost ${f.lostDeliveries} · errors logged ${f.errorsLogged}`;
 let run;
 try {
-  run = await new Fuzzer(h, { seed, count, logLines, onProgress: (f) => console.log(`  ${line(f)} (${Math.round((Date.now() - started) / 1000)} s)`) }).run();
+  run = await new Fuzzer(h, {
+    seed,
+    count,
+    logLines,
+    onProgress: (f) => console.log(`  ${line(f)} (${Math.round((Date.now() - started) / 1000)} s)`),
+    onNewProblem: (p) => console.log(`  new problem: ${p}`),
+  }).run();
 } finally {
   await h.close();
 }
