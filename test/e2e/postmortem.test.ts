@@ -202,7 +202,7 @@ describe("the rules around postmortems", () => {
     expect(await say(h, "U_DAN", general(), "actions mine")).toBe("Your open action items: none.");
   });
 
-  it("asks again, under the due date, for a day that does not exist or is more than ten years away", async () => {
+  it("asks again, under the field, for a due date that does not exist or is more than ten years away, and for an owner Slack does not know", async () => {
     const incident = await resolvedIncident("Due some day");
     const year = new Date().getUTCFullYear();
     const refused: Record<string, unknown> = {};
@@ -220,6 +220,13 @@ describe("the rules around postmortems", () => {
       [`${year}-13-01`]: { response_action: "errors", errors: { due: "Pick a due date from the calendar." } },
     });
     expect(await say(h, "U_BOB", general(), `actions #${incident.number}`)).toContain("none");
+    // An owner no list offered (a forged form) is asked for again too.
+    const forged = await h.driver.slashCommand({ userId: "U_ALICE", channelId: incident.channelId!, text: "action add Renew the certificate" });
+    const forgedForm = await modalOpenedBy(h, forged.triggerId);
+    expect((await h.driver.submitView({ viewId: forgedForm.id, userId: "U_ALICE", values: { owner: "W0NOBODY01", priority: "low" } })).body).toEqual({
+      response_action: "errors",
+      errors: { owner: "Slack does not know this person. Pick someone from the list." },
+    });
     // Nine years ahead is still a date someone can plan for.
     const opened = await h.driver.slashCommand({ userId: "U_ALICE", channelId: incident.channelId!, text: "action add Renew the certificate" });
     const form = await modalOpenedBy(h, opened.triggerId);

@@ -26,13 +26,17 @@ export async function personIn(deps: ListenerDeps, text: string): Promise<Person
 }
 
 /**
- * Of the people picked in a form, those Slack says have left the workspace (deactivated), with their names: nobody
- * can lead, hold a role or be invited once gone. A lookup that failed is not a departure: they are let through.
+ * Of the people a request names, those who cannot be given a role or an item, each with the sentence that says why:
+ * Slack does not know them (an id no list of Slack's offered), or they have left the workspace (deactivated), unless
+ * the caller has its own answer for that (`leftIsFine`). A lookup that failed for any other reason lets them through.
  */
-export async function departedAmong(deps: Pick<ListenerDeps, "gateway">, userIds: Iterable<string>): Promise<Map<string, string>> {
-  const picked = [...new Set(userIds)].filter(Boolean);
-  const found = await Promise.all(picked.map((id) => deps.gateway.lookupPerson(id)));
-  return new Map(found.flatMap((p) => (p.status === "deleted" ? [[p.id, p.name] as const] : [])));
+export async function whoCannotServe(deps: Pick<ListenerDeps, "gateway">, userIds: Iterable<string>, opts: { leftIsFine?: boolean } = {}): Promise<Map<string, string>> {
+  const named = [...new Set(userIds)].filter(Boolean);
+  const found = await Promise.all(named.map((id) => deps.gateway.lookupPerson(id)));
+  const cannot = new Map<string, string>();
+  for (const person of found) {
+    if (person.status === "deleted" && !opts.leftIsFine) cannot.set(person.id, `${person.name} has left this workspace, so they cannot take this on. Pick someone else.`);
+    if (person.status === "unknown" && person.reason === "user_not_found") cannot.set(person.id, "Slack does not know this person. Pick someone from the list.");
+  }
+  return cannot;
 }
-
-export const departedText = (name: string): string => `${name} has left this workspace, so they cannot take this role. Pick someone else.`;

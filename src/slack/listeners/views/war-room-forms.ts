@@ -13,7 +13,7 @@ import { refusalText } from "../../blocks/answers.js";
 import { ResolveBlocks, RoleBlocks, SeverityBlocks, SHARE_OPTION, StatusBlocks, UpdateBlocks, Views } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { checked, chosen, field, incidentIdOf, plainForModal, typed, valuesOf, type Values } from "../forms.js";
-import { departedAmong, departedText } from "../people.js";
+import { whoCannotServe } from "../people.js";
 import { showErrors, teamOf, type ViewHandler } from "./view-kit.js";
 
 const required = (what: string, max: number) =>
@@ -25,7 +25,7 @@ interface Form<T> {
   schema: z.ZodType<T>;
   read: (values: Values) => Record<string, unknown>;
   blockOf: Record<string, string>;
-  /** Problems only Slack can tell (someone picked has left the workspace), by block; none when all is well. */
+  /** Problems only Slack can tell (someone picked has left the workspace, or is unknown to it), by block; none when all is well. */
   check?: (deps: ListenerDeps, input: T) => Promise<Record<string, string>>;
   /** viewId: a double-submitted form changes the incident once. */
   submit: (deps: ListenerDeps, ref: { teamId: string; incidentId: number }, userId: string, input: T, viewId: string) => Promise<Outcome>;
@@ -81,8 +81,8 @@ const rolesForm: Form<Partial<Record<Role, string | null>>> = {
   blockOf: { commander: RoleBlocks.commander },
   check: async (deps, input) => {
     const picked = roles.flatMap((r) => (input[r] ? [[r, input[r]] as const] : []));
-    const departed = await departedAmong(deps, picked.map(([, id]) => id));
-    return Object.fromEntries(picked.filter(([, id]) => departed.has(id)).map(([r, id]) => [RoleBlocks[r], departedText(departed.get(id)!)]));
+    const cannot = await whoCannotServe(deps, picked.map(([, id]) => id));
+    return Object.fromEntries(picked.filter(([, id]) => cannot.has(id)).map(([r, id]) => [RoleBlocks[r], cannot.get(id)!]));
   },
   submit: (deps, ref, userId, input) => assignRoles(deps, ref, userId, input),
 };
