@@ -74,6 +74,14 @@ const configSchema = z.object({
     .int({ error: "must be a whole number of days" })
     .min(1, { error: "must be at least 1 day (finished deliveries remember which requests were already delivered)" })
     .default(7),
+  // A replica that dies mid-delivery cannot hand its deliveries back: another process takes them over once their
+  // claim runs out. Shorter means a crashed war room resumes sooner; each claim is renewed every third of it.
+  OUTBOX_LEASE_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int({ error: "must be a whole number of seconds" })
+    .min(5, { error: "must be between 5 and 3600 seconds" })
+    .max(3600, { error: "must be between 5 and 3600 seconds" })
+    .default(60),
   JOB_RETENTION_DAYS: z.coerce
     .number({ error: "must be a number of days" })
     .int({ error: "must be a whole number of days" })

@@ -71,6 +71,8 @@ export interface RunningWarroom {
   /** The workspace of the bot token. */
   teamId: string;
   seenRequests: SeenRequests;
+  /** Resolves once no request from Slack is being handled (its listeners included, after the ack): tests settle on it. */
+  requestsIdle(): Promise<void>;
   /**
    * Stops taking requests and lets those already accepted finish and be recorded, then stops the scheduler and
    * the outbox (which finishes or hands back deliveries in flight).
@@ -143,6 +145,7 @@ export async function startWarroom({
     onGiveUp: reportGiveUp(slack),
     pollMs: outboxPollMs,
     maxBackoffMs: outboxMaxBackoffMs,
+    leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
     settleMs: slackTiming.settleMs,
     drainMs: slackTiming.drainMs,
   });
@@ -221,6 +224,7 @@ export async function startWarroom({
     botUserId: identity.userId,
     teamId: identity.teamId,
     seenRequests,
+    requestsIdle: () => inFlight.idle(),
     /** Bounded: deliveries still under way after the drain time are handed back to the next start (or replica). */
     async stop() {
       readiness = "stopping";

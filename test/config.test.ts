@@ -58,6 +58,12 @@ describe("configuration", () => {
     expect(() => loadConfig({ ...valid, JOB_RETENTION_DAYS: "a month" })).toThrow(/JOB_RETENTION_DAYS must be a number of days/);
   });
 
+  it("lets a crashed replica's deliveries be taken over after 60 seconds unless told otherwise, between 5 s and an hour", () => {
+    expect(loadConfig(valid).OUTBOX_LEASE_SECONDS).toBe(60);
+    expect(loadConfig({ ...valid, OUTBOX_LEASE_SECONDS: "10" }).OUTBOX_LEASE_SECONDS).toBe(10);
+    expect(() => loadConfig({ ...valid, OUTBOX_LEASE_SECONDS: "1" })).toThrow(/OUTBOX_LEASE_SECONDS must be between 5 and 3600 seconds/);
+  });
+
   it("treats an empty variable as unset", () => {
     expect(loadConfig({ ...valid, DATABASE_URL: "", SLACK_APP_TOKEN: "" }).SLACK_APP_TOKEN).toBeUndefined();
   });

@@ -166,7 +166,8 @@ export class SlackDriver {
    * Submits an open modal as its user would: values keyed by block_id, shaped by each input's element type.
    * `beyondClientLimits`: send what Slack's client would not let a person type (longer than max_length), as a
    * hand-made request could; the bot must refuse it on its own. `withoutState`: Slack leaves state out of some
-   * submissions; send one of those.
+   * submissions; send one of those. `state`: state.values exactly as given, whatever the view holds (what a broken
+   * or hand-made client could send: options that are not offered, values of the wrong type, blocks that do not exist).
    */
   async submitView(opts: {
     viewId: string;
@@ -175,10 +176,12 @@ export class SlackDriver {
     retryNum?: number;
     beyondClientLimits?: boolean;
     withoutState?: boolean;
+    state?: Record<string, Record<string, unknown>>;
   }): Promise<BotAnswer> {
     const stored = this.fake.view(opts.viewId);
     if (!stored) throw new Error(`no view ${opts.viewId}`);
     if (stored.closed) throw new Error(`view ${opts.viewId} was closed; nobody can submit it`);
+    if (!stored.view.submit) throw new Error(`view ${opts.viewId} has no submit button; nobody can submit it`);
     const view = {
       id: stored.id,
       team_id: this.teamId,
@@ -186,7 +189,7 @@ export class SlackDriver {
       private_metadata: "",
       ...stored.view,
       callback_id: stored.callback_id,
-      ...(opts.withoutState ? {} : { state: { values: stateValues(stored, opts.values ?? {}, opts.beyondClientLimits ?? false) } }),
+      ...(opts.withoutState ? {} : { state: { values: opts.state ?? stateValues(stored, opts.values ?? {}, opts.beyondClientLimits ?? false) } }),
       hash: stored.hash,
       root_view_id: stored.root_view_id,
       previous_view_id: stored.previous_view_id,
@@ -269,6 +272,14 @@ export class SlackDriver {
     return this.send(body, "application/json", { retryNum: opts.retryNum });
   }
 
+  /**
+   * An interaction payload (block_actions, view_submission, message_action, …) exactly as given, encoded and signed
+   * as Slack sends one: for clicks on buttons that no message shows and forms that were never opened.
+   */
+  async interaction(payload: Json): Promise<BotAnswer> {
+    return this.sendPayload(payload);
+  }
+
   /** Anything at all, signed (or mis-signed) as asked: for testing what the bot refuses. */
   async raw(opts: { body: string; contentType: string; timestamp?: number; signature?: string }): Promise<BotAnswer> {
     return this.send(opts.body, opts.contentType, { timestamp: opts.timestamp, signature: opts.signature });
@@ -323,8 +334,14 @@ export class SlackDriver {
     const answer = (typeof body === "object" && body !== null ? body : {}) as Json;
     const views = this.fake.workspace.views;
     switch (answer.response_action) {
-      case "errors":
+      case "errors": {
+        // Slack shows each error under the input block it names; an error for anything else (a section, a block
+        // the view does not have) makes Slack refuse the whole answer and show the person its own error.
+        const inputs = new Set(((stored.view.blocks as Json[] | undefined) ?? []).filter((b) => b.type === "input").map((b) => b.block_id));
+        const strays = Object.keys((answer.errors ?? {}) as Json).filter((key) => !inputs.has(key));
+        if (strays.length) throw new Error(`Slack would refuse this answer: errors for ${strays.join(", ")}, which ${strays.length === 1 ? "is not an input block" : "are not input blocks"} of the view`);
         return;
+      }
       case "update":
         this.assertSlackAccepts(answer.view);
         stored.view = answer.view as Json;

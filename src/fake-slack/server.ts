@@ -347,7 +347,7 @@ export class FakeSlack {
     } else if (body.response_type === "in_channel") {
       ws.postMessage({ channel: issued.channel, user: this.botUserId, bot_id: this.botId, text: body.text ?? "", blocks: body.blocks });
     } else {
-      ws.ephemerals.push({ user: issued.user, channel: issued.channel, text: body.text ?? "", blocks: body.blocks, via: "response_url", at: ws.now() });
+      ws.ephemerals.push({ user: issued.user, channel: issued.channel, text: body.text ?? "", blocks: body.blocks, via: "response_url", responseUrl: `${this.baseUrl}/response/${id}`, at: ws.now() });
     }
     if (fault.kind === "fail") return this.failWith(res, fault.status, fault.retryAfterSec, record);
     record(200, true);

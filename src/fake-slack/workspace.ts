@@ -52,6 +52,8 @@ export interface FakeEphemeral {
   blocks?: unknown[];
   /** How it reached the user: a Web API call, a response_url, or the body of an acknowledgement. */
   via: "chat.postEphemeral" | "response_url" | "ack";
+  /** The response URL it came through (via "response_url"), so a test can tell which interaction it answers. */
+  responseUrl?: string;
   at: number;
 }
 

@@ -6,7 +6,7 @@ import type { Db, Tx } from "../db/client.js";
 import { incidents, timelineEntries, type Incident } from "../db/schema.js";
 import { enqueue } from "../outbox/outbox.js";
 import { appendTimeline } from "../timeline/append.js";
-import { deliveriesFor, factsToldOutside, outsideDelivery, type Effect } from "./deliveries.js";
+import { deliveriesFor, factsToldOutside, outsideDelivery, reachableEffects, type Effect } from "./deliveries.js";
 import { lockIncident, type IncidentRef } from "./queries.js";
 import { refuse, type Refused } from "./refusals.js";
 
@@ -61,8 +61,8 @@ export async function changeIncident<R extends object>(
 }
 
 /**
- * Appends the fact and enqueues what it names, and tells the outside world about the facts it hears of (see
- * factsToldOutside); a fact already recorded (same source) names nothing again.
+ * Appends the fact and enqueues what it names and can still reach, and tells the outside world about the facts it
+ * hears of (see factsToldOutside); a fact already recorded (same source) names nothing again.
  */
 export async function recordFact(tx: Tx, clock: Clock, incident: Incident, actorId: string, fact: Fact, at = clock.now()): Promise<number | undefined> {
   const entry = await appendTimeline(tx, {
@@ -75,7 +75,8 @@ export async function recordFact(tx: Tx, clock: Clock, incident: Incident, actor
     sourceKey: fact.sourceKey,
   });
   if (!entry) return undefined;
-  const items = fact.effects?.length ? deliveriesFor(incident, { entryId: entry.id }, fact.effects) : [];
+  const effects = reachableEffects(incident, fact.effects ?? []);
+  const items = effects.length ? deliveriesFor(incident, { entryId: entry.id }, effects) : [];
   if (factsToldOutside.has(fact.type)) items.push(outsideDelivery(incident, entry.id));
   if (items.length) await enqueue(tx, clock, items);
   return entry.id;

@@ -107,6 +107,20 @@ export type Effect =
   /** A closed incident came back: its archived channel stays as history and a new one continues it. */
   | { kind: "continue_war_room" };
 
+/** Effects that reach into the war room itself: a line there, an invitation, the card, the topic. */
+const inTheWarRoom = new Set<Effect["kind"]>(["war_room", "invite", "card", "topic"]);
+
+/**
+ * What a fact can still reach. A closed incident's war room is archived and Slack lets nobody post, edit or be
+ * invited there, so a fact recorded after the close (a note, a late acknowledgement, a postmortem step) stays on
+ * the timeline and reaches people only other ways (DMs, the announcement channel). The close itself is the
+ * exception: its closing line is the room's last word, said before the archive it asks for.
+ */
+export function reachableEffects(incident: { status: string }, effects: Effect[]): Effect[] {
+  if (incident.status !== "closed" || effects.some((e) => e.kind === "archive")) return effects;
+  return effects.filter((e) => !inTheWarRoom.has(e.kind));
+}
+
 const deliveryOf: Record<Effect["kind"], DeliveryKind> = {
   card: Deliveries.refreshCard,
   topic: Deliveries.refreshTopic,

@@ -7,7 +7,6 @@ import type { Clock } from "../clock.js";
 import type { Db, DbOrTx, Tx } from "../db/client.js";
 import { actionItems, incidents, postmortems, type ActionItem, type Incident, type Postmortem, type PostmortemContent } from "../db/schema.js";
 import { recordFact, type Fact } from "../incidents/change.js";
-import type { Effect } from "../incidents/deliveries.js";
 import { isOpen, postmortemRequired } from "../incidents/lifecycle.js";
 import { mayDo } from "../incidents/permissions.js";
 import { lockIncident, type IncidentRef } from "../incidents/queries.js";
@@ -82,9 +81,6 @@ async function changePostmortem(
     return { ok: true, incident, postmortem: saved!, result: decision.result };
   });
 }
-
-/** The war room hears about the postmortem while it is open; a closed incident's room is archived. */
-const inWarRoom = (incident: Incident): Effect[] => (incident.status === "closed" ? [] : [{ kind: "war_room" }]);
 
 const editable = (p: Postmortem) => p.status === "not_started" || p.status === "draft" || p.status === "in_review";
 
@@ -164,7 +160,7 @@ export function publishPostmortem(ctx: PostmortemContext, ref: IncidentRef, user
     await tx.update(incidents).set({ searchExtra: appendToSearch(text) }).where(and(eq(incidents.teamId, incident.teamId), eq(incidents.id, incident.id)));
     return {
       values: { status: "published", publishedAt: now, publishedBy: userId },
-      fact: { type: "postmortem_published", data: {}, effects: [...inWarRoom(incident), { kind: "announce" }] },
+      fact: { type: "postmortem_published", data: {}, effects: [{ kind: "war_room" }, { kind: "announce" }] },
     };
   });
 }
@@ -183,9 +179,35 @@ export function waivePostmortem(ctx: PostmortemContext, ref: IncidentRef, userId
     if (why.length > WAIVE_REASON_MAX) return refuse({ code: "too_long", what: "reason", max: WAIVE_REASON_MAX });
     return {
       values: { status: "waived", waivedReason: why },
-      fact: { type: "postmortem_waived", data: { reason: why }, effects: inWarRoom(incident) },
+      fact: { type: "postmortem_waived", data: { reason: why }, effects: [{ kind: "war_room" }] },
     };
   });
+}
+
+/**
+ * How far from today a due date may be, either way. Further is a slip of the calendar (2062 for 2026), and nobody
+ * can be reminded of it: the overdue reminders are planned from it.
+ */
+const DUE_DATE_YEARS = 10;
+
+/** A YYYY-MM-DD that is a real calendar day, as a UTC midnight; undefined for anything else (2026-02-30). */
+function calendarDay(day: string): Date | undefined {
+  const at = new Date(`${day}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(at.getTime()) && at.toISOString().startsWith(day) ? at : undefined;
+}
+
+const shiftYears = (at: Date, years: number): string => {
+  const shifted = new Date(at);
+  shifted.setUTCFullYear(at.getUTCFullYear() + years);
+  return shifted.toISOString().slice(0, 10);
+};
+
+/** Why a due date cannot be used, in words for the form; undefined when it can. */
+function dueDateProblem(day: string, now: Date): string | undefined {
+  if (!calendarDay(day)) return "Pick a due date from the calendar.";
+  const earliest = shiftYears(now, -DUE_DATE_YEARS);
+  const latest = shiftYears(now, DUE_DATE_YEARS);
+  return day < earliest || day > latest ? `Pick a due date within ${DUE_DATE_YEARS} years of today (${earliest} to ${latest}).` : undefined;
 }
 
 const actionItemSchema = z.object({
@@ -213,6 +235,8 @@ export async function addActionItem(
     for (const issue of parsed.error.issues) problems[String(issue.path[0])] ??= issue.message;
     return { ok: false, problems };
   }
+  const dueProblem = parsed.data.dueDate ? dueDateProblem(parsed.data.dueDate, ctx.clock.now()) : undefined;
+  if (dueProblem) return { ok: false, problems: { dueDate: dueProblem } };
   return ctx.db.transaction(async (tx) => {
     const [incident] = await tx.select().from(incidents).where(and(eq(incidents.teamId, ref.teamId), eq(incidents.id, ref.incidentId)));
     if (!incident) return { ok: false as const, problems: { description: "That incident no longer exists." } };
@@ -275,10 +299,12 @@ export async function changeActionItem(ctx: PostmortemContext, teamId: string, i
         break;
       }
       case "snooze": {
-        const base = item.dueDate && item.dueDate > now.toISOString().slice(0, 10) ? new Date(`${item.dueDate}T00:00:00Z`) : now;
-        const due = new Date(base.getTime() + change.days * 24 * 3_600_000).toISOString().slice(0, 10);
-        values = { dueDate: due };
-        data = { ...data, dueDate: due };
+        // From the due date if it is still ahead and usable (items stored before due dates were checked may hold any).
+        const due = item.dueDate && !dueDateProblem(item.dueDate, now) ? calendarDay(item.dueDate) : undefined;
+        const base = due && due > now ? due : now;
+        const snoozedTo = new Date(base.getTime() + change.days * 24 * 3_600_000).toISOString().slice(0, 10);
+        values = { dueDate: snoozedTo };
+        data = { ...data, dueDate: snoozedTo };
         break;
       }
       case "reassign": {

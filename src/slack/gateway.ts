@@ -57,7 +57,7 @@ export interface PostedAs {
 }
 
 /** What Slack says about a person: active (with how to show them), deleted, or unknown (the lookup failed). */
-type PersonLookup =
+export type PersonLookup =
   | { status: "active"; id: string; name: string; timeZone?: string; imageUrl?: string }
   | { status: "deleted"; id: string; name: string }
   | { status: "unknown"; id: string; reason: string };

@@ -201,4 +201,35 @@ describe("the rules around postmortems", () => {
     h.fake.addUser({ id: "U_DAN", name: "dan", real_name: "Dan New" });
     expect(await say(h, "U_DAN", general(), "actions mine")).toBe("Your open action items: none.");
   });
+
+  it("asks again, under the field, for a due date that does not exist or is more than ten years away, and for an owner Slack does not know", async () => {
+    const incident = await resolvedIncident("Due some day");
+    const year = new Date().getUTCFullYear();
+    const refused: Record<string, unknown> = {};
+    for (const due of [`${year + 11}-01-15`, "9999-12-31", `${year - 11}-06-01`, `${year}-02-30`, `${year}-13-01`]) {
+      const opened = await h.driver.slashCommand({ userId: "U_ALICE", channelId: incident.channelId!, text: "action add Renew the certificate" });
+      const form = await modalOpenedBy(h, opened.triggerId);
+      refused[due] = (await h.driver.submitView({ viewId: form.id, userId: "U_ALICE", values: { owner: "U_BOB", due, priority: "low" } })).body;
+    }
+    const tenYears = expect.stringMatching(/^Pick a due date within 10 years of today \(\d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d\)\.$/);
+    expect(refused).toEqual({
+      [`${year + 11}-01-15`]: { response_action: "errors", errors: { due: tenYears } },
+      "9999-12-31": { response_action: "errors", errors: { due: tenYears } },
+      [`${year - 11}-06-01`]: { response_action: "errors", errors: { due: tenYears } },
+      [`${year}-02-30`]: { response_action: "errors", errors: { due: "Pick a due date from the calendar." } },
+      [`${year}-13-01`]: { response_action: "errors", errors: { due: "Pick a due date from the calendar." } },
+    });
+    expect(await say(h, "U_BOB", general(), `actions #${incident.number}`)).toContain("none");
+    // An owner no list offered (a forged form) is asked for again too.
+    const forged = await h.driver.slashCommand({ userId: "U_ALICE", channelId: incident.channelId!, text: "action add Renew the certificate" });
+    const forgedForm = await modalOpenedBy(h, forged.triggerId);
+    expect((await h.driver.submitView({ viewId: forgedForm.id, userId: "U_ALICE", values: { owner: "W0NOBODY01", priority: "low" } })).body).toEqual({
+      response_action: "errors",
+      errors: { owner: "Slack does not know this person. Pick someone from the list." },
+    });
+    // Nine years ahead is still a date someone can plan for.
+    const opened = await h.driver.slashCommand({ userId: "U_ALICE", channelId: incident.channelId!, text: "action add Renew the certificate" });
+    const form = await modalOpenedBy(h, opened.triggerId);
+    expect((await h.driver.submitView({ viewId: form.id, userId: "U_ALICE", values: { owner: "U_BOB", due: `${year + 9}-06-01`, priority: "low" } })).body).toBe("");
+  });
 });

@@ -211,6 +211,30 @@ describe("roles", () => {
     expect(botLinesIn(h, now.channelId!).at(-1)!.text).toContain("taking over from <@U_ALICE>");
     expect(await say(h, "U_BOB", now.channelId!, "role wizard @carol")).toContain("ic|tech|comms|scribe");
   });
+
+  it("refuses a role, or the command of a new incident, for someone who has left the workspace, naming them", async () => {
+    h.fake.addUser({ id: "U_GONE", name: "gwen", real_name: "Gwen Gone", deleted: true });
+    const incident = await declaredIncident(h, { title: "Left the company" });
+    const { answer } = await submitForm(h, incident, "U_ALICE", "incident_assign_roles", { tech_lead: "U_GONE", comms_lead: "U_CAROL" });
+    expect(answer.body).toEqual({ response_action: "errors", errors: { tech_lead: "gwen has left this workspace, so they cannot take this on. Pick someone else." } });
+    expect(await reload(h, incident)).toMatchObject({ techLeadId: null, commsLeadId: null });
+
+    const opened = await h.driver.slashCommand({ userId: "U_ALICE", channelId: h.fake.channelByName("general")!.id, text: "declare Nobody at the helm" });
+    const form = await modalOpenedBy(h, opened.triggerId);
+    const declared = await h.driver.submitView({ viewId: form.id, userId: "U_ALICE", values: { severity: "sev2", commander: "U_GONE" } });
+    expect(declared.body).toEqual({ response_action: "errors", errors: { commander: "gwen has left this workspace, so they cannot take this on. Pick someone else." } });
+    await h.bot.outbox.waitUntilIdle();
+    // Nobody was invited who cannot come.
+    expect(h.fake.calls.filter((c) => c.method === "conversations.invite" && c.args.users === "U_GONE")).toEqual([]);
+  });
+
+  it("refuses a role for a user id Slack does not know (no list offers one; a forged form can)", async () => {
+    const incident = await declaredIncident(h, { title: "Who is that" });
+    const { answer } = await submitForm(h, incident, "U_ALICE", "incident_assign_roles", { scribe: "W0NOBODY01" });
+    expect(answer.body).toEqual({ response_action: "errors", errors: { scribe: "Slack does not know this person. Pick someone from the list." } });
+    expect((await reload(h, incident)).scribeId).toBeNull();
+    expect(h.fake.calls.filter((c) => c.args.users === "W0NOBODY01")).toEqual([]);
+  });
 });
 
 describe("updates", () => {

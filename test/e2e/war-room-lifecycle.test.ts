@@ -88,6 +88,26 @@ describe("closing and reopening", () => {
     expect(await say(h, "U_ALICE", room, "close")).toContain("already closed");
   });
 
+  it("keeps a note or an acknowledgement made after the close on the timeline, without posting into or inviting anyone to the archived room", async () => {
+    const incident = await declaredIncident(h, { title: "Closed for good", userId: "U_ALICE" });
+    const room = incident.channelId!;
+    await say(h, "U_ALICE", room, "resolve Fixed");
+    await say(h, "U_ALICE", room, "close");
+    const archivedAt = h.fake.calls.length;
+    const general = h.fake.channelByName("general")!.id;
+
+    expect(await say(h, "U_BOB", general, `note #${incident.number} Found the root cause after all`)).toContain("Added to the timeline");
+    expect(await say(h, "U_CAROL", general, `ack #${incident.number}`)).toContain("responding too");
+    await h.bot.outbox.waitUntilIdle();
+
+    const types = (await timelineOf(h.database.db, h.fake.teamId, incident.id)).map((e) => e.type);
+    expect(types.slice(-2)).toEqual(["note", "responder_joined"]);
+    // Slack refuses every post and invitation in an archived channel: none was tried, nothing gave up.
+    expect(h.fake.calls.slice(archivedAt).filter((c) => c.args.channel === room)).toEqual([]);
+    expect(h.fake.channel(room)!.members).not.toContain("U_CAROL");
+    expect(types).not.toContain("delivery_failed");
+  });
+
   it("reopens a closed incident in a new war room with the same people, a fresh pinned card and the archived room linked", async () => {
     const incident = await declaredIncident(h, { title: "Back again", userId: "U_ALICE", commander: "U_BOB" });
     const room = incident.channelId!;

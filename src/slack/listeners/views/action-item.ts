@@ -7,6 +7,7 @@ import { refusalText } from "../../blocks/answers.js";
 import { section } from "../../blocks/kit.js";
 import { modal } from "../../blocks/modal.js";
 import { ActionBlocks, ANOTHER_OPTION, Views } from "../../ids.js";
+import type { PersonLookup } from "../../gateway.js";
 import type { ListenerDeps } from "../deps.js";
 import { checked, field, incidentIdOf, plainForModal, safeJson, typed, valuesOf, type Values } from "../forms.js";
 import { incidentFromValue } from "../incident-ref.js";
@@ -31,7 +32,13 @@ function finishedView(incidentNumber: number, items: number): View {
   });
 }
 
-/** The item as the form holds it; the owner's time zone comes from Slack (unknown when Slack cannot say). */
+const unknownOwner = { [ActionBlocks.owner]: "Slack does not know this person. Pick someone from the list." };
+const unknownToSlack = (person: PersonLookup | undefined) => person?.status === "unknown" && person.reason === "user_not_found";
+
+/**
+ * The item as the form holds it; the owner's time zone comes from Slack (unknown when Slack cannot say). An owner
+ * Slack does not know at all (an id no list offered) is a problem to show; one who has left is not (see reassign).
+ */
 async function readActionItem(deps: ListenerDeps, values: Values) {
   const ownerId = field(values, ActionBlocks.owner)?.selected_user ?? "";
   const owner = ownerId ? await deps.gateway.lookupPerson(ownerId) : undefined;
@@ -41,6 +48,7 @@ async function readActionItem(deps: ListenerDeps, values: Values) {
     dueDate: field(values, ActionBlocks.due)?.selected_date ?? null,
     priority: field(values, ActionBlocks.priority)?.selected_option?.value ?? "medium",
     ownerTimeZone: owner?.status === "active" ? owner.timeZone : undefined,
+    ownerUnknown: unknownToSlack(owner),
   };
 }
 
@@ -54,6 +62,7 @@ export const postmortemActionsSubmitted: ViewHandler = async (deps, args) => {
   if (!incidentId) return showErrors(args, outdated);
   const values = valuesOf(view);
   const item = await readActionItem(deps, values);
+  if (item.ownerUnknown) return showErrors(args, unknownOwner);
   if (item.description || item.ownerId) {
     const added = await addActionItem(deps, { teamId, incidentId }, body.user.id, item, `view:${view.id}:${view.hash}`);
     if (!added.ok) return showErrors(args, errorsOf(added.problems));
@@ -69,7 +78,9 @@ export const actionItemSubmitted: ViewHandler = async (deps, args) => {
   const { body, view } = args;
   const incidentId = incidentIdOf(view.private_metadata);
   if (!incidentId) return showErrors(args, outdated);
-  const added = await addActionItem(deps, { teamId: teamOf(body), incidentId }, body.user.id, await readActionItem(deps, valuesOf(view)), `view:${view.id}`);
+  const item = await readActionItem(deps, valuesOf(view));
+  if (item.ownerUnknown) return showErrors(args, unknownOwner);
+  const added = await addActionItem(deps, { teamId: teamOf(body), incidentId }, body.user.id, item, `view:${view.id}`);
   if (!added.ok) return showErrors(args, errorsOf(added.problems));
   deps.deliverNow();
   await args.ack();
@@ -83,6 +94,7 @@ export const reassignSubmitted: ViewHandler = async (deps, args) => {
   const ownerId = field(valuesOf(view), ActionBlocks.owner)?.selected_user;
   if (!ownerId) return showErrors(args, { [ActionBlocks.owner]: "Pick the new owner." });
   const person = await deps.gateway.lookupPerson(ownerId);
+  if (unknownToSlack(person)) return showErrors(args, unknownOwner);
   // Only Slack saying "deleted" means the person has left; a lookup that failed is not a departure.
   const outcome = await changeActionItem(deps, teamOf(body), itemId, body.user.id, {
     kind: "reassign",

@@ -2,6 +2,7 @@
 import { declareIncident, declareInputSchema, parseServiceList } from "../../../incidents/declare.js";
 import { DeclareBlocks } from "../../ids.js";
 import { decodeDeclareOrigin, field, typed, valuesOf } from "../forms.js";
+import { whoCannotServe } from "../people.js";
 import { showErrors, teamOf, type ViewHandler } from "./view-kit.js";
 
 // zod reports problems by field; the form shows them under the matching input.
@@ -45,6 +46,8 @@ export const declareSubmitted: ViewHandler = async (deps, args) => {
     if (Object.keys(errors).length === 0) errors[DeclareBlocks.title] = "Something in this form is off; please check it and submit again.";
     return showErrors(args, errors);
   }
+  const cannot = await whoCannotServe(deps, [parsed.data.commanderId]);
+  if (cannot.size) return showErrors(args, { [DeclareBlocks.commander]: cannot.get(parsed.data.commanderId)! });
   try {
     const { incident, created } = await declareIncident(deps.db, deps.clock, parsed.data, { onDeclared: deps.onDeclared });
     deps.logger.info({ team: incident.teamId, incident: incident.number, created }, created ? "incident declared" : "repeated declare ignored");

@@ -13,6 +13,7 @@ import { refusalText } from "../../blocks/answers.js";
 import { ResolveBlocks, RoleBlocks, SeverityBlocks, SHARE_OPTION, StatusBlocks, UpdateBlocks, Views } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { checked, chosen, field, incidentIdOf, plainForModal, typed, valuesOf, type Values } from "../forms.js";
+import { whoCannotServe } from "../people.js";
 import { showErrors, teamOf, type ViewHandler } from "./view-kit.js";
 
 const required = (what: string, max: number) =>
@@ -24,6 +25,8 @@ interface Form<T> {
   schema: z.ZodType<T>;
   read: (values: Values) => Record<string, unknown>;
   blockOf: Record<string, string>;
+  /** Problems only Slack can tell (someone picked has left the workspace, or is unknown to it), by block; none when all is well. */
+  check?: (deps: ListenerDeps, input: T) => Promise<Record<string, string>>;
   /** viewId: a double-submitted form changes the incident once. */
   submit: (deps: ListenerDeps, ref: { teamId: string; incidentId: number }, userId: string, input: T, viewId: string) => Promise<Outcome>;
 }
@@ -76,6 +79,11 @@ const rolesForm: Form<Partial<Record<Role, string | null>>> = {
   schema: z.object({ commander: userId, tech_lead: userId.nullable(), comms_lead: userId.nullable(), scribe: userId.nullable() }),
   read: (v) => Object.fromEntries(roles.map((r) => [r, field(v, RoleBlocks[r])?.selected_user ?? null])),
   blockOf: { commander: RoleBlocks.commander },
+  check: async (deps, input) => {
+    const picked = roles.flatMap((r) => (input[r] ? [[r, input[r]] as const] : []));
+    const cannot = await whoCannotServe(deps, picked.map(([, id]) => id));
+    return Object.fromEntries(picked.filter(([, id]) => cannot.has(id)).map(([r, id]) => [RoleBlocks[r], cannot.get(id)!]));
+  },
   submit: (deps, ref, userId, input) => assignRoles(deps, ref, userId, input),
 };
 
@@ -103,6 +111,8 @@ export const warRoomFormSubmitted: ViewHandler = async (deps, args) => {
     }
     return showErrors(args, errors);
   }
+  const problems = (await form.check?.(deps, parsed.data)) ?? {};
+  if (Object.keys(problems).length) return showErrors(args, problems);
   let outcome: Outcome;
   try {
     outcome = await form.submit(deps, { teamId, incidentId }, body.user.id, parsed.data, view.id);
