@@ -293,6 +293,8 @@ export class Fuzzer {
       `postmortem ${n}`,
       `action add ${n} ${odd()}`,
       `action add ${n} ${odd()}`,
+      `action add ${n} ${odd()}`,
+      `action add ${n} ${odd()}`,
       `actions ${n}`,
       `timeline ${n}`,
       `action ${this.dice.pick(["done", "start", "reopen", "snooze", "wontdo"])} ${this.dice.pick(["1", "2", "3", "4", "5", "#1", "0"])} ${odd()}`,
