@@ -101,7 +101,7 @@ describe("/incident timeline", () => {
     const shown = JSON.stringify(answer.body.blocks);
     expect(shown).toContain("Finding number 300 ");
     expect(shown).toMatch(/\d+ earlier entries/);
-  });
+  }, 60_000);
 });
 
 describe("/incident list", () => {
