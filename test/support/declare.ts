@@ -23,6 +23,8 @@ export async function openDeclareModal(h: TestBot, opts: DeclareThroughSlack = {
   });
   const view = await waitFor(() =>
     h.fake.views.find((v) => v.user === userId && v.callback_id === "declare_incident" && !v.closed && v.triggerId === command.triggerId),
+    // Twenty declares at once on a busy 2-core machine can take longer than the default to open all their forms.
+    15_000,
   );
   return { command, view };
 }
