@@ -120,7 +120,8 @@ describe("PagerDuty follows the incident", () => {
     });
     // The card is pinned and the incident announced while PagerDuty answers nothing but 503s.
     expect(t.fake.pinsIn(incident.channelId!)).toHaveLength(1);
-    expect(pd.received.filter((r) => r.status === 503).length).toBeGreaterThan(refusedBefore);
+    // The page waits a moment for the war room's channel, so its first (refused) try may come after the card.
+    await eventually(async () => pd.received.filter((r) => r.status === 503).length > refusedBefore, 10_000);
     expect(alertOf(t, incident.number)).toEqual([]);
     pd.faults.clear();
     await eventually(async () => alertOf(t, incident.number)[0], 10_000);
