@@ -7,7 +7,7 @@ import { startTestBot, type TestBot } from "../support/bot.js";
 import { Fuzzer } from "./fuzzer.js";
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261122);
-const count = Number(process.env.FUZZ_COUNT ?? 320);
+const count = Number(process.env.FUZZ_COUNT ?? 300);
 
 let h: TestBot;
 const logLines: string[] = [];

@@ -65,7 +65,7 @@ export interface FuzzOptions {
   onNewProblem?: (problem: string) => void;
 }
 
-/** The workspace's people: an admin, two others, and one who left. */
+/** Who types and clicks: an admin (INCIDENT_ADMINS) and two others. Someone who left is added at set-up, to be picked. */
 const ADMIN = "U_ALICE";
 const people = ["U_ALICE", "U_BOB", "U_CAROL"] as const;
 
@@ -293,6 +293,8 @@ export class Fuzzer {
       `postmortem ${n}`,
       `action add ${n} ${odd()}`,
       `action add ${n} ${odd()}`,
+      `action add ${n} ${odd()}`,
+      `action add ${n} ${odd()}`,
       `actions ${n}`,
       `timeline ${n}`,
       `action ${this.dice.pick(["done", "start", "reopen", "snooze", "wontdo"])} ${this.dice.pick(["1", "2", "3", "4", "5", "#1", "0"])} ${odd()}`,
@@ -320,7 +322,7 @@ export class Fuzzer {
       const options = (el.options as Json[] | undefined) ?? [];
       value = this.dice.chance(0.8) && options.length ? String(this.dice.pick(options).value) : undefined;
     }
-    if (value === undefined || target.ephemeral === undefined && target.message === undefined) {
+    if (value === undefined) {
       await this.send("forged-click", `${el.action_id} with an option nobody offered`, () => this.forgedBlockAction(user, String(el.action_id), target.channel, target.message?.ts, el.type === "button" ? "button" : String(el.type)));
     } else if (target.ephemeral) {
       const ephemeral = target.ephemeral;

@@ -5,8 +5,9 @@ import { cardOf, declaredIncident, reload } from "../support/war-room.js";
 
 let h: TestBot;
 beforeAll(async () => {
-  // The production pacing: at most one card edit per 1.5 s per incident, the rest coalesced.
-  h = await startTestBot({}, { refreshSettleMs: 1500 });
+  // Pacing as in production (at most one card edit per settle time per incident, the rest coalesced), with a settle
+  // time longer than production's 1.5 s so that ten commands sent one after another fit in it on a busy machine too.
+  h = await startTestBot({}, { refreshSettleMs: 6000 });
 });
 afterAll(async () => {
   await h.close();
