@@ -32,6 +32,8 @@ describe.skipIf(!chromiumPath)("the sandbox in a real browser", () => {
     await h?.close();
   });
 
+  // expect.poll gives up after a second; the bot coalesces card refreshes for 1.5 s and the machine may be busy.
+  const poll = <T>(probe: () => Promise<T> | T) => expect.poll(probe, { timeout: 30_000, interval: 100 });
   const shot = async (name: string) => page.screenshot({ path: join(shots, `${String(++step).padStart(2, "0")}-${name}.png`) });
   const dialog = () => page.getByRole("dialog");
   const sidebar = () => page.getByRole("navigation", { name: "Conversations" });
@@ -50,7 +52,7 @@ describe.skipIf(!chromiumPath)("the sandbox in a real browser", () => {
 
   async function openConversation(name: RegExp | string) {
     await sidebar().getByRole("link", { name }).click();
-    await expect.poll(() => page.locator(".conversation-head h1").textContent()).toContain(typeof name === "string" ? name : "");
+    await poll(() => page.locator(".conversation-head h1").textContent()).toContain(typeof name === "string" ? name : "");
   }
 
   it("runs an incident from declaration to postmortem, by clicking and typing only", async () => {
@@ -58,13 +60,13 @@ describe.skipIf(!chromiumPath)("the sandbox in a real browser", () => {
     await page.locator("body[data-ready]").waitFor();
     const firstRender = await page.evaluate(() => performance.getEntriesByName("sandbox-first-render")[0]?.startTime);
     writeFileSync(join(shots, "first-render.json"), JSON.stringify({ firstRenderMs: firstRender }));
-    await expect.poll(() => page.locator(".banner").textContent()).toContain("nothing here reaches Slack or the internet");
+    await poll(() => page.locator(".banner").textContent()).toContain("nothing here reaches Slack or the internet");
 
     // Declare from the composer; Slack's client refuses a form with a required field left empty.
     await type("/incident declare Checkout is down");
     await dialog().getByLabel("Title").fill("");
     await dialog().getByRole("button", { name: "Declare" }).click();
-    await expect.poll(() => dialog().locator('[data-block="title"] .field-error').textContent()).toBe("Please complete this required field.");
+    await poll(() => dialog().locator('[data-block="title"] .field-error').textContent()).toBe("Please complete this required field.");
     await shot("declare-form-refused");
     await dialog().getByLabel("Title").fill("Checkout is down");
     await dialog().getByLabel("Severity").selectOption({ label: "SEV1" });
@@ -75,7 +77,7 @@ describe.skipIf(!chromiumPath)("the sandbox in a real browser", () => {
     await dialog().waitFor({ state: "detached" });
 
     // The war room appears in the sidebar, with the live card pinned in it.
-    await expect.poll(() => page.locator("article.ephemeral").last().textContent()).toContain("Incident #1 is declared");
+    await poll(() => page.locator("article.ephemeral").last().textContent()).toContain("Incident #1 is declared");
     await openConversation(/inc-1-checkout-is-down/);
     await card().waitFor();
     expect(await card().locator(".pin-note").textContent()).toContain("Pinned");
@@ -85,14 +87,14 @@ describe.skipIf(!chromiumPath)("the sandbox in a real browser", () => {
     await shot("war-room");
 
     await card().getByRole("button", { name: "Acknowledge" }).click();
-    await expect.poll(() => field("Acknowledged").textContent()).toMatch(/@alice after/);
+    await poll(() => field("Acknowledged").textContent()).toMatch(/@alice after/);
 
     await card().getByRole("button", { name: "Update status" }).click();
     await dialog().getByLabel("New status").selectOption({ label: "Identified" });
     await dialog().getByLabel("What changed?").fill("A config push to the EU edge; rolling it back");
     await dialog().getByRole("button", { name: "Update" }).click();
     await dialog().waitFor({ state: "detached" });
-    await expect.poll(() => field("Status").textContent()).toContain("Identified");
+    await poll(() => field("Status").textContent()).toContain("Identified");
 
     // Bob, the commander, assigns Carol as Tech Lead; Carol hears of it in her DM with the app.
     await actAs("Bob Baker");
@@ -100,11 +102,11 @@ describe.skipIf(!chromiumPath)("the sandbox in a real browser", () => {
     await dialog().getByLabel("Tech Lead").selectOption({ label: "Carol Chen" });
     await dialog().getByRole("button", { name: "Save" }).click();
     await dialog().waitFor({ state: "detached" });
-    await expect.poll(() => field("Tech Lead").textContent()).toContain("@carol");
+    await poll(() => field("Tech Lead").textContent()).toContain("@carol");
     await shot("war-room-identified");
     await actAs("Carol Chen");
     await openConversation("warroom");
-    await expect.poll(() => page.locator(".messages").textContent()).toContain("Tech Lead");
+    await poll(() => page.locator(".messages").textContent()).toContain("Tech Lead");
     await shot("carol-dm");
 
     // Alice, who declared it, resolves it; the summary is required.
@@ -112,35 +114,35 @@ describe.skipIf(!chromiumPath)("the sandbox in a real browser", () => {
     await openConversation(/inc-1-checkout-is-down/);
     await card().getByRole("button", { name: "Resolve" }).click();
     await dialog().getByRole("button", { name: "Resolve" }).click();
-    await expect.poll(() => dialog().locator('[data-block="summary"] .field-error').textContent()).toBe("Please complete this required field.");
+    await poll(() => dialog().locator('[data-block="summary"] .field-error').textContent()).toBe("Please complete this required field.");
     await dialog().getByLabel("Resolution summary").fill("Rolled back config push 4512; the error rate is back to its baseline");
     await dialog().getByRole("button", { name: "Resolve" }).click();
     await dialog().waitFor({ state: "detached" });
-    await expect.poll(() => field("Status").textContent()).toContain("Resolved");
+    await poll(() => field("Status").textContent()).toContain("Resolved");
     await card().getByRole("button", { name: "Start postmortem" }).waitFor();
     await shot("resolved");
 
     // Two days later nobody has started the required postmortem: the commander is reminded.
     await page.getByRole("button", { name: "+1 day" }).click();
-    await expect.poll(() => page.locator(".clock-now").getAttribute("data-ahead")).toBe(String(24 * 3600_000));
+    await poll(() => page.locator(".clock-now").getAttribute("data-ahead")).toBe(String(24 * 3600_000));
     await page.getByRole("button", { name: "+1 day" }).click();
-    await expect.poll(() => page.locator(".clock-now").getAttribute("data-ahead")).toBe(String(48 * 3600_000));
+    await poll(() => page.locator(".clock-now").getAttribute("data-ahead")).toBe(String(48 * 3600_000));
     await actAs("Bob Baker");
     await openConversation("warroom");
-    await expect.poll(() => page.locator(".messages").textContent()).toContain("its postmortem is required, but nobody has started it");
+    await poll(() => page.locator(".messages").textContent()).toContain("its postmortem is required, but nobody has started it");
     await shot("postmortem-reminder");
 
     await openConversation(/inc-1-checkout-is-down/);
     await card().getByRole("button", { name: "Start postmortem" }).click();
-    await expect.poll(() => dialog().locator("h2").textContent()).toBe("Postmortem 1/5");
+    await poll(() => dialog().locator("h2").textContent()).toBe("Postmortem 1/5");
     await dialog().getByLabel("Summary").fill("A config push broke EU checkouts for 40 minutes; rolled back.");
     await dialog().getByRole("button", { name: "Save & next" }).click();
-    await expect.poll(() => dialog().locator("h2").textContent()).toBe("Postmortem 2/5");
+    await poll(() => dialog().locator("h2").textContent()).toBe("Postmortem 2/5");
     await dialog().getByLabel("Why? (1)").fill("The push skipped the canary stage");
     await dialog().getByRole("button", { name: "Save & next" }).click();
-    await expect.poll(() => dialog().locator("h2").textContent()).toBe("Postmortem 3/5");
+    await poll(() => dialog().locator("h2").textContent()).toBe("Postmortem 3/5");
     await dialog().getByRole("button", { name: "Save & next" }).click();
-    await expect.poll(() => dialog().locator("h2").textContent()).toBe("Postmortem 4/5");
+    await poll(() => dialog().locator("h2").textContent()).toBe("Postmortem 4/5");
     const keyEvents = await dialog().locator(".checklist").textContent();
     expect(keyEvents).toContain("Declared SEV1 incident #1: Checkout is down");
     expect(keyEvents).toContain("Resolved: Rolled back config push 4512");

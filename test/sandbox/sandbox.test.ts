@@ -65,7 +65,8 @@ describe("the sandbox's state", () => {
     await eventually(async () => botLines(await screen(h!, "U_ALICE", room.id)).some((l) => l.includes("<@U_BOB> acknowledged the incident")), 15_000);
     await declare(h, "Search is slow");
     expect(await channelNamed(h, "inc-2-search-is-slow")).toBeDefined();
-  });
+    // Two starts of the whole sandbox: longer than the default on a busy machine.
+  }, 90_000);
 
   it("reset forgets every incident, channel and message and puts the clock back", async () => {
     h = await startTestSandbox();
@@ -78,7 +79,7 @@ describe("the sandbox's state", () => {
     expect(await h.database.db.select().from(incidents)).toEqual([]);
     await declare(h, "Again");
     expect(await channelNamed(h, "inc-1-again")).toBeDefined();
-  });
+  }, 90_000);
 
   it("starts both halves afresh when the Slack file is gone but the database is not", async () => {
     h = await startTestSandbox();
@@ -88,7 +89,7 @@ describe("the sandbox's state", () => {
     await h.start();
     expect((await screen(h)).conversations.map((c) => c.name)).toEqual(["general", "incidents"]);
     expect(await h.database.db.select().from(incidents)).toEqual([]);
-  });
+  }, 90_000);
 });
 
 describe("driving the bot from the page", () => {
