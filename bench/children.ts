@@ -88,6 +88,15 @@ export class BenchChild {
     return this.ask("outbox-idle", timeoutMs);
   }
 
+  alertsIdle(timeoutMs = 120_000): Promise<void> {
+    return this.ask("alerts-idle", timeoutMs);
+  }
+
+  /** The bot's own address (for routes beside Slack's). */
+  get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
     const exited = new Promise((r) => this.child.once("exit", r));

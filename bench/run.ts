@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { startFakeSlack, type FakeSlack } from "../src/fake-slack/server.js";
 import { SlackDriver } from "../src/fake-slack/driver.js";
 import { compareAcks, type AckComparison, type AckFigures } from "./ack.js";
+import { compareIngest, type IngestComparison, type IngestFigures } from "./alerts.js";
 import { BenchChild, childNodeFlags, type MemoryUsage } from "./children.js";
 import type { EventLoopDelay } from "./processes/ipc.js";
 import { compileForChildren } from "./compile.js";
@@ -37,8 +38,11 @@ const settings = {
   searchRounds: Math.round(number("BENCH_SEARCH_ROUNDS", 5)),
   apiRounds: Math.round(number("BENCH_API_ROUNDS", 20)),
   recoverySeed: Math.round(number("BENCH_SEED", 7)),
+  alertConcurrencies: (process.env.BENCH_ALERT_CONCURRENCY ?? "10,50").split(",").map((c) => Math.round(Number(c))),
+  alertSeconds: number("BENCH_ALERT_SECONDS", 8),
+  alertSlices: Math.round(number("BENCH_ALERT_SLICES", 8)),
 };
-const parts = ["ack", "declares", "memory", "outside", "tick", "search", "api", "recovery"] as const;
+const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "recovery"] as const;
 type Part = (typeof parts)[number];
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
 for (const p of only) if (!parts.includes(p as Part)) throw new Error(`BENCH_ONLY: unknown part ${p} (choose from ${parts.join(", ")})`);
@@ -46,7 +50,11 @@ const wants = (part: Part) => only.has(part);
 const databaseKinds = (process.env.BENCH_DATABASES ?? "pglite,postgres").split(",").map((d) => d.trim());
 for (const d of databaseKinds) if (d !== "pglite" && d !== "postgres") throw new Error(`BENCH_DATABASES: unknown database ${d} (pglite, postgres)`);
 if (settings.concurrencies.some((c) => !(c > 0))) throw new Error("BENCH_ACK_CONCURRENCY must list positive numbers, e.g. 10,50");
+if (settings.alertConcurrencies.some((c) => !(c > 0))) throw new Error("BENCH_ALERT_CONCURRENCY must list positive numbers, e.g. 10,50");
 const TARGET = 1.2;
+// Alert ingest does more than the bare insert (find the source by its token, validate, record), so its target is looser.
+const ALERT_TARGET = 2;
+const ALERT_TOKEN = `bench-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}-alerts`;
 
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
@@ -56,6 +64,7 @@ interface DatabaseRun {
   label: string;
   acks?: AckComparison[];
   declaresPerSecond?: number;
+  ingest?: IngestComparison[];
   outside?: OutsideFigures;
   idle?: MemoryUsage;
   afterRun?: MemoryUsage;
@@ -117,8 +126,10 @@ async function main() {
   console.log(`PostgreSQL: ${postgres.url ? `${redactPassword(postgres.url)}, a throw-away database per run (${postgres.why})` : postgres.why}`);
   console.log("");
 
+  // For the alert part: a source from ALERTS_TOKEN (whose incidents the admin commands) and the bare baseline route.
+  const alertEnv = wants("alerts") ? { ALERTS_TOKEN: ALERT_TOKEN, INCIDENT_ADMINS: "U_ALICE", BENCH_BARE_INSERT: "1" } : {};
   const bot = (label: string, env: NodeJS.ProcessEnv) =>
-    BenchChild.start(`warroom (${label})`, here("./processes/bot.ts"), childEnv({ PORT: "0", ...env }), join(scratchDir, `bot-${label.replace(/\W+/g, "-")}.log`));
+    BenchChild.start(`warroom (${label})`, here("./processes/bot.ts"), childEnv({ PORT: "0", BENCH_SLACK_PACING: "off", ...alertEnv, ...env }), join(scratchDir, `bot-${label.replace(/\W+/g, "-")}.log`));
 
   const runs: DatabaseRun[] = [];
   let bare: BenchChild | undefined;
@@ -158,6 +169,12 @@ async function main() {
             });
           }
           if (wants("declares")) run.declaresPerSecond = await declaresPerSecond(fake, warroom, signingSecret);
+          if (wants("alerts")) {
+            run.ingest = await compareIngest(
+              { origin: warroom.origin, cpuMicros: () => warroom.cpuMicros(), alertsIdle: (t) => warroom.alertsIdle(t) },
+              { token: ALERT_TOKEN, concurrencies: settings.alertConcurrencies, seconds: settings.alertSeconds, slices: settings.alertSlices, warmupSeconds: settings.warmupSeconds },
+            );
+          }
           if (wants("memory")) run.afterRun = await warroom.memory();
         } finally {
           await warroom.stop();
@@ -202,6 +219,7 @@ async function main() {
 
     if (wants("ack")) printAcks(runs, expected ?? "");
     if (wants("declares")) printDeclares(runs);
+    if (wants("alerts")) printIngest(runs);
     if (wants("outside")) printOutside(runs);
     if (wants("memory")) printMemory(runs, bareIdle);
     if (!postgres.url && databaseKinds.includes("postgres")) console.log(`\nNo PostgreSQL figures in this run: ${postgres.why}.`);
@@ -326,6 +344,33 @@ function printDeclares(runs: DatabaseRun[]) {
   console.log("");
   console.log(`declares per second (command → modal → submit → war room set up), ${settings.declares} declares, ${settings.declareConcurrency} at a time`);
   for (const run of runs) if (run.declaresPerSecond !== undefined) console.log(`  ${run.label.padEnd(16)} ${run.declaresPerSecond.toFixed(1)} /s`);
+}
+
+function printIngest(runs: DatabaseRun[]) {
+  console.log("");
+  console.log(
+    `alert ingest: POST /alerts/generic, one alert per request over 50 groups (the bot declares, groups and tells war rooms meanwhile), ` +
+      `beside a bare endpoint storing each body with one insert (same process, door and database); ${settings.alertSeconds} s per side and concurrency in ${settings.alertSlices} alternating slices after ${settings.warmupSeconds} s of warm-up`,
+  );
+  console.log(`  ${"database".padEnd(16)} ${"c".padStart(3)}  ${"endpoint".padEnd(10)} ${"p50".padStart(9)} ${"p99".padStart(9)} ${"req/s".padStart(8)} ${"CPU/req".padStart(9)}`);
+  const verdicts: string[] = [];
+  for (const run of runs) {
+    for (const row of run.ingest ?? []) {
+      const line = (name: string, f: IngestFigures) =>
+        console.log(
+          `  ${run.label.padEnd(16)} ${String(row.concurrency).padStart(3)}  ${name.padEnd(10)} ${ms(f.p50).padStart(9)} ${ms(f.p99).padStart(9)} ${f.perSecond.toFixed(0).padStart(8)} ${`${f.cpuMicrosPerRequest.toFixed(0)} µs`.padStart(9)}`,
+        );
+      line("alerts", row.alerts);
+      line("bare", row.bare);
+      const p99 = row.alerts.p99 / row.bare.p99;
+      console.log(
+        `  ${"".padEnd(16)} ${"".padStart(3)}  ${"ratio".padEnd(10)} ${ratio(row.alerts.p50 / row.bare.p50).padStart(9)} ${ratio(p99).padStart(9)} ${ratio(row.alerts.perSecond / row.bare.perSecond).padStart(8)} ${ratio(row.alerts.cpuMicrosPerRequest / row.bare.cpuMicrosPerRequest).padStart(9)}  p99 ${p99 <= ALERT_TARGET ? "within" : "OVER"} ${ALERT_TARGET}x`,
+      );
+      console.log(`  ${"".padEnd(16)} ${"".padStart(3)}  every alert in its incident ${(row.catchUpMs / 1000).toFixed(1)} s after the last slice`);
+      verdicts.push(`${run.label} c=${row.concurrency}: ${row.alerts.perSecond.toFixed(0)} alerts/s, p99 ${ratio(p99)}`);
+    }
+  }
+  console.log(`  alerts / bare: ${verdicts.join(" · ")}`);
 }
 
 function printOutside(runs: DatabaseRun[]) {

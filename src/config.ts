@@ -154,8 +154,24 @@ const configSchema = z.object({
     .regex(/^\S+$/, { error: "must not contain spaces" })
     .optional(),
   PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535).default(3000),
+  // Where Slack and alert senders reach the bot; shown in /incident alerts so people can copy the webhook URLs.
+  PUBLIC_URL: z
+    .url({ error: "must be the bot's public address, e.g. https://warroom.example.com" })
+    .refine((u) => /^https?:\/\//.test(u), { error: "must start with https:// (or http://)" })
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
+  // A first alert source without Slack: this bearer token is accepted on all three /alerts endpoints.
+  ALERTS_TOKEN: z
+    .string()
+    .min(24, { error: "must be a long random secret (at least 24 characters), e.g. the output of `openssl rand -hex 24`" })
+    .refine((t) => /^[\x21-\x7e]+$/.test(t), { error: "must be printable ASCII without spaces (it is sent in an Authorization header)" })
+    .optional(),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
 }).superRefine((c, ctx) => {
+  // An alert's incident needs a commander: the on-call person, else the source's owner; ALERTS_TOKEN's source has no owner.
+  if (c.ALERTS_TOKEN && c.INCIDENT_ADMINS.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["ALERTS_TOKEN"], message: "needs INCIDENT_ADMINS: the first admin commands the incidents its alerts open when nobody is on call" });
+  }
   if (c.WEBHOOK_URLS.length > 0 && !c.WEBHOOK_SECRET) {
     ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is not set: webhooks are signed with it (WEBHOOK_URLS is set); pick a long random string and give it to each receiver" });
   }

@@ -15,6 +15,8 @@ const redactedPaths = [
   "config.SLACK_SIGNING_SECRET",
   "config.SLACK_APP_TOKEN",
   "config.DATABASE_URL",
+  "config.ALERTS_TOKEN",
+  "ALERTS_TOKEN",
   "SLACK_BOT_TOKEN",
   "SLACK_SIGNING_SECRET",
   "SLACK_APP_TOKEN",
@@ -31,9 +33,10 @@ const redactedPaths = [
   "ESCALATION_SWEEP_TOKEN",
 ];
 
-// Catches tokens embedded in free text (error messages, URLs) that path-based redaction cannot see.
-// `wrapi_…` is a REST API token (access/api-tokens.ts).
-const tokenPattern = /xox[abprse]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|wrapi_[A-Za-z0-9_-]+/g;
+// Catches tokens embedded in free text (error messages, URLs) that path-based redaction cannot see: Slack's, and
+// the bearer tokens the bot issues itself: alert sources' `wra_…` (http/bearer-tokens.ts) and REST API tokens'
+// `wrapi_…` (access/api-tokens.ts).
+const tokenPattern = /xox[abprse]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|\bwr[a-z]_[A-Za-z0-9_-]{16,}|wrapi_[A-Za-z0-9_-]+/g;
 export const redactTokens = (text: string): string => text.replace(tokenPattern, "[Redacted]");
 
 export type { Logger };

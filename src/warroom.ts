@@ -1,5 +1,5 @@
 // Assembles one running bot from its parts (database, Slack gateway, outbox, Bolt app); main.ts and the tests both start it here.
-import type { App } from "@slack/bolt";
+import type { App, CustomRoute } from "@slack/bolt";
 import type { AddressInfo } from "node:net";
 import type { Server, ServerOptions } from "node:http";
 import { systemClock, type Clock } from "./clock.js";
@@ -8,6 +8,9 @@ import type { Database, Tx } from "./db/client.js";
 import type { Incident } from "./db/schema.js";
 import { migrateDatabase } from "./db/migrate.js";
 import { Retention } from "./db/retention.js";
+import { AlertIntake } from "./alerts/intake.js";
+import { syncEnvSource } from "./alerts/sources.js";
+import { alertRoutes } from "./http/alert-routes.js";
 import { restApiRoutes } from "./http/api/routes.js";
 import { healthRoute, type Readiness } from "./http/health.js";
 import { SeenRequests } from "./http/seen-requests.js";
@@ -24,6 +27,7 @@ import { clockSettings } from "./incidents/timers.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { reportGiveUp, slackDeliverers, type SlackDeliveryContext } from "./slack/deliveries/index.js";
 import { classifySlackFailure, SlackCallError, SlackGateway, toSlackCallError } from "./slack/gateway.js";
+import { deliveryPacing, SlackPacer } from "./slack/pacing.js";
 
 export interface WarroomOptions {
   config: Config;
@@ -36,6 +40,8 @@ export interface WarroomOptions {
   schedulerTicks?: boolean;
   /** Card and topic refreshes of one incident at most once per this many ms (default 1500; tests use less). */
   refreshSettleMs?: number;
+  /** Alert lines in one war room at most once per this many ms (default 3000; tests use less). */
+  alertLinesSettleMs?: number;
   /** Request size and time limits of the HTTP endpoint (tests shrink the timeouts). */
   receiverLimits?: Partial<ReceiverLimits>;
   /** How long stop() lets requests already accepted finish (default 5 s: Slack waits 3 s for an answer). */
@@ -52,7 +58,14 @@ export interface WarroomOptions {
     settleMs?: number;
     /** On stop, how long deliveries in flight may take before they are handed back (default 5 s). */
     drainMs?: number;
+    /**
+     * The window of Slack's rate tiers the bot paces itself by (Slack: a minute; tests shrink it with the fake's).
+     * 0 turns the bot's own pacing off (the benchmark's declares, against a fake Slack without limits).
+     */
+    rateWindowMs?: number;
   };
+  /** Routes beside the bot's own (the benchmark's bare endpoint), served by the same door. */
+  extraRoutes?: CustomRoute[];
   /** PagerDuty's and webhook receivers' timing, shortened by tests: how long a call may take, how long a 429 waits. */
   outsideTiming?: {
     timeoutMs?: number;
@@ -65,6 +78,8 @@ export interface WarroomOptions {
 export interface RunningWarroom {
   port: number;
   outbox: OutboxWorker;
+  /** Turns recorded alerts into incidents. */
+  alerts: AlertIntake;
   scheduler: Scheduler;
   retention: Retention;
   botUserId: string;
@@ -93,18 +108,23 @@ export async function startWarroom({
   outboxPollMs,
   schedulerTicks = true,
   refreshSettleMs,
+  alertLinesSettleMs,
   receiverLimits,
   stopGraceMs = 5_000,
   stopLingerMs = 500,
   slackTiming = {},
+  extraRoutes = [],
   outsideTiming = {},
   outboxMaxBackoffMs,
   listenHost,
 }: WarroomOptions): Promise<RunningWarroom> {
   let readiness: Readiness = "starting";
   await migrateDatabase(database);
-  const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs });
+  // Slack counts calls per app and workspace, so every gateway of the process shares one budget.
+  const pacer = slackTiming.rateWindowMs === 0 ? undefined : new SlackPacer(slackTiming.rateWindowMs);
+  const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs, pacer });
   const identity = await whoAmI(gateway);
+  await syncEnvSource(database.db, clock, identity.teamId, config.ALERTS_TOKEN);
 
   const slack: SlackDeliveryContext = {
     db: database.db,
@@ -114,6 +134,7 @@ export async function startWarroom({
     botUserId: () => identity.userId,
     announcementChannels: announcementChannels(config),
     refreshSettleMs,
+    alertLinesSettleMs,
   };
   const pagerDuty: PagerDutyContext = {
     db: database.db,
@@ -143,6 +164,7 @@ export async function startWarroom({
     ],
     // Every surface's give-up is told to people the same way: on the timeline, to the commander, in the war room.
     onGiveUp: reportGiveUp(slack),
+    pace: pacer ? deliveryPacing(pacer) : undefined,
     pollMs: outboxPollMs,
     maxBackoffMs: outboxMaxBackoffMs,
     leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
@@ -172,6 +194,16 @@ export async function startWarroom({
     await clockwork.replan(tx, incident);
     await learning.onIncidentChanged(tx, incident);
   };
+  const alerts = new AlertIntake({
+    db: database.db,
+    clock,
+    logger: logger.child({ component: "alerts" }),
+    admins: config.INCIDENT_ADMINS,
+    onDeclared: clockwork.onDeclared,
+    replanClock,
+    onWork: () => outbox.kick(),
+    pollMs: outboxPollMs,
+  });
   const admins = new Set(config.INCIDENT_ADMINS);
   const api = restApiRoutes({
     db: database.db,
@@ -193,14 +225,20 @@ export async function startWarroom({
     teamId: identity.teamId,
     seen: seenRequests,
     receiverLimits,
-    customRoutes: [healthRoute(database.db, () => readiness), ...api.map((r) => r.route)],
+    customRoutes: [
+      healthRoute(database.db, () => readiness),
+      ...api.map((r) => r.route),
+      ...alertRoutes({ db: database.db, clock, logger: logger.child({ component: "alerts" }), teamId: identity.teamId, onRecorded: () => alerts.kick() }),
+      ...extraRoutes,
+    ],
     deps: {
       db: database.db,
       clock,
       logger,
-      gateway: new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: LISTENER_SLACK_TIMEOUT_MS }),
+      gateway: new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: LISTENER_SLACK_TIMEOUT_MS, pacer }),
       admins,
       businessTimeZone: config.BUSINESS_TIMEZONE,
+      publicUrl: config.PUBLIC_URL,
       onDeclared: clockwork.onDeclared,
       replanClock,
       learning,
@@ -211,6 +249,7 @@ export async function startWarroom({
   if (door && server) door.serve(server);
   const port = (server?.address() as AddressInfo | null)?.port ?? config.PORT;
   outbox.start();
+  alerts.start();
   if (schedulerTicks) scheduler.start();
   retention.start();
   readiness = "ready";
@@ -219,6 +258,7 @@ export async function startWarroom({
   return {
     port,
     outbox,
+    alerts,
     scheduler,
     retention,
     botUserId: identity.userId,
@@ -233,6 +273,8 @@ export async function startWarroom({
         await app.stop();
         await Promise.race([inFlight.idle(), new Promise((resolve) => setTimeout(resolve, stopGraceMs).unref())]);
       }
+      // Alerts already answered are committed; the group under way finishes, the rest wait for the next start.
+      await alerts.stop();
       await scheduler.stop();
       await retention.stop();
       await outbox.stop();

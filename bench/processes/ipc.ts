@@ -5,10 +5,12 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 export interface ChildHandlers {
   port: number;
   outboxIdle(timeoutMs: number): Promise<void>;
+  /** Every recorded alert turned into incidents (the bot only). */
+  alertsIdle?(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-export type ParentRequest = { id: number; type: "memory" | "cpu" | "event-loop" | "outbox-idle" | "stop"; timeoutMs?: number };
+export type ParentRequest = { id: number; type: "memory" | "cpu" | "event-loop" | "outbox-idle" | "alerts-idle" | "stop"; timeoutMs?: number };
 export type ChildReply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; error: string };
 
 /** How long timers and I/O callbacks waited for the event loop since the last question, in ms. */
@@ -40,6 +42,8 @@ export function serveParent(handlers: ChildHandlers): void {
         }
         case "outbox-idle":
           return handlers.outboxIdle(request.timeoutMs ?? 120_000);
+        case "alerts-idle":
+          return handlers.alertsIdle?.(request.timeoutMs ?? 120_000);
         case "stop":
           await handlers.stop();
           // Let the reply reach the parent before exiting (a --cpu-prof profile is written at exit).

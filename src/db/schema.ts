@@ -1,4 +1,5 @@
-// Drizzle tables and indexes: workspaces, incidents, their timeline, and the outbox of side effects (Slack, PagerDuty, webhooks).
+// Drizzle tables and indexes: workspaces, incidents, their timeline, the outbox of side effects (Slack, PagerDuty,
+// webhooks), and the alerts that open incidents.
 import { sql } from "drizzle-orm";
 import {
   bigserial,
@@ -15,6 +16,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import type { Severity, Status } from "../incidents/lifecycle.js";
+import type { AlertSourceKind, AlertStatus } from "../alerts/vocabulary.js";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
@@ -73,6 +75,8 @@ export const incidents = pgTable(
     escalationLevel: integer("escalation_level").notNull().default(0),
     ackSlaBreachedAt: at("ack_sla_breached_at"),
     resolveSlaBreachedAt: at("resolve_sla_breached_at"),
+    // The last alert fact (timeline entry id) the war room has been told about; later ones are told in one line.
+    alertLinesThrough: bigint("alert_lines_through", { mode: "number" }).notNull().default(0),
     // Text of updates and status messages, appended as they are posted, so search finds them too.
     searchExtra: text("search_extra").notNull().default(""),
     // Title weighs most, then description, services and resolution, then updates.
@@ -124,6 +128,9 @@ export const outboxItems = pgTable(
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
     // Unique per workspace: enqueuing the same side effect twice is a no-op.
     idempotencyKey: text("idempotency_key").notNull(),
+    // Lower runs first when more is due than the worker takes at once: an incident's items carry its severity
+    // (1 = SEV1), so in an alert storm the most severe war rooms are set up first; items about no incident are 5.
+    priority: integer("priority").notNull().default(5),
     // A refresh of the incident's live views: renders current state, so one pending item serves many changes,
     // and it never holds up the items behind it.
     coalesce: boolean("coalesce").notNull().default(false),
@@ -394,6 +401,91 @@ export const apiIdempotencyKeys = pgTable(
   (t) => [primaryKey({ columns: [t.teamId, t.tokenId, t.key] }), index("api_idempotency_keys_created_idx").on(t.createdAt)],
 );
 
+/**
+ * Where alerts come from: one row per sender (an Alertmanager, a Grafana, a script), each with its own bearer
+ * token (only its SHA-256 is kept) and its own rules for turning alerts into incidents.
+ */
+export const alertSources = pgTable(
+  "alert_sources",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    name: text("name").notNull(),
+    kind: text("kind").$type<AlertSourceKind>().notNull(),
+    // SHA-256 (hex) of the bearer token; the token is shown once when issued and never stored. Null: no token works.
+    tokenHash: text("token_hash"),
+    // The token's last characters, so people can tell which token a sender holds.
+    tokenHint: text("token_hint"),
+    tokenIssuedAt: at("token_issued_at"),
+    // Alert severity label (lowercase) → incident severity, on top of the built-in mapping.
+    severityMap: jsonb("severity_map").$type<Record<string, Severity>>().notNull().default(sql`'{}'::jsonb`),
+    // For alerts whose severity label is missing or unknown.
+    defaultSeverity: text("default_severity").$type<Severity>().notNull().default("sev3"),
+    // Resolve the incident when every one of its alerts has resolved (otherwise people do).
+    autoResolve: boolean("auto_resolve").notNull().default(false),
+    // An alert of a group whose incident was resolved at most this long ago reopens it instead of declaring anew.
+    refireMinutes: integer("refire_minutes").notNull().default(60),
+    // Who added the source (and commands its incidents when nobody is on call); null for the one from ALERTS_TOKEN.
+    ownerId: text("owner_id"),
+    fromEnv: boolean("from_env").notNull().default(false),
+    createdAt: at("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("alert_sources_team_name").on(t.teamId, t.name), uniqueIndex("alert_sources_token_key").on(t.tokenHash)],
+);
+
+/**
+ * Every alert delivered, one row per state an alert reached (firing, resolved): a delivery that repeats one
+ * (same fingerprint, status and start) inserts nothing. Rows are recorded before the sender is answered and
+ * turned into incidents just after (processedAt), group by group.
+ */
+export const alerts = pgTable(
+  "alerts",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    sourceId: bigint("source_id", { mode: "number" })
+      .notNull()
+      .references(() => alertSources.id),
+    fingerprint: text("fingerprint").notNull(),
+    status: text("status").$type<AlertStatus>().notNull(),
+    startsAt: at("starts_at").notNull(),
+    endsAt: at("ends_at"),
+    // Alerts of one group (Alertmanager's groupKey, Grafana's group labels, the generic `group`) share an incident.
+    groupKey: text("group_key").notNull(),
+    labels: jsonb("labels").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    annotations: jsonb("annotations").$type<Record<string, string>>().notNull().default(sql`'{}'::jsonb`),
+    generatorUrl: text("generator_url"),
+    // The alert as the sender wrote it, with its notification's own fields (receiver, groupKey, externalURL, …).
+    raw: jsonb("raw").$type<Record<string, unknown>>().notNull(),
+    receivedAt: at("received_at").notNull(),
+    processedAt: at("processed_at"),
+    incidentId: bigint("incident_id", { mode: "number" }).references(() => incidents.id),
+  },
+  (t) => [
+    uniqueIndex("alerts_delivery_key").on(t.teamId, t.sourceId, t.fingerprint, t.status, t.startsAt),
+    index("alerts_unprocessed_idx").on(t.id).where(sql`processed_at is null`),
+    index("alerts_incident_idx").on(t.teamId, t.incidentId),
+    index("alerts_source_received_idx").on(t.sourceId, t.receivedAt),
+  ],
+);
+
+/** One row per alert group: locked while its alerts are turned into an incident, so concurrent deliveries never declare twice. */
+export const alertGroups = pgTable(
+  "alert_groups",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    sourceId: bigint("source_id", { mode: "number" })
+      .notNull()
+      .references(() => alertSources.id),
+    groupKey: text("group_key").notNull(),
+    // The incident the group's alerts go to (open, or resolved within the source's re-fire window).
+    incidentId: bigint("incident_id", { mode: "number" }).references(() => incidents.id),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("alert_groups_key").on(t.teamId, t.sourceId, t.groupKey)],
+);
+
 export type Incident = typeof incidents.$inferSelect;
 export type Postmortem = typeof postmortems.$inferSelect;
 export type ActionItem = typeof actionItems.$inferSelect;
@@ -402,5 +494,7 @@ export type OncallSchedule = typeof oncallSchedules.$inferSelect;
 export type EscalationPolicy = typeof escalationPolicies.$inferSelect;
 export type TimelineEntry = typeof timelineEntries.$inferSelect;
 export type OutboxItem = typeof outboxItems.$inferSelect;
+export type AlertSource = typeof alertSources.$inferSelect;
+export type AlertRow = typeof alerts.$inferSelect;
 export type PagerDutyAlert = typeof pagerdutyAlerts.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;

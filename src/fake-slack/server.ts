@@ -20,6 +20,8 @@ export interface FakeSlackOptions {
   scopes?: string[];
   /** Enforce Slack's per-method rate-limit tiers (off by default so benchmarks measure the bot, not the limits). */
   tierLimits?: boolean;
+  /** The tiers' window (Slack: a minute); a test shrinks it, and the bot's own pacing, to see many windows quickly. */
+  tierWindowMs?: number;
   /** How long a trigger_id can open a modal (Slack: 3 seconds). */
   triggerTtlMs?: number;
   /** Seed for the fault dice, so a run with injected faults can be replayed (default: 1). */
@@ -34,7 +36,10 @@ export interface RecordedCall {
   ok: boolean;
   error?: string;
   status: number;
+  /** When the answer was sent. */
   at: number;
+  /** When the request arrived: the order the caller sent concurrent calls in (they may be answered in another). */
+  receivedAt: number;
 }
 
 /** Everything a person could read that the bot put into Slack. */
@@ -70,7 +75,7 @@ export class FakeSlack {
     this.faults = new Faults(seededRandom(options.seed ?? 1));
     this.app = options.app ?? loadManifest();
     this.scopes = new Set(options.scopes ?? this.app.scopes);
-    this.limiter = options.tierLimits ? new TierLimiter() : undefined;
+    this.limiter = options.tierLimits ? new TierLimiter(Date.now, options.tierWindowMs) : undefined;
     this.triggerTtlMs = options.triggerTtlMs ?? 3000;
   }
 
@@ -242,13 +247,14 @@ export class FakeSlack {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.working += 1;
+    const receivedAt = Date.now();
     try {
       const path = (req.url ?? "/").split("?")[0]!;
       const body = await readBody(req);
       const api = /^\/api\/([a-zA-Z.]+)$/.exec(path);
-      if (api && req.method === "POST") return await this.webApi(api[1]!, req, body, res);
+      if (api && req.method === "POST") return await this.webApi(api[1]!, req, body, res, receivedAt);
       const response = /^\/response\/([0-9a-f]+)$/.exec(path);
-      if (response && req.method === "POST") return await this.responseUrl(response[1]!, body, res);
+      if (response && req.method === "POST") return await this.responseUrl(response[1]!, body, res, receivedAt);
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
     } finally {
       this.working -= 1;
@@ -256,12 +262,12 @@ export class FakeSlack {
     }
   }
 
-  private async webApi(method: string, req: IncomingMessage, raw: string, res: ServerResponse): Promise<void> {
+  private async webApi(method: string, req: IncomingMessage, raw: string, res: ServerResponse, receivedAt: number): Promise<void> {
     const args = parseArgs(req.headers["content-type"], raw);
     const token = bearer(req.headers.authorization) ?? (typeof args.token === "string" ? args.token : undefined);
     delete args.token;
     const record = (status: number, ok: boolean, error?: string) =>
-      this.calls.push({ method, args, ok, error, status, at: Date.now() });
+      this.calls.push({ method, args, ok, error, status, at: Date.now(), receivedAt });
 
     if (!token) return this.answer(res, 200, { ok: false, error: "not_authed" }, record);
     if (token !== this.botToken && token !== this.appToken) return this.answer(res, 200, { ok: false, error: "invalid_auth" }, record);
@@ -311,10 +317,10 @@ export class FakeSlack {
     res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers }).end(JSON.stringify(body));
   }
 
-  private async responseUrl(id: string, raw: string, res: ServerResponse): Promise<void> {
+  private async responseUrl(id: string, raw: string, res: ServerResponse, receivedAt: number): Promise<void> {
     const ws = this.workspace;
     const record = (status: number, ok: boolean, error?: string) =>
-      this.calls.push({ method: "response_url", args: safeJson(raw), ok, error, status, at: Date.now() });
+      this.calls.push({ method: "response_url", args: safeJson(raw), ok, error, status, at: Date.now(), receivedAt });
     const refuse = (error: string) => {
       record(404, false, error);
       res.writeHead(404, { "content-type": "text/plain" }).end(error);

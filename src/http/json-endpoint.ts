@@ -3,6 +3,7 @@
 import type { CustomRoute } from "@slack/bolt";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
+import { makeStorable } from "../db/storable-text.js";
 import type { Logger } from "../log.js";
 import { bearerToken } from "./bearer-tokens.js";
 
@@ -20,6 +21,8 @@ export class HttpRefusal extends Error {
 
 export interface JsonRequest<Body, Query, Caller, Params = Record<string, string>> {
   body: Body;
+  /** The body as sent (parsed, with text PostgreSQL refuses made storable), for a route that keeps what it received. */
+  json: unknown;
   query: Query;
   /**
    * Path parameters (`/api/v1/incidents/:number` → { number }): validated by the endpoint's `params` schema when it
@@ -93,11 +96,15 @@ async function answerEndpoint<BodySchema extends z.ZodType, QuerySchema extends 
   }
   const raw = await readBoundedBody(request, endpoint.bodyLimitBytes ?? ONE_MEGABYTE);
   const params = endpoint.params ? validated(endpoint.params, request.params ?? {}, "path") : (request.params ?? {});
-  const body = endpoint.body ? validated(endpoint.body, parseJson(raw), "body") : undefined;
+  const json = endpoint.body ? parseJson(raw) : undefined;
+  // A NUL or a lone surrogate in a string would make PostgreSQL refuse the whole row: dropped once, here.
+  makeStorable(json);
+  const body = endpoint.body ? validated(endpoint.body, json, "body") : undefined;
   const url = new URL(request.url ?? "/", "http://localhost");
   const query = endpoint.query ? validated(endpoint.query, Object.fromEntries(url.searchParams), "query") : undefined;
   const answer = await endpoint.handle({
     body: body as z.output<BodySchema>,
+    json,
     query: query as z.output<QuerySchema>,
     params: params as z.output<ParamsSchema>,
     headers: request.headers,

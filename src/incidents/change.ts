@@ -43,21 +43,30 @@ export async function changeIncident<R extends object>(
   actorId: string,
   decide: (incident: Incident, now: Date) => Change<R> | Refused | Outcome<R>,
 ): Promise<Outcome<R>> {
-  return ctx.db.transaction(async (tx) => {
-    const locked = await lockIncident(tx, ref);
-    if (!locked) return refuse({ code: "not_found" });
-    const now = ctx.clock.now();
-    const decision = decide(locked, now);
-    if ("ok" in decision) return decision;
-    const keyed = decision.facts.find((f) => f.sourceKey);
-    if (keyed && (await timelineHasSource(tx, locked, keyed.sourceKey!))) return { ok: true, incident: locked, repeated: true, ...decision.result };
-    const incident = await applyValues(tx, locked, { ...decision.values, updatedAt: now });
-    for (const fact of decision.facts) {
-      await recordFact(tx, ctx.clock, incident, actorId, fact, now);
-    }
-    await ctx.replanClock?.(tx, incident);
-    return { ok: true, incident, ...decision.result };
-  });
+  return ctx.db.transaction((tx) => changeIncidentIn(tx, ctx, ref, actorId, decide));
+}
+
+/** The same change inside a caller's transaction (an alert group changes its incident while it holds the group's lock). */
+export async function changeIncidentIn<R extends object>(
+  tx: Tx,
+  ctx: Omit<IncidentContext, "db">,
+  ref: IncidentRef,
+  actorId: string,
+  decide: (incident: Incident, now: Date) => Change<R> | Refused | Outcome<R>,
+): Promise<Outcome<R>> {
+  const locked = await lockIncident(tx, ref);
+  if (!locked) return refuse({ code: "not_found" });
+  const now = ctx.clock.now();
+  const decision = decide(locked, now);
+  if ("ok" in decision) return decision;
+  const keyed = decision.facts.find((f) => f.sourceKey);
+  if (keyed && (await timelineHasSource(tx, locked, keyed.sourceKey!))) return { ok: true, incident: locked, repeated: true, ...decision.result };
+  const incident = await applyValues(tx, locked, { ...decision.values, updatedAt: now });
+  for (const fact of decision.facts) {
+    await recordFact(tx, ctx.clock, incident, actorId, fact, now);
+  }
+  await ctx.replanClock?.(tx, incident);
+  return { ok: true, incident, ...decision.result };
 }
 
 /**

@@ -7,7 +7,7 @@ import { incidents, workspaces, type Incident } from "../db/schema.js";
 import { enqueue, type NewOutboxItem } from "../outbox/outbox.js";
 import { actorIdSchema, isPerson } from "../timeline/actors.js";
 import { recordFact } from "./change.js";
-import { Deliveries, setupStepHoldsUpMs, warRoomSetupSteps } from "./deliveries.js";
+import { Deliveries, priorityOf, setupStepHoldsUpMs, warRoomSetupSteps } from "./deliveries.js";
 import { severitySchema } from "./lifecycle.js";
 
 export const TITLE_MAX = 150;
@@ -18,7 +18,7 @@ const slackUserId = z.string().regex(/^[UW][A-Z0-9_]+$/, { error: "is not a Slac
 
 export const declareInputSchema = z.object({
   teamId: z.string().min(1),
-  /** A person, or an integration such as an API token (timeline/actors.ts). */
+  /** A person, or an integration such as an API token or an alert source (timeline/actors.ts). */
   declaredBy: actorIdSchema,
   title: z
     .string()
@@ -62,65 +62,70 @@ interface DeclareHooks {
 
 export async function declareIncident(db: Db, clock: Clock, raw: DeclareInput, hooks: DeclareHooks = {}): Promise<DeclareResult> {
   const input = declareInputSchema.parse(raw);
-  return db.transaction(async (tx) => {
-    const now = clock.now();
-    await tx.insert(workspaces).values({ teamId: input.teamId, createdAt: now }).onConflictDoNothing();
-    // The workspace row lock serialises declares of one workspace: numbers never collide, and a retry
-    // that waited on the lock sees the incident its twin just committed.
-    await tx.execute(sql`select 1 from workspaces where team_id = ${input.teamId} for update`);
+  return db.transaction((tx) => declareInTransaction(tx, clock, input, hooks));
+}
 
-    const [existing] = await tx
-      .select()
-      .from(incidents)
-      .where(and(eq(incidents.teamId, input.teamId), eq(incidents.declareKey, input.declareKey)));
-    if (existing) return { incident: existing, created: false };
+/** The declare itself, inside a caller's transaction (an alert group declares while it holds its group's lock). */
+export async function declareInTransaction(tx: Tx, clock: Clock, raw: DeclareInput, hooks: DeclareHooks = {}): Promise<DeclareResult> {
+  const input = declareInputSchema.parse(raw);
+  const now = clock.now();
+  await tx.insert(workspaces).values({ teamId: input.teamId, createdAt: now }).onConflictDoNothing();
+  // The workspace row lock serialises declares of one workspace: numbers never collide, and a retry
+  // that waited on the lock sees the incident its twin just committed.
+  await tx.execute(sql`select 1 from workspaces where team_id = ${input.teamId} for update`);
 
-    const [workspace] = await tx
-      .update(workspaces)
-      .set({ lastIncidentNumber: sql`${workspaces.lastIncidentNumber} + 1` })
-      .where(eq(workspaces.teamId, input.teamId))
-      .returning({ number: workspaces.lastIncidentNumber });
+  const [existing] = await tx
+    .select()
+    .from(incidents)
+    .where(and(eq(incidents.teamId, input.teamId), eq(incidents.declareKey, input.declareKey)));
+  if (existing) return { incident: existing, created: false };
 
-    const [incident] = await tx
-      .insert(incidents)
-      .values({
-        teamId: input.teamId,
-        number: workspace!.number,
-        title: input.title,
-        description: input.description,
-        severity: input.severity,
-        status: "investigating",
-        affectedServices: input.affectedServices,
-        commanderId: input.commanderId,
-        declaredBy: input.declaredBy,
-        declaredAt: now,
-        originChannelId: input.originChannelId,
-        declarerResponseUrl: input.responseUrl,
-        declareKey: input.declareKey,
-        updatedAt: now,
-      })
-      .returning();
+  const [workspace] = await tx
+    .update(workspaces)
+    .set({ lastIncidentNumber: sql`${workspaces.lastIncidentNumber} + 1` })
+    .where(eq(workspaces.teamId, input.teamId))
+    .returning({ number: workspaces.lastIncidentNumber });
 
-    await enqueue(tx, clock, warRoomSetup(incident!));
-    await recordFact(tx, clock, incident!, input.declaredBy, {
-      type: "declared",
-      data: {
-        number: incident!.number,
-        title: input.title,
-        severity: input.severity,
-        commanderId: input.commanderId,
-        affectedServices: input.affectedServices,
-        originChannelId: input.originChannelId ?? null,
-      },
-    }, now);
-    await hooks.onDeclared?.(tx, incident!);
-    return { incident: incident!, created: true };
-  });
+  const [incident] = await tx
+    .insert(incidents)
+    .values({
+      teamId: input.teamId,
+      number: workspace!.number,
+      title: input.title,
+      description: input.description,
+      severity: input.severity,
+      status: "investigating",
+      affectedServices: input.affectedServices,
+      commanderId: input.commanderId,
+      declaredBy: input.declaredBy,
+      declaredAt: now,
+      originChannelId: input.originChannelId,
+      declarerResponseUrl: input.responseUrl,
+      declareKey: input.declareKey,
+      updatedAt: now,
+    })
+    .returning();
+
+  await enqueue(tx, clock, warRoomSetup(incident!));
+  await recordFact(tx, clock, incident!, input.declaredBy, {
+    type: "declared",
+    data: {
+      number: incident!.number,
+      title: input.title,
+      severity: input.severity,
+      commanderId: input.commanderId,
+      affectedServices: input.affectedServices,
+      originChannelId: input.originChannelId ?? null,
+    },
+  }, now);
+  await hooks.onDeclared?.(tx, incident!);
+  return { incident: incident!, created: true };
 }
 
 /**
- * The war room's setup, in the order Slack must see it. The declarer gets the link as soon as the room exists; an
- * integration that declared (an API token) has its answer already and nobody in Slack to tell.
+ * The war room's setup, in the order Slack must see it. A person who declared gets the link as soon as the room
+ * exists; an integration that declared has nobody in Slack to tell (an API token has its answer already; for an
+ * alert source the announcement and the paged responders are told).
  */
 function warRoomSetup(incident: Incident): NewOutboxItem[] {
   const steps = isPerson(incident.declaredBy) ? warRoomSetupSteps : warRoomSetupSteps.filter((kind) => kind !== Deliveries.tellDeclarer);
@@ -130,5 +135,6 @@ function warRoomSetup(incident: Incident): NewOutboxItem[] {
     kind,
     idempotencyKey: `incident:${incident.id}:${kind}`,
     holdsUpMs: setupStepHoldsUpMs(kind),
+    priority: priorityOf(incident),
   }));
 }

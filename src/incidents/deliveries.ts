@@ -2,6 +2,7 @@
 // fact or incident it is about; the surface that owns the kind renders it from the incident's current state at
 // delivery time. Nothing here is a rendered message.
 import type { NewOutboxItem } from "../outbox/outbox.js";
+import { severities, type Severity } from "./lifecycle.js";
 
 export const Deliveries = {
   // Setting up the war room, in the order Slack must see it.
@@ -15,6 +16,8 @@ export const Deliveries = {
   // The incident's live views; repeated requests coalesce into one refresh.
   refreshCard: "war_room.refresh_card",
   refreshTopic: "war_room.refresh_topic",
+  // Alerts that fired or resolved since the war room was last told, said in one line (coalesced like a refresh).
+  alertLines: "war_room.alert_lines",
   // Facts told to people.
   warRoomLine: "war_room.fact",
   announcementLine: "announcement.fact",
@@ -105,7 +108,9 @@ export type Effect =
   /** Refresh the card and topic one last time, then archive the channel. */
   | { kind: "archive" }
   /** A closed incident came back: its archived channel stays as history and a new one continues it. */
-  | { kind: "continue_war_room" };
+  | { kind: "continue_war_room" }
+  /** Tell the war room about the alerts that fired or resolved since it was last told (one line for many). */
+  | { kind: "alert_lines" };
 
 /** Effects that reach into the war room itself: a line there, an invitation, the card, the topic. */
 const inTheWarRoom = new Set<Effect["kind"]>(["war_room", "invite", "card", "topic"]);
@@ -130,11 +135,15 @@ const deliveryOf: Record<Effect["kind"], DeliveryKind> = {
   dm: Deliveries.directMessage,
   archive: Deliveries.archive,
   continue_war_room: Deliveries.continueWarRoom,
+  alert_lines: Deliveries.alertLines,
 };
 
 
 /** Refreshes render the incident as it is when they run, so one pending refresh serves any number of changes. */
-const coalesced = new Set<Effect["kind"]>(["card", "topic"]);
+const coalesced = new Set<Effect["kind"]>(["card", "topic", "alert_lines"]);
+
+/** An incident's deliveries go in order of its severity when more is due than the outbox takes at once (SEV1 first). */
+export const priorityOf = (incident: { severity?: Severity }): number => (incident.severity ? severities.indexOf(incident.severity) + 1 : 5);
 
 /** What caused the deliveries: a timeline entry (the usual case), or a reminder with a key of its own. */
 type Origin = { entryId: number } | { key: string };
@@ -143,12 +152,12 @@ type Origin = { entryId: number } | { key: string };
 /** A continued war room is set up like a new one: its people invited, topic set, a fresh card posted and pinned. */
 const continuationSteps = [Deliveries.continueWarRoom, Deliveries.inviteResponders, Deliveries.setTopic, Deliveries.postCard, Deliveries.pinCard] as const;
 
-export function deliveriesFor(about: { teamId: string; id?: number }, origin: Origin, effects: Effect[]): NewOutboxItem[] {
+export function deliveriesFor(about: { teamId: string; id?: number; severity?: Severity }, origin: Origin, effects: Effect[]): NewOutboxItem[] {
   const base = "entryId" in origin ? `entry:${origin.entryId}` : origin.key;
   const fact = "entryId" in origin ? { entryId: origin.entryId } : {};
   return effects.flatMap((effect, i): NewOutboxItem[] => {
     const { kind, ...rest } = effect;
-    const item = { teamId: about.teamId, incidentId: about.id };
+    const item = { teamId: about.teamId, incidentId: about.id, priority: priorityOf(about) };
     if (kind === "continue_war_room") {
       return continuationSteps.map((step) => ({ ...item, kind: step, idempotencyKey: `${base}:${i}:${step}`, payload: fact, holdsUpMs: setupStepHoldsUpMs(step) }));
     }

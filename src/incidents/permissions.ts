@@ -1,5 +1,6 @@
 // Who may do what to an incident: its commander, its declarer and the workspace's incident admins manage it;
 // its other role holders may also post updates.
+import { isPerson } from "../timeline/actors.js";
 import type { Incident } from "../db/schema.js";
 
 export type Permission = "manage" | "post_update";
@@ -13,7 +14,8 @@ export function mayDo(incident: Incident, userId: string, admins: ReadonlySet<st
 export function whoMay(incident: Incident, permission: Permission): { commander: string; declarer?: string; roleHolders: boolean } {
   return {
     commander: incident.commanderId,
-    ...(incident.declaredBy !== incident.commanderId ? { declarer: incident.declaredBy } : {}),
+    // An alert source declares but cannot be asked to do anything.
+    ...(incident.declaredBy !== incident.commanderId && isPerson(incident.declaredBy) ? { declarer: incident.declaredBy } : {}),
     roleHolders: permission === "post_update",
   };
 }

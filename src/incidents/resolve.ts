@@ -1,6 +1,7 @@
 // Resolving an open incident with a summary (and the root cause if known): the durations are fixed, the clock
 // stops, and the announcement channel is told.
-import { changeIncident, acknowledgedBy, type IncidentContext, type Outcome } from "./change.js";
+import type { Incident } from "../db/schema.js";
+import { changeIncident, acknowledgedBy, type Change, type IncidentContext, type Outcome } from "./change.js";
 import { allowedTransitions, isOpen } from "./lifecycle.js";
 import { mayDo } from "./permissions.js";
 import type { IncidentRef } from "./queries.js";
@@ -17,25 +18,33 @@ export function resolve(ctx: IncidentContext, ref: IncidentRef, userId: string, 
     const rootCause = resolution.rootCause?.trim() || null;
     if (!summary) return refuse({ code: "missing_text", what: "resolution_summary" });
     if (summary.length > RESOLUTION_MAX || (rootCause?.length ?? 0) > RESOLUTION_MAX) return refuse({ code: "too_long", what: "resolution", max: RESOLUTION_MAX });
-    return {
-      values: {
-        status: "resolved",
-        resolvedAt: now,
-        resolvedBy: userId,
-        resolutionSummary: summary,
-        rootCause,
-        lastUpdateAt: now,
-        ...(incident.mitigatedAt ? {} : { mitigatedAt: now }),
-        ...acknowledgedBy(incident, userId, now),
-      },
-      facts: [
-        {
-          type: "resolved",
-          data: { from: incident.status, summary, rootCause, toResolveMs: now.getTime() - incident.declaredAt.getTime() },
-          effects: [{ kind: "card" }, { kind: "topic" }, { kind: "war_room" }, { kind: "announce" }],
-        },
-      ],
-      result: {},
-    };
+    const resolved = resolving(incident, now, userId, summary, rootCause);
+    return { ...resolved, values: { ...resolved.values, ...acknowledgedBy(incident, userId, now) } };
   });
+}
+
+/**
+ * What resolving does, whoever resolves (a person above, or an alert source whose alerts have all resolved): the
+ * durations are fixed, the clock stops, and the war room and announcement channel are told.
+ */
+export function resolving(incident: Incident, now: Date, by: string, summary: string, rootCause: string | null, extra: Record<string, unknown> = {}): Change<object> {
+  return {
+    values: {
+      status: "resolved",
+      resolvedAt: now,
+      resolvedBy: by,
+      resolutionSummary: summary,
+      rootCause,
+      lastUpdateAt: now,
+      ...(incident.mitigatedAt ? {} : { mitigatedAt: now }),
+    },
+    facts: [
+      {
+        type: "resolved",
+        data: { from: incident.status, summary, rootCause, toResolveMs: now.getTime() - incident.declaredAt.getTime(), ...extra },
+        effects: [{ kind: "card" }, { kind: "topic" }, { kind: "war_room" }, { kind: "announce" }],
+      },
+    ],
+    result: {},
+  };
 }

@@ -21,6 +21,8 @@ export interface NewOutboxItem {
    * attempt, so while Slack is slow to take it the steps that matter go ahead of it.
    */
   holdsUpMs?: number;
+  /** Lower goes first when more is due than the worker takes at once (an incident's severity: 1 = SEV1). Default 5. */
+  priority?: number;
   /**
    * Items are ordered per incident within their lane: a PagerDuty event waits for the incident's earlier PagerDuty
    * events, never for a slow Slack step, and a dead webhook endpoint holds up only its own deliveries.
@@ -43,7 +45,7 @@ export async function enqueue(tx: Tx, clock: Clock, items: NewOutboxItem[]): Pro
   if (wanted.length === 0) return;
   await tx
     .insert(outboxItems)
-    .values(wanted.map((i) => ({ ...i, payload: i.payload ?? {}, coalesce: i.coalesce ?? false, nextAttemptAt: now, createdAt: now })))
+    .values(wanted.map((i) => ({ ...i, payload: i.payload ?? {}, coalesce: i.coalesce ?? false, priority: i.priority ?? 5, nextAttemptAt: now, createdAt: now })))
     .onConflictDoNothing();
 }
 
@@ -89,6 +91,17 @@ export interface DeliveryAttempt {
 
 export type Deliverer = (item: OutboxItem, attempt: DeliveryAttempt) => Promise<Completion>;
 
+/** How a surface paces its deliveries (slack/pacing.ts). */
+export interface DeliveryPacing {
+  /**
+   * Which of the items just claimed must wait for the surface's rate limits, and how long (ms, by item id): they are
+   * put back unrun, in one write, instead of each starting only to be refused. The others may have been promised a slot.
+   */
+  waits(items: OutboxItem[]): Map<number, number>;
+  /** An item's delivery ended (done, failed or put back): a slot it was promised and did not use is free again. */
+  ended(item: OutboxItem): void;
+}
+
 /** A surface (Slack, PagerDuty, webhooks): the kinds it delivers and how it reads its own failures. */
 export interface DeliverySurface {
   name: string;
@@ -104,6 +117,8 @@ interface OutboxOptions {
   surfaces: DeliverySurface[];
   /** Called in the transaction that gives an item up, so the failure can be told to people. */
   onGiveUp?: (tx: Tx, item: OutboxItem, failure: DeliveryFailure) => Promise<void>;
+  /** The surfaces' rate limits, applied to items as they are claimed (see DeliveryPacing). */
+  pace?: DeliveryPacing;
   /** Items claimed at a time by deliverDue (tests, waitUntilIdle). */
   batchSize?: number;
   /** Deliveries in flight at once in the background; each runs on its own, so a slow one holds up only itself. */
@@ -141,8 +156,13 @@ export type SideEffectOutcome =
   /** No answer (timed out, connection cut): it may be done even later, while nobody listens. */
   | "unanswered";
 
+// A backlog refreshes the table's statistics at most this often (see refreshStatistics).
+const ANALYZE_EVERY_MS = 10_000;
+
 /** What one attempt has done to the world, as told by the surface that made its calls. */
 interface AttemptState {
+  /** The item being delivered, for a surface that paces its calls by priority (see currentDelivery). */
+  item: { id: number; priority: number };
   acted: boolean;
   inFlight: number;
   unanswered: boolean;
@@ -180,6 +200,11 @@ export function sideEffectStarting(): (outcome: SideEffectOutcome) => void {
   };
 }
 
+/** The delivery this code runs in, if any: a surface pacing its calls serves the most urgent first. */
+export function currentDelivery(): { id: number; priority: number } | undefined {
+  return currentAttempt.getStore()?.item;
+}
+
 /**
  * A surface calls this when it has looked for what earlier attempts may have done (a post, by its key) and found
  * it not done: the next attempt need not look again, unless this one makes a call it cannot confirm.
@@ -206,6 +231,7 @@ export class OutboxWorker {
   private started = false;
   private stopped = false;
   private readonly running = new Map<number, Running>();
+  private analyzedAt = 0;
   private readonly batchSize: number;
   private readonly concurrency: number;
   private readonly leaseMs: number;
@@ -288,8 +314,9 @@ export class OutboxWorker {
           const free = this.concurrency - this.running.size;
           if (this.stopped || free <= 0) break; // a delivery that finishes kicks again
           const claimed = await this.claim(free);
-          for (const item of claimed) void this.launch(item);
+          for (const item of await this.readyToRun(claimed)) void this.launch(item);
           if (claimed.length < free) break;
+          await this.refreshStatistics();
         }
       } catch (error) {
         this.options.logger.error({ err: error }, "outbox run failed; will retry on the next poll");
@@ -314,8 +341,49 @@ export class OutboxWorker {
   async deliverDue(): Promise<number> {
     if (this.stopped && this.started) return 0;
     const claimed = await this.claim(this.batchSize);
-    await Promise.all(claimed.map((item) => this.launch(item)));
+    await Promise.all((await this.readyToRun(claimed)).map((item) => this.launch(item)));
     return claimed.length;
+  }
+
+  /**
+   * A full claim means a backlog (an alert storm's war rooms): the table's statistics may still describe the few rows
+   * it held before, and with those the planner checks each item against every pending one instead of its incident's
+   * (quadratic, seconds on the embedded database). PGlite never analyzes by itself and PostgreSQL's autovacuum only
+   * after a minute or so; refreshing them now keeps the claim cheap while the backlog lasts.
+   */
+  private async refreshStatistics(): Promise<void> {
+    const now = Date.now();
+    if (now - this.analyzedAt < ANALYZE_EVERY_MS) return;
+    this.analyzedAt = now;
+    await this.options.db.execute(sql`analyze outbox_items`).catch((error: unknown) => this.options.logger.warn({ err: error }, "could not refresh the outbox's statistics"));
+  }
+
+  /** The claimed items that may run now; the others are put back until their surface's limits let them. */
+  private async readyToRun(claimed: OutboxItem[]): Promise<OutboxItem[]> {
+    const waits = claimed.length ? this.options.pace?.waits(claimed) : undefined;
+    if (!waits?.size) return claimed;
+    const now = this.options.clock.now().getTime();
+    const byTime = new Map<number, number[]>();
+    for (const [id, waitMs] of waits) {
+      // Slots come free in steps: items due within a few ms of each other are put back together.
+      const at = Math.ceil((now + waitMs) / 10) * 10;
+      byTime.set(at, [...(byTime.get(at) ?? []), id]);
+    }
+    for (const [at, ids] of byTime) {
+      await this.options.db
+        .update(outboxItems)
+        .set({
+          nextAttemptAt: new Date(at),
+          leasedUntil: null,
+          // Not an attempt: the claim's count is given back, and a first claim leaves no "first attempt" behind.
+          attempts: sql`greatest(${outboxItems.attempts} - 1, 0)`,
+          attemptedAt: sql`case when ${outboxItems.attempts} <= 1 then null else ${outboxItems.attemptedAt} end`,
+        })
+        .where(and(inArray(outboxItems.id, ids), eq(outboxItems.status, "pending")))
+        .catch((error: unknown) => this.options.logger.error({ err: error }, "could not put back deliveries waiting for rate limits; their leases will run out"));
+      this.wakeAt(new Date(at));
+    }
+    return claimed.filter((item) => !waits.has(item.id));
   }
 
   /** Resolves when nothing is pending any more (for tests and the benchmark). */
@@ -366,21 +434,24 @@ export class OutboxWorker {
                 and (i.coalesce or not e.coalesce)
                 and (e.holds_up_ms is null or e.attempted_at is null
                   or e.attempted_at > ${now}::timestamptz - make_interval(secs => e.holds_up_ms / 1000.0)))
-          order by i.next_attempt_at, i.id
+          order by i.priority, i.next_attempt_at, i.id
           limit ${limit}
           for update skip locked)`,
       )
       .returning();
-    return claimed.sort((a, b) => a.id - b.id);
+    // Started most urgent first; an incident's own items are still in order (one priority per incident).
+    return claimed.sort((a, b) => a.priority - b.priority || a.id - b.id);
   }
 
   private launch(item: OutboxItem): Promise<void> {
     // Still running here (its lease ran out under a stalled event loop): one delivery of an item at a time.
     const already = this.running.get(item.id);
     if (already) return already.done;
-    const run: Running = { item, state: { acted: false, inFlight: 0, unanswered: false, handedBack: false, resolved: false }, startedAt: this.options.clock.now(), done: Promise.resolve() };
+    const state = { item: { id: item.id, priority: item.priority }, acted: false, inFlight: 0, unanswered: false, handedBack: false, resolved: false };
+    const run: Running = { item, state, startedAt: this.options.clock.now(), done: Promise.resolve() };
     run.done = this.deliver(run).finally(() => {
       this.running.delete(item.id);
+      this.options.pace?.ended(item);
       this.kick();
     });
     this.running.set(item.id, run);

@@ -77,7 +77,7 @@ export function triggerEvent(incident: Incident, routingKey: string, at: Date): 
         severity: severityLabel(incident.severity),
         status: statusLabels[incident.status],
         commander: incident.commanderId,
-        // A Slack user ID, or an integration by name ("API token ‘deploy-bot’"): these details are read by people.
+        // A Slack user ID, or an integration by name ("API token ‘deploy-bot’", "Alert source ‘Prometheus prod’"): read by people.
         declared_by: isPerson(incident.declaredBy) ? incident.declaredBy : actorName(actorOf(incident.declaredBy)),
         services,
         ...(incident.description ? { description: cutTo(incident.description, DETAIL_MAX) } : {}),

@@ -1,7 +1,8 @@
 // The one wrapper over the Slack Web API that outbox deliveries call: no hidden retries, bounded timeouts, typed failures.
 import { ErrorCode, WebClient, type WebAPICallError } from "@slack/web-api";
 import type { Logger } from "../log.js";
-import { sideEffectStarting, type DeliveryFailure, type SideEffectOutcome } from "../outbox/outbox.js";
+import { currentDelivery, sideEffectStarting, type DeliveryFailure, type SideEffectOutcome } from "../outbox/outbox.js";
+import type { SlackPacer } from "./pacing.js";
 
 /** A Slack answer the caller may want to act on (name_taken, already_in_channel, …). */
 export class SlackCallError extends Error {
@@ -73,6 +74,8 @@ interface GatewayOptions {
   timeoutMs?: number;
   /** The same for small calls that are harmless to repeat (default 5 s, never more than timeoutMs). */
   quickTimeoutMs?: number;
+  /** Keeps deliveries within Slack's rate tiers (shared by every gateway of the process, as Slack counts per app). */
+  pacer?: SlackPacer;
 }
 
 export class SlackGateway {
@@ -97,18 +100,27 @@ export class SlackGateway {
   private async call<T>(method: string, args: Record<string, unknown>): Promise<T> {
     const paused = (this.pausedUntil.get(method) ?? 0) - Date.now();
     if (paused > 0) throw new SlackCallError(method, "ratelimited", true, paused);
-    const ended = seenTwiceIfRepeated.has(method) ? sideEffectStarting() : undefined;
+    const admission = this.options.pacer?.admit(method, typeof args.channel === "string" ? args.channel : undefined, currentDelivery());
+    // Over our own budget: not sent at all, so the delivery waits (not counted as a failure) for its slot.
+    if (admission && !admission.admitted) throw new SlackCallError(method, "ratelimited", true, admission.waitMs);
+    let rateLimited = false;
     try {
-      const answer = (await (quickCalls.has(method) ? this.quickClient : this.client).apiCall(method, args)) as T;
-      ended?.("applied");
-      return answer;
-    } catch (error) {
-      const failure = toSlackCallError(method, error);
-      ended?.(failure.outcome);
-      if (failure.code === "ratelimited" && failure.retryAfterMs) {
-        this.pausedUntil.set(method, Date.now() + failure.retryAfterMs);
+      const ended = seenTwiceIfRepeated.has(method) ? sideEffectStarting() : undefined;
+      try {
+        const answer = (await (quickCalls.has(method) ? this.quickClient : this.client).apiCall(method, args)) as T;
+        ended?.("applied");
+        return answer;
+      } catch (error) {
+        const failure = toSlackCallError(method, error);
+        ended?.(failure.outcome);
+        if (failure.code === "ratelimited" && failure.retryAfterMs) {
+          rateLimited = true;
+          this.pausedUntil.set(method, Date.now() + failure.retryAfterMs);
+        }
+        throw failure;
       }
-      throw failure;
+    } finally {
+      if (admission?.admitted) admission.finished(rateLimited);
     }
   }
 

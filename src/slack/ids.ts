@@ -16,6 +16,9 @@ export const Views = {
   pmActions: "postmortem_actions",
   actionItem: "action_item",
   reassignActionItem: "action_item_reassign",
+  addAlertSource: "alert_source_add",
+  rotateAlertToken: "alert_source_rotate",
+  alertTokenIssued: "alert_source_token",
 } as const;
 
 export const PmBlocks = {
@@ -49,6 +52,17 @@ export const PolicyBlocks = { name: "name", services: "services", repeat: "repea
 export const policyLevelBlock = (level: number, part: "users" | "schedule" | "group" | "delay"): string => `level_${level}_${part}`;
 export const POLICY_FORM_LEVELS = 3;
 export const DEFAULT_OPTION = "default";
+
+export const AlertSourceBlocks = {
+  name: "name",
+  kind: "kind",
+  autoResolve: "auto_resolve",
+  refire: "refire_minutes",
+  defaultSeverity: "default_severity",
+  severityMap: "severity_map",
+} as const;
+export const AUTO_RESOLVE_OPTION = "auto_resolve";
+export const AlertSourceActions = { add: "alert_source_add", rotate: "alert_source_rotate" } as const;
 
 export const StatusBlocks = { status: "status", message: "message", share: "share" } as const;
 /** One users_select per role, block_id = the role name (commander, tech_lead, comms_lead, scribe). */

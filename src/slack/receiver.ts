@@ -24,6 +24,9 @@ export interface ReceiverLimits {
   requestTimeoutMs: number;
 }
 
+// Longer than a load balancer's idle timeout (60 s at AWS and Google), so it is they who close idle connections.
+const KEEP_ALIVE_MS = 65_000;
+
 const defaultReceiverLimits: ReceiverLimits = { bodyBytes: 512 * 1024, headersTimeoutMs: 5_000, requestTimeoutMs: 10_000 };
 
 /** Requests being handled: from the door until the HTTP answer is sent and every listener has returned. */
@@ -114,6 +117,9 @@ export class SlackDoor {
   /** The server app.start() created, so close() can drain it. */
   serve(server: Server): void {
     this.server = server;
+    // Senders that keep connections open (Go's HTTP client in Alertmanager and Grafana keeps them 90 s, load
+    // balancers 60 s) must not find one closed under a request they just wrote: Node's 5 s default races them.
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
   }
 
   /**

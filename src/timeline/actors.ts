@@ -1,12 +1,12 @@
 // Who did something: a person in Slack, Warroom itself, or an integration acting on the workspace's behalf (an API
-// token). Stored as one string wherever an actor is kept (timeline entries, an incident's declarer, acknowledger,
+// token, an alert source). Stored as one string wherever an actor is kept (timeline entries, an incident's declarer, acknowledger,
 // resolver), so every surface can name each kind its own way and nothing pretends an integration is a Slack user.
 import { z } from "zod";
 
 export type Actor =
   | { kind: "person"; userId: string }
   | { kind: "warroom" }
-  /** An integration: its kind ("api_token"), its row id (identity) and the name it had when it acted (display). */
+  /** An integration: its kind ("api_token", "alert_source"), its row id (identity) and the name it had when it acted (display). */
   | { kind: "integration"; integration: string; id: number; name: string };
 
 export const BOT_ACTOR = "warroom";
@@ -14,11 +14,13 @@ export const BOT_ACTOR = "warroom";
 /** What each integration is called in front of its name: `API token ‘deploy-bot’`. */
 const integrationLabels: Record<string, string> = {
   api_token: "API token",
+  alert_source: "Alert source",
 };
 
 const personId = /^[UW][A-Z0-9_]+$/;
-// `<integration>:<id>:<name>`; names never hold a colon (see api-tokens.ts), so the id is never ambiguous.
-const integrationPattern = /^([a-z_]+):(\d{1,15}):(.+)$/;
+// `<integration>:<id>:<name>`: the kind holds no colon and the id no colon, so a name may hold colons (alert source
+// names do) and still read back whole; `s` because a name is kept as it was, line breaks included.
+const integrationPattern = /^([a-z_]+):(\d{1,15}):(.+)$/s;
 
 /** The stored form of an actor. */
 export function storedActor(actor: Actor): string {

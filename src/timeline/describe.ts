@@ -104,9 +104,27 @@ export function describeEntry(entry: Entry): Phrase {
       return ["Action item for ", { user: str(d.ownerId) }, ": ", str(d.description)];
     case "action_item_changed":
       return describeActionItemChange(d);
+    case "alerts_fired":
+      return [`${alertCount(d.count)} fired: ${alertNames(d)}`];
+    case "alerts_resolved": {
+      const firing = Number(d.firing ?? 0);
+      const standing = firing === 0 ? `all ${alertCount(d.total)} resolved` : `${firing} still firing`;
+      return [`${alertCount(d.count)} resolved: ${alertNames(d)} (${standing})`];
+    }
     default:
       return [entry.type.replace(/_/g, " ")];
   }
+}
+
+const alertCount = (n: unknown): string => `${Number(n ?? 0)} alert${Number(n) === 1 ? "" : "s"}`;
+
+/** "HighErrorRate (checkout), DiskFull and 3 more" from an alert fact's summaries. */
+function alertNames(d: Record<string, unknown>): string {
+  const named = (Array.isArray(d.alerts) ? d.alerts : []) as Array<{ name?: unknown; service?: unknown }>;
+  const names = named.map((a) => `${str(a.name)}${a.service ? ` (${str(a.service)})` : ""}`);
+  const more = Number(d.count ?? named.length) - named.length;
+  if (more > 0) return `${names.join(", ")} and ${more} more`;
+  return names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names.at(-1)}` : (names[0] ?? "");
 }
 
 function describeActionItemChange(d: Record<string, unknown>): Phrase {

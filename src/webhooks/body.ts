@@ -50,7 +50,7 @@ export function webhookBody({ deliveryId, entry, incident, postmortem }: Webhook
   };
 }
 
-/** Who did it: a person, the bot, or an integration such as an API token (named, since it has no Slack user). */
+/** Who did it: a person, the bot, or an integration (an API token, an alert source), named since it has no Slack user. */
 function actorJson(stored: string): Record<string, unknown> {
   const actor = actorOf(stored);
   if (actor.kind === "person") return { type: "user", slack_user_id: actor.userId };

@@ -26,6 +26,8 @@ export interface TestBotOptions {
   clock?: ManualClock;
   /** Card and topic refresh pacing; tests run without it unless they are about it. */
   refreshSettleMs?: number;
+  /** Alert lines pacing in a war room; likewise off unless a test is about it. */
+  alertLinesSettleMs?: number;
   /** How the fake Slack is set up (e.g. the app as installed, when a test is about a different manifest). */
   fake?: FakeSlackOptions;
   /** A database and fake Slack prepared by the test, e.g. as an older release left them. */
@@ -77,10 +79,13 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
         clock: options.clock,
         schedulerTicks: !options.clock,
         refreshSettleMs: options.refreshSettleMs ?? 0,
+        alertLinesSettleMs: options.alertLinesSettleMs ?? 0,
         receiverLimits: options.receiverLimits,
         // Nothing races a test's stop; the child-process tests keep the real linger.
         stopLingerMs: 0,
-        slackTiming: options.slackTiming,
+        // Slack's rate tiers count per minute; a test file does in seconds what people do in an hour, so the bot's own
+        // pacing counts per second unless a test is about it (the fake enforces no tiers unless asked to).
+        slackTiming: { rateWindowMs: 1000, ...options.slackTiming },
         outsideTiming: options.outsideTiming,
         outboxMaxBackoffMs: options.outboxMaxBackoffMs,
       });

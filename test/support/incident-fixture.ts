@@ -39,6 +39,7 @@ export const incidentFixture = (overrides: Partial<Incident> = {}): Incident => 
   escalationLevel: 0,
   ackSlaBreachedAt: null,
   resolveSlaBreachedAt: null,
+  alertLinesThrough: 0,
   searchExtra: "",
   searchVector: "",
   updatedAt: new Date("2026-11-22T09:00:00Z"),

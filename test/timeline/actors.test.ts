@@ -24,7 +24,15 @@ describe("actors", () => {
   });
 
   it("name an integration of a kind this release does not know by its kind", () => {
-    expect(actorName(actorOf("alert_source:3:alertmanager"))).toBe("alert source ‘alertmanager’");
+    expect(actorName(actorOf("pager_bridge:3:alertmanager"))).toBe("pager bridge ‘alertmanager’");
+  });
+
+  it("keep an alert source's name whole, colons and all, since the id comes before it", () => {
+    const source = storedActor({ kind: "integration", integration: "alert_source", id: 7, name: "prom: eu-west:1" });
+    expect(source).toBe("alert_source:7:prom: eu-west:1");
+    expect(actorOf(source)).toEqual({ kind: "integration", integration: "alert_source", id: 7, name: "prom: eu-west:1" });
+    expect(mentionUser(source)).toBe("Alert source ‘prom: eu-west:1’");
+    expect([isPerson(source), actorIdSchema.safeParse(source).success]).toEqual([false, true]);
   });
 
   it("accept people and integrations as declarers, but not the bot or free text", () => {

@@ -96,9 +96,9 @@ export const actorSchema = z
   .union([
     z.object({ type: z.literal("person"), slackUserId: z.string() }),
     z.object({ type: z.literal("warroom") }),
-    z.object({ type: z.string().meta({ description: "The kind of integration, e.g. `api_token`." }), name: z.string() }),
+    z.object({ type: z.string().meta({ description: "The kind of integration: `api_token`, `alert_source`." }), name: z.string() }),
   ])
-  .meta({ id: "Actor", description: "Who did something: a person in Slack, Warroom itself, or an integration such as an API token." });
+  .meta({ id: "Actor", description: "Who did something: a person in Slack, Warroom itself, or an integration (an API token, an alert source)." });
 
 const personSchema = z.string().nullable();
 const at = timestamp.nullable();

@@ -250,6 +250,7 @@ const stepWords: Record<string, string> = {
   "war_room.refresh_card": "update the incident card",
   "war_room.refresh_topic": "update the channel topic",
   "war_room.fact": "post an update in the war room",
+  "war_room.alert_lines": "tell the war room about its alerts",
   "announcement.fact": "post in the announcement channel",
   "war_room.invite": "invite someone to the war room",
   "person.direct_message": "send a direct message",

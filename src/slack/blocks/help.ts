@@ -18,6 +18,7 @@ export const subcommandHelp: [usage: string, what: string][] = [
   ["list [open|resolved|all] [sev1-4]", "list incidents, newest first"],
   ["search <words> [sev:1] [service:checkout] [status:resolved]", "search past incidents, best match first"],
   ["oncall", "who is on call now and next; `oncall schedule`, `oncall cover`, `escalation policy` set it up"],
+  ["alerts [add|rotate <source>]", "alert sources (Alertmanager, Grafana, scripts) with their webhook URLs; admins add one or rotate its token"],
   ["api-token <create|list|revoke> [name]", "REST API tokens, for incident admins (a new token is shown once)"],
   ["help", "show this list"],
 ];

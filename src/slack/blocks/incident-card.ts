@@ -1,5 +1,6 @@
 // What the bot says about an incident as a whole: the pinned live card, the announcement, the topic and the
 // declarer's link. Each is drawn from the incident as it is now.
+import type { AlertTally } from "../../alerts/tally.js";
 import type { Incident } from "../../db/schema.js";
 import { humanDuration, incidentDurations, isOpen, severityLabel, statusLabels } from "../../incidents/lifecycle.js";
 import { roleDefinitions, roleHolder, roles } from "../../incidents/roles.js";
@@ -23,7 +24,18 @@ export const incidentTitle = (i: Pick<Incident, "title">, max = TITLE_IN_LINE): 
 export const incidentHeadline = (i: Pick<Incident, "number" | "title" | "severity">): string =>
   `${severityEmoji[i.severity]} *#${i.number} · ${incidentTitle(i)}*`;
 
-export function incidentCard(incident: Incident): SlackMessage {
+/** "3 alerts firing", "1 of 3 alerts resolved, 2 still firing", "All 3 alerts resolved". */
+export function alertTallyWords(tally: AlertTally): string {
+  const alerts = (n: number) => `${n} alert${n === 1 ? "" : "s"}`;
+  if (tally.firing === 0) return tally.total === 1 ? "The alert resolved" : `All ${alerts(tally.total)} resolved`;
+  if (tally.resolved === 0) return `${alerts(tally.firing)} firing`;
+  return `${tally.resolved} of ${alerts(tally.total)} resolved, ${tally.firing} still firing`;
+}
+
+const alertTallyLine = (tally: AlertTally): string => `${tally.firing === 0 ? ":white_check_mark:" : ":rotating_light:"} ${alertTallyWords(tally)}`;
+
+/** The pinned card; `alerts`: how the incident's alerts stand, when alerts brought it. */
+export function incidentCard(incident: Incident, alerts?: AlertTally): SlackMessage {
   const value = String(incident.id);
   const services = incident.affectedServices.length ? escaped(incident.affectedServices.join(", "), 1500) : "_none named_";
   const description = incident.description.trim() ? escaped(incident.description, 2900) : "_No description yet._";
@@ -108,6 +120,7 @@ export function incidentCard(incident: Incident): SlackMessage {
   }
   const closing = incident.status === "closed" ? " · Closed; `/incident reopen` brings it back" : incident.status === "resolved" ? " · `/incident close` archives this channel" : "";
   const history = incident.previousChannelIds.length ? ` · Continues ${incident.previousChannelIds.map(mentionChannel).join(", ")} (archived)` : "";
+  if (alerts && alerts.total > 0) blocks.push(context(alertTallyLine(alerts)));
   blocks.push(context(`Declared by ${mentionUser(incident.declaredBy)} on ${slackDate(incident.declaredAt)}${history}${closing}`));
   return {
     text: fallback(`Incident #${incident.number} (${severityLabel(incident.severity)}, ${statusLabels[incident.status]}): ${incidentTitle(incident)}`),

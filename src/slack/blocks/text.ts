@@ -25,7 +25,7 @@ export function truncate(text: string, max: number): string {
 }
 
 /**
- * A person as a mention. Anyone else who acts (Warroom, an API token) cannot be mentioned and is named in words,
+ * A person as a mention. Anyone else who acts (Warroom, an API token, an alert source) cannot be mentioned and is named in words,
  * so every place that shows who did something handles them without asking what kind of actor it holds.
  */
 export function mentionUser(actorId: string): string {

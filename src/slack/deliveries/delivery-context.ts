@@ -19,6 +19,8 @@ export interface SlackDeliveryContext {
   announcementChannels: Readonly<Record<Severity, string>>;
   /** Card and topic refreshes of one incident run at most once per this many ms; changes in between wait and coalesce. */
   refreshSettleMs?: number;
+  /** Alert lines in one war room at most once per this many ms (default 3 s); alerts in between are told together. */
+  alertLinesSettleMs?: number;
 }
 
 export async function incidentOf(ctx: SlackDeliveryContext, item: OutboxItem): Promise<Incident> {

@@ -8,6 +8,7 @@ import { recordDeliveryFailed } from "../../incidents/war-room-setup.js";
 import { timelineEntryById, timelineOf } from "../../timeline/append.js";
 import type { DeliveryFailure, Deliverer } from "../../outbox/outbox.js";
 import type { SlackDeliveryContext } from "./delivery-context.js";
+import { alertLineDeliverers } from "./alert-lines.js";
 import { factDeliverers } from "./facts.js";
 import { legacyDeliverers } from "./legacy.js";
 import { liveViewDeliverers } from "./live-views.js";
@@ -34,6 +35,7 @@ export function slackDeliverers(ctx: SlackDeliveryContext): Record<string, Deliv
     [Deliveries.refreshTopic]: views.refreshTopic,
     [Deliveries.archive]: views.archive,
     [Deliveries.warRoomLine]: facts.warRoomLine,
+    [Deliveries.alertLines]: alertLineDeliverers(ctx).alertLines,
     [Deliveries.announcementLine]: facts.announcementLine,
     [Deliveries.invite]: people.invite,
     [Deliveries.directMessage]: people.directMessage,
@@ -48,6 +50,7 @@ const warRoomSteps = new Set<string>([Deliveries.createChannel, Deliveries.conti
 const warRoomOpeners = new Set<string>([Deliveries.createChannel, Deliveries.continueWarRoom]);
 const needsTheWarRoom = new Set<string>([
   Deliveries.inviteResponders,
+  Deliveries.alertLines,
   Deliveries.setTopic,
   Deliveries.postCard,
   Deliveries.pinCard,

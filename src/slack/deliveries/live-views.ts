@@ -1,6 +1,7 @@
 // The incident's live views in its war room: the pinned card and the topic, refreshed from the incident as it is
 // now, at most once per settle window (a burst of changes ends in one or two edits, not one per change); and the
 // last refresh before the channel is archived.
+import { alertTally } from "../../alerts/tally.js";
 import type { Incident } from "../../db/schema.js";
 import { DeliveryDeferred, type Deliverer } from "../../outbox/outbox.js";
 import { incidentCard, incidentTopic } from "../blocks/incident-card.js";
@@ -27,12 +28,14 @@ export function liveViewDeliverers(ctx: SlackDeliveryContext) {
     remember(lastRefresh, key, Date.now());
   }
 
-  const updateCard = (incident: Incident) =>
-    unlessSettled(ctx, incident, "refresh card", () => ctx.gateway.updateMessage(incident.channelId!, incident.summaryTs!, incidentCard(incident)), [
+  const updateCard = async (incident: Incident) => {
+    const card = incidentCard(incident, await alertTally(ctx.db, incident.teamId, incident.id));
+    return unlessSettled(ctx, incident, "refresh card", () => ctx.gateway.updateMessage(incident.channelId!, incident.summaryTs!, card), [
       "is_archived",
       "message_not_found",
       "channel_not_found",
     ]);
+  };
 
   async function updateTopic(incident: Incident): Promise<void> {
     const topic = incidentTopic(incident);

@@ -1,6 +1,7 @@
 // Setting up an incident's war room in Slack, one idempotent step per outbox item: the channel, its people,
 // the declarer's link, the topic, the pinned card and the announcement; and, for a reopened closed incident,
 // a new channel that continues the archived one.
+import { alertTally } from "../../alerts/tally.js";
 import type { Incident, OutboxItem } from "../../db/schema.js";
 import { warRoomChannelName } from "../../incidents/channel-name.js";
 import { channelHolder } from "../../incidents/queries.js";
@@ -101,7 +102,7 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
     const incident = await incidentOf(ctx, item);
     const channel = requireChannel(incident);
     const people = [incident.declaredBy, incident.commanderId, incident.techLeadId, incident.commsLeadId, incident.scribeId, incident.acknowledgedBy];
-    // An API token that declared or acknowledged is no one to invite.
+    // An integration (an API token, an alert source) that declared or acknowledged is no one to invite.
     const responders = [...new Set(people.filter(isPerson))].filter((u) => u !== ctx.botUserId());
     const invited: string[] = [];
     for (const user of responders) {
@@ -129,7 +130,8 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
    */
   const tellDeclarer: Deliverer = async (item, attempt) => {
     const incident = await incidentOf(ctx, item);
-    // Declared by an integration (an API token): its HTTP answer was its link; nobody in Slack is waiting for one.
+    // Declared by an integration: an API token's HTTP answer was its link; an alert source has nobody to tell (declare
+    // does not ask for this step then; a queued one is a no-op).
     if (!isPerson(incident.declaredBy)) return;
     const reply = declaredReply(incident);
     const notified = (confirmed: boolean) =>
@@ -169,7 +171,7 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
   const postCard: Deliverer = async (item) => {
     const incident = await incidentOf(ctx, item);
     if (incident.summaryTs) return;
-    const posted = await postOnce(ctx, item, requireChannel(incident), incidentCard(incident));
+    const posted = await postOnce(ctx, item, requireChannel(incident), incidentCard(incident, await alertTally(ctx.db, incident.teamId, incident.id)));
     return step(incident, { values: { summaryTs: posted.ts }, fact: { type: "card_posted", data: { ts: posted.ts } } });
   };
 

@@ -24,6 +24,8 @@ export interface ListenerDeps {
   learning?: Pick<LearningClock, "onActionItem" | "onDrafted">;
   /** BUSINESS_TIMEZONE: the default zone of new schedules. */
   businessTimeZone?: string;
+  /** PUBLIC_URL: where alert senders reach the bot, to show its webhook URLs. */
+  publicUrl?: string;
   /** Starts delivering what a committed transaction enqueued, without waiting for the next poll. */
   deliverNow: () => void;
 }

@@ -1,10 +1,11 @@
 // Every button and menu the bot puts in Slack: one listener for block actions, a lookup table by action_id.
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { ActionItemActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
+import { ActionItemActions, AlertSourceActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { markActionItemDone, reassignActionItem, snoozeActionItem } from "./action-item-buttons.js";
 import type { ActionArgs, ActionHandler } from "./action-kit.js";
 import { acknowledge } from "./acknowledge.js";
+import { addAlertSource, rotateAlertToken } from "./alert-sources.js";
 import { removeCover } from "./remove-cover.js";
 import { startPostmortem } from "./start-postmortem.js";
 import { cardMenu, openWarRoomForm } from "./war-room-forms.js";
@@ -21,6 +22,8 @@ const handlers: Record<string, ActionHandler> = {
   [ActionItemActions.done]: markActionItemDone,
   [ActionItemActions.snooze]: snoozeActionItem,
   [ActionItemActions.reassign]: reassignActionItem,
+  [AlertSourceActions.add]: addAlertSource,
+  [AlertSourceActions.rotate]: rotateAlertToken,
 };
 
 /** A click on something no handler knows (an old message's button) changes nothing. */

@@ -7,6 +7,7 @@ import type { Subcommand, SubcommandResult } from "../subcommand.js";
 import { ack } from "./ack.js";
 import { action } from "./action.js";
 import { actions } from "./actions.js";
+import { alerts } from "./alerts.js";
 import { apiToken } from "./api-token.js";
 import { close } from "./close.js";
 import { declare } from "./declare.js";
@@ -48,6 +49,7 @@ export const subcommands: Record<string, Subcommand> = {
   postmortem,
   action,
   actions,
+  alerts,
   "api-token": apiToken,
 };
 
@@ -55,7 +57,7 @@ export const subcommands: Record<string, Subcommand> = {
  * Subcommands that only answer or open a form. A replay of one changes nothing, so it goes ahead without waiting
  * for the replay check (see slack/middleware.ts onceOnly). A subcommand that writes must never be listed here.
  */
-const answersOnly = new Set(["", "help", "declare", "list", "search", "timeline", "actions", "oncall", "escalation"]);
+const answersOnly = new Set(["", "help", "declare", "list", "search", "timeline", "actions", "oncall", "escalation", "alerts"]);
 
 /** True when this command text can change nothing: an answering subcommand, or one that does not exist. */
 export function commandChangesNothing(text: string): boolean {

@@ -3,6 +3,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from "@slack/bolt";
 import { Views } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { actionItemSubmitted, postmortemActionsSubmitted, reassignSubmitted } from "./action-item.js";
+import { alertSourceSubmitted, rotateTokenSubmitted } from "./alert-sources.js";
 import { declareSubmitted } from "./declare.js";
 import { coverSubmitted, policySubmitted, scheduleSubmitted } from "./oncall-forms.js";
 import { postmortemStepSubmitted } from "./postmortem-steps.js";
@@ -26,6 +27,8 @@ const handlers: Record<string, ViewHandler> = {
   [Views.schedule]: scheduleSubmitted,
   [Views.override]: coverSubmitted,
   [Views.policy]: policySubmitted,
+  [Views.addAlertSource]: alertSourceSubmitted,
+  [Views.rotateAlertToken]: rotateTokenSubmitted,
 };
 
 /** Submissions only: a closed form (view_closed) needs no answer from us. */

@@ -1,0 +1,76 @@
+// POST /alerts/alertmanager, /alerts/grafana and /alerts/generic: each sender authenticates with its source's
+// bearer token, its body is read in its own documented format, and it is answered (202) once its alerts are
+// committed. Turning them into incidents follows at once, in the background (alerts/intake.ts).
+import type { CustomRoute } from "@slack/bolt";
+import type { z } from "zod";
+import {
+  alertmanagerPayloadSchema,
+  fromAlertmanager,
+  fromGeneric,
+  fromGrafana,
+  genericAlertSchema,
+  grafanaPayloadSchema,
+  type IncomingAlert,
+} from "../alerts/formats.js";
+import { recordAlerts } from "../alerts/ingest.js";
+import { sourceByToken } from "../alerts/sources.js";
+import { alertSourceKindLabels, type AlertSourceKind } from "../alerts/vocabulary.js";
+import type { Clock } from "../clock.js";
+import type { Db } from "../db/client.js";
+import type { AlertSource } from "../db/schema.js";
+import type { Logger } from "../log.js";
+import { HttpRefusal, jsonEndpoint } from "./json-endpoint.js";
+
+export interface AlertRoutesContext {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** The bot's workspace: sources and their alerts belong to it. */
+  teamId: string;
+  /** Alerts were committed: turn them into incidents now. */
+  onRecorded: () => void;
+}
+
+export const alertPaths: Record<Exclude<AlertSourceKind, "any">, string> = {
+  alertmanager: "/alerts/alertmanager",
+  grafana: "/alerts/grafana",
+  generic: "/alerts/generic",
+};
+
+export function alertRoutes(ctx: AlertRoutesContext): CustomRoute[] {
+  return [
+    alertRoute(ctx, "alertmanager", alertmanagerPayloadSchema, (body, json) => fromAlertmanager(body, json as { alerts: unknown[] })),
+    alertRoute(ctx, "grafana", grafanaPayloadSchema, (body, json) => fromGrafana(body, json as { alerts: unknown[] })),
+    alertRoute(ctx, "generic", genericAlertSchema, (body, json) => [fromGeneric(body, json)]),
+  ];
+}
+
+function alertRoute<Schema extends z.ZodType>(
+  ctx: AlertRoutesContext,
+  kind: Exclude<AlertSourceKind, "any">,
+  schema: Schema,
+  read: (body: z.output<Schema>, json: unknown) => IncomingAlert[],
+): CustomRoute {
+  return jsonEndpoint<Schema, z.ZodUndefined, AlertSource>(
+    {
+      method: "POST",
+      path: alertPaths[kind],
+      authenticate: async (token, request) => {
+        const source = await sourceByToken(ctx.db, ctx.teamId, token);
+        if (!source) return undefined;
+        if (source.kind !== kind && source.kind !== "any") {
+          request.resume();
+          throw new HttpRefusal(403, "wrong_endpoint", `This token belongs to “${source.name}”, a ${alertSourceKindLabels[source.kind]} source: send its alerts to ${alertPaths[source.kind]}.`);
+        }
+        return source;
+      },
+      body: schema,
+      handle: async ({ body, json, caller }) => {
+        const recorded = await recordAlerts(ctx.db, ctx.clock, caller, read(body, json));
+        ctx.onRecorded();
+        return { status: 202, body: { accepted: recorded.received, recorded: recorded.recorded, repeated: recorded.received - recorded.recorded } };
+      },
+    },
+    ctx.logger,
+  );
+}

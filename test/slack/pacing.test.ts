@@ -1,0 +1,82 @@
+// The bot's own pacing within Slack's rate tiers: never more calls in a window than the tier allows, those waiting
+// served most severe first, slots promised to steps about to call and given back when unused.
+import { describe, expect, it } from "vitest";
+import { SlackPacer } from "../../src/slack/pacing.js";
+
+const WINDOW = 60_000;
+
+function clockedPacer() {
+  const clock = { now: 1_000_000 };
+  return { clock, pacer: new SlackPacer(WINDOW, () => clock.now) };
+}
+
+describe("pacing Slack calls", () => {
+  it("admits Tier 2's 20 calls a minute, then says when the next slot frees", () => {
+    const { clock, pacer } = clockedPacer();
+    for (let id = 1; id <= 20; id++) {
+      const a = pacer.admit("conversations.create", undefined, { id, priority: 3 });
+      expect(a.admitted).toBe(true);
+      if (a.admitted) a.finished();
+    }
+    const refused = pacer.admit("conversations.create", undefined, { id: 21, priority: 3 });
+    expect(refused).toEqual({ admitted: false, waitMs: WINDOW });
+    clock.now += WINDOW;
+    expect(pacer.admit("conversations.create", undefined, { id: 21, priority: 3 }).admitted).toBe(true);
+  });
+
+  it("serves those waiting most severe first, whoever asked first", () => {
+    const { clock, pacer } = clockedPacer();
+    for (let id = 1; id <= 20; id++) {
+      const a = pacer.admit("conversations.create", undefined, { id, priority: 1 });
+      if (a.admitted) a.finished();
+    }
+    expect(pacer.admit("conversations.create", undefined, { id: 30, priority: 4 }).admitted).toBe(false);
+    expect(pacer.admit("conversations.create", undefined, { id: 31, priority: 2 }).admitted).toBe(false);
+    clock.now += WINDOW;
+    // One slot frees per call that leaves the window; they all left together here.
+    expect(pacer.admit("conversations.create", undefined, { id: 30, priority: 4 }).admitted).toBe(true);
+    const { clock: c2, pacer: p2 } = clockedPacer();
+    const first = p2.admit("pins.add", "C1", { id: 1, priority: 3 });
+    for (let id = 2; id <= 20; id++) p2.admit("pins.add", "C1", { id, priority: 3 });
+    if (first.admitted) first.finished();
+    expect(p2.admit("pins.add", "C1", { id: 40, priority: 4 }).admitted).toBe(false);
+    expect(p2.admit("pins.add", "C1", { id: 41, priority: 1 }).admitted).toBe(false);
+    c2.now += WINDOW;
+    // Only the first call has left the window: its slot goes to the SEV1 step, not to the SEV4 one that asked first.
+    expect(p2.admit("pins.add", "C1", { id: 40, priority: 4 }).admitted).toBe(false);
+    expect(p2.admit("pins.add", "C1", { id: 41, priority: 1 }).admitted).toBe(true);
+  });
+
+  it("counts chat.postMessage per channel", () => {
+    const { pacer } = clockedPacer();
+    for (let id = 1; id <= 60; id++) expect(pacer.admit("chat.postMessage", "C1", { id, priority: 1 }).admitted).toBe(true);
+    expect(pacer.admit("chat.postMessage", "C1", { id: 61, priority: 1 }).admitted).toBe(false);
+    expect(pacer.admit("chat.postMessage", "C2", { id: 62, priority: 1 }).admitted).toBe(true);
+  });
+
+  it("promises a slot to a step about to call, and gives it to the next in line when the step ends without calling", () => {
+    const { pacer } = clockedPacer();
+    for (let id = 1; id <= 19; id++) pacer.admit("conversations.setTopic", undefined, { id, priority: 2 });
+    expect(pacer.slotFor("conversations.setTopic", undefined, { id: 50, priority: 2 })).toBe(0);
+    expect(pacer.slotFor("conversations.setTopic", undefined, { id: 51, priority: 1 })).toBeGreaterThan(0);
+    // The promised step's own call uses its slot.
+    expect(pacer.admit("conversations.setTopic", undefined, { id: 50, priority: 2 }).admitted).toBe(true);
+    const { pacer: p2 } = clockedPacer();
+    for (let id = 1; id <= 19; id++) p2.admit("conversations.setTopic", undefined, { id, priority: 2 });
+    expect(p2.slotFor("conversations.setTopic", undefined, { id: 50, priority: 2 })).toBe(0);
+    expect(p2.slotFor("conversations.setTopic", undefined, { id: 51, priority: 3 })).toBeGreaterThan(0);
+    p2.release(50);
+    expect(p2.slotFor("conversations.setTopic", undefined, { id: 51, priority: 3 })).toBe(0);
+  });
+
+  it("does not count a call Slack refused with a 429, and always admits a listener's call (a person is waiting)", () => {
+    const { pacer } = clockedPacer();
+    for (let id = 1; id <= 20; id++) {
+      const a = pacer.admit("conversations.create", undefined, { id, priority: 1 });
+      if (a.admitted) a.finished(id === 20);
+    }
+    expect(pacer.admit("conversations.create", undefined, { id: 21, priority: 1 }).admitted).toBe(true);
+    expect(pacer.admit("conversations.create", undefined, { id: 22, priority: 1 }).admitted).toBe(false);
+    expect(pacer.admit("conversations.create", undefined).admitted).toBe(true);
+  });
+});
