@@ -91,6 +91,15 @@ export const incidents = pgTable(
     // A channel belongs to one incident across every workspace: no war room is ever adopted twice.
     uniqueIndex("incidents_channel_key").on(t.channelId),
     index("incidents_team_status_idx").on(t.teamId, t.status),
+    // A person's open incidents, whichever role they hold (the App Home): one small index per role column.
+    ...([
+      ["commander", t.commanderId],
+      ["tech_lead", t.techLeadId],
+      ["comms_lead", t.commsLeadId],
+      ["scribe", t.scribeId],
+    ] as const).map(([role, column]) =>
+      index(`incidents_open_${role}_idx`).on(t.teamId, column).where(sql`status in ('investigating', 'identified', 'monitoring')`),
+    ),
     index("incidents_search_idx").using("gin", t.searchVector),
   ],
 );
@@ -154,6 +163,9 @@ export const outboxItems = pgTable(
     // Items wait for earlier pending items of their incident in the same lane only: null is the main (Slack)
     // lane; PagerDuty and each webhook endpoint have their own, so one surface's trouble holds up no other.
     lane: text("lane"),
+    // What a refresh about no incident renders (a person's App Home: "home:U123"): equal refreshes of one subject
+    // coalesce and go one after another, as an incident's card refreshes do.
+    subject: text("subject"),
     createdAt: at("created_at").notNull(),
     finishedAt: at("finished_at"),
   },
@@ -161,6 +173,7 @@ export const outboxItems = pgTable(
     uniqueIndex("outbox_team_key").on(t.teamId, t.idempotencyKey),
     index("outbox_pending_due_idx").on(t.nextAttemptAt).where(sql`status = 'pending'`),
     index("outbox_incident_order_idx").on(t.incidentId, t.id).where(sql`status = 'pending'`),
+    index("outbox_subject_order_idx").on(t.teamId, t.subject, t.id).where(sql`status = 'pending' and subject is not null`),
     // Pruning finds finished items by age.
     index("outbox_finished_idx").on(t.finishedAt).where(sql`status <> 'pending'`),
   ],
@@ -484,6 +497,21 @@ export const alertGroups = pgTable(
     updatedAt: at("updated_at").notNull(),
   },
   (t) => [uniqueIndex("alert_groups_key").on(t.teamId, t.sourceId, t.groupKey)],
+);
+
+/**
+ * People who have opened the bot's App Home at least once, per workspace: only their Home is re-published when
+ * something on it changes (Slack shows nothing to anyone else, and a publish for them would only cost rate budget).
+ */
+export const homeViewers = pgTable(
+  "home_viewers",
+  {
+    teamId: text("team_id").notNull(),
+    userId: text("user_id").notNull(),
+    firstOpenedAt: at("first_opened_at").notNull(),
+    lastOpenedAt: at("last_opened_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] })],
 );
 
 export type Incident = typeof incidents.$inferSelect;

@@ -5,6 +5,7 @@ import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
 import { incidents, timelineEntries, type Incident } from "../db/schema.js";
 import { enqueue } from "../outbox/outbox.js";
+import { refreshHomesAfterFact } from "../home/refresh.js";
 import { appendTimeline } from "../timeline/append.js";
 import { deliveriesFor, factsToldOutside, outsideDelivery, reachableEffects, type Effect } from "./deliveries.js";
 import { lockIncident, type IncidentRef } from "./queries.js";
@@ -70,8 +71,9 @@ export async function changeIncidentIn<R extends object>(
 }
 
 /**
- * Appends the fact and enqueues what it names and can still reach, and tells the outside world about the facts it
- * hears of (see factsToldOutside); a fact already recorded (same source) names nothing again.
+ * Appends the fact and enqueues what it names and can still reach, tells the outside world about the facts it
+ * hears of (see factsToldOutside) and refreshes the App Homes it changes (home/refresh.ts); a fact already recorded
+ * (same source) names nothing again.
  */
 export async function recordFact(tx: Tx, clock: Clock, incident: Incident, actorId: string, fact: Fact, at = clock.now()): Promise<number | undefined> {
   const entry = await appendTimeline(tx, {
@@ -88,6 +90,8 @@ export async function recordFact(tx: Tx, clock: Clock, incident: Incident, actor
   const items = effects.length ? deliveriesFor(incident, { entryId: entry.id }, effects) : [];
   if (factsToldOutside.has(fact.type)) items.push(outsideDelivery(incident, entry.id));
   if (items.length) await enqueue(tx, clock, items);
+  // The App Homes the fact changes (its people's incident or action-item lists), also named here so no action forgets.
+  await refreshHomesAfterFact(tx, clock, incident, fact, entry.id);
   return entry.id;
 }
 

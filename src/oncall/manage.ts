@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { escalationPolicies, oncallOverrides, oncallSchedules, type EscalationLevel, type EscalationPolicy, type OncallSchedule } from "../db/schema.js";
+import { refreshHomesAfterScheduleChange } from "../home/refresh.js";
 import { validateRotation } from "./rotation.js";
 
 export type Saved<T> = { ok: true; value: T; created: boolean } | { ok: false; problems: Record<string, string> };
@@ -41,25 +42,30 @@ export async function saveSchedule(db: Db, clock: Clock, teamId: string, userId:
       .values({ teamId, ...input, createdBy: userId, updatedAt: now })
       .onConflictDoUpdate({ target: [oncallSchedules.teamId, oncallSchedules.name], set: { ...input, updatedAt: now } })
       .returning();
+    await refreshHomesAfterScheduleChange(tx, clock, row!, { previousMembers: existing?.members, userIds: [userId] }, `saved:${now.getTime()}`);
     return { ok: true as const, value: row!, created: !existing };
   });
 }
 
 export async function addOverride(
   db: Db,
+  clock: Clock,
   teamId: string,
   userId: string,
   input: { scheduleId: number; coverUserId: string; startsAt: Date; endsAt: Date },
 ): Promise<Saved<{ id: number }>> {
   if (!(input.endsAt > input.startsAt)) return { ok: false, problems: { ends: "The cover must end after it starts." } };
   if (input.endsAt.getTime() - input.startsAt.getTime() > 90 * 24 * 3600_000) return { ok: false, problems: { ends: "Keep a cover under 90 days." } };
-  const [schedule] = await db.select().from(oncallSchedules).where(and(eq(oncallSchedules.teamId, teamId), eq(oncallSchedules.id, input.scheduleId)));
-  if (!schedule) return { ok: false, problems: { schedule: "That schedule no longer exists." } };
-  const [row] = await db
-    .insert(oncallOverrides)
-    .values({ teamId, scheduleId: schedule.id, userId: input.coverUserId, startsAt: input.startsAt, endsAt: input.endsAt, createdBy: userId })
-    .returning({ id: oncallOverrides.id });
-  return { ok: true, value: row!, created: true };
+  return db.transaction(async (tx) => {
+    const [schedule] = await tx.select().from(oncallSchedules).where(and(eq(oncallSchedules.teamId, teamId), eq(oncallSchedules.id, input.scheduleId)));
+    if (!schedule) return { ok: false as const, problems: { schedule: "That schedule no longer exists." } };
+    const [row] = await tx
+      .insert(oncallOverrides)
+      .values({ teamId, scheduleId: schedule.id, userId: input.coverUserId, startsAt: input.startsAt, endsAt: input.endsAt, createdBy: userId })
+      .returning({ id: oncallOverrides.id });
+    await refreshHomesAfterScheduleChange(tx, clock, schedule, { userIds: [input.coverUserId, userId] }, `cover:${row!.id}`);
+    return { ok: true as const, value: row!, created: true };
+  });
 }
 
 const levelSchema = z.object({
@@ -119,10 +125,15 @@ export async function savePolicy(db: Db, clock: Clock, teamId: string, userId: s
 }
 
 /** Removes a cover; false when it was already gone. */
-export async function removeOverride(db: Db, teamId: string, overrideId: number): Promise<boolean> {
-  const removed = await db
-    .delete(oncallOverrides)
-    .where(and(eq(oncallOverrides.teamId, teamId), eq(oncallOverrides.id, overrideId)))
-    .returning({ id: oncallOverrides.id });
-  return removed.length > 0;
+export async function removeOverride(db: Db, clock: Clock, teamId: string, userId: string, overrideId: number): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [removed] = await tx
+      .delete(oncallOverrides)
+      .where(and(eq(oncallOverrides.teamId, teamId), eq(oncallOverrides.id, overrideId)))
+      .returning({ scheduleId: oncallOverrides.scheduleId, userId: oncallOverrides.userId });
+    if (!removed) return false;
+    const [schedule] = await tx.select().from(oncallSchedules).where(and(eq(oncallSchedules.teamId, teamId), eq(oncallSchedules.id, removed.scheduleId)));
+    if (schedule) await refreshHomesAfterScheduleChange(tx, clock, schedule, { userIds: [removed.userId, userId] }, `uncover:${overrideId}`);
+    return true;
+  });
 }

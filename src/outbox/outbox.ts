@@ -29,6 +29,11 @@ export interface NewOutboxItem {
    * Unset: the incident's main lane (Slack).
    */
   lane?: string;
+  /**
+   * What a refresh about no incident renders (a person's App Home: "home:U123"). Equal refreshes of one subject
+   * coalesce, and each waits for the earlier pending ones of its subject, as an incident's refreshes do.
+   */
+  subject?: string;
 }
 
 /**
@@ -39,7 +44,7 @@ export async function enqueue(tx: Tx, clock: Clock, items: NewOutboxItem[]): Pro
   const now = clock.now();
   const wanted: NewOutboxItem[] = [];
   for (const item of items) {
-    if (item.coalesce && item.incidentId !== undefined && (await refreshWaiting(tx, item, now))) continue;
+    if (item.coalesce && (item.incidentId !== undefined || item.subject) && (await refreshWaiting(tx, item, now))) continue;
     wanted.push(item);
   }
   if (wanted.length === 0) return;
@@ -60,7 +65,7 @@ async function refreshWaiting(tx: Tx, item: NewOutboxItem, now: Date): Promise<b
     .where(
       and(
         eq(outboxItems.teamId, item.teamId),
-        eq(outboxItems.incidentId, item.incidentId!),
+        item.incidentId !== undefined ? eq(outboxItems.incidentId, item.incidentId) : eq(outboxItems.subject, item.subject!),
         eq(outboxItems.kind, item.kind),
         eq(outboxItems.status, "pending"),
         sql`(${outboxItems.leasedUntil} is null or ${outboxItems.leasedUntil} < ${now})`,
@@ -434,6 +439,9 @@ export class OutboxWorker {
                 and (i.coalesce or not e.coalesce)
                 and (e.holds_up_ms is null or e.attempted_at is null
                   or e.attempted_at > ${now}::timestamptz - make_interval(secs => e.holds_up_ms / 1000.0)))
+            and (i.subject is null or not exists (
+              select 1 from outbox_items s
+              where s.team_id = i.team_id and s.subject = i.subject and s.status = 'pending' and s.id < i.id))
           order by i.priority, i.next_attempt_at, i.id
           limit ${limit}
           for update skip locked)`,
@@ -500,15 +508,21 @@ export class OutboxWorker {
   }
 
   /**
-   * Equal refreshes of the same incident already committed when this one starts: their changes are in what this one
+   * Equal refreshes of the same incident (or subject) already committed when this one starts: their changes are in what this one
    * renders (it reads the incident after this), so they need not run once it has.
    */
   private async equalRefreshesWaiting(item: OutboxItem): Promise<number[]> {
-    if (item.incidentId === null) return [];
+    const sameThing =
+      item.incidentId !== null
+        ? eq(outboxItems.incidentId, item.incidentId)
+        : item.subject !== null
+          ? and(eq(outboxItems.teamId, item.teamId), eq(outboxItems.subject, item.subject))
+          : undefined;
+    if (!sameThing) return [];
     const rows = await this.options.db
       .select({ id: outboxItems.id })
       .from(outboxItems)
-      .where(and(eq(outboxItems.incidentId, item.incidentId), eq(outboxItems.kind, item.kind), eq(outboxItems.status, "pending"), sql`${outboxItems.id} <> ${item.id}`));
+      .where(and(sameThing, eq(outboxItems.kind, item.kind), eq(outboxItems.status, "pending"), sql`${outboxItems.id} <> ${item.id}`));
     return rows.map((r) => r.id);
   }
 

@@ -46,6 +46,7 @@ export const scheduleSubmitted: ViewHandler = async (deps, args) => {
   });
   const errors = errorsFor(saved, scheduleFieldBlocks, ScheduleBlocks.name);
   await args.ack(errors ? { response_action: "errors", errors } : undefined);
+  if (saved.ok) deps.deliverNow();
 };
 
 export const coverSubmitted: ViewHandler = async (deps, args) => {
@@ -66,9 +67,10 @@ export const coverSubmitted: ViewHandler = async (deps, args) => {
   const startsAt = at(OverrideBlocks.startDate, OverrideBlocks.startTime);
   const endsAt = at(OverrideBlocks.endDate, OverrideBlocks.endTime);
   if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime())) return showErrors(args, { [OverrideBlocks.endDate]: "Pick the dates and times the cover starts and ends." });
-  const saved = await addOverride(deps.db, teamId, body.user.id, { scheduleId: meta.data.scheduleId, coverUserId: cover, startsAt, endsAt });
+  const saved = await addOverride(deps.db, deps.clock, teamId, body.user.id, { scheduleId: meta.data.scheduleId, coverUserId: cover, startsAt, endsAt });
   const errors = errorsFor(saved, { ends: OverrideBlocks.endDate, schedule: OverrideBlocks.user }, OverrideBlocks.user);
   await args.ack(errors ? { response_action: "errors", errors } : undefined);
+  if (saved.ok) deps.deliverNow();
 };
 
 /** Empty keeps the saved key (the form never shows it), "none" removes it, anything else is the new key. */
