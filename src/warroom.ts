@@ -42,6 +42,8 @@ export interface WarroomOptions {
   refreshSettleMs?: number;
   /** Alert lines in one war room at most once per this many ms (default 3000; tests use less). */
   alertLinesSettleMs?: number;
+  /** A person's App Home at most once per this many ms (default 3000; tests use less). */
+  homeSettleMs?: number;
   /** Request size and time limits of the HTTP endpoint (tests shrink the timeouts). */
   receiverLimits?: Partial<ReceiverLimits>;
   /** How long stop() lets requests already accepted finish (default 5 s: Slack waits 3 s for an answer). */
@@ -109,6 +111,7 @@ export async function startWarroom({
   schedulerTicks = true,
   refreshSettleMs,
   alertLinesSettleMs,
+  homeSettleMs,
   receiverLimits,
   stopGraceMs = 5_000,
   stopLingerMs = 500,
@@ -135,6 +138,7 @@ export async function startWarroom({
     announcementChannels: announcementChannels(config),
     refreshSettleMs,
     alertLinesSettleMs,
+    homeSettleMs,
   };
   const pagerDuty: PagerDutyContext = {
     db: database.db,

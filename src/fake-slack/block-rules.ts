@@ -202,7 +202,7 @@ export function messageBlockProblems(blocks: unknown): string[] {
   return problems;
 }
 
-/** Problems real Slack would report for this modal view; empty when Slack would accept it. */
+/** Problems real Slack would report for this view (a modal, or a Home tab); empty when Slack would accept it. */
 export function viewProblems(view: unknown): string[] {
   if (!isObject(view)) return ["view: must be an object"];
   const problems: string[] = [];
@@ -212,6 +212,9 @@ export function viewProblems(view: unknown): string[] {
     if (view.submit !== undefined) checkTextObject(view.submit, "view.submit", SlackLimits.viewButton, problems, true);
     if (view.close !== undefined) checkTextObject(view.close, "view.close", SlackLimits.viewButton, problems, true);
   }
+  // A Home tab's fields are type, blocks, private_metadata, callback_id and external_id (Slack's reference, "Home tab
+  // views"); it has no title bar and nothing to submit, so a modal's title, submit or close is refused, the stricter reading.
+  if (view.type === "home") for (const key of ["title", "submit", "close"]) if (view[key] !== undefined) problems.push(`view.${key}: not allowed in a home view`);
   checkString(view.callback_id, "view.callback_id", SlackLimits.callbackId, problems);
   checkString(view.external_id, "view.external_id", SlackLimits.externalId, problems);
   checkString(view.private_metadata, "view.private_metadata", SlackLimits.privateMetadata, problems);
@@ -219,7 +222,7 @@ export function viewProblems(view: unknown): string[] {
   else {
     if (view.blocks.length > SlackLimits.viewBlocks) problems.push(`view.blocks: must have at most ${SlackLimits.viewBlocks} items`);
     const hasInput = view.blocks.some((b) => isObject(b) && b.type === "input");
-    if (hasInput && view.submit === undefined) problems.push("view.submit: required when the view has input blocks");
+    if (hasInput && view.type === "modal" && view.submit === undefined) problems.push("view.submit: required when the view has input blocks");
     const ids = new Set<string>();
     view.blocks.forEach((b, i) => checkBlock(b, `view.blocks[${i}]`, problems, ids));
   }

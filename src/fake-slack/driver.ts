@@ -3,6 +3,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { messageBlockProblems, SlackLimits, viewProblems } from "./block-rules.js";
 import type { FakeSlack } from "./server.js";
+import { viewPayload } from "./web-api.js";
 import type { FakeEphemeral, FakeView } from "./workspace.js";
 
 interface DriverOptions {
@@ -254,6 +255,52 @@ export class SlackDriver {
     };
     const answer = await this.sendPayload(payload);
     return { ...answer, triggerId, responseUrl };
+  }
+
+  /**
+   * A person opens the app's Home tab: Slack sends app_home_opened (Events API, "User clicked into your App Home")
+   * with the DM channel between them and the app, `tab: "home"`, and the Home's current view once one was published.
+   */
+  async openHome(opts: { userId: string; eventId?: string; retryNum?: number }): Promise<BotAnswer> {
+    if (!this.fake.app.homeTabEnabled) throw new Error("the app has no Home tab (manifest.yml: features.app_home.home_tab_enabled); nobody can open it");
+    if (!this.fake.app.botEvents.includes("app_home_opened")) throw new Error("the app does not subscribe to app_home_opened (manifest.yml: bot_events); Slack would not tell it");
+    const published = this.fake.homeOf(opts.userId);
+    return this.sendEvent(
+      {
+        type: "app_home_opened",
+        user: opts.userId,
+        channel: this.fake.workspace.imWith(opts.userId).id,
+        tab: "home",
+        ...(published ? { view: { ...viewPayload(this.fake.workspace, published), type: "home", team_id: this.teamId } } : {}),
+      },
+      { eventId: opts.eventId, retryNum: opts.retryNum },
+    );
+  }
+
+  /**
+   * A person clicks a button on their Home tab. Slack's block_actions from a view carry the view and a trigger_id,
+   * but no response_url and no channel: the app answers by publishing the Home again or opening a modal.
+   */
+  async clickInHome(opts: { userId: string; actionId: string; value?: string }): Promise<InteractionAnswer> {
+    const home = this.fake.homeOf(opts.userId);
+    if (!home) throw new Error(`${opts.userId} has no Home published to click in`);
+    const found = findButton((home.view.blocks as unknown[] | undefined) ?? [], opts.actionId, opts.value);
+    if (!found) throw new Error(`the Home of ${opts.userId} has no button ${opts.actionId}${opts.value ? ` with value ${opts.value}` : ""}`);
+    const triggerId = this.fake.issueTriggerId(opts.userId);
+    const payload = {
+      type: "block_actions",
+      user: this.user(opts.userId),
+      api_app_id: this.fake.workspace.bot.appId,
+      token: "deprecated-verification-token",
+      container: { type: "view", view_id: home.id },
+      trigger_id: triggerId,
+      team: this.team(),
+      enterprise: null,
+      is_enterprise_install: false,
+      view: { ...viewPayload(this.fake.workspace, home), type: "home", team_id: this.teamId, state: { values: {} } },
+      actions: [actionPayload(found, opts.actionId, opts.value)],
+    };
+    return { ...(await this.sendPayload(payload)), triggerId, responseUrl: "" };
   }
 
   /** Delivers an Events API event (reaction_added, message, …) in Slack's envelope. */

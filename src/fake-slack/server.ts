@@ -204,6 +204,10 @@ export class FakeSlack {
   view(id: string): FakeView | undefined {
     return this.workspace.views.get(id);
   }
+  /** The Home tab the bot last published for this person (views.publish), as they would see it; undefined if never. */
+  homeOf(userId: string): FakeView | undefined {
+    return this.workspace.homes.get(userId);
+  }
 
   everythingTheBotSaid(): SaidByBot[] {
     const ws = this.workspace;
@@ -218,6 +222,7 @@ export class FakeSlack {
     for (const e of ws.ephemerals) said.push({ where: `ephemeral ${e.via} ${e.user}`, text: e.text, blocks: e.blocks });
     // What a person typed, echoed back into an input box or kept in private_metadata, is never rendered as mrkdwn.
     for (const v of ws.views.values()) said.push({ where: `view ${v.id}`, text: "", blocks: withoutKeys(v.view, ["initial_value", "private_metadata"]) });
+    for (const h of ws.homes.values()) said.push({ where: `home of ${h.user}`, text: "", blocks: withoutKeys(h.view, ["private_metadata"]) });
     return said;
   }
 
@@ -287,7 +292,7 @@ export class FakeSlack {
     try {
       const ctx = asApp
         ? { caller: this.botUserId, tokenType: "app" as const, scopes: new Set(["connections:write"]), triggerTtlMs: this.triggerTtlMs }
-        : { caller: this.botUserId, tokenType: "bot" as const, scopes: this.scopes, triggerTtlMs: this.triggerTtlMs };
+        : { caller: this.botUserId, tokenType: "bot" as const, scopes: this.scopes, triggerTtlMs: this.triggerTtlMs, homeTabEnabled: this.app.homeTabEnabled };
       result = { ok: true, ...callMethod(this.workspace, method, args, ctx) };
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;

@@ -4,6 +4,9 @@ import type { FakeChannel, FakeMessage, FakeView, FakeWorkspace } from "./worksp
 
 export type Args = Record<string, unknown>;
 
+/** views.publish: "Error returned if the provided view is greater than 250kb." (counted here in UTF-16 units of its JSON). */
+const VIEW_MAX_BYTES = 250_000;
+
 /** A Slack "ok: false" answer, with any extra fields Slack sends beside the error code. */
 export class SlackApiError extends Error {
   constructor(
@@ -22,6 +25,8 @@ interface CallContext {
   scopes: ReadonlySet<string>;
   /** How long a trigger_id stays usable (Slack: 3 seconds). */
   triggerTtlMs: number;
+  /** Whether the installed app has a Home tab (manifest: features.app_home.home_tab_enabled). */
+  homeTabEnabled?: boolean;
 }
 
 type Handler = (ws: FakeWorkspace, args: Args, ctx: CallContext) => Record<string, unknown>;
@@ -149,9 +154,11 @@ function useTrigger(ws: FakeWorkspace, args: Args, ctx: CallContext): string {
   return trigger.user;
 }
 
-function checkedView(args: Args): Record<string, unknown> {
+/** `surface`: modals are opened, pushed and updated; Home tabs only published (views.publish). */
+function checkedView(args: Args, surface: "modal" | "home" = "modal"): Record<string, unknown> {
   const view = parseJsonArg(args, "view");
   const problems = viewProblems(view);
+  if (problems.length === 0 && (view as { type?: unknown }).type !== surface) problems.push(`view.type: must be ${surface} for this method`);
   if (problems.length) fail("invalid_arguments", { response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } });
   return view as Record<string, unknown>;
 }
@@ -173,7 +180,7 @@ function storeView(ws: FakeWorkspace, user: string, triggerId: string, view: Rec
   return stored;
 }
 
-function viewPayload(ws: FakeWorkspace, v: FakeView): Record<string, unknown> {
+export function viewPayload(ws: FakeWorkspace, v: FakeView): Record<string, unknown> {
   return {
     id: v.id,
     team_id: ws.team.id,
@@ -522,6 +529,46 @@ export const methods: Record<string, MethodSpec> = {
       existing.callback_id = typeof existing.view.callback_id === "string" ? existing.view.callback_id : existing.callback_id;
       existing.hash = `${ws.nowSeconds()}.${ws.newId("V")}`;
       return { view: viewPayload(ws, existing) };
+    },
+  },
+
+  // Slack's reference (views.publish): Tier 4, no scope; errors hash_conflict, duplicate_external_id, not_enabled,
+  // view_too_large (over 250 kB), invalid_arguments. It names no code for a user_id nobody has: user_not_found, as
+  // every other method here answers, is what the fake says (stricter than succeeding; the bot treats it as settled).
+  "views.publish": {
+    scopes: [],
+    handler: (ws, args, ctx) => {
+      const userId = required(args, "user_id");
+      const raw = args.view;
+      if (raw === undefined) fail("invalid_arguments");
+      if ((typeof raw === "string" ? raw : JSON.stringify(raw)).length > VIEW_MAX_BYTES) fail("view_too_large");
+      const view = checkedView(args, "home");
+      if (!ctx.homeTabEnabled) fail("not_enabled");
+      const user = ws.users.get(userId);
+      if (!user || user.deleted || user.is_bot) fail("user_not_found");
+      const current = ws.homes.get(userId);
+      // The hash guards against publishing over a Home someone else published since it was read.
+      const hash = str(args, "hash");
+      if (hash && hash !== current?.hash) fail("hash_conflict");
+      const externalId = typeof view.external_id === "string" && view.external_id ? view.external_id : undefined;
+      if (externalId) {
+        const taken = [...ws.views.values(), ...ws.homes.values()].some((v) => v.view.external_id === externalId && v.id !== current?.id);
+        if (taken) fail("duplicate_external_id");
+      }
+      const id = current?.id ?? ws.newId("V");
+      const stored: FakeView = {
+        id,
+        user: userId,
+        callback_id: typeof view.callback_id === "string" ? view.callback_id : "",
+        triggerId: "",
+        root_view_id: id,
+        previous_view_id: null,
+        closed: false,
+        hash: `${ws.nowSeconds()}.${ws.newId("V")}`,
+        view,
+      };
+      ws.homes.set(userId, stored);
+      return { view: { ...viewPayload(ws, stored), type: "home" } };
     },
   },
 

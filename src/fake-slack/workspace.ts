@@ -1,4 +1,4 @@
-// The state of one fake Slack workspace: users, channels, members, messages, pins, topics, modals, ephemerals.
+// The state of one fake Slack workspace: users, channels, members, messages, pins, topics, modals, Home tabs, ephemerals.
 // Plain data and no I/O; a snapshot of it is plain JSON, so the local sandbox can keep it across restarts.
 import { randomBytes } from "node:crypto";
 
@@ -116,6 +116,8 @@ export interface WorkspaceSnapshot {
   ephemerals: FakeEphemeral[];
   views: FakeView[];
   responseUrls: IssuedResponseUrl[];
+  /** Each person's published Home tab (absent in snapshots taken before the fake had Home tabs). */
+  homes?: FakeView[];
 }
 
 export class FakeWorkspace {
@@ -127,6 +129,8 @@ export class FakeWorkspace {
   readonly pins = new Map<string, FakePin[]>();
   readonly ephemerals: FakeEphemeral[] = [];
   readonly views = new Map<string, FakeView>();
+  /** The Home tab published for each person (views.publish), by user id: one per person, replaced by each publish. */
+  readonly homes = new Map<string, FakeView>();
   readonly triggers = new Map<string, IssuedTrigger>();
   readonly responseUrls = new Map<string, IssuedResponseUrl>();
   private sequence = 0;
@@ -152,7 +156,7 @@ export class FakeWorkspace {
   }
 
   private empty(): void {
-    for (const map of [this.users, this.channels, this.messages, this.pins, this.views, this.triggers, this.responseUrls]) map.clear();
+    for (const map of [this.users, this.channels, this.messages, this.pins, this.views, this.homes, this.triggers, this.responseUrls]) map.clear();
     this.ephemerals.length = 0;
     this.sequence = 0;
     this.lastTs = 0;
@@ -170,6 +174,7 @@ export class FakeWorkspace {
       ephemerals: [...this.ephemerals],
       views: [...this.views.values()],
       responseUrls: [...this.responseUrls.values()],
+      homes: [...this.homes.values()],
     };
   }
 
@@ -185,6 +190,7 @@ export class FakeWorkspace {
     this.ephemerals.push(...snapshot.ephemerals);
     for (const v of snapshot.views) this.views.set(v.id, v);
     for (const r of snapshot.responseUrls) this.responseUrls.set(r.id, r);
+    for (const h of snapshot.homes ?? []) this.homes.set(h.user, h);
   }
 
   addUser(user: Pick<FakeUser, "id" | "name" | "real_name"> & Partial<FakeUser>): FakeUser {

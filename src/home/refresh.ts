@@ -47,6 +47,11 @@ export async function homeOpened(db: Db, clock: Clock, teamId: string, userId: s
   });
 }
 
+/** Shows the person's Home again as it is now (a click found it out of date); nothing else changed. */
+export async function showHomeAgain(db: Db, clock: Clock, teamId: string, userId: string, cause: string): Promise<void> {
+  await db.transaction((tx) => enqueue(tx, clock, [homeRefresh(teamId, userId, cause)]));
+}
+
 /** Refreshes the Homes of those of `userIds` who have opened theirs, inside the caller's transaction. */
 export async function refreshHomesOf(tx: Tx, clock: Clock, teamId: string, userIds: Iterable<string>, cause: string): Promise<void> {
   const wanted = [...new Set(userIds)].filter((id) => /^[UW][A-Z0-9_]+$/.test(id));

@@ -4,6 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Tx } from "../db/client.js";
 import { incidents, type Incident } from "../db/schema.js";
+import { refreshHomesAfterFact } from "../home/refresh.js";
 import { appendTimeline, BOT_ACTOR } from "../timeline/append.js";
 import { recordFact } from "./change.js";
 import type { Effect } from "./deliveries.js";
@@ -51,7 +52,10 @@ export async function recordSetupStep(tx: Tx, clock: Clock, incident: Incident, 
         .where(and(eq(incidents.teamId, incident.teamId), eq(incidents.id, incident.id))),
     );
   }
-  if (step.fact) await appendTimeline(tx, { teamId: incident.teamId, incidentId: incident.id, type: step.fact.type, actor: BOT_ACTOR, occurredAt: now, data: step.fact.data });
+  if (!step.fact) return;
+  const entry = await appendTimeline(tx, { teamId: incident.teamId, incidentId: incident.id, type: step.fact.type, actor: BOT_ACTOR, occurredAt: now, data: step.fact.data });
+  // The war room's link appears on the App Home of the incident's people once the channel exists.
+  if (entry) await refreshHomesAfterFact(tx, clock, incident, step.fact, entry.id);
 }
 
 /**

@@ -331,6 +331,11 @@ export class SlackGateway {
     }
   }
 
+  /** Replaces the person's Home tab with `view` (views.publish): the whole tab, as they will see it. */
+  async publishHome(user: string, view: unknown): Promise<void> {
+    await this.call("views.publish", { user_id: user, view });
+  }
+
   async postEphemeral(channel: string, user: string, message: SlackMessage): Promise<void> {
     await this.call("chat.postEphemeral", { channel, user, text: message.text, blocks: message.blocks });
   }

@@ -100,5 +100,9 @@ export const OncallActions = { removeCover: "oncall_remove_cover" } as const;
 export const PostmortemActions = { start: "postmortem_start" } as const;
 export const ActionItemActions = { done: "action_item_done", snooze: "action_item_snooze", reassign: "action_item_reassign" } as const;
 
+/** The App Home: its buttons (Mark done and Snooze are the action-item buttons of the DMs) and its views. */
+export const HomeActions = { declare: "home_declare" } as const;
+export const HomeViews = { home: "warroom_home", refusal: "home_refusal" } as const;
+
 export const Shortcuts = { addToTimeline: "add_to_incident_timeline" } as const;
 

@@ -24,6 +24,7 @@ const tierOf: Record<string, keyof typeof perMinute> = {
   "views.open": "tier4",
   "views.push": "tier4",
   "views.update": "tier4",
+  "views.publish": "tier4",
   "users.info": "tier4",
   "users.list": "tier2",
   "auth.test": "tier4",

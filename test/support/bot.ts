@@ -28,6 +28,8 @@ export interface TestBotOptions {
   refreshSettleMs?: number;
   /** Alert lines pacing in a war room; likewise off unless a test is about it. */
   alertLinesSettleMs?: number;
+  /** App Home publish pacing per person; likewise off unless a test is about it. */
+  homeSettleMs?: number;
   /** How the fake Slack is set up (e.g. the app as installed, when a test is about a different manifest). */
   fake?: FakeSlackOptions;
   /** A database and fake Slack prepared by the test, e.g. as an older release left them. */
@@ -80,6 +82,7 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
         schedulerTicks: !options.clock,
         refreshSettleMs: options.refreshSettleMs ?? 0,
         alertLinesSettleMs: options.alertLinesSettleMs ?? 0,
+        homeSettleMs: options.homeSettleMs ?? 0,
         receiverLimits: options.receiverLimits,
         // Nothing races a test's stop; the child-process tests keep the real linger.
         stopLingerMs: 0,

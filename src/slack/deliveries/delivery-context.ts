@@ -21,6 +21,10 @@ export interface SlackDeliveryContext {
   refreshSettleMs?: number;
   /** Alert lines in one war room at most once per this many ms (default 3 s); alerts in between are told together. */
   alertLinesSettleMs?: number;
+  /** A person's App Home is published at most once per this many ms (default 3 s); changes in between coalesce. */
+  homeSettleMs?: number;
+  /** METRICS SLOT: the last 30 days in brief for the App Home (src/metrics/), one mrkdwn line each; wired at merge. */
+  homeMetricsBrief?: (teamId: string, now: Date) => Promise<string[] | undefined>;
 }
 
 export async function incidentOf(ctx: SlackDeliveryContext, item: OutboxItem): Promise<Incident> {

@@ -3,6 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import type { Tx } from "../../db/client.js";
 import { incidents, type OutboxItem } from "../../db/schema.js";
+import { HomeDeliveries } from "../../home/refresh.js";
 import { Deliveries } from "../../incidents/deliveries.js";
 import { recordDeliveryFailed } from "../../incidents/war-room-setup.js";
 import { timelineEntryById, timelineOf } from "../../timeline/append.js";
@@ -10,6 +11,7 @@ import type { DeliveryFailure, Deliverer } from "../../outbox/outbox.js";
 import type { SlackDeliveryContext } from "./delivery-context.js";
 import { alertLineDeliverers } from "./alert-lines.js";
 import { factDeliverers } from "./facts.js";
+import { homeDeliverers } from "./home.js";
 import { legacyDeliverers } from "./legacy.js";
 import { liveViewDeliverers } from "./live-views.js";
 import { peopleDeliverers } from "./people.js";
@@ -39,6 +41,7 @@ export function slackDeliverers(ctx: SlackDeliveryContext): Record<string, Deliv
     [Deliveries.announcementLine]: facts.announcementLine,
     [Deliveries.invite]: people.invite,
     [Deliveries.directMessage]: people.directMessage,
+    [HomeDeliveries.refresh]: homeDeliverers(ctx).refreshHome,
     ...legacyDeliverers(ctx, people.directMessage),
   };
 }

@@ -1,10 +1,11 @@
 // Every button and menu the bot puts in Slack: one listener for block actions, a lookup table by action_id.
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { ActionItemActions, AlertSourceActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
+import { ActionItemActions, AlertSourceActions, HomeActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { markActionItemDone, reassignActionItem, snoozeActionItem } from "./action-item-buttons.js";
 import type { ActionArgs, ActionHandler } from "./action-kit.js";
 import { acknowledge } from "./acknowledge.js";
+import { declareFromHome } from "./home-declare.js";
 import { addAlertSource, rotateAlertToken } from "./alert-sources.js";
 import { removeCover } from "./remove-cover.js";
 import { startPostmortem } from "./start-postmortem.js";
@@ -24,6 +25,7 @@ const handlers: Record<string, ActionHandler> = {
   [ActionItemActions.reassign]: reassignActionItem,
   [AlertSourceActions.add]: addAlertSource,
   [AlertSourceActions.rotate]: rotateAlertToken,
+  [HomeActions.declare]: declareFromHome,
 };
 
 /** A click on something no handler knows (an old message's button) changes nothing. */

@@ -2,6 +2,7 @@
 // before they are handled, so a slow handler never makes Slack retry.
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { ListenerDeps } from "../deps.js";
+import { appHomeOpened } from "./app-home-opened.js";
 import { pinReaction } from "./pin-reaction.js";
 
 type EventArgs = SlackEventMiddlewareArgs & AllMiddlewareArgs;
@@ -9,6 +10,7 @@ type EventHandler = (deps: ListenerDeps, args: EventArgs) => Promise<void>;
 
 const handlers: Record<string, EventHandler> = {
   reaction_added: pinReaction as EventHandler,
+  app_home_opened: appHomeOpened as EventHandler,
 };
 
 export function eventListener(deps: ListenerDeps): (args: EventArgs) => Promise<void> {
