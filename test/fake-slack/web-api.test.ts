@@ -192,6 +192,63 @@ describe("modals", () => {
   });
 });
 
+describe("the Home tab (views.publish)", () => {
+  const home = (blocks: unknown[] = [{ type: "section", text: { type: "mrkdwn", text: "Hello" } }], extra: Record<string, unknown> = {}) =>
+    ({ type: "home", blocks, ...extra }) as never;
+  const section = (i: number) => ({ type: "section", text: { type: "mrkdwn", text: `line ${i}` } });
+
+  it("publishes a person's Home, replacing the last one, with a new hash each time", async () => {
+    const first = await slack.views.publish({ user_id: "U_ALICE", view: home() });
+    expect(first.view).toMatchObject({ type: "home", id: expect.any(String), hash: expect.any(String) });
+    const second = await slack.views.publish({ user_id: "U_ALICE", view: home([section(1)]) });
+    expect(second.view!.id).toBe(first.view!.id);
+    expect(fake.homeOf("U_ALICE")!.view.blocks).toEqual([section(1)]);
+    expect(fake.homeOf("U_BOB")).toBeUndefined();
+  });
+
+  it("refuses more than 100 blocks, a modal, a title or submit on a Home, and a person nobody has", async () => {
+    expect(await codeOf(slack.views.publish({ user_id: "U_ALICE", view: home(Array.from({ length: 101 }, (_, i) => section(i))) }))).toBe("invalid_arguments");
+    await slack.views.publish({ user_id: "U_ALICE", view: home(Array.from({ length: 100 }, (_, i) => section(i))) });
+    expect(await codeOf(slack.views.publish({ user_id: "U_ALICE", view: { type: "modal", title: { type: "plain_text", text: "x" }, blocks: [] } as never }))).toBe("invalid_arguments");
+    expect(await codeOf(slack.views.publish({ user_id: "U_ALICE", view: home(undefined, { submit: { type: "plain_text", text: "Go" } }) }))).toBe("invalid_arguments");
+    expect(await codeOf(slack.views.publish({ user_id: "U_NOBODY", view: home() }))).toBe("user_not_found");
+    expect(await codeOf(slack.views.publish({ user_id: "U_ALICE", view: home([section(1), { type: "section", text: { type: "mrkdwn", text: "x".repeat(3001) } }]) }))).toBe("invalid_arguments");
+  });
+
+  it("refuses a view over 250 kB with view_too_large", async () => {
+    const big = Array.from({ length: 90 }, (_, i) => ({ type: "section", fields: Array.from({ length: 10 }, () => ({ type: "mrkdwn", text: `${i}`.padEnd(300, "x") })) }));
+    expect(await codeOf(slack.views.publish({ user_id: "U_ALICE", view: home(big) }))).toBe("view_too_large");
+  });
+
+  it("answers hash_conflict when the Home changed since the hash was read, and takes the current hash", async () => {
+    const first = await slack.views.publish({ user_id: "U_ALICE", view: home() });
+    await slack.views.publish({ user_id: "U_ALICE", view: home([section(2)]) });
+    expect(await codeOf(slack.views.publish({ user_id: "U_ALICE", view: home([section(3)]), hash: first.view!.hash! }))).toBe("hash_conflict");
+    await slack.views.publish({ user_id: "U_ALICE", view: home([section(4)]), hash: fake.homeOf("U_ALICE")!.hash });
+    expect(fake.homeOf("U_ALICE")!.view.blocks).toEqual([section(4)]);
+  });
+
+  it("refuses an external_id another view holds", async () => {
+    await slack.views.publish({ user_id: "U_ALICE", view: home(undefined, { external_id: "mine" }) });
+    expect(await codeOf(slack.views.publish({ user_id: "U_BOB", view: home(undefined, { external_id: "mine" }) }))).toBe("duplicate_external_id");
+  });
+
+  it("says not_enabled for an app installed without a Home tab", async () => {
+    const noHome = await startFakeSlack({ app: { ...fake.app, homeTabEnabled: false } });
+    const client = new WebClient(noHome.botToken, { slackApiUrl: noHome.url, retryConfig: { retries: 0 } });
+    expect(await codeOf(client.views.publish({ user_id: "U_ALICE", view: home() }))).toBe("not_enabled");
+    await noHome.close();
+  });
+
+  it("counts views.publish in Tier 4 (100 a minute) when tiers are enforced", async () => {
+    const limited = await startFakeSlack({ tierLimits: true });
+    const client = new WebClient(limited.botToken, { slackApiUrl: limited.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    for (let i = 0; i < 100; i++) await client.views.publish({ user_id: "U_ALICE", view: home() });
+    expect(await codeOf(client.views.publish({ user_id: "U_ALICE", view: home() }))).toBe(ErrorCode.RateLimitedError);
+    await limited.close();
+  });
+});
+
 describe("misbehaving on purpose", () => {
   it("answers 429 with Retry-After when rate limiting is switched on", async () => {
     fake.faults.set({ rateLimit: { ratio: 1, retryAfterSec: 7, methods: ["chat.postMessage"] } });

@@ -13,6 +13,9 @@ const handlers: Record<string, EventHandler> = {
   app_home_opened: appHomeOpened as EventHandler,
 };
 
+/** The Events API events the bot acts on (manifest.yml subscribes to exactly these). */
+export const eventsHandled: readonly string[] = Object.keys(handlers);
+
 export function eventListener(deps: ListenerDeps): (args: EventArgs) => Promise<void> {
   return async (args) => {
     const handler = Object.hasOwn(handlers, args.event.type) ? handlers[args.event.type] : undefined;
