@@ -1,5 +1,5 @@
 // npm run bench: ack latency under load beside a bare Bolt app, declares per second and idle memory, on embedded
-// PGlite and on PostgreSQL; then the scheduler tick, /incident search and the REST API's incident list. Variables: README → Benchmark.
+// PGlite and on PostgreSQL; then the scheduler tick, /incident search, the REST API's incident list and App Home publishes. Variables: README → Benchmark.
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent } from "node:http";
 import { cpus, tmpdir } from "node:os";
@@ -19,6 +19,7 @@ import { outsideBench, startTimingReceiver, type OutsideFigures } from "./outsid
 import { startFakePagerDuty } from "../src/fake-pagerduty/server.js";
 import { searchLatency } from "./search-latency.js";
 import { apiListLatency } from "./api-list-latency.js";
+import { homeBench } from "./home-publish.js";
 import { tickCost } from "./tick-cost.js";
 
 const number = (name: string, fallback: number) => {
@@ -37,12 +38,14 @@ const settings = {
   tickRounds: Math.round(number("BENCH_TICK_ROUNDS", 20)),
   searchRounds: Math.round(number("BENCH_SEARCH_ROUNDS", 5)),
   apiRounds: Math.round(number("BENCH_API_ROUNDS", 20)),
+  homeUsers: Math.round(number("BENCH_HOME_USERS", 10_000)),
+  homeRounds: Math.round(number("BENCH_HOME_ROUNDS", 200)),
   recoverySeed: Math.round(number("BENCH_SEED", 7)),
   alertConcurrencies: (process.env.BENCH_ALERT_CONCURRENCY ?? "10,50").split(",").map((c) => Math.round(Number(c))),
   alertSeconds: number("BENCH_ALERT_SECONDS", 8),
   alertSlices: Math.round(number("BENCH_ALERT_SLICES", 8)),
 };
-const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "recovery"] as const;
+const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "home", "recovery"] as const;
 type Part = (typeof parts)[number];
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
 for (const p of only) if (!parts.includes(p as Part)) throw new Error(`BENCH_ONLY: unknown part ${p} (choose from ${parts.join(", ")})`);
@@ -259,6 +262,20 @@ async function main() {
       const listed = await apiListLatency(100_000, settings.apiRounds, store.url);
       console.log(`  ${store.label} (seeded in ${listed.seedSeconds.toFixed(1)} s):`);
       for (const f of listed.filters) console.log(`    ${f.name.padEnd(30)} p50 ${ms(f.p50)}, p95 ${ms(f.p95)}`);
+    }
+  }
+  if (wants("home")) {
+    console.log("");
+    console.log(
+      `App Home publish with ${settings.homeUsers.toLocaleString("en")} people's open work stored (each: 3 open incident roles, 6 open and 4 done action items, ` +
+        `the Home opened before; 3 on-call schedules), ${settings.homeRounds} people opening it one at a time: app_home_opened sent → views.publish received`,
+    );
+    for (const store of stores) {
+      const f = await homeBench({ users: settings.homeUsers, rounds: settings.homeRounds, databaseUrl: store.url });
+      console.log(
+        `  ${store.label} (${f.openIncidents.toLocaleString("en")} open incidents, ${f.openActionItems.toLocaleString("en")} open items, seeded in ${f.seedSeconds.toFixed(1)} s): ` +
+          `publish p50 ${ms(f.published.p50)}, p99 ${ms(f.published.p99)} · the Home's reads p50 ${ms(f.reads.p50)}, p99 ${ms(f.reads.p99)} · largest Home ${f.mostBlocks} blocks`,
+      );
     }
   }
   if (wants("recovery")) {

@@ -5,9 +5,9 @@ import type { DbOrTx } from "../db/client.js";
 import { incidents, oncallSchedules, type Incident, type OncallSchedule } from "../db/schema.js";
 import { openStatuses } from "../incidents/lifecycle.js";
 import { roleHolder, roles, type Role } from "../incidents/roles.js";
-import { onCallFor } from "../oncall/directory.js";
+import { onCallForEach } from "../oncall/directory.js";
 import type { OnCallShift } from "../oncall/rotation.js";
-import { countActionItems, listActionItems, type ListedActionItem } from "../postmortems/action-items.js";
+import { listActionItemsCounted, type ListedActionItem } from "../postmortems/action-items.js";
 
 /** How much of each list one Home holds; the renderer fits them in Block Kit's 100 blocks and says how many more. */
 export const HomeLimits = { incidents: 10, schedules: 10, actionItems: 25 } as const;
@@ -39,34 +39,38 @@ function holdsARole(userId: string) {
   return or(eq(incidents.commanderId, userId), eq(incidents.techLeadId, userId), eq(incidents.commsLeadId, userId), eq(incidents.scribeId, userId));
 }
 
+// Each list is one query: its first rows and, by a window count, how many there are in all.
+const total = sql<number>`(count(*) over ())::int`;
+
 async function myOpenIncidents(db: DbOrTx, teamId: string, userId: string): Promise<{ rows: MyIncident[]; total: number }> {
-  const where = and(eq(incidents.teamId, teamId), inArray(incidents.status, [...openStatuses]), holdsARole(userId));
-  const [found, [count]] = await Promise.all([
+  const found = await db
+    .select({ incident: incidents, total })
+    .from(incidents)
+    .where(and(eq(incidents.teamId, teamId), inArray(incidents.status, [...openStatuses]), holdsARole(userId)))
     // Most severe first, then the newest: what needs the person most comes first.
-    db.select().from(incidents).where(where).orderBy(asc(incidents.severity), desc(incidents.declaredAt)).limit(HomeLimits.incidents),
-    db.select({ n: sql<number>`count(*)::int` }).from(incidents).where(where),
-  ]);
-  const rows = found.map((incident) => ({ incident, roles: roles.filter((role) => roleHolder(incident, role) === userId) }));
-  return { rows, total: count?.n ?? rows.length };
+    .orderBy(asc(incidents.severity), desc(incidents.declaredAt))
+    .limit(HomeLimits.incidents);
+  const rows = found.map(({ incident }) => ({ incident, roles: roles.filter((role) => roleHolder(incident, role) === userId) }));
+  return { rows, total: found[0]?.total ?? 0 };
 }
 
 async function onCallNow(db: DbOrTx, teamId: string, now: Date): Promise<{ rows: OnCallRow[]; total: number }> {
-  const [schedules, [count]] = await Promise.all([
-    db.select().from(oncallSchedules).where(eq(oncallSchedules.teamId, teamId)).orderBy(asc(oncallSchedules.name)).limit(HomeLimits.schedules),
-    db.select({ n: sql<number>`count(*)::int` }).from(oncallSchedules).where(eq(oncallSchedules.teamId, teamId)),
-  ]);
-  const rows = await Promise.all(schedules.map(async (schedule) => ({ schedule, ...(await onCallFor(db, schedule, now)) })));
-  return { rows, total: count?.n ?? rows.length };
+  const found = await db
+    .select({ schedule: oncallSchedules, total })
+    .from(oncallSchedules)
+    .where(eq(oncallSchedules.teamId, teamId))
+    .orderBy(asc(oncallSchedules.name))
+    .limit(HomeLimits.schedules);
+  const rows = await onCallForEach(db, teamId, found.map((f) => f.schedule), now);
+  return { rows, total: found[0]?.total ?? 0 };
 }
 
 /** Everything one person's Home shows, as it is at `now`. */
 export async function personalHome(db: DbOrTx, teamId: string, userId: string, now: Date): Promise<PersonalHome> {
-  const mine = { ownerId: userId, openOnly: true };
-  const [incidentList, onCall, items, itemsTotal] = await Promise.all([
+  const [incidentList, onCall, items] = await Promise.all([
     myOpenIncidents(db, teamId, userId),
     onCallNow(db, teamId, now),
-    listActionItems(db, teamId, mine, HomeLimits.actionItems),
-    countActionItems(db, teamId, mine),
+    listActionItemsCounted(db, teamId, { ownerId: userId, openOnly: true }, HomeLimits.actionItems),
   ]);
   return {
     userId,
@@ -74,7 +78,7 @@ export async function personalHome(db: DbOrTx, teamId: string, userId: string, n
     incidentsTotal: incidentList.total,
     onCall: onCall.rows,
     schedulesTotal: onCall.total,
-    actionItems: items,
-    actionItemsTotal: itemsTotal,
+    actionItems: items.items,
+    actionItemsTotal: items.total,
   };
 }

@@ -2,7 +2,7 @@
 // them (an incident they hold a role in, an action item of theirs, an on-call schedule they are on). Only people who
 // have opened the Home at least once (per workspace) are refreshed. The refresh is named in the outbox, in the
 // transaction of the change, and coalesces per person; the surface renders it from the state at delivery time.
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
 import { actionItems, homeViewers, type Incident, type OncallSchedule } from "../db/schema.js";
@@ -102,10 +102,4 @@ export async function refreshHomesAfterScheduleChange(
   cause: string,
 ): Promise<void> {
   await refreshHomesOf(tx, clock, schedule.teamId, [...schedule.members, ...(also.previousMembers ?? []), ...(also.userIds ?? [])], `schedule:${schedule.id}:${cause}`);
-}
-
-/** How many people have opened the Home in a workspace (for the benchmark and the operator). */
-export async function homeViewerCount(db: Db, teamId: string): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(homeViewers).where(eq(homeViewers.teamId, teamId));
-  return row?.n ?? 0;
 }

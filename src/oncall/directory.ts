@@ -1,5 +1,5 @@
 // Reads of on-call schedules and escalation policies, scoped to a workspace: who is on call, which policy pages.
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import { escalationPolicies, oncallOverrides, oncallSchedules, type EscalationLevel, type EscalationPolicy, type OncallSchedule } from "../db/schema.js";
 import { onCallNowAndNext, shiftAt, type OnCallShift, type Override, type Rotation } from "./rotation.js";
@@ -30,6 +30,16 @@ async function overridesOf(db: DbOrTx, teamId: string, scheduleId: number, after
 
 export async function onCallFor(db: DbOrTx, schedule: OncallSchedule, at: Date): Promise<{ now?: OnCallShift; next?: OnCallShift }> {
   return onCallNowAndNext(rotationOf(schedule), await overridesOf(db, schedule.teamId, schedule.id, at), at);
+}
+
+/** Who is on call now and next on each of these schedules of one workspace, with one read of their covers. */
+export async function onCallForEach(db: DbOrTx, teamId: string, schedules: OncallSchedule[], at: Date): Promise<Array<{ schedule: OncallSchedule; now?: OnCallShift; next?: OnCallShift }>> {
+  if (schedules.length === 0) return [];
+  const covers = await db
+    .select({ scheduleId: oncallOverrides.scheduleId, userId: oncallOverrides.userId, startsAt: oncallOverrides.startsAt, endsAt: oncallOverrides.endsAt })
+    .from(oncallOverrides)
+    .where(and(eq(oncallOverrides.teamId, teamId), inArray(oncallOverrides.scheduleId, schedules.map((s) => s.id)), gt(oncallOverrides.endsAt, at)));
+  return schedules.map((schedule) => ({ schedule, ...onCallNowAndNext(rotationOf(schedule), covers.filter((c) => c.scheduleId === schedule.id), at) }));
 }
 
 async function onCallUser(db: DbOrTx, teamId: string, scheduleId: number, at: Date): Promise<string | undefined> {

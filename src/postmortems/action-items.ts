@@ -38,8 +38,15 @@ export async function listActionItems(
   return rows.map((r) => ({ ...r.item, incidentNumber: r.incidentNumber }));
 }
 
-/** How many items match, however many a list shows ("and 34 more"). */
-export async function countActionItems(db: DbOrTx, teamId: string, filter: ActionItemFilter): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(actionItems).where(matching(teamId, filter));
-  return row?.n ?? 0;
+/** The first `limit` matching items and how many match in all ("and 34 more"), in one query. */
+export async function listActionItemsCounted(db: DbOrTx, teamId: string, filter: ActionItemFilter, limit: number): Promise<{ items: ListedActionItem[]; total: number }> {
+  const rows = await db
+    .select({ item: actionItems, incidentNumber: incidents.number, total: sql<number>`(count(*) over ())::int` })
+    .from(actionItems)
+    .innerJoin(incidents, and(eq(incidents.id, actionItems.incidentId), eq(incidents.teamId, actionItems.teamId)))
+    .where(matching(teamId, filter))
+    .orderBy(asc(actionItems.dueDate), asc(actionItems.id))
+    .limit(limit);
+  // No row: nothing matches (the window counts only rows that exist).
+  return { items: rows.map((r) => ({ ...r.item, incidentNumber: r.incidentNumber })), total: rows[0]?.total ?? 0 };
 }
