@@ -48,6 +48,30 @@ async function enqueueSteps(teamId: string, incidentId: number, kinds: string[],
 }
 
 describe("the outbox", () => {
+  it("keeps one waiting refresh per subject (a person's Home), runs a subject's refreshes one at a time, and lets other subjects go", async () => {
+    const refresh = (userId: string, n: number) => ({ teamId: "T_SUBJECT", kind: "home", idempotencyKey: `home:${userId}:${n}`, payload: { userId, n }, coalesce: true, subject: `home:${userId}` });
+    await database.db.transaction((tx) => enqueue(tx, systemClock, [refresh("U_A", 1), refresh("U_B", 1)]));
+    await database.db.transaction((tx) => enqueue(tx, systemClock, [refresh("U_A", 2), refresh("U_A", 3)]));
+    const waiting = await database.db.select().from(outboxItems).where(eq(outboxItems.teamId, "T_SUBJECT"));
+    // U_A's later refreshes found one waiting for U_A and were not added; U_B's is its own.
+    expect(waiting.map((i) => i.idempotencyKey).sort()).toEqual(["home:U_A:1", "home:U_B:1"]);
+
+    // A refresh enqueued while an equal one was held by a worker (which then put it back, as a paced refresh does):
+    // two wait, and only the first runs; it renders after both committed, so the second is superseded, not run.
+    const keyOf = (k: string) => eq(outboxItems.idempotencyKey, k);
+    await database.db.transaction((tx) => enqueue(tx, systemClock, [refresh("U_C", 1)]));
+    await database.db.update(outboxItems).set({ leasedUntil: new Date(Date.now() + 60_000) }).where(keyOf("home:U_C:1"));
+    await database.db.transaction((tx) => enqueue(tx, systemClock, [refresh("U_C", 2)]));
+    await database.db.update(outboxItems).set({ leasedUntil: null }).where(keyOf("home:U_C:1"));
+    const ran: string[] = [];
+    const w = worker({ home: async (item) => void ran.push(item.idempotencyKey) });
+    while ((await w.deliverDue()) > 0);
+    expect(ran.filter((k) => k.startsWith("home:U_C"))).toEqual(["home:U_C:1"]);
+    expect(ran.filter((k) => k.startsWith("home:U_A"))).toEqual(["home:U_A:1"]);
+    const [second] = await database.db.select().from(outboxItems).where(keyOf("home:U_C:2"));
+    expect(second).toMatchObject({ status: "done", lastError: "superseded by an equal refresh" });
+  });
+
   it("delivers the steps of one incident in the order they were enqueued, even when one must be retried", async () => {
     const incidentId = await incidentFor("T_ORDER");
     const seen: string[] = [];
