@@ -12,7 +12,7 @@ import {
   grafanaPayloadSchema,
   type IncomingAlert,
 } from "../alerts/formats.js";
-import { recordAlerts } from "../alerts/ingest.js";
+import { recordAlerts, type Recorded } from "../alerts/ingest.js";
 import { sourceByToken } from "../alerts/sources.js";
 import { alertSourceKindLabels, type AlertSourceKind } from "../alerts/vocabulary.js";
 import type { Clock } from "../clock.js";
@@ -29,9 +29,16 @@ export interface AlertRoutesContext {
   teamId: string;
   /** Alerts were committed: turn them into incidents now. */
   onRecorded: () => void;
+  /** Telemetry: each request as answered (any status), and the alerts of each accepted one. */
+  observe?: {
+    answered(source: AlertEndpoint, status: number): void;
+    recorded(source: AlertEndpoint, recorded: Recorded): void;
+  };
 }
 
-export const alertPaths: Record<Exclude<AlertSourceKind, "any">, string> = {
+type AlertEndpoint = Exclude<AlertSourceKind, "any">;
+
+export const alertPaths: Record<AlertEndpoint, string> = {
   alertmanager: "/alerts/alertmanager",
   grafana: "/alerts/grafana",
   generic: "/alerts/generic",
@@ -47,11 +54,11 @@ export function alertRoutes(ctx: AlertRoutesContext): CustomRoute[] {
 
 function alertRoute<Schema extends z.ZodType>(
   ctx: AlertRoutesContext,
-  kind: Exclude<AlertSourceKind, "any">,
+  kind: AlertEndpoint,
   schema: Schema,
   read: (body: z.output<Schema>, json: unknown) => IncomingAlert[],
 ): CustomRoute {
-  return jsonEndpoint<Schema, z.ZodUndefined, AlertSource>(
+  const route = jsonEndpoint<Schema, z.ZodUndefined, AlertSource>(
     {
       method: "POST",
       path: alertPaths[kind],
@@ -68,9 +75,20 @@ function alertRoute<Schema extends z.ZodType>(
       handle: async ({ body, json, caller }) => {
         const recorded = await recordAlerts(ctx.db, ctx.clock, caller, read(body, json));
         ctx.onRecorded();
+        ctx.observe?.recorded(kind, recorded);
         return { status: 202, body: { accepted: recorded.received, recorded: recorded.recorded, repeated: recorded.received - recorded.recorded } };
       },
     },
     ctx.logger,
   );
+  const observe = ctx.observe;
+  if (!observe) return route;
+  // Every answer counts, refusals included: the status is known only once it is sent.
+  return {
+    ...route,
+    handler: (req, res) => {
+      res.once("finish", () => observe.answered(kind, res.statusCode));
+      return route.handler(req, res);
+    },
+  };
 }

@@ -102,6 +102,14 @@ export interface DeliveryPacing {
   ended(item: OutboxItem): void;
 }
 
+/** Told what became of each attempt once it is committed (telemetry counts it); a rolled-back attempt is never told. */
+export interface DeliveryObserver {
+  delivered(item: OutboxItem): void;
+  /** Failed; tried again later. */
+  retrying(item: OutboxItem): void;
+  gaveUp(item: OutboxItem): void;
+}
+
 /** A surface (Slack, PagerDuty, webhooks): the kinds it delivers and how it reads its own failures. */
 export interface DeliverySurface {
   name: string;
@@ -119,6 +127,7 @@ interface OutboxOptions {
   onGiveUp?: (tx: Tx, item: OutboxItem, failure: DeliveryFailure) => Promise<void>;
   /** The surfaces' rate limits, applied to items as they are claimed (see DeliveryPacing). */
   pace?: DeliveryPacing;
+  observer?: DeliveryObserver;
   /** Items claimed at a time by deliverDue (tests, waitUntilIdle). */
   batchSize?: number;
   /** Deliveries in flight at once in the background; each runs on its own, so a slow one holds up only itself. */
@@ -477,6 +486,7 @@ export class OutboxWorker {
           .where(and(eq(outboxItems.id, item.id), eq(outboxItems.teamId, item.teamId)));
         if (superseded.length) await this.supersede(tx, superseded);
       });
+      this.options.observer?.delivered(item);
       log.debug("delivered");
     } catch (error) {
       // Handed back at shutdown: what this attempt did is for the next one to find out.
@@ -493,7 +503,10 @@ export class OutboxWorker {
         await this.defer(run, failure.deferMs).catch((e) => log.error({ err: e }, "could not defer a delivery"));
         return;
       }
-      await this.recordFailure(run, failure).catch((e) => log.error({ err: e }, "could not record delivery failure"));
+      await this.recordFailure(run, failure).then(
+        () => (failure.retryable ? this.options.observer?.retrying(item) : this.options.observer?.gaveUp(item)),
+        (e: unknown) => log.error({ err: e }, "could not record delivery failure"),
+      );
       if (failure.retryable) log.warn({ error: failure.message }, "delivery failed; will retry");
       else log.error({ error: failure.message }, "delivery failed permanently; giving up");
     }
