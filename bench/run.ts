@@ -20,6 +20,7 @@ import { startFakePagerDuty } from "../src/fake-pagerduty/server.js";
 import { searchLatency } from "./search-latency.js";
 import { apiListLatency } from "./api-list-latency.js";
 import { tickCost } from "./tick-cost.js";
+import { scrapeOverHistory, scrapeOverHttp, type ScrapeFigures } from "./scrape.js";
 
 const number = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -41,8 +42,11 @@ const settings = {
   alertConcurrencies: (process.env.BENCH_ALERT_CONCURRENCY ?? "10,50").split(",").map((c) => Math.round(Number(c))),
   alertSeconds: number("BENCH_ALERT_SECONDS", 8),
   alertSlices: Math.round(number("BENCH_ALERT_SLICES", 8)),
+  scrapeSeconds: number("BENCH_SCRAPE_SECONDS", 5),
+  scrapeConcurrency: Math.round(number("BENCH_SCRAPE_CONCURRENCY", 10)),
+  scrapeIncidents: Math.round(number("BENCH_SCRAPE_INCIDENTS", 100_000) / 20) * 20,
 };
-const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "recovery"] as const;
+const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "recovery", "scrape"] as const;
 type Part = (typeof parts)[number];
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
 for (const p of only) if (!parts.includes(p as Part)) throw new Error(`BENCH_ONLY: unknown part ${p} (choose from ${parts.join(", ")})`);
@@ -55,6 +59,8 @@ const TARGET = 1.2;
 // Alert ingest does more than the bare insert (find the source by its token, validate, record), so its target is looser.
 const ALERT_TARGET = 2;
 const ALERT_TOKEN = `bench-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}-alerts`;
+// /metrics is scraped with its bearer token, as a guarded production scrape is.
+const METRICS_TOKEN = `bench-${Math.random().toString(36).slice(2)}-metrics`;
 
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
@@ -70,6 +76,7 @@ interface DatabaseRun {
   afterRun?: MemoryUsage;
   restartIdle?: MemoryUsage;
   idleLoop?: EventLoopDelay;
+  scrape?: ScrapeFigures;
 }
 
 async function main() {
@@ -129,7 +136,7 @@ async function main() {
   // For the alert part: a source from ALERTS_TOKEN (whose incidents the admin commands) and the bare baseline route.
   const alertEnv = wants("alerts") ? { ALERTS_TOKEN: ALERT_TOKEN, INCIDENT_ADMINS: "U_ALICE", BENCH_BARE_INSERT: "1" } : {};
   const bot = (label: string, env: NodeJS.ProcessEnv) =>
-    BenchChild.start(`warroom (${label})`, here("./processes/bot.ts"), childEnv({ PORT: "0", BENCH_SLACK_PACING: "off", ...alertEnv, ...env }), join(scratchDir, `bot-${label.replace(/\W+/g, "-")}.log`));
+    BenchChild.start(`warroom (${label})`, here("./processes/bot.ts"), childEnv({ PORT: "0", BENCH_SLACK_PACING: "off", METRICS_TOKEN, ...alertEnv, ...env }), join(scratchDir, `bot-${label.replace(/\W+/g, "-")}.log`));
 
   const runs: DatabaseRun[] = [];
   let bare: BenchChild | undefined;
@@ -175,6 +182,7 @@ async function main() {
               { token: ALERT_TOKEN, concurrencies: settings.alertConcurrencies, seconds: settings.alertSeconds, slices: settings.alertSlices, warmupSeconds: settings.warmupSeconds },
             );
           }
+          if (wants("scrape")) run.scrape = await scrapeOverHttp(warroom.origin, METRICS_TOKEN, settings.scrapeConcurrency, settings.scrapeSeconds);
           if (wants("memory")) run.afterRun = await warroom.memory();
         } finally {
           await warroom.stop();
@@ -222,6 +230,7 @@ async function main() {
     if (wants("alerts")) printIngest(runs);
     if (wants("outside")) printOutside(runs);
     if (wants("memory")) printMemory(runs, bareIdle);
+    if (wants("scrape")) printScrapes(runs);
     if (!postgres.url && databaseKinds.includes("postgres")) console.log(`\nNo PostgreSQL figures in this run: ${postgres.why}.`);
   } finally {
     await bare?.stop();
@@ -259,6 +268,16 @@ async function main() {
       const listed = await apiListLatency(100_000, settings.apiRounds, store.url);
       console.log(`  ${store.label} (seeded in ${listed.seedSeconds.toFixed(1)} s):`);
       for (const f of listed.filters) console.log(`    ${f.name.padEnd(30)} p50 ${ms(f.p50)}, p95 ${ms(f.p95)}`);
+    }
+  }
+  if (wants("scrape")) {
+    console.log("");
+    console.log(
+      `/metrics rendered in this process over ${settings.scrapeIncidents.toLocaleString("en")} stored incidents (1 in 5 open), 50,000 finished and 100 pending deliveries, a pending job per incident; ${settings.scrapeConcurrency} scrapers for ${settings.scrapeSeconds} s`,
+    );
+    for (const store of stores) {
+      const f = await scrapeOverHistory(settings.scrapeIncidents, settings.scrapeConcurrency, settings.scrapeSeconds, store.url);
+      console.log(`  ${store.label}: p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, ${f.perSecond.toFixed(0)} scrapes/s (seeded in ${f.seedSeconds.toFixed(1)} s)`);
     }
   }
   if (wants("recovery")) {
@@ -400,6 +419,15 @@ function printMemory(runs: DatabaseRun[], bareIdle: MemoryUsage | undefined) {
   console.log("");
   console.log(`event-loop delay of the idle bot over those ${settings.idleSeconds} s (background work that would hold up an ack)`);
   for (const run of runs) if (run.idleLoop) console.log(`  ${run.label.padEnd(16)} p99 ${ms(run.idleLoop.p99)}, max ${ms(run.idleLoop.max)}`);
+}
+
+function printScrapes(runs: DatabaseRun[]) {
+  console.log("");
+  console.log(`GET /metrics through the bot's receiver (bearer token, gauges read from the database, prom-client's text), ${settings.scrapeConcurrency} scrapers for ${settings.scrapeSeconds} s, after the parts above ran`);
+  for (const run of runs) {
+    const f = run.scrape;
+    if (f) console.log(`  ${run.label.padEnd(16)} p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, ${f.perSecond.toFixed(0)} scrapes/s, ${(f.bytes / 1024).toFixed(1)} KB each`);
+  }
 }
 
 function redactPassword(url: string): string {
