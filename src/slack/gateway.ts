@@ -352,7 +352,6 @@ export class SlackGateway {
     const ended = sideEffectStarting();
     const failed = (error: SlackCallError) => {
       ended(error.outcome);
-      this.noteCall("response_url", error);
       return error;
     };
     let response: Response;
@@ -373,7 +372,6 @@ export class SlackGateway {
     if (response.status >= 500) throw failed(new SlackCallError("response_url", `http_${response.status}`, true, undefined, "unknown"));
     if (!response.ok) throw failed(new SlackCallError("response_url", (await response.text()) || "expired_url", false));
     ended("applied");
-    this.noteCall("response_url");
   }
 }
 

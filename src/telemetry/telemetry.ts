@@ -63,7 +63,7 @@ export class Telemetry {
   private readonly givenUp = this.counter("warroom_outbox_given_up_total", "Deliveries given up for good (told on the timeline and to the commander), by outbox kind.", ["kind"]);
   private readonly slackCalls = this.counter(
     "warroom_slack_api_calls_total",
-    "Slack Web API calls (and response_url answers) by method and result: ok, Slack's error code, ratelimited (HTTP 429), http_<status>, request_failed.",
+    "Slack Web API calls that reached Slack, by method and result: ok, Slack's error code, ratelimited (HTTP 429), http_<status>, request_failed.",
     ["method", "result"],
   );
   private readonly tickDuration = new Histogram({
