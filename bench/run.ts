@@ -44,7 +44,7 @@ const settings = {
   alertSlices: Math.round(number("BENCH_ALERT_SLICES", 8)),
   scrapeSeconds: number("BENCH_SCRAPE_SECONDS", 5),
   scrapeConcurrency: Math.round(number("BENCH_SCRAPE_CONCURRENCY", 10)),
-  scrapeIncidents: Math.round(number("BENCH_SCRAPE_INCIDENTS", 100_000) / 20) * 20,
+  scrapeIncidents: Math.max(1, Math.round(number("BENCH_SCRAPE_INCIDENTS", 100_000) / 400)) * 400,
 };
 const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "recovery", "scrape"] as const;
 type Part = (typeof parts)[number];
@@ -273,7 +273,7 @@ async function main() {
   if (wants("scrape")) {
     console.log("");
     console.log(
-      `/metrics rendered in this process over ${settings.scrapeIncidents.toLocaleString("en")} stored incidents (1 in 5 open), 50,000 finished and 100 pending deliveries, a pending job per incident; ${settings.scrapeConcurrency} scrapers for ${settings.scrapeSeconds} s`,
+      `/metrics rendered in this process over ${settings.scrapeIncidents.toLocaleString("en")} stored incidents (1 in 100 open), 50,000 finished and 100 pending deliveries, a pending job per incident; ${settings.scrapeConcurrency} scrapers for ${settings.scrapeSeconds} s`,
     );
     for (const store of stores) {
       const f = await scrapeOverHistory(settings.scrapeIncidents, settings.scrapeConcurrency, settings.scrapeSeconds, store.url);

@@ -68,8 +68,9 @@ export async function scrapeOverHttp(origin: string, token: string, concurrency:
 }
 
 /**
- * The scrape in this process over `count` stored incidents (one in five open), 50,000 finished deliveries and 100
- * pending, and a pending far-future job per incident: what the gauges' queries cost as history grows.
+ * The scrape in this process over `count` stored incidents (one in a hundred open, the severities in turn), 50,000
+ * finished deliveries and 100 pending, and a pending far-future job per incident: what the gauges' queries cost as
+ * history grows. Their cost follows the open incidents and pending rows, not the history (indexes on status).
  */
 export async function scrapeOverHistory(count: number, concurrency: number, seconds: number, databaseUrl?: string): Promise<ScrapeFigures & { seedSeconds: number }> {
   const scratch = databaseUrl ? await scratchDatabase(databaseUrl) : undefined;
@@ -81,7 +82,7 @@ export async function scrapeOverHistory(count: number, concurrency: number, seco
     await db.execute(sql`insert into workspaces (team_id, created_at) values (${TEAM}, now())`);
     await db.execute(sql`
       insert into incidents (team_id, number, title, severity, status, commander_id, declared_by, declared_at, declare_key, updated_at)
-      select ${TEAM}, g, 'Stored incident ' || g, 'sev' || (1 + g % 4), case when g % 5 = 0 then 'investigating' else 'closed' end, 'U1', 'U1', now(), 'bench-' || g, now()
+      select ${TEAM}, g, 'Stored incident ' || g, 'sev' || (1 + (g / 100) % 4), case when g % 100 = 0 then 'investigating' else 'closed' end, 'U1', 'U1', now(), 'bench-' || g, now()
       from generate_series(1, ${count}) g`);
     await db.execute(sql`
       insert into outbox_items (team_id, kind, idempotency_key, status, next_attempt_at, created_at, finished_at)
@@ -98,7 +99,7 @@ export async function scrapeOverHistory(count: number, concurrency: number, seco
     telemetry.readFrom({ db, clock: new ManualClock(new Date()), teamId: TEAM });
     const once = async () => {
       const text = await telemetry.scrape();
-      if (!text.includes(`warroom_incidents_open{severity="sev1"} ${count / 20}`)) throw new Error("the scrape does not show the seeded open incidents");
+      if (!text.includes(`warroom_incidents_open{severity="sev1"} ${count / 400}`)) throw new Error("the scrape does not show the seeded open incidents");
       return Buffer.byteLength(text);
     };
     await once();

@@ -130,14 +130,17 @@ export class Scheduler {
 
   /** The same pass as a tick (and shared with one under way), saying what it did: the escalation sweep endpoint's answer. */
   sweep(): Promise<SweepReport> {
-    const started = performance.now();
-    this.ticking ??= this.runTick().then((report) => {
-      this.options.onSwept?.(report, (performance.now() - started) / 1000);
-      return report;
-    }).finally(() => {
+    this.ticking ??= this.timedTick().finally(() => {
       this.ticking = undefined;
     });
     return this.ticking;
+  }
+
+  private async timedTick(): Promise<SweepReport> {
+    const started = performance.now();
+    const report = await this.runTick();
+    this.options.onSwept?.(report, (performance.now() - started) / 1000);
+    return report;
   }
 
   private async runTick(): Promise<SweepReport> {
