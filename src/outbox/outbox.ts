@@ -401,9 +401,22 @@ export class OutboxWorker {
     for (;;) {
       await this.deliverDue();
       if ((await this.pendingCount()) === 0) return;
-      if (Date.now() > deadline) throw new Error(`outbox still has ${await this.pendingCount()} pending items`);
+      if (Date.now() > deadline) throw new Error(`outbox still has ${await this.pendingCount()} pending items: ${await this.pendingDescribed()}`);
       await new Promise((r) => setTimeout(r, 25));
     }
+  }
+
+  /** What is still pending and why, for a test or benchmark that waited too long. */
+  private async pendingDescribed(): Promise<string> {
+    const now = this.options.clock.now().getTime();
+    const rows = await this.options.db
+      .select({ id: outboxItems.id, kind: outboxItems.kind, attempts: outboxItems.attempts, next: outboxItems.nextAttemptAt, lease: outboxItems.leasedUntil, error: outboxItems.lastError })
+      .from(outboxItems)
+      .where(eq(outboxItems.status, "pending"))
+      .limit(5);
+    return rows
+      .map((r) => `#${r.id} ${r.kind} (${r.attempts} attempts, due in ${r.next.getTime() - now} ms${r.lease ? `, leased for ${r.lease.getTime() - now} ms more` : ""}${r.error ? `, last error: ${r.error.slice(0, 120)}` : ""})`)
+      .join("; ");
   }
 
   async pendingCount(): Promise<number> {
