@@ -127,6 +127,7 @@ interface OutboxOptions {
   onGiveUp?: (tx: Tx, item: OutboxItem, failure: DeliveryFailure) => Promise<void>;
   /** The surfaces' rate limits, applied to items as they are claimed (see DeliveryPacing). */
   pace?: DeliveryPacing;
+  /** Told of each attempt's end once it is committed (telemetry counts them). */
   observer?: DeliveryObserver;
   /** Items claimed at a time by deliverDue (tests, waitUntilIdle). */
   batchSize?: number;
