@@ -8,6 +8,6 @@ export const removeCover: ActionHandler = async (deps, args) => {
   await args.ack();
   if (!mayConfigureOnCall(deps.admins, args.body.user.id)) return tell(args, "Sorry, only incident admins can remove covers.");
   const id = idFromValue(valueOf(args.action));
-  const removed = id ? await removeOverride(deps.db, teamOf(args.body), id) : false;
+  const removed = id ? await removeOverride(deps.db, deps.clock, teamOf(args.body), args.body.user.id, id) : false;
   await tell(args, removed ? "Cover removed." : "That cover was already removed.");
 };

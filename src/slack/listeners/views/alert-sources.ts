@@ -47,7 +47,7 @@ export const rotateTokenSubmitted: ViewHandler = async (deps, args) => {
   // The form has no field to show a problem beside: the answer replaces it.
   if (!mayConfigureAlerts(deps.admins, body.user.id)) return args.ack({ response_action: "update", view: alertFormAnswer(notAllowedAlerts) });
   const meta = z.object({ sourceId: z.number().int().positive() }).safeParse(safeJson(view.private_metadata));
-  const rotated = meta.success ? await rotateToken(deps.db, deps.clock, teamOf(body), meta.data.sourceId) : undefined;
+  const rotated = meta.success ? await rotateToken(deps.db, deps.clock, teamOf(body), body.user.id, meta.data.sourceId) : undefined;
   if (!rotated) return args.ack({ response_action: "update", view: alertFormAnswer("That alert source no longer exists; `/incident alerts` lists them.") });
   deps.logger.info({ team: rotated.source.teamId, source: rotated.source.id, by: body.user.id }, "alert source token rotated");
   await args.ack({ response_action: "update", view: tokenIssuedView(rotated.source, rotated.token, deps.publicUrl, true) });

@@ -66,7 +66,7 @@ export const coverSubmitted: ViewHandler = async (deps, args) => {
   const startsAt = at(OverrideBlocks.startDate, OverrideBlocks.startTime);
   const endsAt = at(OverrideBlocks.endDate, OverrideBlocks.endTime);
   if (Number.isNaN(startsAt.getTime()) || Number.isNaN(endsAt.getTime())) return showErrors(args, { [OverrideBlocks.endDate]: "Pick the dates and times the cover starts and ends." });
-  const saved = await addOverride(deps.db, teamId, body.user.id, { scheduleId: meta.data.scheduleId, coverUserId: cover, startsAt, endsAt });
+  const saved = await addOverride(deps.db, deps.clock, teamId, body.user.id, { scheduleId: meta.data.scheduleId, coverUserId: cover, startsAt, endsAt });
   const errors = errorsFor(saved, { ends: OverrideBlocks.endDate, schedule: OverrideBlocks.user }, OverrideBlocks.user);
   await args.ack(errors ? { response_action: "errors", errors } : undefined);
 };
