@@ -17,7 +17,9 @@ export type AuditSubject =
   | { kind: "api_token"; id?: number; name: string }
   | { kind: "alert_source"; id?: number; name: string }
   /** A door that was knocked on without a valid key: the REST API or an alert webhook, by path. */
-  | { kind: "endpoint"; name: string };
+  | { kind: "endpoint"; name: string }
+  /** A slash command that is not about one incident (`/incident audit`). */
+  | { kind: "command"; name: string };
 
 export type AuditSubjectKind = AuditSubject["kind"];
 
@@ -56,6 +58,7 @@ function subjectColumns(subject: AuditSubject) {
     case "action_item":
       return { subjectKind: subject.kind, subjectId: subject.id, subjectName: null, incidentId: null, incidentNumber: null };
     case "endpoint":
+    case "command":
       return { subjectKind: subject.kind, subjectId: null, subjectName: subject.name, incidentId: null, incidentNumber: null };
     default:
       return { subjectKind: subject.kind, subjectId: subject.id ?? null, subjectName: subject.name, incidentId: null, incidentNumber: null };

@@ -1,8 +1,10 @@
-// Reading the audit log (newest first, per workspace or per incident, a page at a time) and forgetting entries
-// older than their retention.
+// Reading the audit log (newest first, per workspace or per incident, a page at a time; incident admins only) and
+// forgetting entries older than their retention.
 import { and, desc, eq, sql } from "drizzle-orm";
+import type { Clock } from "../clock.js";
 import type { Db, DbOrTx } from "../db/client.js";
 import { auditEntries, type AuditEntry } from "../db/schema.js";
+import { auditRefusal, incidentSubject } from "./audit-log.js";
 
 export const AUDIT_PAGE_MAX = 50;
 
@@ -50,4 +52,31 @@ export async function pruneAuditEntries(db: Db, before: Date, limit: number): Pr
     )
     .returning({ id: auditEntries.id });
   return deleted.length;
+}
+
+/** Only incident admins read the audit log; with none configured, nobody does. */
+export const mayReadAudit = (admins: ReadonlySet<string>, userId: string): boolean => admins.has(userId);
+
+export type AuditRead = { ok: true; page: AuditPage } | { ok: false; refusal: { code: "no_admins" } | { code: "not_admin" } };
+
+/** A page of the audit log for an admin; anyone else is refused, and that refusal is itself audited. */
+export async function readAuditTrail(
+  db: Db,
+  clock: Clock,
+  request: { teamId: string; userId: string; admins: ReadonlySet<string>; incident?: { id: number; number: number }; before?: number; limit: number },
+): Promise<AuditRead> {
+  if (!mayReadAudit(request.admins, request.userId)) {
+    const refusal = request.admins.size === 0 ? ({ code: "no_admins" } as const) : ({ code: "not_admin" } as const);
+    await auditRefusal(db, {
+      teamId: request.teamId,
+      at: clock.now(),
+      actor: request.userId,
+      action: "audit_read",
+      subject: request.incident ? incidentSubject(request.incident) : { kind: "command", name: "/incident audit" },
+      reason: refusal.code,
+    });
+    return { ok: false, refusal };
+  }
+  const page = await auditTrail(db, request.teamId, { incidentId: request.incident?.id, before: request.before, limit: request.limit });
+  return { ok: true, page };
 }
