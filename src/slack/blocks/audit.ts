@@ -2,6 +2,7 @@
 // what, done or refused, when), and the command that shows the entries before it.
 import type { AuditEntry } from "../../db/schema.js";
 import { actorOf } from "../../timeline/actors.js";
+import { plainFromMrkdwn } from "../../timeline/phrase.js";
 import type { SlackMessage } from "../gateway.js";
 import { context, fallback, header, section } from "./kit.js";
 import { escaped, mentionUser, slackDate } from "./text.js";
@@ -12,9 +13,19 @@ const actionWords: Record<string, string> = {
   acknowledged: "acknowledged",
   status_changed: "changed the status",
   severity_changed: "changed the severity",
-  roles_assigned: "assigned roles",
+  role_assigned: "assigned a role",
   update_posted: "posted an update",
-  note_added: "added a note",
+  note: "added a note",
+  message_captured: "added a message to the timeline",
+  alerts_fired: "reported alerts firing",
+  alerts_resolved: "reported alerts resolved",
+  postmortem_started: "started the postmortem",
+  postmortem_saved: "saved the postmortem",
+  postmortem_in_review: "put the postmortem in review",
+  postmortem_published: "published the postmortem",
+  postmortem_waived: "waived the postmortem",
+  action_item_added: "added an action item",
+  action_item_changed: "changed an action item",
   resolved: "resolved",
   closed: "closed",
   reopened: "reopened",
@@ -67,12 +78,18 @@ function subject(entry: AuditEntry): string {
   }
 }
 
-/** A few plain values of the details, enough to tell changes apart (`from: investigating → to: monitoring`). */
+/**
+ * A few plain values of the details, enough to tell changes apart (`from: investigating, to: monitoring`). A value
+ * kept as Slack sent it (its `<key>Format` says mrkdwn) is read back to plain words first, then escaped like the rest.
+ */
 function detailText(details: Record<string, unknown>): string {
   const shown = Object.entries(details)
-    .filter(([key, value]) => key !== "entry" && (typeof value === "string" || typeof value === "number" || typeof value === "boolean"))
+    .filter(([key, value]) => key !== "entry" && !key.endsWith("Format") && (typeof value === "string" || typeof value === "number" || typeof value === "boolean"))
     .slice(0, 4)
-    .map(([key, value]) => `${escaped(key, 30)}: ${escaped(String(value), 60)}`);
+    .map(([key, value]) => {
+      const plain = details[`${key}Format`] === "mrkdwn" ? plainFromMrkdwn(String(value)) : String(value);
+      return `${escaped(key, 30)}: ${escaped(plain, 60)}`;
+    });
   return shown.length ? ` _(${shown.join(", ")})_` : "";
 }
 
