@@ -7,7 +7,7 @@ import { auditEntries, timelineEntries, type Incident } from "../../src/db/schem
 import { AUDIT_PAGE_SIZE } from "../../src/slack/listeners/commands/audit.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { MINUTE } from "../support/clock.js";
-import { clickOnCard, command, declaredIncident, reload, say } from "../support/war-room.js";
+import { clickOnCard, command, declaredIncident, modalOpenedBy, reload, say } from "../support/war-room.js";
 
 const clock = new ManualClock("2026-11-23T10:00:00Z");
 let h: TestBot;
@@ -136,6 +136,25 @@ describe("/incident audit", () => {
     expect(second.lines.at(-1)).toMatch(/<@U_ALICE> declared/);
     expect(second.lines).toHaveLength(8);
     expect(second.footer).toBe("That is the oldest entry kept.");
+  });
+
+  it("shows on-call changes and refusals: a non-admin refused the schedule form, an admin's schedule saved, a bad alert token", async () => {
+    clock.advance(MINUTE);
+    expect(await say(h, "U_BOB", general(), "oncall schedule")).toMatch(/admin/i);
+    clock.advance(MINUTE);
+    const opened = await h.driver.slashCommand({ userId: "U_ADA", channelId: general(), text: "oncall schedule" });
+    const form = await modalOpenedBy(h, opened.triggerId);
+    const saved = await h.driver.submitView({ viewId: form.id, userId: "U_ADA", values: { name: "Payments primary", members: ["U_BOB"], time_zone: "UTC", handoff: "09:00", length: "24", start_date: "2026-11-22" } });
+    expect(saved.body).toBe("");
+    clock.advance(MINUTE);
+    const webhook = await fetch(`http://127.0.0.1:${h.bot.port}/alerts/generic`, { method: "POST", headers: { authorization: "Bearer wra_nope", "content-type": "application/json" }, body: "{}" });
+    expect(webhook.status).toBe(401);
+    const shown = await auditAsShown("U_ADA");
+    expect(shown.lines.slice(0, 3)).toEqual([
+      expect.stringMatching(/An unrecognised alert sender was refused: send alerts on `\/alerts\/generic` — bad token/),
+      expect.stringMatching(/<@U_ADA> created · schedule ‘Payments primary’/),
+      expect.stringMatching(/<@U_BOB> was refused: change on-call schedules on `\/incident oncall` — not admin/),
+    ]);
   });
 
   it("is in the help", async () => {
