@@ -19,6 +19,7 @@ import { outsideBench, startTimingReceiver, type OutsideFigures } from "./outsid
 import { startFakePagerDuty } from "../src/fake-pagerduty/server.js";
 import { searchLatency } from "./search-latency.js";
 import { apiListLatency } from "./api-list-latency.js";
+import { auditLatency } from "./audit-latency.js";
 import { tickCost } from "./tick-cost.js";
 
 const number = (name: string, fallback: number) => {
@@ -37,12 +38,13 @@ const settings = {
   tickRounds: Math.round(number("BENCH_TICK_ROUNDS", 20)),
   searchRounds: Math.round(number("BENCH_SEARCH_ROUNDS", 5)),
   apiRounds: Math.round(number("BENCH_API_ROUNDS", 20)),
+  auditEntries: Math.round(number("BENCH_AUDIT_ENTRIES", 1_000_000)),
   recoverySeed: Math.round(number("BENCH_SEED", 7)),
   alertConcurrencies: (process.env.BENCH_ALERT_CONCURRENCY ?? "10,50").split(",").map((c) => Math.round(Number(c))),
   alertSeconds: number("BENCH_ALERT_SECONDS", 8),
   alertSlices: Math.round(number("BENCH_ALERT_SLICES", 8)),
 };
-const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "recovery"] as const;
+const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "audit", "recovery"] as const;
 type Part = (typeof parts)[number];
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
 for (const p of only) if (!parts.includes(p as Part)) throw new Error(`BENCH_ONLY: unknown part ${p} (choose from ${parts.join(", ")})`);
@@ -259,6 +261,15 @@ async function main() {
       const listed = await apiListLatency(100_000, settings.apiRounds, store.url);
       console.log(`  ${store.label} (seeded in ${listed.seedSeconds.toFixed(1)} s):`);
       for (const f of listed.filters) console.log(`    ${f.name.padEnd(30)} p50 ${ms(f.p50)}, p95 ${ms(f.p95)}`);
+    }
+  }
+  if (wants("audit")) {
+    console.log("");
+    console.log(`/incident audit's query over ${settings.auditEntries.toLocaleString("en")} audit entries (half one workspace's), one page of 20, ${settings.apiRounds} rounds each`);
+    for (const store of stores) {
+      const audited = await auditLatency(settings.auditEntries, settings.apiRounds, store.url);
+      console.log(`  ${store.label} (seeded in ${audited.seedSeconds.toFixed(1)} s; one retention batch of 500: ${ms(audited.pruneMs)}):`);
+      for (const q of audited.queries) console.log(`    ${q.name.padEnd(30)} p50 ${ms(q.p50)}, p95 ${ms(q.p95)}`);
     }
   }
   if (wants("recovery")) {
