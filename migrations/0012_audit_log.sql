@@ -14,6 +14,6 @@ CREATE TABLE "audit_entries" (
 	"details" jsonb DEFAULT '{}'::jsonb NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX "audit_entries_team_newest_idx" ON "audit_entries" USING btree ("team_id","at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
-CREATE INDEX "audit_entries_incident_newest_idx" ON "audit_entries" USING btree ("team_id","incident_id","at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE incident_id is not null;--> statement-breakpoint
+CREATE INDEX "audit_entries_team_newest_idx" ON "audit_entries" USING btree ("team_id","at","id");--> statement-breakpoint
+CREATE INDEX "audit_entries_incident_newest_idx" ON "audit_entries" USING btree ("team_id","incident_id","at","id") WHERE incident_id is not null;--> statement-breakpoint
 CREATE INDEX "audit_entries_at_idx" ON "audit_entries" USING btree ("at");

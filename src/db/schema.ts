@@ -524,8 +524,9 @@ export const auditEntries = pgTable(
     details: jsonb("details").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
   },
   (t) => [
-    index("audit_entries_team_newest_idx").on(t.teamId, t.at.desc(), t.id.desc()),
-    index("audit_entries_incident_newest_idx").on(t.teamId, t.incidentId, t.at.desc(), t.id.desc()).where(sql`incident_id is not null`),
+    // Ascending, read backwards: ORDER BY at DESC, id DESC (nulls first) matches a backward scan, not a DESC NULLS LAST index.
+    index("audit_entries_team_newest_idx").on(t.teamId, t.at, t.id),
+    index("audit_entries_incident_newest_idx").on(t.teamId, t.incidentId, t.at, t.id).where(sql`incident_id is not null`),
     // Retention deletes the oldest first, across workspaces.
     index("audit_entries_at_idx").on(t.at),
   ],
