@@ -14,7 +14,7 @@ let h: TestBot;
 let incident: Incident;
 
 beforeAll(async () => {
-  h = await startTestBot({ INCIDENT_ADMINS: "U_ADA" }, { clock });
+  h = await startTestBot({ INCIDENT_ADMINS: "U_ADA", ESCALATION_SWEEP_TOKEN: "s".repeat(40) }, { clock });
   h.fake.addUser({ id: "U_ADA", name: "ada", real_name: "Ada Admin" });
   incident = await declaredIncident(h, { userId: "U_ALICE", title: "Checkout is down" });
 });
@@ -87,11 +87,17 @@ describe("what is recorded", () => {
 
   it("a request to the REST API with a bad token is refused (401) and recorded, without the token", async () => {
     clock.advance(MINUTE);
+    const sweep = await fetch(`http://127.0.0.1:${h.bot.port}/api/v1/escalations/sweep`, { method: "POST", headers: { authorization: "Bearer not-the-sweep-token" } });
+    expect(sweep.status).toBe(401);
+    clock.advance(MINUTE);
     const response = await fetch(`http://127.0.0.1:${h.bot.port}/api/v1/incidents`, { headers: { authorization: "Bearer wrapi_not-a-real-token" } });
     expect(response.status).toBe(401);
-    const rows = await h.database.db.select().from(auditEntries).where(and(eq(auditEntries.teamId, h.fake.teamId), eq(auditEntries.action, "api_request")));
-    expect(rows).toMatchObject([{ result: "refused", reason: "bad_token", subjectKind: "endpoint", subjectName: "/api/v1/incidents", details: { method: "GET" } }]);
-    expect(JSON.stringify(rows)).not.toContain("not-a-real-token");
+    const rows = await h.database.db.select().from(auditEntries).where(and(eq(auditEntries.teamId, h.fake.teamId), eq(auditEntries.action, "api_request"))).orderBy(auditEntries.id);
+    expect(rows).toMatchObject([
+      { result: "refused", reason: "bad_token", subjectKind: "endpoint", subjectName: "/api/v1/escalations/sweep", details: { method: "POST" } },
+      { result: "refused", reason: "bad_token", subjectKind: "endpoint", subjectName: "/api/v1/incidents", details: { method: "GET" } },
+    ]);
+    expect(JSON.stringify(rows)).not.toMatch(/not-a-real-token|not-the-sweep-token/);
   });
 });
 
@@ -100,8 +106,9 @@ describe("/incident audit", () => {
     const shown = await auditAsShown("U_ADA");
     expect(shown.rejected).toBeUndefined();
     expect(shown.text).toMatch(/Audit log of this workspace/);
-    const [token, button, bobCommand, alice, declared] = shown.lines;
+    const [token, sweep, button, bobCommand, alice, declared] = shown.lines;
     expect(token).toMatch(/An unrecognised API token was refused: call the REST API on `\/api\/v1\/incidents` — bad token/);
+    expect(sweep).toMatch(/An unrecognised API token was refused: call the REST API on `\/api\/v1\/escalations\/sweep` — bad token/);
     expect(button).toMatch(/<@U_BOB> was refused: change the status on incident #\d+ — not allowed/);
     expect(bobCommand).toMatch(/<@U_BOB> was refused/);
     expect(alice).toMatch(new RegExp(`<@U_ALICE> changed the status · incident #${incident.number}.*to: identified`));

@@ -400,9 +400,11 @@ export function restApiRoutes(deps: RestApiDeps): ApiRoute[] {
         method: "POST",
         path: `${API}/escalations/sweep`,
         bodyLimitBytes: SMALL_BODY,
-        authenticate: (presented) => {
+        authenticate: async (presented) => {
           if (!deps.sweepToken) throw new HttpRefusal(404, "not_found", "The escalation sweep is off: set ESCALATION_SWEEP_TOKEN to turn it on.");
-          return tokenMatches(presented, { plain: deps.sweepToken }) ? { sweep: true } : undefined;
+          if (tokenMatches(presented, { plain: deps.sweepToken })) return { sweep: true };
+          if (deps.teamId) await auditUnknownCaller(db, clock, { teamId: deps.teamId, integration: "api_token", method: "POST", path: `${API}/escalations/sweep`, tokenSent: Boolean(presented) });
+          return undefined;
         },
         handle: async () => {
           const report = await deps.sweep();
