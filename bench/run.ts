@@ -19,6 +19,7 @@ import { outsideBench, startTimingReceiver, type OutsideFigures } from "./outsid
 import { startFakePagerDuty } from "../src/fake-pagerduty/server.js";
 import { searchLatency } from "./search-latency.js";
 import { apiListLatency } from "./api-list-latency.js";
+import { auditLatency } from "./audit-latency.js";
 import { tickCost } from "./tick-cost.js";
 import { scrapeOverHistory, scrapeOverHttp, type ScrapeFigures } from "./scrape.js";
 
@@ -38,6 +39,7 @@ const settings = {
   tickRounds: Math.round(number("BENCH_TICK_ROUNDS", 20)),
   searchRounds: Math.round(number("BENCH_SEARCH_ROUNDS", 5)),
   apiRounds: Math.round(number("BENCH_API_ROUNDS", 20)),
+  auditEntries: Math.round(number("BENCH_AUDIT_ENTRIES", 1_000_000)),
   recoverySeed: Math.round(number("BENCH_SEED", 7)),
   alertConcurrencies: (process.env.BENCH_ALERT_CONCURRENCY ?? "10,50").split(",").map((c) => Math.round(Number(c))),
   alertSeconds: number("BENCH_ALERT_SECONDS", 8),
@@ -46,7 +48,7 @@ const settings = {
   scrapeConcurrency: Math.round(number("BENCH_SCRAPE_CONCURRENCY", 10)),
   scrapeIncidents: Math.max(1, Math.round(number("BENCH_SCRAPE_INCIDENTS", 100_000) / 400)) * 400,
 };
-const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "recovery", "scrape"] as const;
+const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "audit", "recovery", "scrape"] as const;
 type Part = (typeof parts)[number];
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
 for (const p of only) if (!parts.includes(p as Part)) throw new Error(`BENCH_ONLY: unknown part ${p} (choose from ${parts.join(", ")})`);
@@ -268,6 +270,15 @@ async function main() {
       const listed = await apiListLatency(100_000, settings.apiRounds, store.url);
       console.log(`  ${store.label} (seeded in ${listed.seedSeconds.toFixed(1)} s):`);
       for (const f of listed.filters) console.log(`    ${f.name.padEnd(30)} p50 ${ms(f.p50)}, p95 ${ms(f.p95)}`);
+    }
+  }
+  if (wants("audit")) {
+    console.log("");
+    console.log(`/incident audit's query over ${settings.auditEntries.toLocaleString("en")} audit entries (half one workspace's), one page of 20, ${settings.apiRounds} rounds each`);
+    for (const store of stores) {
+      const audited = await auditLatency(settings.auditEntries, settings.apiRounds, store.url);
+      console.log(`  ${store.label} (seeded in ${audited.seedSeconds.toFixed(1)} s; one retention batch of 500: ${ms(audited.pruneMs)}):`);
+      for (const q of audited.queries) console.log(`    ${q.name.padEnd(30)} p50 ${ms(q.p50)}, p95 ${ms(q.p95)}`);
     }
   }
   if (wants("scrape")) {

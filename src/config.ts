@@ -87,6 +87,12 @@ const configSchema = z.object({
     .int({ error: "must be a whole number of days" })
     .min(1, { error: "must be at least 1 day" })
     .default(30),
+  // The audit log (who changed or was refused what): about 13 months by default, so a yearly review sees a full year.
+  AUDIT_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a number of days" })
+    .int({ error: "must be a whole number of days" })
+    .min(1, { error: "must be at least 1 day" })
+    .default(400),
   BUSINESS_TIMEZONE: z
     .string()
     .default("UTC")

@@ -184,6 +184,7 @@ export async function startWarroom({
     logger: logger.child({ component: "retention" }),
     outboxRetentionDays: config.OUTBOX_RETENTION_DAYS,
     jobRetentionDays: config.JOB_RETENTION_DAYS,
+    auditRetentionDays: config.AUDIT_RETENTION_DAYS,
   });
 
   const clockwork = createClockwork({ clock, settings: clockSettings(config) });
@@ -223,6 +224,7 @@ export async function startWarroom({
     deliverNow: () => outbox.kick(),
     sweep: () => scheduler.sweep(),
     sweepToken: config.ESCALATION_SWEEP_TOKEN,
+    teamId: identity.teamId,
   });
 
   const seenRequests = new SeenRequests(database.db, logger.child({ component: "replays" }));

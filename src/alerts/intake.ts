@@ -21,7 +21,7 @@ import { alertDescription, alertName, alertServices, alertTitle, factAlerts } fr
 import { AlertFacts, alertTally } from "./tally.js";
 
 /** An alert source as the actor of what its alerts did; its name is kept as it was, so the record reads as it happened. */
-const alertSourceActor = (source: { id: number; name: string }): string =>
+export const alertSourceActor = (source: { id: number; name: string }): string =>
   storedActor({ kind: "integration", integration: "alert_source", id: source.id, name: source.name });
 
 export interface AlertIntakeContext {

@@ -13,6 +13,8 @@ import {
   type IncomingAlert,
 } from "../alerts/formats.js";
 import { recordAlerts, type Recorded } from "../alerts/ingest.js";
+import { auditRefusal, auditUnknownCaller } from "../audit/audit-log.js";
+import { alertSourceActor } from "../alerts/intake.js";
 import { sourceByToken } from "../alerts/sources.js";
 import { alertSourceKindLabels, type AlertSourceKind } from "../alerts/vocabulary.js";
 import type { Clock } from "../clock.js";
@@ -64,9 +66,20 @@ function alertRoute<Schema extends z.ZodType>(
       path: alertPaths[kind],
       authenticate: async (token, request) => {
         const source = await sourceByToken(ctx.db, ctx.teamId, token);
-        if (!source) return undefined;
+        if (!source) {
+          await auditUnknownCaller(ctx.db, ctx.clock, { teamId: ctx.teamId, integration: "alert_source", method: "POST", path: alertPaths[kind], tokenSent: Boolean(token) });
+          return undefined;
+        }
         if (source.kind !== kind && source.kind !== "any") {
           request.resume();
+          await auditRefusal(ctx.db, {
+            teamId: ctx.teamId,
+            at: ctx.clock.now(),
+            actor: alertSourceActor(source),
+            action: "alert_webhook",
+            subject: { kind: "endpoint", name: alertPaths[kind] },
+            reason: "wrong_endpoint",
+          });
           throw new HttpRefusal(403, "wrong_endpoint", `This token belongs to “${source.name}”, a ${alertSourceKindLabels[source.kind]} source: send its alerts to ${alertPaths[source.kind]}.`);
         }
         return source;

@@ -1,7 +1,8 @@
 // Creating and changing on-call schedules, overrides and escalation policies. Input is checked with zod;
-// a problem comes back as a message per field, never an exception.
+// a problem comes back as a message per field, never an exception. Each change is audited in its transaction.
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
+import { auditChange } from "../audit/audit-log.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { escalationPolicies, oncallOverrides, oncallSchedules, type EscalationLevel, type EscalationPolicy, type OncallSchedule } from "../db/schema.js";
@@ -41,25 +42,31 @@ export async function saveSchedule(db: Db, clock: Clock, teamId: string, userId:
       .values({ teamId, ...input, createdBy: userId, updatedAt: now })
       .onConflictDoUpdate({ target: [oncallSchedules.teamId, oncallSchedules.name], set: { ...input, updatedAt: now } })
       .returning();
+    await auditChange(tx, { teamId, at: now, actor: userId, action: existing ? "schedule_changed" : "schedule_created", subject: { kind: "schedule", id: row!.id, name: row!.name }, details: input });
     return { ok: true as const, value: row!, created: !existing };
   });
 }
 
 export async function addOverride(
   db: Db,
+  clock: Clock,
   teamId: string,
   userId: string,
   input: { scheduleId: number; coverUserId: string; startsAt: Date; endsAt: Date },
 ): Promise<Saved<{ id: number }>> {
   if (!(input.endsAt > input.startsAt)) return { ok: false, problems: { ends: "The cover must end after it starts." } };
   if (input.endsAt.getTime() - input.startsAt.getTime() > 90 * 24 * 3600_000) return { ok: false, problems: { ends: "Keep a cover under 90 days." } };
-  const [schedule] = await db.select().from(oncallSchedules).where(and(eq(oncallSchedules.teamId, teamId), eq(oncallSchedules.id, input.scheduleId)));
-  if (!schedule) return { ok: false, problems: { schedule: "That schedule no longer exists." } };
-  const [row] = await db
-    .insert(oncallOverrides)
-    .values({ teamId, scheduleId: schedule.id, userId: input.coverUserId, startsAt: input.startsAt, endsAt: input.endsAt, createdBy: userId })
-    .returning({ id: oncallOverrides.id });
-  return { ok: true, value: row!, created: true };
+  return db.transaction(async (tx) => {
+    const [schedule] = await tx.select().from(oncallSchedules).where(and(eq(oncallSchedules.teamId, teamId), eq(oncallSchedules.id, input.scheduleId)));
+    if (!schedule) return { ok: false as const, problems: { schedule: "That schedule no longer exists." } };
+    const [row] = await tx
+      .insert(oncallOverrides)
+      .values({ teamId, scheduleId: schedule.id, userId: input.coverUserId, startsAt: input.startsAt, endsAt: input.endsAt, createdBy: userId })
+      .returning({ id: oncallOverrides.id });
+    const { coverUserId, startsAt, endsAt } = input;
+    await auditChange(tx, { teamId, at: clock.now(), actor: userId, action: "cover_added", subject: { kind: "cover", id: row!.id, scheduleId: schedule.id, name: schedule.name }, details: { coverUserId, startsAt, endsAt } });
+    return { ok: true as const, value: row!, created: true };
+  });
 }
 
 const levelSchema = z.object({
@@ -114,15 +121,30 @@ export async function savePolicy(db: Db, clock: Clock, teamId: string, userId: s
       .values({ teamId, name: input.name, ...values, createdBy: userId })
       .onConflictDoUpdate({ target: [escalationPolicies.teamId, escalationPolicies.name], set: values })
       .returning();
+    // The PagerDuty key is a secret of sorts: the audit says whether there is one, not what it is.
+    const { pagerdutyRoutingKey: key, ...audited } = values;
+    await auditChange(tx, {
+      teamId,
+      at: now,
+      actor: userId,
+      action: existing ? "escalation_policy_changed" : "escalation_policy_created",
+      subject: { kind: "escalation_policy", id: row!.id, name: row!.name },
+      details: { ...audited, pagerduty: Boolean(key) },
+    });
     return { ok: true as const, value: row!, created: !existing };
   });
 }
 
 /** Removes a cover; false when it was already gone. */
-export async function removeOverride(db: Db, teamId: string, overrideId: number): Promise<boolean> {
-  const removed = await db
-    .delete(oncallOverrides)
-    .where(and(eq(oncallOverrides.teamId, teamId), eq(oncallOverrides.id, overrideId)))
-    .returning({ id: oncallOverrides.id });
-  return removed.length > 0;
+export async function removeOverride(db: Db, clock: Clock, teamId: string, userId: string, overrideId: number): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [removed] = await tx
+      .delete(oncallOverrides)
+      .where(and(eq(oncallOverrides.teamId, teamId), eq(oncallOverrides.id, overrideId)))
+      .returning();
+    if (!removed) return false;
+    const { userId: coverUserId, startsAt, endsAt } = removed;
+    await auditChange(tx, { teamId, at: clock.now(), actor: userId, action: "cover_removed", subject: { kind: "cover", id: removed.id, scheduleId: removed.scheduleId }, details: { coverUserId, startsAt, endsAt } });
+    return true;
+  });
 }
