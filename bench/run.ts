@@ -20,7 +20,9 @@ import { startFakePagerDuty } from "../src/fake-pagerduty/server.js";
 import { searchLatency } from "./search-latency.js";
 import { apiListLatency } from "./api-list-latency.js";
 import { homeBench } from "./home-publish.js";
+import { auditLatency } from "./audit-latency.js";
 import { tickCost } from "./tick-cost.js";
+import { scrapeOverHistory, scrapeOverHttp, type ScrapeFigures } from "./scrape.js";
 
 const number = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -40,12 +42,16 @@ const settings = {
   apiRounds: Math.round(number("BENCH_API_ROUNDS", 20)),
   homeUsers: Math.round(number("BENCH_HOME_USERS", 10_000)),
   homeRounds: Math.round(number("BENCH_HOME_ROUNDS", 200)),
+  auditEntries: Math.round(number("BENCH_AUDIT_ENTRIES", 1_000_000)),
   recoverySeed: Math.round(number("BENCH_SEED", 7)),
   alertConcurrencies: (process.env.BENCH_ALERT_CONCURRENCY ?? "10,50").split(",").map((c) => Math.round(Number(c))),
   alertSeconds: number("BENCH_ALERT_SECONDS", 8),
   alertSlices: Math.round(number("BENCH_ALERT_SLICES", 8)),
+  scrapeSeconds: number("BENCH_SCRAPE_SECONDS", 5),
+  scrapeConcurrency: Math.round(number("BENCH_SCRAPE_CONCURRENCY", 10)),
+  scrapeIncidents: Math.max(1, Math.round(number("BENCH_SCRAPE_INCIDENTS", 100_000) / 400)) * 400,
 };
-const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "home", "recovery"] as const;
+const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "audit", "home", "recovery", "scrape"] as const;
 type Part = (typeof parts)[number];
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
 for (const p of only) if (!parts.includes(p as Part)) throw new Error(`BENCH_ONLY: unknown part ${p} (choose from ${parts.join(", ")})`);
@@ -58,6 +64,8 @@ const TARGET = 1.2;
 // Alert ingest does more than the bare insert (find the source by its token, validate, record), so its target is looser.
 const ALERT_TARGET = 2;
 const ALERT_TOKEN = `bench-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}-alerts`;
+// /metrics is scraped with its bearer token, as a guarded production scrape is.
+const METRICS_TOKEN = `bench-${Math.random().toString(36).slice(2)}-metrics`;
 
 const ms = (n: number) => `${n.toFixed(2)} ms`;
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
@@ -73,6 +81,7 @@ interface DatabaseRun {
   afterRun?: MemoryUsage;
   restartIdle?: MemoryUsage;
   idleLoop?: EventLoopDelay;
+  scrape?: ScrapeFigures;
 }
 
 async function main() {
@@ -132,7 +141,7 @@ async function main() {
   // For the alert part: a source from ALERTS_TOKEN (whose incidents the admin commands) and the bare baseline route.
   const alertEnv = wants("alerts") ? { ALERTS_TOKEN: ALERT_TOKEN, INCIDENT_ADMINS: "U_ALICE", BENCH_BARE_INSERT: "1" } : {};
   const bot = (label: string, env: NodeJS.ProcessEnv) =>
-    BenchChild.start(`warroom (${label})`, here("./processes/bot.ts"), childEnv({ PORT: "0", BENCH_SLACK_PACING: "off", ...alertEnv, ...env }), join(scratchDir, `bot-${label.replace(/\W+/g, "-")}.log`));
+    BenchChild.start(`warroom (${label})`, here("./processes/bot.ts"), childEnv({ PORT: "0", BENCH_SLACK_PACING: "off", METRICS_TOKEN, ...alertEnv, ...env }), join(scratchDir, `bot-${label.replace(/\W+/g, "-")}.log`));
 
   const runs: DatabaseRun[] = [];
   let bare: BenchChild | undefined;
@@ -178,6 +187,7 @@ async function main() {
               { token: ALERT_TOKEN, concurrencies: settings.alertConcurrencies, seconds: settings.alertSeconds, slices: settings.alertSlices, warmupSeconds: settings.warmupSeconds },
             );
           }
+          if (wants("scrape")) run.scrape = await scrapeOverHttp(warroom.origin, METRICS_TOKEN, settings.scrapeConcurrency, settings.scrapeSeconds);
           if (wants("memory")) run.afterRun = await warroom.memory();
         } finally {
           await warroom.stop();
@@ -225,6 +235,7 @@ async function main() {
     if (wants("alerts")) printIngest(runs);
     if (wants("outside")) printOutside(runs);
     if (wants("memory")) printMemory(runs, bareIdle);
+    if (wants("scrape")) printScrapes(runs);
     if (!postgres.url && databaseKinds.includes("postgres")) console.log(`\nNo PostgreSQL figures in this run: ${postgres.why}.`);
   } finally {
     await bare?.stop();
@@ -276,6 +287,25 @@ async function main() {
         `  ${store.label} (${f.openIncidents.toLocaleString("en")} open incidents, ${f.openActionItems.toLocaleString("en")} open items, seeded in ${f.seedSeconds.toFixed(1)} s): ` +
           `publish p50 ${ms(f.published.p50)}, p99 ${ms(f.published.p99)} · the Home's reads p50 ${ms(f.reads.p50)}, p99 ${ms(f.reads.p99)} · largest Home ${f.mostBlocks} blocks`,
       );
+    }
+  }
+  if (wants("audit")) {
+    console.log("");
+    console.log(`/incident audit's query over ${settings.auditEntries.toLocaleString("en")} audit entries (half one workspace's), one page of 20, ${settings.apiRounds} rounds each`);
+    for (const store of stores) {
+      const audited = await auditLatency(settings.auditEntries, settings.apiRounds, store.url);
+      console.log(`  ${store.label} (seeded in ${audited.seedSeconds.toFixed(1)} s; one retention batch of 500: ${ms(audited.pruneMs)}):`);
+      for (const q of audited.queries) console.log(`    ${q.name.padEnd(30)} p50 ${ms(q.p50)}, p95 ${ms(q.p95)}`);
+    }
+  }
+  if (wants("scrape")) {
+    console.log("");
+    console.log(
+      `/metrics rendered in this process over ${settings.scrapeIncidents.toLocaleString("en")} stored incidents (1 in 100 open), 50,000 finished and 100 pending deliveries, a pending job per incident; ${settings.scrapeConcurrency} scrapers for ${settings.scrapeSeconds} s`,
+    );
+    for (const store of stores) {
+      const f = await scrapeOverHistory(settings.scrapeIncidents, settings.scrapeConcurrency, settings.scrapeSeconds, store.url);
+      console.log(`  ${store.label}: p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, ${f.perSecond.toFixed(0)} scrapes/s (seeded in ${f.seedSeconds.toFixed(1)} s)`);
     }
   }
   if (wants("recovery")) {
@@ -417,6 +447,15 @@ function printMemory(runs: DatabaseRun[], bareIdle: MemoryUsage | undefined) {
   console.log("");
   console.log(`event-loop delay of the idle bot over those ${settings.idleSeconds} s (background work that would hold up an ack)`);
   for (const run of runs) if (run.idleLoop) console.log(`  ${run.label.padEnd(16)} p99 ${ms(run.idleLoop.p99)}, max ${ms(run.idleLoop.max)}`);
+}
+
+function printScrapes(runs: DatabaseRun[]) {
+  console.log("");
+  console.log(`GET /metrics through the bot's receiver (bearer token, gauges read from the database, prom-client's text), ${settings.scrapeConcurrency} scrapers for ${settings.scrapeSeconds} s, after the parts above ran`);
+  for (const run of runs) {
+    const f = run.scrape;
+    if (f) console.log(`  ${run.label.padEnd(16)} p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, ${f.perSecond.toFixed(0)} scrapes/s, ${(f.bytes / 1024).toFixed(1)} KB each`);
+  }
 }
 
 function redactPassword(url: string): string {

@@ -87,6 +87,12 @@ const configSchema = z.object({
     .int({ error: "must be a whole number of days" })
     .min(1, { error: "must be at least 1 day" })
     .default(30),
+  // The audit log (who changed or was refused what): about 13 months by default, so a yearly review sees a full year.
+  AUDIT_RETENTION_DAYS: z.coerce
+    .number({ error: "must be a number of days" })
+    .int({ error: "must be a whole number of days" })
+    .min(1, { error: "must be at least 1 day" })
+    .default(400),
   BUSINESS_TIMEZONE: z
     .string()
     .default("UTC")
@@ -152,6 +158,13 @@ const configSchema = z.object({
     .trim()
     .min(32, { error: "must be at least 32 characters (e.g. `openssl rand -hex 32`), or unset to turn the sweep endpoint off" })
     .regex(/^\S+$/, { error: "must not contain spaces" })
+    .optional(),
+  // GET /metrics answers only a scraper presenting it as a bearer token; unset: /metrics is open to whoever reaches the port.
+  METRICS_TOKEN: z
+    .string()
+    .trim()
+    .min(16, { error: "must be at least 16 characters (e.g. `openssl rand -hex 32`), or unset to leave /metrics open" })
+    .regex(/^[\x21-\x7e]+$/, { error: "must be printable ASCII without spaces (it is sent in an Authorization header)" })
     .optional(),
   PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65535).default(3000),
   // Where Slack and alert senders reach the bot; shown in /incident alerts so people can copy the webhook URLs.

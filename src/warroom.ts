@@ -13,6 +13,7 @@ import { syncEnvSource } from "./alerts/sources.js";
 import { alertRoutes } from "./http/alert-routes.js";
 import { restApiRoutes } from "./http/api/routes.js";
 import { healthRoute, type Readiness } from "./http/health.js";
+import { metricsRoute } from "./http/metrics.js";
 import { SeenRequests } from "./http/seen-requests.js";
 import type { Logger } from "./log.js";
 import { OutboxWorker } from "./outbox/outbox.js";
@@ -28,6 +29,7 @@ import { Scheduler } from "./scheduler/scheduler.js";
 import { reportGiveUp, slackDeliverers, type SlackDeliveryContext } from "./slack/deliveries/index.js";
 import { classifySlackFailure, SlackCallError, SlackGateway, toSlackCallError } from "./slack/gateway.js";
 import { deliveryPacing, SlackPacer } from "./slack/pacing.js";
+import { Telemetry } from "./telemetry/telemetry.js";
 
 export interface WarroomOptions {
   config: Config;
@@ -88,6 +90,8 @@ export interface RunningWarroom {
   /** The workspace of the bot token. */
   teamId: string;
   seenRequests: SeenRequests;
+  /** This bot's metrics (GET /metrics). */
+  telemetry: Telemetry;
   /** Resolves once no request from Slack is being handled (its listeners included, after the ack): tests settle on it. */
   requestsIdle(): Promise<void>;
   /**
@@ -125,8 +129,10 @@ export async function startWarroom({
   await migrateDatabase(database);
   // Slack counts calls per app and workspace, so every gateway of the process shares one budget.
   const pacer = slackTiming.rateWindowMs === 0 ? undefined : new SlackPacer(slackTiming.rateWindowMs);
-  const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs, pacer });
+  const telemetry = new Telemetry(logger.child({ component: "telemetry" }));
+  const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs, pacer, onCall: telemetry.slackCall });
   const identity = await whoAmI(gateway);
+  telemetry.readFrom({ db: database.db, clock, teamId: identity.teamId });
   await syncEnvSource(database.db, clock, identity.teamId, config.ALERTS_TOKEN);
 
   const slack: SlackDeliveryContext = {
@@ -169,6 +175,7 @@ export async function startWarroom({
     // Every surface's give-up is told to people the same way: on the timeline, to the commander, in the war room.
     onGiveUp: reportGiveUp(slack),
     pace: pacer ? deliveryPacing(pacer) : undefined,
+    observer: telemetry.deliveryObserver(database.db),
     pollMs: outboxPollMs,
     maxBackoffMs: outboxMaxBackoffMs,
     leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
@@ -181,6 +188,7 @@ export async function startWarroom({
     logger: logger.child({ component: "retention" }),
     outboxRetentionDays: config.OUTBOX_RETENTION_DAYS,
     jobRetentionDays: config.JOB_RETENTION_DAYS,
+    auditRetentionDays: config.AUDIT_RETENTION_DAYS,
   });
 
   const clockwork = createClockwork({ clock, settings: clockSettings(config) });
@@ -192,6 +200,7 @@ export async function startWarroom({
     handlers: { ...clockwork.handlers, ...learning.handlers },
     tickSeconds: config.SCHEDULER_TICK,
     onWork: () => outbox.kick(),
+    onSwept: telemetry.swept,
   });
 
   const replanClock = async (tx: Tx, incident: Incident) => {
@@ -219,6 +228,7 @@ export async function startWarroom({
     deliverNow: () => outbox.kick(),
     sweep: () => scheduler.sweep(),
     sweepToken: config.ESCALATION_SWEEP_TOKEN,
+    teamId: identity.teamId,
   });
 
   const seenRequests = new SeenRequests(database.db, logger.child({ component: "replays" }));
@@ -231,15 +241,16 @@ export async function startWarroom({
     receiverLimits,
     customRoutes: [
       healthRoute(database.db, () => readiness),
+      metricsRoute(telemetry, config.METRICS_TOKEN, logger.child({ component: "metrics" })),
       ...api.map((r) => r.route),
-      ...alertRoutes({ db: database.db, clock, logger: logger.child({ component: "alerts" }), teamId: identity.teamId, onRecorded: () => alerts.kick() }),
+      ...alertRoutes({ db: database.db, clock, logger: logger.child({ component: "alerts" }), teamId: identity.teamId, onRecorded: () => alerts.kick(), observe: telemetry.alertWebhooks }),
       ...extraRoutes,
     ],
     deps: {
       db: database.db,
       clock,
       logger,
-      gateway: new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: LISTENER_SLACK_TIMEOUT_MS, pacer }),
+      gateway: new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: LISTENER_SLACK_TIMEOUT_MS, pacer, onCall: telemetry.slackCall }),
       admins,
       businessTimeZone: config.BUSINESS_TIMEZONE,
       publicUrl: config.PUBLIC_URL,
@@ -268,6 +279,7 @@ export async function startWarroom({
     botUserId: identity.userId,
     teamId: identity.teamId,
     seenRequests,
+    telemetry,
     requestsIdle: () => inFlight.idle(),
     /** Bounded: deliveries still under way after the drain time are handed back to the next start (or replica). */
     async stop() {
@@ -310,9 +322,11 @@ const appTokenRefusals = new Set(["invalid_auth", "not_authed", "account_inactiv
 async function whoAmI(gateway: SlackGateway): Promise<{ userId: string; botId?: string; teamId: string }> {
   try {
     const auth = await gateway.client.auth.test();
+    gateway.noteCall("auth.test");
     return { userId: auth.user_id as string, botId: auth.bot_id as string | undefined, teamId: auth.team_id as string };
   } catch (error) {
     const e = error instanceof SlackCallError ? error : toSlackCallError("auth.test", error);
+    gateway.noteCall("auth.test", e);
     throw new SlackAuthError(
       e.code === "invalid_auth" || e.code === "not_authed" || e.code === "account_inactive" || e.code === "token_revoked"
         ? `Slack refused SLACK_BOT_TOKEN (${e.code}): copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`

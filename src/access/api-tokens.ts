@@ -2,6 +2,7 @@
 // name; and who a presented token is (the workspace it opens and the actor its actions are recorded under).
 import { and, asc, eq, isNull, lt, or } from "drizzle-orm";
 import { z } from "zod";
+import { auditChange, auditRefusal } from "../audit/audit-log.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { apiTokens, type ApiToken } from "../db/schema.js";
@@ -41,6 +42,18 @@ export type ApiTokenRefusal =
 
 type Refused = { ok: false; refusal: ApiTokenRefusal };
 
+interface TokenRequest {
+  teamId: string;
+  userId: string;
+}
+
+/** Every refusal here is audited: most are someone who is not an admin trying an admin command. */
+async function refusedAndAudited(db: Db, clock: Clock, request: TokenRequest & { name?: string }, action: string, refused: Refused): Promise<Refused> {
+  const { code: reason, ...details } = refused.refusal;
+  await auditRefusal(db, { teamId: request.teamId, at: clock.now(), actor: request.userId, action, subject: { kind: "api_token", name: request.name?.slice(0, 80) ?? "" }, reason, details });
+  return refused;
+}
+
 /** Only the workspace's incident admins manage API tokens; with none configured, nobody does. */
 function adminCheck(admins: ReadonlySet<string>, userId: string): Refused | undefined {
   if (admins.size === 0) return { ok: false, refusal: { code: "no_admins" } };
@@ -60,24 +73,27 @@ export async function createApiToken(
   clock: Clock,
   request: { teamId: string; name: string; userId: string; admins: ReadonlySet<string> },
 ): Promise<{ ok: true; token: string; row: ApiToken } | Refused> {
-  const refused = adminCheck(request.admins, request.userId);
-  if (refused) return refused;
-  const named = validName(request.name);
-  if (!named.ok) return named;
+  const refused = adminCheck(request.admins, request.userId) ?? validName(request.name);
+  if (!refused.ok) return refusedAndAudited(db, clock, request, "api_token_create", refused);
+  const name = refused.name;
   const token = issueToken(API_TOKEN_PREFIX);
-  const [row] = await db
-    .insert(apiTokens)
-    .values({ teamId: request.teamId, name: named.name, tokenHash: tokenHash(token), createdBy: request.userId, createdAt: clock.now() })
-    .onConflictDoNothing()
-    .returning();
-  if (!row) return { ok: false, refusal: { code: "name_taken", name: named.name } };
-  return { ok: true, token, row };
+  const made = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiTokens)
+      .values({ teamId: request.teamId, name, tokenHash: tokenHash(token), createdBy: request.userId, createdAt: clock.now() })
+      .onConflictDoNothing()
+      .returning();
+    if (row) await auditChange(tx, { teamId: request.teamId, at: row.createdAt, actor: request.userId, action: "api_token_created", subject: { kind: "api_token", id: row.id, name } });
+    return row;
+  });
+  if (!made) return refusedAndAudited(db, clock, request, "api_token_create", { ok: false, refusal: { code: "name_taken", name } });
+  return { ok: true, token, row: made };
 }
 
 /** The workspace's live tokens, oldest first. */
-export async function listApiTokens(db: Db, request: { teamId: string; userId: string; admins: ReadonlySet<string> }): Promise<{ ok: true; tokens: ApiToken[] } | Refused> {
+export async function listApiTokens(db: Db, clock: Clock, request: { teamId: string; userId: string; admins: ReadonlySet<string> }): Promise<{ ok: true; tokens: ApiToken[] } | Refused> {
   const refused = adminCheck(request.admins, request.userId);
-  if (refused) return refused;
+  if (refused) return refusedAndAudited(db, clock, request, "api_token_list", refused);
   const tokens = await db
     .select()
     .from(apiTokens)
@@ -92,17 +108,20 @@ export async function revokeApiToken(
   clock: Clock,
   request: { teamId: string; name: string; userId: string; admins: ReadonlySet<string> },
 ): Promise<{ ok: true; row: ApiToken } | Refused> {
-  const refused = adminCheck(request.admins, request.userId);
-  if (refused) return refused;
-  const named = validName(request.name);
-  if (!named.ok) return named;
-  const [row] = await db
-    .update(apiTokens)
-    .set({ revokedAt: clock.now(), revokedBy: request.userId })
-    .where(and(eq(apiTokens.teamId, request.teamId), eq(apiTokens.name, named.name), isNull(apiTokens.revokedAt)))
-    .returning();
-  if (!row) return { ok: false, refusal: { code: "no_such_token", name: named.name } };
-  return { ok: true, row };
+  const refused = adminCheck(request.admins, request.userId) ?? validName(request.name);
+  if (!refused.ok) return refusedAndAudited(db, clock, request, "api_token_revoke", refused);
+  const name = refused.name;
+  const revoked = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(apiTokens)
+      .set({ revokedAt: clock.now(), revokedBy: request.userId })
+      .where(and(eq(apiTokens.teamId, request.teamId), eq(apiTokens.name, name), isNull(apiTokens.revokedAt)))
+      .returning();
+    if (row) await auditChange(tx, { teamId: request.teamId, at: row.revokedAt!, actor: request.userId, action: "api_token_revoked", subject: { kind: "api_token", id: row.id, name } });
+    return row;
+  });
+  if (!revoked) return refusedAndAudited(db, clock, request, "api_token_revoke", { ok: false, refusal: { code: "no_such_token", name } });
+  return { ok: true, row: revoked };
 }
 
 /** Who a presented token is, if it is a live one; records when it was last used (to the minute). */

@@ -2,6 +2,7 @@
 // token belongs to, the source from ALERTS_TOKEN, and each source's rules (severity mapping, auto-resolve, re-fire).
 import { and, asc, eq, max, sql } from "drizzle-orm";
 import { z } from "zod";
+import { auditChange } from "../audit/audit-log.js";
 import type { Clock } from "../clock.js";
 import type { Db, DbOrTx } from "../db/client.js";
 import { alerts, alertSources, type AlertSource } from "../db/schema.js";
@@ -69,24 +70,32 @@ export async function addSource(db: Db, clock: Clock, teamId: string, ownerId: s
   if (await sourceNamed(db, teamId, settings.name)) return { ok: false, problems: { name: `There is already a source called “${settings.name}”; pick another name, or rotate its token.` } };
   const token = issueToken("wra");
   const now = clock.now();
-  const [source] = await db
-    .insert(alertSources)
-    .values({ teamId, ...settings, ownerId, tokenHash: tokenHash(token), tokenHint: hintOf(token), tokenIssuedAt: now, createdAt: now })
-    .onConflictDoNothing()
-    .returning();
+  const source = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(alertSources)
+      .values({ teamId, ...settings, ownerId, tokenHash: tokenHash(token), tokenHint: hintOf(token), tokenIssuedAt: now, createdAt: now })
+      .onConflictDoNothing()
+      .returning();
+    if (row) await auditChange(tx, { teamId, at: now, actor: ownerId, action: "alert_source_added", subject: { kind: "alert_source", id: row.id, name: row.name }, details: settings });
+    return row;
+  });
   if (!source) return { ok: false, problems: { name: `There is already a source called “${settings.name}”.` } };
   return { ok: true, source, token };
 }
 
 /** A new token for the source; the old one stops working at once. */
-export async function rotateToken(db: Db, clock: Clock, teamId: string, sourceId: number): Promise<{ source: AlertSource; token: string } | undefined> {
+export async function rotateToken(db: Db, clock: Clock, teamId: string, userId: string, sourceId: number): Promise<{ source: AlertSource; token: string } | undefined> {
   const token = issueToken("wra");
-  const [source] = await db
-    .update(alertSources)
-    .set({ tokenHash: tokenHash(token), tokenHint: hintOf(token), tokenIssuedAt: clock.now() })
-    .where(and(eq(alertSources.teamId, teamId), eq(alertSources.id, sourceId), eq(alertSources.fromEnv, false)))
-    .returning();
-  return source ? { source, token } : undefined;
+  return db.transaction(async (tx) => {
+    const [source] = await tx
+      .update(alertSources)
+      .set({ tokenHash: tokenHash(token), tokenHint: hintOf(token), tokenIssuedAt: clock.now() })
+      .where(and(eq(alertSources.teamId, teamId), eq(alertSources.id, sourceId), eq(alertSources.fromEnv, false)))
+      .returning();
+    if (!source) return undefined;
+    await auditChange(tx, { teamId, at: clock.now(), actor: userId, action: "alert_source_token_rotated", subject: { kind: "alert_source", id: source.id, name: source.name }, details: { tokenHint: source.tokenHint } });
+    return { source, token };
+  });
 }
 
 /** Enough of a token to tell which one a sender holds, not enough to guess it. */

@@ -1,6 +1,6 @@
 // Keeps the durable tables from growing without bound: delivered outbox items and finished scheduler jobs after
 // their retention, remembered request signatures once Slack's replay window is long past, remembered API requests
-// (Idempotency-Key) after a day. Runs on every replica:
+// (Idempotency-Key) after a day, audit entries after theirs. Runs on every replica:
 // each batch deletes a few hundred rows, skipping rows another replica is deleting at the same moment.
 import { sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
@@ -10,6 +10,7 @@ import type { Logger } from "../log.js";
 import { pruneFinishedDeliveries } from "../outbox/outbox.js";
 import { pruneFinishedJobs } from "../scheduler/scheduler.js";
 import { IDEMPOTENCY_KEY_TTL_MS, pruneIdempotencyKeys } from "../access/idempotency-keys.js";
+import { pruneAuditEntries } from "../audit/trail.js";
 
 const DAY_MS = 24 * 60 * 60_000;
 // A signature is accepted from 5 minutes before its timestamp to 5 minutes after (the receiver refuses anything
@@ -24,6 +25,8 @@ interface RetentionOptions {
   outboxRetentionDays: number;
   /** JOB_RETENTION_DAYS: done, cancelled and failed scheduler jobs are kept this long after they finished. */
   jobRetentionDays: number;
+  /** AUDIT_RETENTION_DAYS: audit entries are kept this long after they were recorded (default 400). */
+  auditRetentionDays?: number;
   /** How often a replica prunes (default every minute: signatures must go within minutes). */
   everyMs?: number;
   /** Rows per DELETE: small, so no statement holds locks or the embedded database for long. */
@@ -37,6 +40,7 @@ interface Pruned {
   jobs: number;
   signatures: number;
   idempotencyKeys: number;
+  audit: number;
 }
 
 /** Deletes remembered request signatures seen before `before`, at most `limit`; returns how many. */
@@ -87,7 +91,7 @@ export class Retention {
   private runQuietly(): void {
     this.pruneOnce().then(
       (pruned) => {
-        if (pruned.deliveries || pruned.jobs || pruned.signatures || pruned.idempotencyKeys) this.options.logger.debug(pruned, "pruned finished rows");
+        if (Object.values(pruned).some(Boolean)) this.options.logger.debug(pruned, "pruned finished rows");
       },
       (error: unknown) => this.options.logger.warn({ err: error }, "pruning failed; will try again on the next run"),
     );
@@ -101,6 +105,7 @@ export class Retention {
       jobs: await this.inBatches((limit) => pruneFinishedJobs(db, new Date(now - jobRetentionDays * DAY_MS), limit)),
       signatures: await this.inBatches((limit) => forgetSeenRequests(db, new Date(now - SIGNATURE_MEMORY_MS), limit)),
       idempotencyKeys: await this.inBatches((limit) => pruneIdempotencyKeys(db, new Date(now - IDEMPOTENCY_KEY_TTL_MS), limit)),
+      audit: await this.inBatches((limit) => pruneAuditEntries(db, new Date(now - (this.options.auditRetentionDays ?? 400) * DAY_MS), limit)),
     };
   }
 

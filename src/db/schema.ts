@@ -526,3 +526,38 @@ export type AlertSource = typeof alertSources.$inferSelect;
 export type AlertRow = typeof alerts.$inferSelect;
 export type PagerDutyAlert = typeof pagerdutyAlerts.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
+
+/**
+ * The audit log: every change a person or an integration made, and every refusal, with who, what, on what and when.
+ * Written in the transaction of the change it records (src/audit/), so a change that rolled back left no entry.
+ */
+export const auditEntries = pgTable(
+  "audit_entries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    at: at("at").notNull(),
+    // As the timeline stores actors (timeline/actors.ts): a Slack user id, or an integration such as an API token.
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    // What it was about: an incident, a schedule, a cover, an escalation policy, an API token or an alert source.
+    subjectKind: text("subject_kind").notNull(),
+    subjectId: bigint("subject_id", { mode: "number" }),
+    subjectName: text("subject_name"),
+    // Set when the subject is an incident (or belongs to one), for "this incident's audit log, newest first".
+    incidentId: bigint("incident_id", { mode: "number" }),
+    incidentNumber: integer("incident_number"),
+    result: text("result").$type<"done" | "refused">().notNull(),
+    reason: text("reason"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
+  },
+  (t) => [
+    // Ascending, read backwards: ORDER BY at DESC, id DESC (nulls first) matches a backward scan, not a DESC NULLS LAST index.
+    index("audit_entries_team_newest_idx").on(t.teamId, t.at, t.id),
+    index("audit_entries_incident_newest_idx").on(t.teamId, t.incidentId, t.at, t.id).where(sql`incident_id is not null`),
+    // Retention deletes the oldest first, across workspaces.
+    index("audit_entries_at_idx").on(t.at),
+  ],
+);
+
+export type AuditEntry = typeof auditEntries.$inferSelect;

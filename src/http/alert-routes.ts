@@ -12,7 +12,9 @@ import {
   grafanaPayloadSchema,
   type IncomingAlert,
 } from "../alerts/formats.js";
-import { recordAlerts } from "../alerts/ingest.js";
+import { recordAlerts, type Recorded } from "../alerts/ingest.js";
+import { auditRefusal, auditUnknownCaller } from "../audit/audit-log.js";
+import { alertSourceActor } from "../alerts/intake.js";
 import { sourceByToken } from "../alerts/sources.js";
 import { alertSourceKindLabels, type AlertSourceKind } from "../alerts/vocabulary.js";
 import type { Clock } from "../clock.js";
@@ -29,9 +31,16 @@ export interface AlertRoutesContext {
   teamId: string;
   /** Alerts were committed: turn them into incidents now. */
   onRecorded: () => void;
+  /** Telemetry: each request as answered (any status), and the alerts of each accepted one. */
+  observe?: {
+    answered(source: AlertEndpoint, status: number): void;
+    recorded(source: AlertEndpoint, recorded: Recorded): void;
+  };
 }
 
-export const alertPaths: Record<Exclude<AlertSourceKind, "any">, string> = {
+type AlertEndpoint = Exclude<AlertSourceKind, "any">;
+
+export const alertPaths: Record<AlertEndpoint, string> = {
   alertmanager: "/alerts/alertmanager",
   grafana: "/alerts/grafana",
   generic: "/alerts/generic",
@@ -47,19 +56,30 @@ export function alertRoutes(ctx: AlertRoutesContext): CustomRoute[] {
 
 function alertRoute<Schema extends z.ZodType>(
   ctx: AlertRoutesContext,
-  kind: Exclude<AlertSourceKind, "any">,
+  kind: AlertEndpoint,
   schema: Schema,
   read: (body: z.output<Schema>, json: unknown) => IncomingAlert[],
 ): CustomRoute {
-  return jsonEndpoint<Schema, z.ZodUndefined, AlertSource>(
+  const route = jsonEndpoint<Schema, z.ZodUndefined, AlertSource>(
     {
       method: "POST",
       path: alertPaths[kind],
       authenticate: async (token, request) => {
         const source = await sourceByToken(ctx.db, ctx.teamId, token);
-        if (!source) return undefined;
+        if (!source) {
+          await auditUnknownCaller(ctx.db, ctx.clock, { teamId: ctx.teamId, integration: "alert_source", method: "POST", path: alertPaths[kind], tokenSent: Boolean(token) });
+          return undefined;
+        }
         if (source.kind !== kind && source.kind !== "any") {
           request.resume();
+          await auditRefusal(ctx.db, {
+            teamId: ctx.teamId,
+            at: ctx.clock.now(),
+            actor: alertSourceActor(source),
+            action: "alert_webhook",
+            subject: { kind: "endpoint", name: alertPaths[kind] },
+            reason: "wrong_endpoint",
+          });
           throw new HttpRefusal(403, "wrong_endpoint", `This token belongs to “${source.name}”, a ${alertSourceKindLabels[source.kind]} source: send its alerts to ${alertPaths[source.kind]}.`);
         }
         return source;
@@ -68,9 +88,20 @@ function alertRoute<Schema extends z.ZodType>(
       handle: async ({ body, json, caller }) => {
         const recorded = await recordAlerts(ctx.db, ctx.clock, caller, read(body, json));
         ctx.onRecorded();
+        ctx.observe?.recorded(kind, recorded);
         return { status: 202, body: { accepted: recorded.received, recorded: recorded.recorded, repeated: recorded.received - recorded.recorded } };
       },
     },
     ctx.logger,
   );
+  const observe = ctx.observe;
+  if (!observe) return route;
+  // Every answer counts, refusals included: the status is known only once it is sent.
+  return {
+    ...route,
+    handler: (req, res) => {
+      res.once("finish", () => observe.answered(kind, res.statusCode));
+      return route.handler(req, res);
+    },
+  };
 }

@@ -1,5 +1,6 @@
 // A Slack message added to the timeline (a :pushpin: reaction, the message shortcut) at its original time;
 // the same message is only ever added once.
+import { auditChange, incidentSubject } from "../audit/audit-log.js";
 import { makeStorable } from "../db/storable-text.js";
 import type { IncidentContext, Outcome } from "./change.js";
 import { incidentById, type IncidentRef } from "./queries.js";
@@ -49,6 +50,8 @@ export async function captureMessage(
       },
       sourceKey: `message:${message.channelId}:${message.ts}`,
     });
+    // The entry's actor is the message's author; the change is the capturer's.
+    if (entry) await auditChange(tx, { teamId: incident.teamId, at: ctx.clock.now(), actor: capturedBy, action: "message_captured", subject: incidentSubject(incident), details: { entry: entry.id, how, channelId: message.channelId, ts: message.ts } });
     return { ok: true as const, incident, added: Boolean(entry) };
   });
 }

@@ -1,12 +1,13 @@
 // The one way to change an incident: lock it, let the action decide, then commit the new state, the facts it
 // adds to the timeline and the deliveries they name, in one transaction, and move the incident's clock.
 import { and, eq } from "drizzle-orm";
+import { auditChange, auditIncidentRefusal, incidentSubject } from "../audit/audit-log.js";
 import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
 import { incidents, timelineEntries, type Incident } from "../db/schema.js";
 import { enqueue } from "../outbox/outbox.js";
 import { refreshHomesAfterFact } from "../home/refresh.js";
-import { appendTimeline } from "../timeline/append.js";
+import { appendTimeline, BOT_ACTOR } from "../timeline/append.js";
 import { deliveriesFor, factsToldOutside, outsideDelivery, reachableEffects, type Effect } from "./deliveries.js";
 import { lockIncident, type IncidentRef } from "./queries.js";
 import { refuse, type Refused } from "./refusals.js";
@@ -56,10 +57,10 @@ export async function changeIncidentIn<R extends object>(
   decide: (incident: Incident, now: Date) => Change<R> | Refused | Outcome<R>,
 ): Promise<Outcome<R>> {
   const locked = await lockIncident(tx, ref);
-  if (!locked) return refuse({ code: "not_found" });
+  if (!locked) return refusedAndAudited(tx, ctx.clock, ref, actorId, refuse({ code: "not_found" }));
   const now = ctx.clock.now();
   const decision = decide(locked, now);
-  if ("ok" in decision) return decision;
+  if ("ok" in decision) return decision.ok ? decision : refusedAndAudited(tx, ctx.clock, ref, actorId, decision);
   const keyed = decision.facts.find((f) => f.sourceKey);
   if (keyed && (await timelineHasSource(tx, locked, keyed.sourceKey!))) return { ok: true, incident: locked, repeated: true, ...decision.result };
   const incident = await applyValues(tx, locked, { ...decision.values, updatedAt: now });
@@ -86,6 +87,8 @@ export async function recordFact(tx: Tx, clock: Clock, incident: Incident, actor
     sourceKey: fact.sourceKey,
   });
   if (!entry) return undefined;
+  // Every change a person or an integration makes is audited with it; what Warroom does by itself is not theirs.
+  if (actorId !== BOT_ACTOR) await auditChange(tx, { teamId: incident.teamId, at, actor: actorId, action: fact.type, subject: incidentSubject(incident), details: { ...fact.data, entry: entry.id } });
   const effects = reachableEffects(incident, fact.effects ?? []);
   const items = effects.length ? deliveriesFor(incident, { entryId: entry.id }, effects) : [];
   if (factsToldOutside.has(fact.type)) items.push(outsideDelivery(incident, entry.id));
@@ -93,6 +96,12 @@ export async function recordFact(tx: Tx, clock: Clock, incident: Incident, actor
   // The App Homes the fact changes (its people's incident or action-item lists), also named here so no action forgets.
   await refreshHomesAfterFact(tx, clock, incident, fact, entry.id);
   return entry.id;
+}
+
+/** A refusal changes nothing but is audited; the transaction that decided it commits only that. */
+async function refusedAndAudited(tx: Tx, clock: Clock, ref: IncidentRef, actorId: string, refused: Refused): Promise<Refused> {
+  if (actorId !== BOT_ACTOR) await auditIncidentRefusal(tx, clock, ref.teamId, actorId, { kind: "incident", id: ref.incidentId }, refused.refusal);
+  return refused;
 }
 
 async function timelineHasSource(tx: Tx, incident: Incident, sourceKey: string): Promise<boolean> {

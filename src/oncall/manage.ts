@@ -1,7 +1,8 @@
 // Creating and changing on-call schedules, overrides and escalation policies. Input is checked with zod;
-// a problem comes back as a message per field, never an exception.
+// a problem comes back as a message per field, never an exception. Each change is audited in its transaction.
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
+import { auditChange } from "../audit/audit-log.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { escalationPolicies, oncallOverrides, oncallSchedules, type EscalationLevel, type EscalationPolicy, type OncallSchedule } from "../db/schema.js";
@@ -42,6 +43,7 @@ export async function saveSchedule(db: Db, clock: Clock, teamId: string, userId:
       .values({ teamId, ...input, createdBy: userId, updatedAt: now })
       .onConflictDoUpdate({ target: [oncallSchedules.teamId, oncallSchedules.name], set: { ...input, updatedAt: now } })
       .returning();
+    await auditChange(tx, { teamId, at: now, actor: userId, action: existing ? "schedule_changed" : "schedule_created", subject: { kind: "schedule", id: row!.id, name: row!.name }, details: input });
     await refreshHomesAfterScheduleChange(tx, clock, row!, { previousMembers: existing?.members, userIds: [userId] }, `saved:${now.getTime()}`);
     return { ok: true as const, value: row!, created: !existing };
   });
@@ -63,6 +65,8 @@ export async function addOverride(
       .insert(oncallOverrides)
       .values({ teamId, scheduleId: schedule.id, userId: input.coverUserId, startsAt: input.startsAt, endsAt: input.endsAt, createdBy: userId })
       .returning({ id: oncallOverrides.id });
+    const { coverUserId, startsAt, endsAt } = input;
+    await auditChange(tx, { teamId, at: clock.now(), actor: userId, action: "cover_added", subject: { kind: "cover", id: row!.id, scheduleId: schedule.id, name: schedule.name }, details: { coverUserId, startsAt, endsAt } });
     await refreshHomesAfterScheduleChange(tx, clock, schedule, { userIds: [input.coverUserId, userId] }, `cover:${row!.id}`);
     return { ok: true as const, value: row!, created: true };
   });
@@ -120,6 +124,16 @@ export async function savePolicy(db: Db, clock: Clock, teamId: string, userId: s
       .values({ teamId, name: input.name, ...values, createdBy: userId })
       .onConflictDoUpdate({ target: [escalationPolicies.teamId, escalationPolicies.name], set: values })
       .returning();
+    // The PagerDuty key is a secret of sorts: the audit says whether there is one, not what it is.
+    const { pagerdutyRoutingKey: key, ...audited } = values;
+    await auditChange(tx, {
+      teamId,
+      at: now,
+      actor: userId,
+      action: existing ? "escalation_policy_changed" : "escalation_policy_created",
+      subject: { kind: "escalation_policy", id: row!.id, name: row!.name },
+      details: { ...audited, pagerduty: Boolean(key) },
+    });
     return { ok: true as const, value: row!, created: !existing };
   });
 }
@@ -130,10 +144,12 @@ export async function removeOverride(db: Db, clock: Clock, teamId: string, userI
     const [removed] = await tx
       .delete(oncallOverrides)
       .where(and(eq(oncallOverrides.teamId, teamId), eq(oncallOverrides.id, overrideId)))
-      .returning({ scheduleId: oncallOverrides.scheduleId, userId: oncallOverrides.userId });
+      .returning();
     if (!removed) return false;
     const [schedule] = await tx.select().from(oncallSchedules).where(and(eq(oncallSchedules.teamId, teamId), eq(oncallSchedules.id, removed.scheduleId)));
     if (schedule) await refreshHomesAfterScheduleChange(tx, clock, schedule, { userIds: [removed.userId, userId] }, `uncover:${overrideId}`);
+    const { userId: coverUserId, startsAt, endsAt } = removed;
+    await auditChange(tx, { teamId, at: clock.now(), actor: userId, action: "cover_removed", subject: { kind: "cover", id: removed.id, scheduleId: removed.scheduleId }, details: { coverUserId, startsAt, endsAt } });
     return true;
   });
 }

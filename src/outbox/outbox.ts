@@ -107,6 +107,14 @@ export interface DeliveryPacing {
   ended(item: OutboxItem): void;
 }
 
+/** Told what became of each attempt once it is committed (telemetry counts it); a rolled-back attempt is never told. */
+export interface DeliveryObserver {
+  delivered(item: OutboxItem): void;
+  /** Failed; tried again later. */
+  retrying(item: OutboxItem): void;
+  gaveUp(item: OutboxItem): void;
+}
+
 /** A surface (Slack, PagerDuty, webhooks): the kinds it delivers and how it reads its own failures. */
 export interface DeliverySurface {
   name: string;
@@ -124,6 +132,8 @@ interface OutboxOptions {
   onGiveUp?: (tx: Tx, item: OutboxItem, failure: DeliveryFailure) => Promise<void>;
   /** The surfaces' rate limits, applied to items as they are claimed (see DeliveryPacing). */
   pace?: DeliveryPacing;
+  /** Told of each attempt's end once it is committed (telemetry counts them). */
+  observer?: DeliveryObserver;
   /** Items claimed at a time by deliverDue (tests, waitUntilIdle). */
   batchSize?: number;
   /** Deliveries in flight at once in the background; each runs on its own, so a slow one holds up only itself. */
@@ -397,9 +407,22 @@ export class OutboxWorker {
     for (;;) {
       await this.deliverDue();
       if ((await this.pendingCount()) === 0) return;
-      if (Date.now() > deadline) throw new Error(`outbox still has ${await this.pendingCount()} pending items`);
+      if (Date.now() > deadline) throw new Error(`outbox still has ${await this.pendingCount()} pending items: ${await this.pendingDescribed()}`);
       await new Promise((r) => setTimeout(r, 25));
     }
+  }
+
+  /** What is still pending and why, for a test or benchmark that waited too long. */
+  private async pendingDescribed(): Promise<string> {
+    const now = this.options.clock.now().getTime();
+    const rows = await this.options.db
+      .select({ id: outboxItems.id, kind: outboxItems.kind, attempts: outboxItems.attempts, next: outboxItems.nextAttemptAt, lease: outboxItems.leasedUntil, error: outboxItems.lastError })
+      .from(outboxItems)
+      .where(eq(outboxItems.status, "pending"))
+      .limit(5);
+    return rows
+      .map((r) => `#${r.id} ${r.kind} (${r.attempts} attempts, due in ${r.next.getTime() - now} ms${r.lease ? `, leased for ${r.lease.getTime() - now} ms more` : ""}${r.error ? `, last error: ${r.error.slice(0, 120)}` : ""})`)
+      .join("; ");
   }
 
   async pendingCount(): Promise<number> {
@@ -485,6 +508,7 @@ export class OutboxWorker {
           .where(and(eq(outboxItems.id, item.id), eq(outboxItems.teamId, item.teamId)));
         if (superseded.length) await this.supersede(tx, superseded);
       });
+      this.options.observer?.delivered(item);
       log.debug("delivered");
     } catch (error) {
       // Handed back at shutdown: what this attempt did is for the next one to find out.
@@ -501,7 +525,10 @@ export class OutboxWorker {
         await this.defer(run, failure.deferMs).catch((e) => log.error({ err: e }, "could not defer a delivery"));
         return;
       }
-      await this.recordFailure(run, failure).catch((e) => log.error({ err: e }, "could not record delivery failure"));
+      await this.recordFailure(run, failure).then(
+        () => (failure.retryable ? this.options.observer?.retrying(item) : this.options.observer?.gaveUp(item)),
+        (e: unknown) => log.error({ err: e }, "could not record delivery failure"),
+      );
       if (failure.retryable) log.warn({ error: failure.message }, "delivery failed; will retry");
       else log.error({ error: failure.message }, "delivery failed permanently; giving up");
     }

@@ -6,6 +6,7 @@ import { z } from "zod";
 import type { Clock } from "../clock.js";
 import type { Db, DbOrTx, Tx } from "../db/client.js";
 import { actionItems, incidents, postmortems, type ActionItem, type Incident, type Postmortem, type PostmortemContent } from "../db/schema.js";
+import { auditIncidentRefusal } from "../audit/audit-log.js";
 import { recordFact, type Fact } from "../incidents/change.js";
 import { isOpen, postmortemRequired } from "../incidents/lifecycle.js";
 import { mayDo } from "../incidents/permissions.js";
@@ -62,7 +63,7 @@ async function changePostmortem(
   userId: string,
   decide: (incident: Incident, postmortem: Postmortem, tx: Tx, now: Date) => Promise<PostmortemChange | Refused> | PostmortemChange | Refused,
 ): Promise<PostmortemOutcome> {
-  return ctx.db.transaction(async (tx) => {
+  const outcome = await ctx.db.transaction(async (tx): Promise<PostmortemOutcome> => {
     const incident = await lockIncident(tx, ref);
     if (!incident) return refuse({ code: "not_found" });
     if (isOpen(incident.status)) return refuse({ code: "still_open", incident, wanted: "postmortem" });
@@ -80,6 +81,8 @@ async function changePostmortem(
     if (current.status === "not_started" && saved!.status === "draft") await ctx.learning?.onDrafted(tx, incident, saved!);
     return { ok: true, incident, postmortem: saved!, result: decision.result };
   });
+  if (!outcome.ok) await auditIncidentRefusal(ctx.db, ctx.clock, ref.teamId, userId, { kind: "incident", id: ref.incidentId }, outcome.refusal);
+  return outcome;
 }
 
 const editable = (p: Postmortem) => p.status === "not_started" || p.status === "draft" || p.status === "in_review";
@@ -273,6 +276,12 @@ type ActionItemOutcome =
 
 /** Changes an action item; the owner, its creator, the incident's commander or declarer, or an admin may. */
 export async function changeActionItem(ctx: PostmortemContext, teamId: string, itemId: number, userId: string, change: ActionItemChange): Promise<ActionItemOutcome> {
+  const outcome = await changeActionItemNow(ctx, teamId, itemId, userId, change);
+  if (!outcome.ok) await auditIncidentRefusal(ctx.db, ctx.clock, teamId, userId, { kind: "action_item", id: itemId }, outcome.refusal);
+  return outcome;
+}
+
+async function changeActionItemNow(ctx: PostmortemContext, teamId: string, itemId: number, userId: string, change: ActionItemChange): Promise<ActionItemOutcome> {
   return ctx.db.transaction(async (tx) => {
     const [item] = await tx.select().from(actionItems).where(and(eq(actionItems.teamId, teamId), eq(actionItems.id, itemId))).for("update");
     if (!item) return refuse({ code: "no_action_item", itemId });

@@ -88,6 +88,8 @@ interface SchedulerOptions {
   /** Told when a tick handled something, so its Slack side effects go out at once. */
   onWork?: () => void;
   maxAttempts?: number;
+  /** Told of each pass once it has committed, with how long it took (telemetry). */
+  onSwept?: (report: SweepReport, seconds: number) => void;
 }
 
 /** What one pass over the due work did: jobs handled by kind, and those left for a later pass. */
@@ -128,10 +130,17 @@ export class Scheduler {
 
   /** The same pass as a tick (and shared with one under way), saying what it did: the escalation sweep endpoint's answer. */
   sweep(): Promise<SweepReport> {
-    this.ticking ??= this.runTick().finally(() => {
+    this.ticking ??= this.timedTick().finally(() => {
       this.ticking = undefined;
     });
     return this.ticking;
+  }
+
+  private async timedTick(): Promise<SweepReport> {
+    const started = performance.now();
+    const report = await this.runTick();
+    this.options.onSwept?.(report, (performance.now() - started) / 1000);
+    return report;
   }
 
   private async runTick(): Promise<SweepReport> {

@@ -76,6 +76,8 @@ interface GatewayOptions {
   quickTimeoutMs?: number;
   /** Keeps deliveries within Slack's rate tiers (shared by every gateway of the process, as Slack counts per app). */
   pacer?: SlackPacer;
+  /** Told of every call that reached Slack, by method and result (see callResult): telemetry counts them. */
+  onCall?: (method: string, result: string) => void;
 }
 
 export class SlackGateway {
@@ -109,10 +111,12 @@ export class SlackGateway {
       try {
         const answer = (await (quickCalls.has(method) ? this.quickClient : this.client).apiCall(method, args)) as T;
         ended?.("applied");
+        this.noteCall(method);
         return answer;
       } catch (error) {
         const failure = toSlackCallError(method, error);
         ended?.(failure.outcome);
+        this.noteCall(method, failure);
         if (failure.code === "ratelimited" && failure.retryAfterMs) {
           rateLimited = true;
           this.pausedUntil.set(method, Date.now() + failure.retryAfterMs);
@@ -122,6 +126,11 @@ export class SlackGateway {
     } finally {
       if (admission?.admitted) admission.finished(rateLimited);
     }
+  }
+
+  /** Counts a call that reached Slack, also one made with another client (a listener's views.open, with Bolt's). */
+  noteCall(method: string, error?: unknown): void {
+    this.options.onCall?.(method, error === undefined ? "ok" : callResult(toSlackCallError(method, error)));
   }
 
   async createChannel(name: string): Promise<SlackChannel> {
@@ -400,6 +409,14 @@ export function toSlackCallError(method: string, error: unknown): SlackCallError
     default:
       return new SlackCallError(method, error instanceof Error ? error.message : String(error), false, undefined, "unknown");
   }
+}
+
+/**
+ * A call's result as a bounded label: `ratelimited` (HTTP 429), Slack's error code (`channel_not_found`),
+ * `http_503`, `request_failed` (no answer), or `other` for anything that is not a code (an exception's message).
+ */
+export function callResult(error: SlackCallError): string {
+  return /^[a-z0-9_]{1,64}$/.test(error.code) ? error.code : "other";
 }
 
 const isSlackError = (error: unknown): boolean =>

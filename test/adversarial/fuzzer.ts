@@ -130,6 +130,9 @@ const subcommandWords = [
   "actions",
   "actions mine",
   "actions overdue",
+  "audit",
+  "audit #1",
+  "audit before:3",
   "frobnicate",
   "💥",
 ];

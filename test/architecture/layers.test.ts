@@ -58,6 +58,15 @@ describe("the layers", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("keeps prom-client inside src/telemetry/: the rest of the bot reports through small hooks", () => {
+    const offenders = sourceFiles(src)
+      .filter((file) => !relative(src, file).startsWith("telemetry/"))
+      .filter((file) => /from\s+["']prom-client["']/.test(readFileSync(file, "utf8")))
+      .map((file) => relative(src, file));
+    expect(offenders).toEqual([]);
+    expect(readFileSync(join(src, "telemetry/telemetry.ts"), "utf8")).toMatch(/from\s+["']prom-client["']/);
+  });
+
   it("never lets one listener import another listener", () => {
     const kinds = ["commands", "actions", "views", "events", "shortcuts"];
     const listenerDir = join(src, "slack/listeners");

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray } from "drizzle-orm";
 import { ManualClock } from "../../src/clock.js";
-import { apiIdempotencyKeys, apiTokens, outboxItems, scheduledJobs, seenRequests } from "../../src/db/schema.js";
+import { apiIdempotencyKeys, apiTokens, auditEntries, outboxItems, scheduledJobs, seenRequests } from "../../src/db/schema.js";
 import { Retention } from "../../src/db/retention.js";
 import { createLogger } from "../../src/log.js";
 import { openTestDatabase, type TestDatabase } from "../support/database.js";
@@ -57,7 +57,7 @@ describe("pruning", () => {
     const remembered = (key: string, createdAt: Date) => ({ teamId: "T_PRUNE", tokenId: token!.id, key, fingerprint: "f", status: 201, answer: { body: {} }, createdAt });
     await database.db.insert(apiIdempotencyKeys).values([remembered("day-old", ago(DAY + 60_000)), remembered("recent", ago(DAY - 60_000))]);
 
-    expect(await retention().pruneOnce()).toEqual({ deliveries: 2, jobs: 3, signatures: 1, idempotencyKeys: 1 });
+    expect(await retention().pruneOnce()).toEqual({ deliveries: 2, jobs: 3, signatures: 1, idempotencyKeys: 1, audit: 0 });
 
     expect(await remaining(outboxItems, [oldDone, oldFailed, recentDone, oldPending])).toEqual([recentDone, oldPending]);
     expect(await remaining(scheduledJobs, [...oldJobs, recentJob, overdueJob])).toEqual([recentJob, overdueJob]);
@@ -85,5 +85,23 @@ describe("pruning", () => {
     expect(runs.reduce((n, r) => n + r.jobs, 0)).toBe(40);
     expect(await database.db.select().from(outboxItems).where(eq(outboxItems.teamId, "T_REPLICAS"))).toHaveLength(0);
     expect(await database.db.select().from(scheduledJobs).where(eq(scheduledJobs.teamId, "T_REPLICAS"))).toHaveLength(0);
+  });
+
+  it("deletes audit entries older than AUDIT_RETENTION_DAYS, and only those", async () => {
+    const entry = (daysAgo: number, action: string) => ({
+      teamId: "T_AUDIT_PRUNE",
+      at: ago(daysAgo * DAY),
+      actor: "U_ALICE",
+      action,
+      subjectKind: "incident",
+      subjectId: 1,
+      incidentId: 1,
+      incidentNumber: 1,
+      result: "done" as const,
+    });
+    await database.db.insert(auditEntries).values([entry(401, "old"), entry(400.5, "just past"), entry(399, "kept"), entry(1, "recent")]);
+    expect((await retention({ auditRetentionDays: 400, batchSize: 1 }).pruneOnce()).audit).toBe(2);
+    const left = await database.db.select({ action: auditEntries.action }).from(auditEntries).where(eq(auditEntries.teamId, "T_AUDIT_PRUNE")).orderBy(auditEntries.at);
+    expect(left.map((r) => r.action)).toEqual(["kept", "recent"]);
   });
 });

@@ -3,9 +3,10 @@
 // when a person clicks), the escalation sweep, and the OpenAPI document generated from the routes below.
 import { createHash, randomUUID } from "node:crypto";
 import type { CustomRoute } from "@slack/bolt";
-import type { IncomingHttpHeaders } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { z } from "zod";
 import { callerOfToken, type ApiCaller } from "../../access/api-tokens.js";
+import { auditUnknownCaller } from "../../audit/audit-log.js";
 import { claimIdempotencyKey, releaseIdempotencyKey, settleIdempotencyKey, type KeyRef } from "../../access/idempotency-keys.js";
 import type { Clock } from "../../clock.js";
 import type { Db, Tx } from "../../db/client.js";
@@ -52,6 +53,8 @@ export interface RestApiDeps {
   deliverNow: () => void;
   /** One pass over the scheduler's due work. */
   sweep: () => Promise<SweepReport>;
+  /** The bot's workspace: a request whose token opens nothing is audited there (it names no workspace itself). */
+  teamId?: string;
   /** ESCALATION_SWEEP_TOKEN; unset: the sweep endpoint answers 404. */
   sweepToken?: string;
 }
@@ -127,7 +130,14 @@ function idempotencyKeyOf(headers: IncomingHttpHeaders): string | undefined {
 
 export function restApiRoutes(deps: RestApiDeps): ApiRoute[] {
   const { db, clock, logger } = deps;
-  const apiToken = (presented: string | undefined) => callerOfToken(db, clock, presented);
+  const apiToken = async (presented: string | undefined, request: IncomingMessage): Promise<ApiCaller | undefined> => {
+    const caller = await callerOfToken(db, clock, presented);
+    if (!caller && deps.teamId) {
+      const path = new URL(request.url ?? "/", "http://localhost").pathname;
+      await auditUnknownCaller(db, clock, { teamId: deps.teamId, integration: "api_token", method: request.method ?? "GET", path, tokenSent: Boolean(presented) });
+    }
+    return caller;
+  };
 
   /** The domain's context for a token: it manages incidents as its creator may (an incident admin, while they stay one). */
   function contextFor(caller: ApiCaller): IncidentContext {
@@ -390,9 +400,11 @@ export function restApiRoutes(deps: RestApiDeps): ApiRoute[] {
         method: "POST",
         path: `${API}/escalations/sweep`,
         bodyLimitBytes: SMALL_BODY,
-        authenticate: (presented) => {
+        authenticate: async (presented) => {
           if (!deps.sweepToken) throw new HttpRefusal(404, "not_found", "The escalation sweep is off: set ESCALATION_SWEEP_TOKEN to turn it on.");
-          return tokenMatches(presented, { plain: deps.sweepToken }) ? { sweep: true } : undefined;
+          if (tokenMatches(presented, { plain: deps.sweepToken })) return { sweep: true };
+          if (deps.teamId) await auditUnknownCaller(db, clock, { teamId: deps.teamId, integration: "api_token", method: "POST", path: `${API}/escalations/sweep`, tokenSent: Boolean(presented) });
+          return undefined;
         },
         handle: async () => {
           const report = await deps.sweep();

@@ -20,6 +20,7 @@ export const subcommandHelp: [usage: string, what: string][] = [
   ["oncall", "who is on call now and next; `oncall schedule`, `oncall cover`, `escalation policy` set it up"],
   ["alerts [add|rotate <source>]", "alert sources (Alertmanager, Grafana, scripts) with their webhook URLs; admins add one or rotate its token"],
   ["api-token <create|list|revoke> [name]", "REST API tokens, for incident admins (a new token is shown once)"],
+  ["audit [#12]", "the audit log, newest first: who changed or was refused what; incident admins only"],
   ["help", "show this list"],
 ];
 

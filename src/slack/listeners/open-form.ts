@@ -22,7 +22,7 @@ function formRefusal(error: unknown): FormRefusal {
 
 /** Opens `view`; on refusal tells the person (`tellPerson`) and returns false. */
 export async function openForm(
-  deps: Pick<ListenerDeps, "logger">,
+  deps: Pick<ListenerDeps, "logger" | "gateway">,
   client: WebClient,
   triggerId: string,
   view: View,
@@ -31,8 +31,11 @@ export async function openForm(
 ): Promise<boolean> {
   try {
     await client.views.open({ trigger_id: triggerId, view });
+    // Made with Bolt's client (a trigger lives 3 s, too short for the outbox), counted with the gateway's calls.
+    deps.gateway.noteCall("views.open");
     return true;
   } catch (error) {
+    deps.gateway.noteCall("views.open", error);
     const refusal = formRefusal(error);
     const details = (error as { data?: { response_metadata?: unknown } })?.data?.response_metadata;
     deps.logger.warn({ err: error, refusal, details, callbackId: view.callback_id }, "could not open a form");

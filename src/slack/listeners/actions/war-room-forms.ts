@@ -6,6 +6,7 @@ import { isOpen, statusLabels } from "../../../incidents/lifecycle.js";
 import { mayDo, type Permission } from "../../../incidents/permissions.js";
 import type { IncidentAction } from "../../../incidents/refusals.js";
 import { timelineOf } from "../../../timeline/append.js";
+import { auditIncidentRefusal } from "../../../audit/audit-log.js";
 import { refusalText } from "../../blocks/answers.js";
 import { timelineMessage } from "../../blocks/timeline.js";
 import { resolveModal, rolesModal, severityModal, statusModal, updateModal } from "../../blocks/war-room-modals.js";
@@ -35,7 +36,9 @@ async function openForm(deps: ListenerDeps, args: ActionArgs, incident: Incident
   if (!incident) return tell(args, "I can't find this incident any more.");
   if (!mayDo(incident, userId, deps.admins, form.permission)) {
     deps.logger.info({ team: incident.teamId, user: userId, incident: incident.number, what: form.action }, "refused: not allowed");
-    return tell(args, refusalText({ code: "not_allowed", action: form.action, incident, permission: form.permission }, deps.clock.now()));
+    const refusal = { code: "not_allowed", action: form.action, incident, permission: form.permission } as const;
+    await auditIncidentRefusal(deps.db, deps.clock, incident.teamId, userId, { kind: "incident", id: incident.id }, refusal);
+    return tell(args, refusalText(refusal, deps.clock.now()));
   }
   if (!isOpen(incident.status)) return tell(args, `Incident #${incident.number} is ${statusLabels[incident.status].toLowerCase()}. \`/incident reopen\` brings it back.`);
   await openView(deps, args.client, args.body.trigger_id, form.build({ incident, privateMetadata: modalMetadata(incident.id) }), (text) => tell(args, text), "click again");

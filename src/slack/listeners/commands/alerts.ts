@@ -1,6 +1,6 @@
 // /incident alerts [add | rotate <name>]: the alert sources with their webhook URLs and last alert; admins add a
 // source or rotate a source's token from a form.
-import { mayConfigureAlerts } from "../../../alerts/permissions.js";
+import { alertsConfigurable } from "../../../alerts/permissions.js";
 import { sourceNamed } from "../../../alerts/sources.js";
 import { addAlertSourceModal, rotateTokenModal } from "../../blocks/alert-sources.js";
 import { echoTyped } from "../../blocks/text.js";
@@ -15,10 +15,10 @@ export const alerts: Subcommand = async (deps, request) => {
     case "list":
       return { answer: await alertSourcesAnswer(deps, request.teamId, request.userId) };
     case "add":
-      if (!mayConfigureAlerts(deps.admins, request.userId)) return say(notAllowedAlerts);
+      if (!(await alertsConfigurable(deps, request, "alert_source_add"))) return say(notAllowedAlerts);
       return { modal: addAlertSourceModal() };
     case "rotate": {
-      if (!mayConfigureAlerts(deps.admins, request.userId)) return say(notAllowedAlerts);
+      if (!(await alertsConfigurable(deps, request, "alert_source_rotate_token"))) return say(notAllowedAlerts);
       if (!name) return say("Name the source: `/incident alerts rotate Prometheus prod`.");
       const source = await sourceNamed(deps.db, request.teamId, name);
       if (!source) return say(`There is no alert source called “${echoTyped(name)}”. \`/incident alerts\` lists them.`);

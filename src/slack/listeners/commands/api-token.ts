@@ -15,7 +15,7 @@ export const apiToken: Subcommand = async (deps, request) => {
       return { answer: apiTokenCreated(made.row, made.token) };
     }
     case "list": {
-      const listed = await listApiTokens(deps.db, who);
+      const listed = await listApiTokens(deps.db, deps.clock, who);
       return listed.ok ? { answer: apiTokenList(listed.tokens) } : say(apiTokenRefusalText(listed.refusal));
     }
     case "revoke": {

@@ -2,14 +2,14 @@
 import { policiesOf, schedulesOf } from "../../../oncall/directory.js";
 import { policyModal } from "../../blocks/oncall.js";
 import { echoTyped } from "../../blocks/text.js";
-import { mayConfigureOnCall } from "../../../oncall/permissions.js";
+import { onCallConfigurable } from "../../../oncall/permissions.js";
 import { notAllowedOnCall, onCallAnswer } from "../oncall-overview.js";
 import { asTyped, say, type Subcommand } from "../subcommand.js";
 
 export const escalation: Subcommand = async (deps, request) => {
   const [what = "", ...rest] = asTyped(request.args).split(/\s+/);
   if (what.toLowerCase() !== "policy") return onCallAnswer(deps, request.teamId);
-  if (!mayConfigureOnCall(deps.admins, request.userId)) return notAllowedOnCall();
+  if (!(await onCallConfigurable(deps, request, "escalation_policy_save", { kind: "command", name: "/incident escalation policy" }))) return notAllowedOnCall();
   const name = rest.join(" ").trim();
   const policies = await policiesOf(deps.db, request.teamId);
   const existing = name ? policies.find((p) => p.name === name) : undefined;

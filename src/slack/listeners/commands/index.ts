@@ -9,6 +9,7 @@ import { action } from "./action.js";
 import { actions } from "./actions.js";
 import { alerts } from "./alerts.js";
 import { apiToken } from "./api-token.js";
+import { audit } from "./audit.js";
 import { close } from "./close.js";
 import { declare } from "./declare.js";
 import { escalation } from "./escalation.js";
@@ -51,6 +52,7 @@ export const subcommands: Record<string, Subcommand> = {
   actions,
   alerts,
   "api-token": apiToken,
+  audit,
 };
 
 /**

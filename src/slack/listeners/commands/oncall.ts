@@ -1,6 +1,6 @@
 // /incident oncall [schedule|cover|covers <name>]: who is on call, and the forms that set schedules and covers.
 import { scheduleNamed, upcomingCovers } from "../../../oncall/directory.js";
-import { mayConfigureOnCall } from "../../../oncall/permissions.js";
+import { onCallConfigurable } from "../../../oncall/permissions.js";
 import { localDate } from "../../../oncall/zoned-time.js";
 import { coverList, overrideModal, scheduleModal } from "../../blocks/oncall.js";
 import { echoTyped } from "../../blocks/text.js";
@@ -15,14 +15,14 @@ export const oncall: Subcommand = async (deps, request) => {
     case "":
       return onCallAnswer(deps, request.teamId);
     case "schedule": {
-      if (!mayConfigureOnCall(deps.admins, request.userId)) return notAllowedOnCall();
+      if (!(await onCallConfigurable(deps, request, "schedule_save"))) return notAllowedOnCall();
       const existing = name ? await scheduleNamed(deps.db, request.teamId, name) : undefined;
       if (name && !existing) return say(`There is no schedule called "${echoTyped(name)}". \`/incident oncall\` lists them; \`/incident oncall schedule\` creates one.`);
       return { modal: scheduleModal(existing, { timeZone: zone, today: localDate(deps.clock.now(), zone) }) };
     }
     case "cover":
     case "override": {
-      if (!mayConfigureOnCall(deps.admins, request.userId)) return notAllowedOnCall();
+      if (!(await onCallConfigurable(deps, request, "cover_add"))) return notAllowedOnCall();
       const schedule = name ? await scheduleNamed(deps.db, request.teamId, name) : undefined;
       if (!schedule) return say("Name the schedule to cover: `/incident oncall cover Payments primary`.");
       return { modal: overrideModal(schedule, localDate(deps.clock.now(), schedule.timeZone)) };

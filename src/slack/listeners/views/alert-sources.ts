@@ -1,7 +1,7 @@
 // The alert-source forms: adding a source and rotating its token. Either way the form turns into the one view
 // that shows the new token (stored only as a hash, never shown again).
 import { z } from "zod";
-import { mayConfigureAlerts } from "../../../alerts/permissions.js";
+import { alertsConfigurable } from "../../../alerts/permissions.js";
 import { addSource, parseSeverityMap, rotateToken } from "../../../alerts/sources.js";
 import { alertFormAnswer, tokenIssuedView } from "../../blocks/alert-sources.js";
 import { notAllowedAlerts } from "../alert-sources.js";
@@ -20,7 +20,7 @@ const settingBlocks: Record<string, string> = {
 
 export const alertSourceSubmitted: ViewHandler = async (deps, args) => {
   const { body, view } = args;
-  if (!mayConfigureAlerts(deps.admins, body.user.id)) return showErrors(args, { [AlertSourceBlocks.name]: notAllowedAlerts });
+  if (!(await alertsConfigurable(deps, { teamId: teamOf(body), userId: body.user.id }, "alert_source_add"))) return showErrors(args, { [AlertSourceBlocks.name]: notAllowedAlerts });
   const v = valuesOf(view);
   const severityMap = parseSeverityMap(typed(v, AlertSourceBlocks.severityMap));
   if (!severityMap.ok) return showErrors(args, { [AlertSourceBlocks.severityMap]: severityMap.problem });
@@ -45,9 +45,9 @@ export const alertSourceSubmitted: ViewHandler = async (deps, args) => {
 export const rotateTokenSubmitted: ViewHandler = async (deps, args) => {
   const { body, view } = args;
   // The form has no field to show a problem beside: the answer replaces it.
-  if (!mayConfigureAlerts(deps.admins, body.user.id)) return args.ack({ response_action: "update", view: alertFormAnswer(notAllowedAlerts) });
+  if (!(await alertsConfigurable(deps, { teamId: teamOf(body), userId: body.user.id }, "alert_source_rotate_token"))) return args.ack({ response_action: "update", view: alertFormAnswer(notAllowedAlerts) });
   const meta = z.object({ sourceId: z.number().int().positive() }).safeParse(safeJson(view.private_metadata));
-  const rotated = meta.success ? await rotateToken(deps.db, deps.clock, teamOf(body), meta.data.sourceId) : undefined;
+  const rotated = meta.success ? await rotateToken(deps.db, deps.clock, teamOf(body), body.user.id, meta.data.sourceId) : undefined;
   if (!rotated) return args.ack({ response_action: "update", view: alertFormAnswer("That alert source no longer exists; `/incident alerts` lists them.") });
   deps.logger.info({ team: rotated.source.teamId, source: rotated.source.id, by: body.user.id }, "alert source token rotated");
   await args.ack({ response_action: "update", view: tokenIssuedView(rotated.source, rotated.token, deps.publicUrl, true) });

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { EscalationTarget } from "../../../db/schema.js";
 import { scheduleById } from "../../../oncall/directory.js";
 import { addOverride, savePolicy, saveSchedule, type Saved } from "../../../oncall/manage.js";
-import { mayConfigureOnCall } from "../../../oncall/permissions.js";
+import { onCallConfigurable } from "../../../oncall/permissions.js";
 import { zonedToUtc } from "../../../oncall/zoned-time.js";
 import { DEFAULT_OPTION, OverrideBlocks, POLICY_FORM_LEVELS, PolicyBlocks, ScheduleBlocks, policyLevelBlock } from "../../ids.js";
 import { checked, field, safeJson, typed, valuesOf, type Values } from "../forms.js";
@@ -33,7 +33,7 @@ function errorsFor<T>(saved: Saved<T>, blocks: Record<string, string>, fallback:
 
 export const scheduleSubmitted: ViewHandler = async (deps, args) => {
   const { body, view } = args;
-  if (!mayConfigureOnCall(deps.admins, body.user.id)) return showErrors(args, { [ScheduleBlocks.name]: "Only incident admins can change on-call schedules." });
+  if (!(await onCallConfigurable(deps, { teamId: teamOf(body), userId: body.user.id }, "schedule_save"))) return showErrors(args, { [ScheduleBlocks.name]: "Only incident admins can change on-call schedules." });
   const v = valuesOf(view);
   const length = field(v, ScheduleBlocks.length)?.selected_option?.value;
   const saved = await saveSchedule(deps.db, deps.clock, teamOf(body), body.user.id, {
@@ -57,7 +57,7 @@ export const coverSubmitted: ViewHandler = async (deps, args) => {
   const cover = field(v, OverrideBlocks.user)?.selected_user;
   if (!meta.success) return showErrors(args, { [OverrideBlocks.user]: "This form is out of date; run /incident oncall cover again." });
   if (!cover) return showErrors(args, { [OverrideBlocks.user]: "Pick who covers." });
-  if (!mayConfigureOnCall(deps.admins, body.user.id)) return showErrors(args, { [OverrideBlocks.user]: "Only incident admins can add covers." });
+  if (!(await onCallConfigurable(deps, { teamId: teamOf(body), userId: body.user.id }, "cover_add"))) return showErrors(args, { [OverrideBlocks.user]: "Only incident admins can add covers." });
   const schedule = await scheduleById(deps.db, teamId, meta.data.scheduleId);
   const at = (dateBlock: string, timeBlock: string) => {
     const [year, month, day] = (field(v, dateBlock)?.selected_date ?? "").split("-").map(Number);
@@ -78,7 +78,7 @@ const pagerDutyKeyTyped = (typed: string): string | null | undefined => (typed.t
 
 export const policySubmitted: ViewHandler = async (deps, args) => {
   const { body, view } = args;
-  if (!mayConfigureOnCall(deps.admins, body.user.id)) return showErrors(args, { [PolicyBlocks.name]: "Only incident admins can change escalation policies." });
+  if (!(await onCallConfigurable(deps, { teamId: teamOf(body), userId: body.user.id }, "escalation_policy_save"))) return showErrors(args, { [PolicyBlocks.name]: "Only incident admins can change escalation policies." });
   const v = valuesOf(view);
   const levels = [];
   for (let n = 1; n <= POLICY_FORM_LEVELS; n++) {
