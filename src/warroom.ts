@@ -145,6 +145,7 @@ export async function startWarroom({
     refreshSettleMs,
     alertLinesSettleMs,
     homeSettleMs,
+    // METRICS SLOT: homeMetricsBrief (the App Home's last 30 days in brief, from src/metrics/) is wired here at merge.
   };
   const pagerDuty: PagerDutyContext = {
     db: database.db,
