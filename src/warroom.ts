@@ -23,6 +23,7 @@ import { createSlackApp } from "./slack/app.js";
 import type { ReceiverLimits } from "./slack/receiver.js";
 import { createClockwork } from "./incidents/clockwork.js";
 import { createLearningClock } from "./postmortems/reminders.js";
+import { createWeeklyReportClock } from "./metrics/weekly-report.js";
 import { clockSettings } from "./incidents/timers.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { reportGiveUp, slackDeliverers, type SlackDeliveryContext } from "./slack/deliveries/index.js";
@@ -133,6 +134,8 @@ export async function startWarroom({
     logger,
     botUserId: () => identity.userId,
     announcementChannels: announcementChannels(config),
+    reportChannel: config.INCIDENTS_CHANNEL,
+    businessTimeZone: config.BUSINESS_TIMEZONE,
     refreshSettleMs,
     alertLinesSettleMs,
   };
@@ -181,11 +184,13 @@ export async function startWarroom({
 
   const clockwork = createClockwork({ clock, settings: clockSettings(config) });
   const learning = createLearningClock({ clock, businessTimeZone: config.BUSINESS_TIMEZONE });
+  const weeklyReport = createWeeklyReportClock({ clock, schedule: config.WEEKLY_REPORT, timeZone: config.BUSINESS_TIMEZONE });
+  await weeklyReport.plan(database.db, identity.teamId);
   const scheduler = new Scheduler({
     db: database.db,
     clock,
     logger: logger.child({ component: "scheduler" }),
-    handlers: { ...clockwork.handlers, ...learning.handlers },
+    handlers: { ...clockwork.handlers, ...learning.handlers, ...weeklyReport.handlers },
     tickSeconds: config.SCHEDULER_TICK,
     onWork: () => outbox.kick(),
   });

@@ -21,6 +21,10 @@ export interface SlackDeliveryContext {
   refreshSettleMs?: number;
   /** Alert lines in one war room at most once per this many ms (default 3 s); alerts in between are told together. */
   alertLinesSettleMs?: number;
+  /** Where the weekly report goes (INCIDENTS_CHANNEL). */
+  reportChannel?: string;
+  /** BUSINESS_TIMEZONE: the weekly report's days. */
+  businessTimeZone?: string;
 }
 
 export async function incidentOf(ctx: SlackDeliveryContext, item: OutboxItem): Promise<Incident> {

@@ -14,6 +14,8 @@ import { legacyDeliverers } from "./legacy.js";
 import { liveViewDeliverers } from "./live-views.js";
 import { peopleDeliverers } from "./people.js";
 import { warRoomSetupDeliverers } from "./war-room-setup.js";
+import { weeklyReportDeliverer } from "./weekly-report.js";
+import { WEEKLY_REPORT_DELIVERY } from "../../metrics/weekly-report.js";
 
 export type { SlackDeliveryContext };
 
@@ -39,6 +41,7 @@ export function slackDeliverers(ctx: SlackDeliveryContext): Record<string, Deliv
     [Deliveries.announcementLine]: facts.announcementLine,
     [Deliveries.invite]: people.invite,
     [Deliveries.directMessage]: people.directMessage,
+    [WEEKLY_REPORT_DELIVERY]: weeklyReportDeliverer(ctx),
     ...legacyDeliverers(ctx, people.directMessage),
   };
 }
