@@ -20,6 +20,7 @@ import { startFakePagerDuty } from "../src/fake-pagerduty/server.js";
 import { searchLatency } from "./search-latency.js";
 import { apiListLatency } from "./api-list-latency.js";
 import { tickCost } from "./tick-cost.js";
+import { metricsLatency } from "./metrics-latency.js";
 
 const number = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -41,8 +42,11 @@ const settings = {
   alertConcurrencies: (process.env.BENCH_ALERT_CONCURRENCY ?? "10,50").split(",").map((c) => Math.round(Number(c))),
   alertSeconds: number("BENCH_ALERT_SECONDS", 8),
   alertSlices: Math.round(number("BENCH_ALERT_SLICES", 8)),
+  metricsIncidents: Math.round(number("BENCH_METRICS_INCIDENTS", 1_000_000)),
+  metricsRounds: Math.round(number("BENCH_METRICS_ROUNDS", 20)),
+  metricsPerDay: number("BENCH_METRICS_PER_DAY", 50),
 };
-const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "recovery"] as const;
+const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "metrics", "recovery"] as const;
 type Part = (typeof parts)[number];
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
 for (const p of only) if (!parts.includes(p as Part)) throw new Error(`BENCH_ONLY: unknown part ${p} (choose from ${parts.join(", ")})`);
@@ -259,6 +263,25 @@ async function main() {
       const listed = await apiListLatency(100_000, settings.apiRounds, store.url);
       console.log(`  ${store.label} (seeded in ${listed.seedSeconds.toFixed(1)} s):`);
       for (const f of listed.filters) console.log(`    ${f.name.padEnd(30)} p50 ${ms(f.p50)}, p95 ${ms(f.p95)}`);
+    }
+  }
+  if (wants("metrics")) {
+    console.log("");
+    console.log(
+      `/incident metrics over ${settings.metricsIncidents.toLocaleString("en")} stored incidents with timelines (one workspace, ten years; the last two at ${settings.metricsPerDay} a day), ` +
+        `6 periods and filters × ${settings.metricsRounds} rounds; targets p95 < 100 ms on PostgreSQL, < 300 ms on PGlite`,
+    );
+    for (const store of stores) {
+      const target = store.url ? 100 : 300;
+      const m = await metricsLatency(settings.metricsIncidents, settings.metricsRounds, settings.metricsPerDay, store.url);
+      console.log(
+        `  ${store.label} (seeded ${m.incidents.toLocaleString("en")} incidents, ${m.timelineEntries.toLocaleString("en")} timeline entries in ${m.seedSeconds.toFixed(1)} s; ${m.inThirtyDays.toLocaleString("en")} in the last 30 days):`,
+      );
+      console.log(
+        `    computation (incidentMetrics)   p50 ${ms(m.computation.p50)}, p95 ${ms(m.computation.p95)}, p99 ${ms(m.computation.p99)}  ${m.computation.p95 < target ? "within" : "OVER"} ${target} ms`,
+      );
+      for (const v of m.byVariant) console.log(`      ${v.name.padEnd(28)} p50 ${ms(v.p50)}, p95 ${ms(v.p95)}`);
+      console.log(`    through the receiver (signed /incident metrics → answer)   p50 ${ms(m.command.p50)}, p95 ${ms(m.command.p95)}, p99 ${ms(m.command.p99)}`);
     }
   }
   if (wants("recovery")) {

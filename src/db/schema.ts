@@ -343,6 +343,8 @@ export const actionItems = pgTable(
     index("action_items_incident_idx").on(t.teamId, t.incidentId),
     index("action_items_owner_idx").on(t.teamId, t.ownerId, t.status),
     uniqueIndex("action_items_source_key").on(t.teamId, t.sourceKey),
+    // The open ones only (most items end done): the metrics count a period's open items without reading the rest.
+    index("action_items_open_idx").on(t.teamId, t.incidentId).where(sql`status in ('open', 'in_progress')`),
   ],
 );
 
