@@ -116,8 +116,8 @@ export const incidents = pgTable(
       t.resolveSlaBreachedAt,
       t.id,
     ),
-    // Which incidents were open at a past moment: unresolved ones, and those resolved after it.
-    index("incidents_metrics_resolved_idx").on(t.teamId, t.resolvedAt),
+    // Which incidents were open at a past moment: unresolved ones, and those resolved after it (read from the index alone).
+    index("incidents_metrics_resolved_idx").on(t.teamId, t.resolvedAt, t.declaredAt, t.metricsKind, t.status, t.severity),
   ],
 );
 

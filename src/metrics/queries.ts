@@ -1,20 +1,25 @@
 // The metrics of a workspace's incidents over a period, against the period before and week by week: one call,
 // a plain object any surface can show (/incident metrics, the App Home, the weekly report).
 //
-// Why no rollup table: every figure here is computed from a handful of timestamps per incident, and the medians
-// and 90th percentiles must be exact (a per-day rollup can add counts but not medians). So the rollup is an index:
-// incidents_metrics_idx holds, in declaration order, every column these queries read about an incident (its
-// metrics kind, severity, acknowledged / mitigated / resolved times, SLA breaches). A period is then one range read
-// of that index (an index-only scan), whatever the size of the history before it, and PostgreSQL maintains the index
-// in the same transaction as every change, so the figures can never drift from the incidents. The durations are
-// not stored: the index already holds the two times they come from.
+// Why no rollup table: every figure here comes from a handful of timestamps per incident, and the medians and 90th
+// percentiles must be exact (a per-day rollup can add up counts but not medians). So the rollup is an index:
+// incidents_metrics_idx holds, in declaration order, every column the figures need about an incident (its metrics
+// kind, severity, acknowledged / mitigated / resolved times, SLA breaches, id). A period is one range read of that
+// index (an index-only scan), whatever the size of the history before it, and PostgreSQL maintains the index in the
+// same transaction as every change, so the figures can never drift from the incidents. The durations are not
+// stored: the index holds the two times each comes from. The period's postmortems and open action items are read
+// by incident id from the period's first incident on (their own indexes), and open incidents through
+// incidents_metrics_resolved_idx. Each read comes back as one compact text value, not a row per incident (rows
+// cost far more to hand over than to read, above all from the embedded database), and the figures are computed
+// in plain TypeScript (tally.ts).
 import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
-import { openStatuses, postmortemRequired, severities, type Severity } from "../incidents/lifecycle.js";
+import type { Severity } from "../incidents/lifecycle.js";
 import { localDate } from "../oncall/zoned-time.js";
-import { percent, POSTMORTEM_DUE_DAYS, type Figure, type RateFigure } from "./figures.js";
-import { excludedKinds, type ExcludedKind } from "./kinds.js";
-import { DEFAULT_PERIOD, periodWindow, WEEK, type MetricsPeriod, type PeriodWindow } from "./periods.js";
+import type { Figure, RateFigure } from "./figures.js";
+import type { ExcludedKind } from "./kinds.js";
+import { DEFAULT_PERIOD, periodWindow, type MetricsPeriod, type PeriodWindow } from "./periods.js";
+import { tallyMetrics, type StoredActionItem, type StoredIncident, type StoredOpening, type StoredPostmortem } from "./tally.js";
 
 export interface MetricsOptions {
   period?: MetricsPeriod;
@@ -55,31 +60,8 @@ export interface IncidentMetrics {
   excluded: Record<ExcludedKind, { current: number; previous: number }>;
 }
 
-/** Rows of a query grouped by period (0 current, 1 previous) and by week (0 = the week ending now). */
-type Row = Record<string, unknown> & { period: number | null; week: number | null; by_period: boolean };
-
 export async function incidentMetrics(db: DbOrTx, teamId: string, options: MetricsOptions, now: Date): Promise<IncidentMetrics> {
   const window = periodWindow(options.period ?? DEFAULT_PERIOD, now, options.timeZone);
-  const scope = scopeOf(teamId, options, window);
-  const today = localDate(now, options.timeZone ?? "UTC");
-  const [incidentRows, postmortemRows, actionRows, openRow] = await Promise.all([
-    rowsOf(db, incidentFigures(scope)),
-    rowsOf(db, postmortemFigures(scope)),
-    rowsOf(db, actionItemFigures(scope, today)),
-    rowsOf(db, openFigures(scope)),
-  ]);
-  return assembleMetrics(window, { severity: options.severity, service: options.service }, { incidentRows, postmortemRows, actionRows, openRow: openRow[0] ?? {} });
-}
-
-interface Scope {
-  teamId: string;
-  window: PeriodWindow;
-  /** The earliest declaration any figure needs: the previous period's start or the first sparkline week's. */
-  scanFrom: Date;
-  filters: SQL;
-}
-
-function scopeOf(teamId: string, options: MetricsOptions, window: PeriodWindow): Scope {
   const scanFrom = new Date(Math.min(window.previousFrom.getTime(), window.weeks[0]!.from.getTime()));
   const filters = sql.join(
     [
@@ -88,154 +70,78 @@ function scopeOf(teamId: string, options: MetricsOptions, window: PeriodWindow):
     ],
     sql``,
   );
-  return { teamId, window, scanFrom, filters };
+  const incidents = parseIncidents(
+    await packed(
+      db,
+      sql`select string_agg(i.id || ',' || ${ms(sql`i.declared_at`)} || ',' || i.metrics_kind || ',' || right(i.severity, 1) || ',' ||
+            coalesce(${since(sql`i.acknowledged_at`)}, '') || ',' || coalesce(${since(sql`i.mitigated_at`)}, '') || ',' || coalesce(${since(sql`i.resolved_at`)}, '') || ',' ||
+            (i.ack_sla_breached_at is not null)::int || ',' || (i.resolve_sla_breached_at is not null)::int, ';')
+          from incidents i
+          where i.team_id = ${teamId} and i.declared_at >= ${at(scanFrom)} and i.declared_at <= ${at(window.to)}${filters}`,
+    ),
+  );
+  // Every incident read has an id at least the smallest one among them: the look-ups by incident start there.
+  const firstId = incidents.reduce((least, i) => Math.min(least, i.id), Number.MAX_SAFE_INTEGER);
+  const sparkFrom = new Date(Math.min(window.from.getTime(), window.weeks[0]!.from.getTime()));
+  const [postmortemText, actionText, openText] = await Promise.all([
+    incidents.length
+      ? packed(db, sql`select string_agg(p.incident_id || ',' || p.status || ',' || coalesce(${ms(sql`p.published_at`)}, ''), ';') from postmortems p where p.team_id = ${teamId} and p.incident_id >= ${firstId}`)
+      : "",
+    incidents.length
+      ? packed(
+          db,
+          sql`select string_agg(a.incident_id || ',' || coalesce(a.due_date, ''), ';') from action_items a
+              where a.team_id = ${teamId} and a.status in ('open', 'in_progress') and a.incident_id >= ${firstId}`,
+        )
+      : "",
+    packed(
+      db,
+      sql`select string_agg(${ms(sql`i.declared_at`)} || ',' || coalesce(${ms(sql`i.resolved_at`)}, '') || ',' || (i.status in ('investigating', 'identified', 'monitoring'))::int, ';')
+          from incidents i
+          where i.team_id = ${teamId} and i.metrics_kind = 'counted' and i.declared_at <= ${at(window.to)}
+            and (i.resolved_at is null or i.resolved_at > ${at(sparkFrom)})${filters}`,
+    ),
+  ]);
+  return tallyMetrics(window, { severity: options.severity, service: options.service }, {
+    incidents,
+    postmortems: parsePostmortems(postmortemText),
+    actionItems: parseActionItems(actionText),
+    openings: parseOpenings(openText),
+    today: localDate(now, options.timeZone ?? "UTC"),
+  });
 }
 
 const at = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+/** Milliseconds since the epoch as text (float arithmetic: extract would be numeric, several times slower). */
+const ms = (column: SQL) => sql`(date_part('epoch', ${column}) * 1000)::bigint::text`;
+const since = (column: SQL) => sql`(date_part('epoch', ${column} - i.declared_at) * 1000)::bigint::text`;
 
-/** Which period and which sparkline week an incident's declaration falls in (null: neither). */
-function buckets(scope: Scope): SQL {
-  const w = scope.window;
-  // The period includes its last instant: an incident declared this very moment counts.
-  return sql`case when i.declared_at >= ${at(w.from)} and i.declared_at <= ${at(w.to)} then 0
-                  when i.declared_at >= ${at(w.previousFrom)} and i.declared_at < ${at(w.previousTo)} then 1 end as period,
-             case when i.declared_at >= ${at(w.weeks[0]!.from)} then floor(date_part('epoch', ${at(w.to)} - i.declared_at) * 1000 / ${WEEK})::int end as week`;
+async function packed(db: DbOrTx, query: SQL): Promise<string> {
+  const result = (await db.execute(query)) as unknown as { rows: Array<{ string_agg: string | null }> };
+  return result.rows[0]?.string_agg ?? "";
 }
 
-/** Incidents declared in the scanned stretch, of the workspace, with the filters. */
-function declaredIn(scope: Scope): SQL {
-  return sql`i.team_id = ${scope.teamId} and i.declared_at >= ${at(scope.scanFrom)} and i.declared_at <= ${at(scope.window.to)}${scope.filters}`;
+const records = (text: string): string[][] => (text ? text.split(";").map((r) => r.split(",")) : []);
+const optional = (v: string | undefined): number | null => (v === undefined || v === "" ? null : Number(v));
+
+function parseIncidents(text: string): StoredIncident[] {
+  return records(text).map(([id, declared, kind, sev, ack, mitigate, resolve, ackBreached, resolveBreached]) => ({
+    id: Number(id),
+    declaredAt: Number(declared),
+    kind: kind as StoredIncident["kind"],
+    severity: `sev${sev}` as Severity,
+    toAcknowledge: optional(ack),
+    toMitigate: optional(mitigate),
+    toResolve: optional(resolve),
+    ackBreached: ackBreached === "1",
+    resolveBreached: resolveBreached === "1",
+  }));
 }
 
-const groupedByPeriodAndWeek = sql`group by grouping sets ((period), (week))`;
-const byPeriod = sql`grouping(week) = 1 as by_period`;
+const parsePostmortems = (text: string): StoredPostmortem[] =>
+  records(text).map(([id, status, published]) => ({ incidentId: Number(id), status: status!, publishedAt: optional(published) }));
 
-function incidentFigures(scope: Scope): SQL {
-  const counted = sql`metrics_kind = 'counted'`;
-  // date_part is float arithmetic (extract would be numeric, several times slower); both percentiles from one sort.
-  const ms = (column: string) => sql.raw(`date_part('epoch', i.${column} - i.declared_at) * 1000`);
-  const percentiles = (name: string, column: string) =>
-    sql`percentile_cont(array[0.5, 0.9]) within group (order by ${ms(column)}) filter (where ${counted}) as ${sql.raw(`${name}_pct`)}`;
-  const bySeverity = sql.join(
-    severities.map((s) => sql`count(*) filter (where ${counted} and i.severity = ${s})::int as ${sql.raw(s)}`),
-    sql`, `,
-  );
-  const excluded = sql.join(
-    excludedKinds.map((k) => sql`count(*) filter (where metrics_kind = ${k})::int as ${sql.raw(`excluded_${k}`)}`),
-    sql`, `,
-  );
-  return sql`
-    select period, week, ${byPeriod},
-      count(*) filter (where ${counted})::int as declared, ${bySeverity}, ${excluded},
-      ${percentiles("ack", "acknowledged_at")}, ${percentiles("mitigate", "mitigated_at")}, ${percentiles("resolve", "resolved_at")},
-      count(*) filter (where ${counted} and (i.acknowledged_at is not null or i.ack_sla_breached_at is not null))::int as ack_sla_of,
-      count(*) filter (where ${counted} and i.acknowledged_at is not null and i.ack_sla_breached_at is null)::int as ack_sla_hit,
-      count(*) filter (where ${counted} and (i.resolved_at is not null or i.resolve_sla_breached_at is not null))::int as resolve_sla_of,
-      count(*) filter (where ${counted} and i.resolved_at is not null and i.resolve_sla_breached_at is null)::int as resolve_sla_hit
-    from (select i.*, ${buckets(scope)} from incidents i where ${declaredIn(scope)}) i
-    ${groupedByPeriodAndWeek}`;
-}
+const parseActionItems = (text: string): StoredActionItem[] => records(text).map(([id, due]) => ({ incidentId: Number(id), dueDate: due || null }));
 
-const requiredSeverities = severities.filter(postmortemRequired);
-
-function postmortemFigures(scope: Scope): SQL {
-  const due = sql.raw(`i.resolved_at + interval '${POSTMORTEM_DUE_DAYS} days'`);
-  return sql`
-    select period, week, ${byPeriod},
-      count(*)::int as of,
-      count(*) filter (where p.published_at <= ${due})::int as hit
-    from (select i.id, i.team_id, i.resolved_at, ${buckets(scope)} from incidents i
-          where ${declaredIn(scope)} and i.metrics_kind = 'counted' and i.resolved_at is not null
-            and i.severity in (${sql.join(requiredSeverities.map((s) => sql`${s}`), sql`, `)})) i
-    -- One look-up per incident through the unique (team, incident) index: the period's few, never the whole table.
-    left join lateral (select p.status, p.published_at from postmortems p where p.team_id = i.team_id and p.incident_id = i.id limit 1) p on true
-    where coalesce(p.status, 'not_started') <> 'waived' and (p.published_at is not null or ${due} <= ${at(scope.window.to)})
-    ${groupedByPeriodAndWeek}`;
-}
-
-function actionItemFigures(scope: Scope, today: string): SQL {
-  return sql`
-    select period, week, ${byPeriod},
-      count(*)::int as open,
-      count(*) filter (where a.due_date < ${today})::int as overdue
-    from (select i.id, i.team_id, ${buckets(scope)} from incidents i where ${declaredIn(scope)} and i.metrics_kind = 'counted') i
-    join action_items a on a.team_id = i.team_id and a.incident_id = i.id and a.status in ('open', 'in_progress')
-    ${groupedByPeriodAndWeek}`;
-}
-
-/** Open now, open when the period began, and open at the end of each sparkline week. */
-function openFigures(scope: Scope): SQL {
-  const w = scope.window;
-  const openAt = (moment: Date, name: string) =>
-    sql`count(*) filter (where i.declared_at <= ${at(moment)} and (i.resolved_at is null or i.resolved_at > ${at(moment)}))::int as ${sql.raw(name)}`;
-  const open = sql.join(openStatuses.map((s) => sql`${s}`), sql`, `);
-  return sql`
-    select count(*) filter (where i.status in (${open}))::int as now,
-      ${openAt(w.from, "at_start")},
-      ${sql.join(w.weeks.map((week, k) => openAt(week.to, `week_${k}`)), sql`, `)}
-    from incidents i
-    where i.team_id = ${scope.teamId} and i.metrics_kind = 'counted' and i.declared_at <= ${at(w.to)}
-      and (i.resolved_at is null or i.resolved_at > ${at(new Date(Math.min(w.from.getTime(), w.weeks[0]!.from.getTime())))})${scope.filters}`;
-}
-
-async function rowsOf(db: DbOrTx, query: SQL): Promise<Row[]> {
-  const result = (await db.execute(query)) as unknown as { rows: Row[] };
-  return result.rows;
-}
-
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-/** A float8[] as the driver hands it over: an array (node-postgres, PGlite) or its text form "{1,2}". */
-function arrayOf(v: unknown): unknown[] {
-  if (Array.isArray(v)) return v;
-  if (typeof v === "string") return v.replace(/^\{|\}$/g, "").split(",").map((x) => (x === "NULL" ? null : x));
-  return [];
-}
-
-/** Pure: the figures from the grouped rows (one per period and one per sparkline week). */
-export function assembleMetrics(
-  window: PeriodWindow,
-  filters: IncidentMetrics["filters"],
-  rows: { incidentRows: Row[]; postmortemRows: Row[]; actionRows: Row[]; openRow: Record<string, unknown> },
-): IncidentMetrics {
-  const weeks = window.weeks.length;
-  // Week 0 ends now; the sparkline reads oldest first.
-  const figure = (list: Row[], value: (row: Row | undefined) => number | null): Figure => {
-    const periodRow = (p: number) => list.find((r) => r.by_period && num(r.period) === p);
-    const weekRow = (k: number) => list.find((r) => !r.by_period && num(r.week) === k);
-    return {
-      current: value(periodRow(0)),
-      previous: value(periodRow(1)),
-      weekly: Array.from({ length: weeks }, (_, i) => value(weekRow(weeks - 1 - i))),
-    };
-  };
-  const count = (list: Row[], column: string) => figure(list, (r) => num(r?.[column]) ?? 0);
-  const rate = (list: Row[], hit: string, of: string): RateFigure => {
-    const shares = figure(list, (r) => percent(num(r?.[hit]) ?? 0, num(r?.[of]) ?? 0));
-    const current = list.find((r) => r.by_period && num(r.period) === 0);
-    return { ...shares, hit: num(current?.[hit]) ?? 0, of: num(current?.[of]) ?? 0 };
-  };
-  const nth = (name: string, n: number) => (r: Row | undefined) => num(arrayOf(r?.[`${name}_pct`])[n]);
-  const durations = (name: string): DurationFigures => ({ median: figure(rows.incidentRows, nth(name, 0)), p90: figure(rows.incidentRows, nth(name, 1)) });
-  const excludedCount = (kind: ExcludedKind) => {
-    const f = count(rows.incidentRows, `excluded_${kind}`);
-    return { current: f.current ?? 0, previous: f.previous ?? 0 };
-  };
-  const open = rows.openRow;
-  return {
-    window,
-    filters,
-    declared: count(rows.incidentRows, "declared"),
-    bySeverity: Object.fromEntries(severities.map((s) => [s, count(rows.incidentRows, s)])) as Record<Severity, Figure>,
-    openNow: { current: num(open.now) ?? 0, previous: num(open.at_start) ?? 0, weekly: Array.from({ length: weeks }, (_, k) => num(open[`week_${k}`]) ?? 0) },
-    timeToAcknowledge: durations("ack"),
-    timeToMitigate: durations("mitigate"),
-    timeToResolve: durations("resolve"),
-    ackSla: rate(rows.incidentRows, "ack_sla_hit", "ack_sla_of"),
-    resolveSla: rate(rows.incidentRows, "resolve_sla_hit", "resolve_sla_of"),
-    postmortemsOnTime: rate(rows.postmortemRows, "hit", "of"),
-    actionItemsOpen: count(rows.actionRows, "open"),
-    actionItemsOverdue: count(rows.actionRows, "overdue"),
-    excluded: Object.fromEntries(excludedKinds.map((k) => [k, excludedCount(k)])) as IncidentMetrics["excluded"],
-  };
-}
+const parseOpenings = (text: string): StoredOpening[] =>
+  records(text).map(([declared, resolved, open]) => ({ declaredAt: Number(declared), resolvedAt: optional(resolved), openNow: open === "1" }));
