@@ -91,7 +91,7 @@ const general = () => h.fake.channelByName("general")!.id;
 const sections = async (text: string) => {
   const answer = await command(h, "U_CAROL", general(), text);
   // The fake checks the answer against Block Kit's limits, as Slack would before showing it.
-  expect((answer as { rejectedBySlack?: string[] }).rejectedBySlack).toBeUndefined();
+  expect(answer.rejectedBySlack).toBeUndefined();
   expect(answer.body.response_type).toBe("ephemeral");
   const blocks = (answer.body.blocks ?? []) as Array<{ type: string; text?: { text: string }; elements?: Array<{ text: string }> }>;
   return blocks.map((b) => b.text?.text ?? b.elements?.map((e) => e.text).join(" ") ?? "").join("\n");
