@@ -49,8 +49,12 @@ export const percent = (hit: number, of: number): number | null => (of === 0 ? n
  * definition the tests check them against.
  */
 export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  return percentileOfSorted(Float64Array.from(values).sort(), p);
+}
+
+/** The same, of values already in ascending order (sorted once for several percentiles). */
+export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number | null {
+  if (sorted.length === 0) return null;
   const rank = p * (sorted.length - 1);
   const low = Math.floor(rank);
   const high = Math.ceil(rank);

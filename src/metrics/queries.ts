@@ -124,18 +124,27 @@ async function packed(db: DbOrTx, query: SQL): Promise<string> {
 const records = (text: string): string[][] => (text ? text.split(";").map((r) => r.split(",")) : []);
 const optional = (v: string | undefined): number | null => (v === undefined || v === "" ? null : Number(v));
 
+const INCIDENT_FIELDS = 9;
+
+/** One flat split of the whole text (thousands of incidents), then nine fields at a time. */
 function parseIncidents(text: string): StoredIncident[] {
-  return records(text).map(([id, declared, kind, sev, ack, mitigate, resolve, ackBreached, resolveBreached]) => ({
-    id: Number(id),
-    declaredAt: Number(declared),
-    kind: kind as StoredIncident["kind"],
-    severity: `sev${sev}` as Severity,
-    toAcknowledge: optional(ack),
-    toMitigate: optional(mitigate),
-    toResolve: optional(resolve),
-    ackBreached: ackBreached === "1",
-    resolveBreached: resolveBreached === "1",
-  }));
+  if (!text) return [];
+  const f = text.split(/[;,]/);
+  const out: StoredIncident[] = new Array(f.length / INCIDENT_FIELDS);
+  for (let n = 0, at = 0; at < f.length; n++, at += INCIDENT_FIELDS) {
+    out[n] = {
+      id: Number(f[at]),
+      declaredAt: Number(f[at + 1]),
+      kind: f[at + 2] as StoredIncident["kind"],
+      severity: `sev${f[at + 3]}` as Severity,
+      toAcknowledge: optional(f[at + 4]),
+      toMitigate: optional(f[at + 5]),
+      toResolve: optional(f[at + 6]),
+      ackBreached: f[at + 7] === "1",
+      resolveBreached: f[at + 8] === "1",
+    };
+  }
+  return out;
 }
 
 const parsePostmortems = (text: string): StoredPostmortem[] =>

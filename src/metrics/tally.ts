@@ -1,7 +1,7 @@
 // Pure: the figures of a period from what is stored about its incidents (times in ms since the epoch): counts,
 // exact medians and 90th percentiles, SLA and postmortem shares, action items, open incidents, per period and week.
 import { postmortemRequired, severities, type Severity } from "../incidents/lifecycle.js";
-import { percent, percentile, POSTMORTEM_DUE_DAYS, type Figure, type RateFigure } from "./figures.js";
+import { percent, percentileOfSorted, POSTMORTEM_DUE_DAYS, type Figure, type RateFigure } from "./figures.js";
 import { excludedKinds, type MetricsKind } from "./kinds.js";
 import type { PeriodWindow } from "./periods.js";
 import type { DurationFigures, IncidentMetrics } from "./queries.js";
@@ -36,6 +36,7 @@ export interface StoredOpening {
 }
 
 const DAY = 86_400_000;
+const WEEK = 7 * DAY;
 
 /** The incidents of one bucket (the period, the one before, or a week), and what is stored about them. */
 interface Bucket {
@@ -48,25 +49,57 @@ export function tallyMetrics(
   filters: IncidentMetrics["filters"],
   stored: { incidents: StoredIncident[]; postmortems: StoredPostmortem[]; actionItems: StoredActionItem[]; openings: StoredOpening[]; today: string },
 ): IncidentMetrics {
-  const range = (from: Date, to: Date, inclusive: boolean) => (i: StoredIncident) => i.declaredAt >= from.getTime() && (inclusive ? i.declaredAt <= to.getTime() : i.declaredAt < to.getTime());
-  // The period includes its last instant (an incident declared this very moment counts); weeks end at it too.
-  const bucketOf = (inBucket: (i: StoredIncident) => boolean): Bucket => {
-    const all = stored.incidents.filter(inBucket);
-    return { counted: all.filter((i) => i.kind === "counted"), excluded: all.filter((i) => i.kind !== "counted") };
-  };
-  const current = bucketOf(range(window.from, window.to, true));
-  const previous = bucketOf(range(window.previousFrom, window.previousTo, false));
-  const weeks = window.weeks.map((w, k) => bucketOf(range(w.from, w.to, k === window.weeks.length - 1)));
+  // One pass puts each incident in its period (the period holds both its ends: an incident declared this very
+  // moment counts; the one before ends where it begins) and its week (the last week ends now, inclusive).
+  const empty = (): Bucket => ({ counted: [], excluded: [] });
+  const current = empty();
+  const previous = empty();
+  const weeks = window.weeks.map(empty);
+  const [from, to, previousFrom, previousTo] = [window.from, window.to, window.previousFrom, window.previousTo].map((d) => d.getTime()) as [number, number, number, number];
+  const weekCount = weeks.length;
+  for (const i of stored.incidents) {
+    const t = i.declaredAt;
+    const side = i.kind === "counted" ? "counted" : "excluded";
+    if (t >= from && t <= to) current[side].push(i);
+    else if (t >= previousFrom && t < previousTo) previous[side].push(i);
+    if (t > to) continue;
+    // Weeks are [from, to): exactly a week ago opens the last week.
+    const k = t === to ? weekCount - 1 : weekCount - Math.ceil((to - t) / WEEK);
+    if (k >= 0) weeks[k]![side].push(i);
+  }
 
   const figure = (value: (b: Bucket) => number | null): Figure => ({ current: value(current), previous: value(previous), weekly: weeks.map(value) });
   const count = (which: (i: StoredIncident) => boolean) => figure((b) => b.counted.filter(which).length);
   const durations = (of: (i: StoredIncident) => number | null): DurationFigures => {
-    const values = (b: Bucket) => b.counted.map(of).filter((v): v is number => v !== null);
-    return { median: figure((b) => percentile(values(b), 0.5)), p90: figure((b) => percentile(values(b), 0.9)) };
+    // Each bucket's values are sorted once (as numbers, without a comparator) for both percentiles.
+    const sorted = new Map<Bucket, Float64Array>();
+    const values = (b: Bucket) => {
+      let found = sorted.get(b);
+      if (!found) {
+        const measured: number[] = [];
+        for (const i of b.counted) {
+          const v = of(i);
+          if (v !== null) measured.push(v);
+        }
+        found = Float64Array.from(measured).sort();
+        sorted.set(b, found);
+      }
+      return found;
+    };
+    return { median: figure((b) => percentileOfSorted(values(b), 0.5)), p90: figure((b) => percentileOfSorted(values(b), 0.9)) };
   };
   const rate = (decided: (b: Bucket) => StoredIncident[], hit: (i: StoredIncident) => boolean): RateFigure => {
-    const share = (b: Bucket) => percent(decided(b).filter(hit).length, decided(b).length);
-    return { ...figure(share), hit: decided(current).filter(hit).length, of: decided(current).length };
+    const counts = new Map<Bucket, { hit: number; of: number }>();
+    const countsOf = (b: Bucket) => {
+      let c = counts.get(b);
+      if (!c) {
+        const list = decided(b);
+        c = { hit: list.filter(hit).length, of: list.length };
+        counts.set(b, c);
+      }
+      return c;
+    };
+    return { ...figure((b) => percent(countsOf(b).hit, countsOf(b).of)), ...countsOf(current) };
   };
 
   // Postmortems: required ones of resolved incidents, not waived, published or past due.
