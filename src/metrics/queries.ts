@@ -70,6 +70,17 @@ export async function incidentMetrics(db: DbOrTx, teamId: string, options: Metri
     ],
     sql``,
   );
+  // Open incidents need nothing from the period's read: asked for at once (PostgreSQL answers both side by side).
+  const sparkFrom = new Date(Math.min(window.from.getTime(), window.weeks[0]!.from.getTime()));
+  const opened = packed(
+    db,
+    sql`select string_agg(${ms(sql`i.declared_at`)} || ',' || coalesce(${ms(sql`i.resolved_at`)}, '') || ',' || (i.status in ('investigating', 'identified', 'monitoring'))::int, ';')
+        from incidents i
+        where i.team_id = ${teamId} and i.metrics_kind = 'counted' and i.declared_at <= ${at(window.to)}
+          and (i.resolved_at is null or i.resolved_at > ${at(sparkFrom)})${filters}`,
+  );
+  // Awaited below; if the period's read fails first, this one's failure must not go unhandled.
+  opened.catch(() => undefined);
   const incidents = parseIncidents(
     await packed(
       db,
@@ -82,7 +93,6 @@ export async function incidentMetrics(db: DbOrTx, teamId: string, options: Metri
   );
   // Every incident read has an id at least the smallest one among them: the look-ups by incident start there.
   const firstId = incidents.reduce((least, i) => Math.min(least, i.id), Number.MAX_SAFE_INTEGER);
-  const sparkFrom = new Date(Math.min(window.from.getTime(), window.weeks[0]!.from.getTime()));
   const [postmortemText, actionText, openText] = await Promise.all([
     incidents.length
       ? packed(db, sql`select string_agg(p.incident_id || ',' || p.status || ',' || coalesce(${ms(sql`p.published_at`)}, ''), ';') from postmortems p where p.team_id = ${teamId} and p.incident_id >= ${firstId}`)
@@ -94,13 +104,7 @@ export async function incidentMetrics(db: DbOrTx, teamId: string, options: Metri
               where a.team_id = ${teamId} and a.status in ('open', 'in_progress') and a.incident_id >= ${firstId}`,
         )
       : "",
-    packed(
-      db,
-      sql`select string_agg(${ms(sql`i.declared_at`)} || ',' || coalesce(${ms(sql`i.resolved_at`)}, '') || ',' || (i.status in ('investigating', 'identified', 'monitoring'))::int, ';')
-          from incidents i
-          where i.team_id = ${teamId} and i.metrics_kind = 'counted' and i.declared_at <= ${at(window.to)}
-            and (i.resolved_at is null or i.resolved_at > ${at(sparkFrom)})${filters}`,
-    ),
+    opened,
   ]);
   return tallyMetrics(window, { severity: options.severity, service: options.service }, {
     incidents,
