@@ -23,6 +23,7 @@ import { homeBench } from "./home-publish.js";
 import { auditLatency } from "./audit-latency.js";
 import { tickCost } from "./tick-cost.js";
 import { scrapeOverHistory, scrapeOverHttp, type ScrapeFigures } from "./scrape.js";
+import { metricsLatency } from "./metrics-latency.js";
 
 const number = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -50,8 +51,11 @@ const settings = {
   scrapeSeconds: number("BENCH_SCRAPE_SECONDS", 5),
   scrapeConcurrency: Math.round(number("BENCH_SCRAPE_CONCURRENCY", 10)),
   scrapeIncidents: Math.max(1, Math.round(number("BENCH_SCRAPE_INCIDENTS", 100_000) / 400)) * 400,
+  metricsIncidents: Math.round(number("BENCH_METRICS_INCIDENTS", 1_000_000)),
+  metricsRounds: Math.round(number("BENCH_METRICS_ROUNDS", 20)),
+  metricsPerDay: number("BENCH_METRICS_PER_DAY", 50),
 };
-const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "audit", "home", "recovery", "scrape"] as const;
+const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "metrics", "audit", "home", "recovery", "scrape"] as const;
 type Part = (typeof parts)[number];
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
 for (const p of only) if (!parts.includes(p as Part)) throw new Error(`BENCH_ONLY: unknown part ${p} (choose from ${parts.join(", ")})`);
@@ -306,6 +310,25 @@ async function main() {
     for (const store of stores) {
       const f = await scrapeOverHistory(settings.scrapeIncidents, settings.scrapeConcurrency, settings.scrapeSeconds, store.url);
       console.log(`  ${store.label}: p50 ${ms(f.p50)}, p99 ${ms(f.p99)}, ${f.perSecond.toFixed(0)} scrapes/s (seeded in ${f.seedSeconds.toFixed(1)} s)`);
+    }
+  }
+  if (wants("metrics")) {
+    console.log("");
+    console.log(
+      `/incident metrics over ${settings.metricsIncidents.toLocaleString("en")} stored incidents with timelines (one workspace, ten years; the last two at ${settings.metricsPerDay} a day), ` +
+        `6 periods and filters × ${settings.metricsRounds} rounds; targets p95 < 100 ms on PostgreSQL, < 300 ms on PGlite`,
+    );
+    for (const store of stores) {
+      const target = store.url ? 100 : 300;
+      const m = await metricsLatency(settings.metricsIncidents, settings.metricsRounds, settings.metricsPerDay, store.url);
+      console.log(
+        `  ${store.label} (seeded ${m.incidents.toLocaleString("en")} incidents, ${m.timelineEntries.toLocaleString("en")} timeline entries in ${m.seedSeconds.toFixed(1)} s; ${m.inThirtyDays.toLocaleString("en")} in the last 30 days):`,
+      );
+      console.log(
+        `    computation (incidentMetrics)   p50 ${ms(m.computation.p50)}, p95 ${ms(m.computation.p95)}, p99 ${ms(m.computation.p99)}  ${m.computation.p95 < target ? "within" : "OVER"} ${target} ms`,
+      );
+      for (const v of m.byVariant) console.log(`      ${v.name.padEnd(28)} p50 ${ms(v.p50)}, p95 ${ms(v.p95)}`);
+      console.log(`    through the receiver (signed /incident metrics → answer)   p50 ${ms(m.command.p50)}, p95 ${ms(m.command.p95)}, p99 ${ms(m.command.p99)}`);
     }
   }
   if (wants("recovery")) {

@@ -1,6 +1,7 @@
 // The one place that reads process.env: every variable validated with zod, one clear line per problem.
 import { z } from "zod";
 import type { Severity } from "./incidents/lifecycle.js";
+import { parseWeeklySchedule } from "./metrics/weekly-schedule.js";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -101,6 +102,18 @@ const configSchema = z.object({
     .string()
     .default("09:00")
     .refine((t) => /^([01]\d|2[0-3]):[0-5]\d$/.test(t), { error: "must be a time like 09:00" }),
+  // The weekly report in INCIDENTS_CHANNEL: a weekday and a time in BUSINESS_TIMEZONE ("mon 09:00"), or off.
+  WEEKLY_REPORT: z
+    .string()
+    .default("mon 09:00")
+    .transform((v, ctx) => {
+      const schedule = parseWeeklySchedule(v.replace(/^(["'])(.*)\1$/, "$2"));
+      if (schedule === undefined) {
+        ctx.addIssue({ code: "custom", message: 'must be a weekday and a time like "mon 09:00" (in BUSINESS_TIMEZONE), or off' });
+        return z.NEVER;
+      }
+      return schedule;
+    }),
   SLACK_BOT_TOKEN: z
     .string({ error: "is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page" })
     .regex(/^xoxb-/, { error: "must be a bot token starting with xoxb-" }),

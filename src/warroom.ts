@@ -24,12 +24,15 @@ import { createSlackApp } from "./slack/app.js";
 import type { ReceiverLimits } from "./slack/receiver.js";
 import { createClockwork } from "./incidents/clockwork.js";
 import { createLearningClock } from "./postmortems/reminders.js";
+import { createWeeklyReportClock } from "./metrics/weekly-report.js";
 import { clockSettings } from "./incidents/timers.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { reportGiveUp, slackDeliverers, type SlackDeliveryContext } from "./slack/deliveries/index.js";
 import { classifySlackFailure, SlackCallError, SlackGateway, toSlackCallError } from "./slack/gateway.js";
 import { deliveryPacing, SlackPacer } from "./slack/pacing.js";
 import { Telemetry } from "./telemetry/telemetry.js";
+import { incidentMetrics } from "./metrics/queries.js";
+import { metricsBriefLines } from "./slack/blocks/metrics.js";
 
 export interface WarroomOptions {
   config: Config;
@@ -142,10 +145,12 @@ export async function startWarroom({
     logger,
     botUserId: () => identity.userId,
     announcementChannels: announcementChannels(config),
+    reportChannel: config.INCIDENTS_CHANNEL,
+    businessTimeZone: config.BUSINESS_TIMEZONE,
     refreshSettleMs,
     alertLinesSettleMs,
     homeSettleMs,
-    // METRICS SLOT: homeMetricsBrief (the App Home's last 30 days in brief, from src/metrics/) is wired here at merge.
+    homeMetricsBrief: async (teamId, now) => metricsBriefLines(await incidentMetrics(database.db, teamId, { period: "30d", timeZone: config.BUSINESS_TIMEZONE }, now)),
   };
   const pagerDuty: PagerDutyContext = {
     db: database.db,
@@ -194,11 +199,13 @@ export async function startWarroom({
 
   const clockwork = createClockwork({ clock, settings: clockSettings(config) });
   const learning = createLearningClock({ clock, businessTimeZone: config.BUSINESS_TIMEZONE });
+  const weeklyReport = createWeeklyReportClock({ clock, schedule: config.WEEKLY_REPORT, timeZone: config.BUSINESS_TIMEZONE });
+  await weeklyReport.plan(database.db, identity.teamId);
   const scheduler = new Scheduler({
     db: database.db,
     clock,
     logger: logger.child({ component: "scheduler" }),
-    handlers: { ...clockwork.handlers, ...learning.handlers },
+    handlers: { ...clockwork.handlers, ...learning.handlers, ...weeklyReport.handlers },
     tickSeconds: config.SCHEDULER_TICK,
     onWork: () => outbox.kick(),
     onSwept: telemetry.swept,

@@ -15,7 +15,8 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import type { Severity, Status } from "../incidents/lifecycle.js";
+import type { CloseReason, Severity, Status } from "../incidents/lifecycle.js";
+import type { MetricsKind } from "../metrics/kinds.js";
 import type { AlertSourceKind, AlertStatus } from "../alerts/vocabulary.js";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
@@ -67,6 +68,13 @@ export const incidents = pgTable(
     resolvedAt: at("resolved_at"),
     resolvedBy: text("resolved_by"),
     closedAt: at("closed_at"),
+    // Why it was closed, when not simply done: "declared_in_error" (a mistake: kept, but left out of the metrics).
+    closeReason: text("close_reason").$type<CloseReason>(),
+    // How the metrics treat the incident, derived in the database so it can never disagree with closeReason, and
+    // so the covering index below can answer the metrics alone. A later flag (a drill) adds a branch here.
+    metricsKind: text("metrics_kind")
+      .$type<MetricsKind>()
+      .generatedAlwaysAs(sql`case when close_reason = 'declared_in_error' then 'in_error' else 'counted' end`),
     resolutionSummary: text("resolution_summary"),
     rootCause: text("root_cause"),
     lastUpdateAt: at("last_update_at"),
@@ -101,6 +109,24 @@ export const incidents = pgTable(
       index(`incidents_open_${role}_idx`).on(t.teamId, column).where(sql`status in ('investigating', 'identified', 'monitoring')`),
     ),
     index("incidents_search_idx").using("gin", t.searchVector),
+    // The metrics' rollup: every column /incident metrics reads about an incident, in declaration order, so a
+    // period is one index range read without touching the (wide) rows. PostgreSQL keeps it in the same transaction
+    // as every change, so it can never drift from the incidents; see src/metrics/queries.ts for why this shape.
+    // (Affected services stay out: a long list could outgrow an index entry; a service filter reads the rows.)
+    index("incidents_metrics_idx").on(
+      t.teamId,
+      t.declaredAt,
+      t.metricsKind,
+      t.severity,
+      t.acknowledgedAt,
+      t.mitigatedAt,
+      t.resolvedAt,
+      t.ackSlaBreachedAt,
+      t.resolveSlaBreachedAt,
+      t.id,
+    ),
+    // Which incidents were open at a past moment: unresolved ones, and those resolved after it (read from the index alone).
+    index("incidents_metrics_resolved_idx").on(t.teamId, t.resolvedAt, t.declaredAt, t.metricsKind, t.status, t.severity),
   ],
 );
 
@@ -330,6 +356,8 @@ export const actionItems = pgTable(
     index("action_items_incident_idx").on(t.teamId, t.incidentId),
     index("action_items_owner_idx").on(t.teamId, t.ownerId, t.status),
     uniqueIndex("action_items_source_key").on(t.teamId, t.sourceKey),
+    // The open ones only (most items end done): the metrics count a period's open items without reading the rest.
+    index("action_items_open_idx").on(t.teamId, t.incidentId).where(sql`status in ('open', 'in_progress')`),
   ],
 );
 

@@ -38,8 +38,17 @@ export const postmortemRequired = (severity: Severity): boolean => severity === 
 export const openStatuses = ["investigating", "identified", "monitoring"] as const satisfies readonly Status[];
 export const isOpen = (s: Status): boolean => (openStatuses as readonly Status[]).includes(s);
 
+/**
+ * Why an incident was closed when it was not simply done. "declared_in_error": it should never have been declared
+ * (a false alarm, a duplicate, a test); it may be closed from any status, stays on record, and the metrics leave it
+ * out (counting it separately).
+ */
+export const closeReasons = ["declared_in_error"] as const;
+export const closeReasonSchema = z.enum(closeReasons);
+export type CloseReason = z.infer<typeof closeReasonSchema>;
+
 /** How a status change was asked for: reopening is the only way back from resolved or closed. */
-export type TransitionRoute = "status" | "resolve" | "close" | "reopen";
+export type TransitionRoute = "status" | "resolve" | "close" | "close_in_error" | "reopen";
 
 /** The statuses an incident may move to from `from` by the given route. */
 export function allowedTransitions(from: Status, route: TransitionRoute = "status"): Status[] {
@@ -48,6 +57,9 @@ export function allowedTransitions(from: Status, route: TransitionRoute = "statu
       return isOpen(from) ? [] : ["investigating"];
     case "close":
       return from === "resolved" ? ["closed"] : [];
+    case "close_in_error":
+      // A mistake need not be resolved first: that would make up a resolution that never happened.
+      return from === "closed" ? [] : ["closed"];
     case "resolve":
       return isOpen(from) ? ["resolved"] : [];
     case "status":

@@ -26,7 +26,8 @@ export function reopen(ctx: IncidentContext, ref: IncidentRef, userId: string, r
 export function reopening(incident: Incident, now: Date, reason: string, extra: Record<string, unknown> = {}): Change<{ from: Status }> {
   const from = incident.status;
   return {
-    values: { status: "investigating", resolvedAt: null, resolvedBy: null, closedAt: null, lastUpdateAt: now },
+    // Reopened, it was not a mistake after all: it counts in the metrics again.
+    values: { status: "investigating", resolvedAt: null, resolvedBy: null, closedAt: null, closeReason: null, lastUpdateAt: now },
     facts: [
       {
         type: "reopened",

@@ -82,6 +82,11 @@ export function createLearningClock({ clock, businessTimeZone }: { clock: Clock;
       await cancelJobs(tx, clock, incident.teamId, incident.id, [LearningJobs.notDrafted]);
       return;
     }
+    // A mistake owes no postmortem.
+    if (incident.closeReason === "declared_in_error") {
+      await cancelJobs(tx, clock, incident.teamId, incident.id, [LearningJobs.notDrafted]);
+      return;
+    }
     if (!postmortemRequired(incident.severity) || !incident.resolvedAt) return;
     const pm = await postmortemOf(tx, incident);
     if (pm.status !== "not_started") return;

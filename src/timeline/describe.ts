@@ -83,6 +83,7 @@ export function describeEntry(entry: Entry): Phrase {
     case "resolved":
       return withText(["Resolved"], typed(d, "summary"));
     case "closed":
+      if (d.reason === "declared_in_error") return d.from === "closed" ? ["Marked the incident as declared in error"] : ["Closed the incident as declared in error and archived the war room"];
       return ["Closed the incident and archived the war room"];
     case "reopened":
       return withText([`Reopened (was ${statusLabels[d.from as Status]?.toLowerCase() ?? "resolved"})`], typed(d, "reason"));

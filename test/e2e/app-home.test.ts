@@ -89,6 +89,12 @@ describe("opening the Home", () => {
     expect(itemButtons).toEqual(["Mark done", "Snooze a week"]);
     // Nothing a person typed can ping a channel from the Home.
     expect(JSON.stringify(home.blocks)).not.toContain("<!channel>");
+    // The last 30 days in brief: every incident of this workspace was declared today, and none is resolved yet.
+    const declared = await h.database.db.select().from(incidents).where(eq(incidents.teamId, h.fake.teamId));
+    const open = declared.filter((i) => !i.resolvedAt).length;
+    expect(home.text).toContain(":bar_chart: *Last 30 days*");
+    expect(home.text).toMatch(new RegExp(`(^|\\n)${declared.length}\\b[^\\n]* incidents [^\\n]*· ${open} open now`));
+    expect(home.text).toContain("`/incident metrics` has the rest.");
   });
 
   it("fits 60 open action items in Block Kit's 100 blocks, and says how many more there are and where to see them", { timeout: 120_000 }, async () => {

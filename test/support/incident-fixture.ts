@@ -32,6 +32,8 @@ export const incidentFixture = (overrides: Partial<Incident> = {}): Incident => 
   resolvedAt: null,
   resolvedBy: null,
   closedAt: null,
+  closeReason: null,
+  metricsKind: "counted",
   resolutionSummary: null,
   rootCause: null,
   lastUpdateAt: null,

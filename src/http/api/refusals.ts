@@ -1,7 +1,7 @@
 // Why the domain said no, as HTTP: 404 for an incident that is not there, 403 for who may not, 409 for what the
 // incident's state does not allow now, 422 for what the request itself lacks; each with a sentence saying what to do.
 import type { Incident } from "../../db/schema.js";
-import { checkTransition, statusLabels, type Status } from "../../incidents/lifecycle.js";
+import { checkTransition, statusLabels, type Status, type TransitionRoute } from "../../incidents/lifecycle.js";
 import { whoMay } from "../../incidents/permissions.js";
 import type { Refusal } from "../../incidents/refusals.js";
 import { actorName, actorOf } from "../../timeline/actors.js";
@@ -19,7 +19,8 @@ function whoMayText(incident: Incident, permission: "manage" | "post_update"): s
   return names.join(", ").replace(/, ([^,]*)$/, " or $1");
 }
 
-function transitionText(incident: Incident, to: Status, route: "status" | "resolve" | "close" | "reopen"): string {
+function transitionText(incident: Incident, to: Status, route: TransitionRoute): string {
+  if (route === "close_in_error") return `Incident #${incident.number} is already closed as declared in error.`;
   const check = checkTransition(incident.status, to, route);
   if (check.ok) return "That move is allowed now; try again.";
   if (check.why === "reopen_first" || check.why === "already") return `Incident #${incident.number} is ${lower(incident.status)}; reopen it in Slack first.`;

@@ -43,6 +43,7 @@ function whoMayText(incident: Incident, action: IncidentAction): string {
 }
 
 function transitionText(incident: Incident, to: Status, route: Parameters<typeof checkTransition>[2]): string {
+  if (route === "close_in_error") return `Incident #${incident.number} is already closed as declared in error.`;
   const check = checkTransition(incident.status, to, route);
   if (check.ok) return "That move is allowed; please try again.";
   const canMoveTo = orList(check.canMoveTo.map(lower));
@@ -149,6 +150,8 @@ export const replies = {
   updatePosted: (shared: boolean, repeated?: boolean) => (repeated ? "That update was already posted." : shared ? "Update posted here and in the announcement channel." : "Update posted."),
   resolved: (incident: Incident) => `Incident #${incident.number} is resolved.`,
   closed: (incident: Incident) => `Incident #${incident.number} is closed; its channel is being archived.`,
+  closedInError: (incident: Incident) =>
+    `Incident #${incident.number} is closed as declared in error: it stays on record, left out of the metrics${incident.channelId ? ", and its channel is being archived" : ""}.`,
   reopened: (incident: Incident, from: Status) =>
     from === "closed"
       ? `Incident #${incident.number} is reopened and back to investigating. Its archived channel stays as history; the incident continues in a new channel with the same people.`

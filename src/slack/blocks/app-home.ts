@@ -18,8 +18,8 @@ export const HOME_MAX_BLOCKS = 100;
 export interface AppHomeOptions {
   now: Date;
   /**
-   * METRICS SLOT: the last 30 days in brief, one line each (mrkdwn, already escaped), from src/metrics/. Absent or
-   * empty: the section is left out. Wired at merge; the Home keeps room for it (see HOME_RESERVED_FOR_METRICS).
+   * The last 30 days in brief, one line each (mrkdwn, already escaped), from src/metrics/. Absent or empty: the
+   * section is left out. The Home keeps room for it (see HOME_RESERVED_FOR_METRICS).
    */
   metricsBrief?: string[];
 }

@@ -57,6 +57,7 @@ export function warRoomMessage({ entry, incident, postmortem }: FactContext): Wa
       return line(`:white_check_mark: ${by} resolved the incident${took}.${typedQuote(d.summary)}${needed}`);
     }
     case "closed":
+      if (d.reason === "declared_in_error") return inErrorClosing(incident, entry.actor);
       return closingSummary(incident, entry.actor);
     case "reopened":
       return line(`:leftwards_arrow_with_hook: ${by} reopened the incident (it was ${statusLabels[d.from as Status]?.toLowerCase() ?? "resolved"}).${typedQuote(d.reason)}`);
@@ -103,6 +104,8 @@ export function announcementMessage({ entry, incident, postmortem }: FactContext
       return updateMessage(incident, entry, "announcement");
     case "escalation_exhausted":
       return escalationExhausted(incident);
+    case "closed":
+      return d.reason === "declared_in_error" ? sharedStatusMessage(incident, entry.actor, "Closed as declared in error", undefined) : undefined;
     case "postmortem_published":
       return postmortem ? postmortemPublished(incident, postmortem, entry.actor, "announcement") : undefined;
     case "delivery_failed":
@@ -142,6 +145,18 @@ function pagedLine(level: number, users: string[], groups: string[], escalated: 
   return escalated
     ? `:rotating_light: Not acknowledged yet: escalated to level ${level} (${levelNames(users, groups)}).`
     : `:pager: Paged level ${level} of the escalation policy: ${levelNames(users, groups)}.`;
+}
+
+/** The last word of an incident that should never have been declared: no figures, since it is left out of them. */
+function inErrorClosing(incident: Incident, userId: string): SlackMessage {
+  return {
+    text: `Incident #${incident.number} was closed as declared in error. This channel will be archived.`,
+    blocks: [
+      section(
+        `:wastebasket: ${mentionUser(userId)} closed incident #${incident.number} as *declared in error*. It stays on record but is left out of the metrics; this channel is archived now.`,
+      ),
+    ],
+  };
 }
 
 /** The last word in a war room before it is archived. */

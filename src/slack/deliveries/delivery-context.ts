@@ -23,8 +23,12 @@ export interface SlackDeliveryContext {
   alertLinesSettleMs?: number;
   /** A person's App Home is published at most once per this many ms (default 3 s); changes in between coalesce. */
   homeSettleMs?: number;
-  /** METRICS SLOT: the last 30 days in brief for the App Home (src/metrics/), one mrkdwn line each; wired at merge. */
+  /** The last 30 days in brief for the App Home (src/metrics/), one mrkdwn line each. */
   homeMetricsBrief?: (teamId: string, now: Date) => Promise<string[] | undefined>;
+  /** Where the weekly report goes (INCIDENTS_CHANNEL). */
+  reportChannel?: string;
+  /** BUSINESS_TIMEZONE: the weekly report's days. */
+  businessTimeZone?: string;
 }
 
 export async function incidentOf(ctx: SlackDeliveryContext, item: OutboxItem): Promise<Incident> {

@@ -16,6 +16,8 @@ import { legacyDeliverers } from "./legacy.js";
 import { liveViewDeliverers } from "./live-views.js";
 import { peopleDeliverers } from "./people.js";
 import { warRoomSetupDeliverers } from "./war-room-setup.js";
+import { weeklyReportDeliverer } from "./weekly-report.js";
+import { WEEKLY_REPORT_DELIVERY } from "../../metrics/weekly-report.js";
 
 export type { SlackDeliveryContext };
 
@@ -42,6 +44,7 @@ export function slackDeliverers(ctx: SlackDeliveryContext): Record<string, Deliv
     [Deliveries.invite]: people.invite,
     [Deliveries.directMessage]: people.directMessage,
     [HomeDeliveries.refresh]: homeDeliverers(ctx).refreshHome,
+    [WEEKLY_REPORT_DELIVERY]: weeklyReportDeliverer(ctx),
     ...legacyDeliverers(ctx, people.directMessage),
   };
 }

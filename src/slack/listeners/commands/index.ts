@@ -15,6 +15,7 @@ import { declare } from "./declare.js";
 import { escalation } from "./escalation.js";
 import { help } from "./help.js";
 import { list } from "./list.js";
+import { metrics } from "./metrics.js";
 import { note } from "./note.js";
 import { oncall } from "./oncall.js";
 import { postmortem } from "./postmortem.js";
@@ -41,6 +42,7 @@ export const subcommands: Record<string, Subcommand> = {
   note,
   timeline,
   list,
+  metrics,
   search,
   resolve,
   close,
@@ -59,7 +61,7 @@ export const subcommands: Record<string, Subcommand> = {
  * Subcommands that only answer or open a form. A replay of one changes nothing, so it goes ahead without waiting
  * for the replay check (see slack/middleware.ts onceOnly). A subcommand that writes must never be listed here.
  */
-const answersOnly = new Set(["", "help", "declare", "list", "search", "timeline", "actions", "oncall", "escalation", "alerts"]);
+const answersOnly = new Set(["", "help", "declare", "list", "metrics", "search", "timeline", "actions", "oncall", "escalation", "alerts"]);
 
 /** True when this command text can change nothing: an answering subcommand, or one that does not exist. */
 export function commandChangesNothing(text: string): boolean {
