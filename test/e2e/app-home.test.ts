@@ -36,8 +36,11 @@ function homeOf(userId: string) {
 }
 
 async function openHome(userId: string) {
+  const before = h.fake.homeOf(userId)?.hash;
   const answer = await h.driver.openHome({ userId });
   expect(answer.status).toBe(200);
+  // The event is acknowledged before the bot names the publish (Slack wants events answered at once): wait for it.
+  await eventually(async () => h.fake.homeOf(userId)?.hash !== before, 15_000);
   await h.bot.outbox.waitUntilIdle();
   return homeOf(userId);
 }
