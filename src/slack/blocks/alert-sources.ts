@@ -5,8 +5,8 @@ import { alertSourceKindLabels, alertSourceKinds, type AlertSourceKind } from ".
 import type { AlertSource } from "../../db/schema.js";
 import { humanDuration, severities, severityDefinitions, severityLabel, type Severity } from "../../incidents/lifecycle.js";
 import type { SlackMessage } from "../gateway.js";
-import { AlertSourceActions, AlertSourceBlocks, AUTO_RESOLVE_OPTION, Views, inputAction } from "../ids.js";
-import { actions, button, context, plainText, section } from "./kit.js";
+import { AlertSourceActions, AlertSourceBlocks, AUTO_RESOLVE_OPTION, Views } from "../ids.js";
+import { actions, button, context, input, plainText, section } from "./kit.js";
 import { modal } from "./modal.js";
 import { escaped } from "./text.js";
 
@@ -59,13 +59,6 @@ export function alertSourceList(sources: Listed[], opts: { publicUrl?: string; c
 }
 
 const plain = (text: string) => plainText(text, 150);
-const input = (blockId: string, label: string, element: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  type: "input",
-  block_id: blockId,
-  label: plain(label),
-  element: { action_id: inputAction(blockId), ...element },
-  ...extra,
-});
 const option = (value: string, label: string) => ({ text: plain(label), value });
 const severityOption = (s: Severity) => option(s, `${severityLabel(s)}: ${severityDefinitions[s].definition}`);
 

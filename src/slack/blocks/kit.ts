@@ -1,5 +1,6 @@
 // The Block Kit pieces every message and modal is built from, each cut to Slack's own limit for where it goes
 // (counted in UTF-16 units, after escaping), so no renderer can build a block Slack would refuse.
+import { inputAction } from "../ids.js";
 import { cutMrkdwn, truncate } from "./text.js";
 
 /** Slack's limits (Block Kit reference): section text 3000, a field 2000, context text 3000, header 150, button 75. */
@@ -24,6 +25,15 @@ export const button = (text: string, actionId: string, value: string, style?: "p
   action_id: actionId,
   value,
   ...(style ? { style } : {}),
+});
+
+/** A modal's input block; its element's action id is derived from the block id (ids.ts inputAction), as the view listeners read it. */
+export const input = (blockId: string, label: string, element: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  type: "input" as const,
+  block_id: blockId,
+  label: plainText(label, Limits.label),
+  element: { action_id: inputAction(blockId), ...element },
+  ...extra,
 });
 
 export const actions = (elements: unknown[], blockId?: string) => ({ type: "actions" as const, ...(blockId ? { block_id: blockId } : {}), elements });

@@ -3,10 +3,10 @@ import type { View } from "@slack/types";
 import type { EscalationPolicy, OncallSchedule } from "../../db/schema.js";
 import type { OnCallShift } from "../../oncall/rotation.js";
 import type { SlackMessage } from "../gateway.js";
-import { DEFAULT_OPTION, OncallActions, OverrideBlocks, POLICY_FORM_LEVELS, PolicyBlocks, ScheduleBlocks, Views, inputAction, policyLevelBlock } from "../ids.js";
+import { DEFAULT_OPTION, OncallActions, OverrideBlocks, POLICY_FORM_LEVELS, PolicyBlocks, ScheduleBlocks, Views, policyLevelBlock } from "../ids.js";
 import { modal } from "./modal.js";
 import { escapeText, mentionUser } from "./text.js";
-import { Limits, plainText, section } from "./kit.js";
+import { Limits, input, plainText, section } from "./kit.js";
 const plain = (text: string) => plainText(text, 150);
 /** Room for the most a policy may hold (20 services of 60 characters, comma-separated), so editing one always opens. */
 const POLICY_SERVICES_INPUT_MAX = 20 * 60 + 19 * 2;
@@ -52,13 +52,6 @@ export function onCallOverview(rows: Array<{ schedule: OncallSchedule; now?: OnC
   };
 }
 
-const input = (blockId: string, label: string, element: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  type: "input",
-  block_id: blockId,
-  label: plain(label),
-  element: { action_id: inputAction(blockId), ...element },
-  ...extra,
-});
 
 export function scheduleModal(existing: OncallSchedule | undefined, defaults: { timeZone: string; today: string }): View {
   const length = existing ? (existing.lengthHours === 24 ? "24" : existing.lengthHours === 168 ? "168" : "custom") : "168";
