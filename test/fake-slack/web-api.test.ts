@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ErrorCode, WebClient, type WebAPICallError } from "@slack/web-api";
 import { startFakeSlack, type FakeSlack } from "../../src/fake-slack/server.js";
+import { placeholderAppToken } from "../support/placeholder-tokens.js";
 
 let fake: FakeSlack;
 let slack: WebClient;
@@ -278,7 +279,7 @@ describe("misbehaving on purpose", () => {
     expect((await app.apps.connections.open()).url).toMatch(/^wss:/);
     expect(await codeOf(app.chat.postMessage({ channel: "general", text: "x" }))).toBe("not_allowed_token_type");
     expect(await codeOf(slack.apps.connections.open())).toBe("not_allowed_token_type");
-    const stranger = new WebClient("xapp-1-A0-wrong", { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
+    const stranger = new WebClient(placeholderAppToken("1-A0-wrong"), { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
     expect(await codeOf(stranger.apps.connections.open())).toBe("invalid_auth");
   });
 
