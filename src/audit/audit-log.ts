@@ -21,8 +21,6 @@ export type AuditSubject =
   /** A slash command that is not about one incident (`/incident audit`). */
   | { kind: "command"; name: string };
 
-export type AuditSubjectKind = AuditSubject["kind"];
-
 export interface AuditEntryInput {
   teamId: string;
   at: Date;

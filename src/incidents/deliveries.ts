@@ -148,10 +148,10 @@ export const priorityOf = (incident: { severity?: Severity }): number => (incide
 /** What caused the deliveries: a timeline entry (the usual case), or a reminder with a key of its own. */
 type Origin = { entryId: number } | { key: string };
 
-/** `about` is the incident the deliveries concern; without an id (a weekly digest) they are not tied to one. */
 /** A continued war room is set up like a new one: its people invited, topic set, a fresh card posted and pinned. */
 const continuationSteps = [Deliveries.continueWarRoom, Deliveries.inviteResponders, Deliveries.setTopic, Deliveries.postCard, Deliveries.pinCard] as const;
 
+/** `about` is the incident the deliveries concern; without an id (a weekly digest) they are not tied to one. */
 export function deliveriesFor(about: { teamId: string; id?: number; severity?: Severity }, origin: Origin, effects: Effect[]): NewOutboxItem[] {
   const base = "entryId" in origin ? `entry:${origin.entryId}` : origin.key;
   const fact = "entryId" in origin ? { entryId: origin.entryId } : {};

@@ -22,7 +22,7 @@ function importsOf(file: string): string[] {
 }
 
 /** The domain: everything that states what happened, independent of how any surface shows it. */
-const domainFolders = ["incidents", "postmortems", "oncall", "timeline", "outbox", "scheduler", "db", "access", "home"];
+const domainFolders = ["incidents", "postmortems", "oncall", "timeline", "outbox", "scheduler", "db", "access", "home", "alerts", "metrics", "audit"];
 
 /** The surfaces: each renders and delivers the domain's facts its own way, and none leans on another. */
 const surfaceFolders = ["slack", "pagerduty", "webhooks", "outside"];

@@ -5,9 +5,8 @@ import { cardOf, declaredIncident, reload } from "../support/war-room.js";
 
 let h: TestBot;
 beforeAll(async () => {
-  // Pacing as in production (at most one card edit per settle time per incident, the rest coalesced), with a settle
-  // time longer than production's 1.5 s so that ten commands sent one after another fit in it on a busy machine too.
-  h = await startTestBot({}, { refreshSettleMs: 6000 });
+  // Pacing as in production (1.5 s): one edit at once, the rest coalesced and held while the changes keep coming.
+  h = await startTestBot({}, { refreshSettleMs: 1500 });
 });
 afterAll(async () => {
   await h.close();

@@ -5,6 +5,7 @@ import { roleDefinitions, type Role } from "../../incidents/roles.js";
 import type { SlackMessage } from "../gateway.js";
 import { ActionItemActions, WarRoomActions } from "../ids.js";
 import { incidentHeadline } from "./incident-card.js";
+import { roleBriefs } from "./role-briefs.js";
 import { actions, button, context, fallback, section } from "./kit.js";
 import { escaped, mentionChannel, mentionUser } from "./text.js";
 
@@ -17,7 +18,7 @@ export function roleAssignedDm(incident: Incident, role: Role, assignedBy: strin
     text: `You are now ${def.label} for incident #${incident.number}`,
     blocks: [
       section(`:wave: ${mentionUser(assignedBy)} made you *${def.label}* for this incident${room(incident)}:\n${incidentHeadline(incident)}`),
-      section(`*${def.responsibility}*\n${def.expectations.map((e) => `• ${e}`).join("\n")}`),
+      section(`*${roleBriefs[role].responsibility}*\n${roleBriefs[role].expectations.map((e) => `• ${e}`).join("\n")}`),
       context(`${severityLabel(incident.severity)} · ${statusLabels[incident.status]} · IC ${mentionUser(incident.commanderId)}`),
     ],
   };

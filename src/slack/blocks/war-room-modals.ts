@@ -5,6 +5,7 @@ import { allowedTransitions, severities, severityDefinitions, severityLabel, sta
 import { roleDefinitions, roleHolder, roles } from "../../incidents/roles.js";
 import { ResolveBlocks, RoleBlocks, SHARE_OPTION, SeverityBlocks, StatusBlocks, UpdateBlocks, Views, inputAction } from "../ids.js";
 import { incidentHeadline } from "./incident-card.js";
+import { roleBriefs } from "./role-briefs.js";
 import { cutMrkdwn } from "./text.js";
 import { plainText as plain } from "./kit.js";
 
@@ -111,7 +112,7 @@ export function rolesModal({ incident, privateMetadata }: WarRoomModalContext): 
       block_id: RoleBlocks[role],
       optional: role !== "commander",
       label: plain(roleDefinitions[role].label),
-      hint: plain(roleDefinitions[role].responsibility),
+      hint: plain(roleBriefs[role].responsibility),
       element: {
         type: "users_select",
         action_id: inputAction(RoleBlocks[role]),

@@ -1,6 +1,6 @@
 // The incident's live views in its war room: the pinned card and the topic, refreshed from the incident as it is
-// now, at most once per settle window (a burst of changes ends in one or two edits, not one per change); and the
-// last refresh before the channel is archived.
+// now, at most once per settle window and once more after a burst quiets down (a burst of changes ends in one or
+// two edits, not one per change); and the last refresh before the channel is archived.
 import { alertTally } from "../../alerts/tally.js";
 import type { Incident } from "../../db/schema.js";
 import { DeliveryDeferred, type Deliverer } from "../../outbox/outbox.js";
@@ -8,6 +8,8 @@ import { incidentCard, incidentTopic } from "../blocks/incident-card.js";
 import { incidentOf, requireChannel, unlessSettled, type SlackDeliveryContext } from "./delivery-context.js";
 
 const REMEMBERED = 10_000;
+/** How long after an edit a burst of changes may hold up the next one, waiting for the incident to be quiet. */
+const BURST_MAX_MS = 8000;
 
 export function liveViewDeliverers(ctx: SlackDeliveryContext) {
   const settleMs = ctx.refreshSettleMs ?? 1500;
@@ -21,10 +23,17 @@ export function liveViewDeliverers(ctx: SlackDeliveryContext) {
     map.set(key, value);
   };
 
-  /** Leading edge at once; anything within the window after it waits for the window's end, where it coalesces. */
-  function paced(key: string): void {
+  /**
+   * Leading edge at once; anything within the window after it waits for the window's end, where it coalesces. If
+   * the incident is still changing then (a burst: ten quick status and role edits), it waits until the incident
+   * has been quiet for a window, at most BURST_MAX_MS after the last edit, so a burst ends in one more edit.
+   */
+  function paced(key: string, incident: Incident): void {
     const since = Date.now() - (lastRefresh.get(key) ?? 0);
     if (since < settleMs) throw new DeliveryDeferred(settleMs - since);
+    const quietFor = ctx.clock.now().getTime() - incident.updatedAt.getTime();
+    const burstLeft = settleMs + BURST_MAX_MS - since;
+    if (quietFor < settleMs && burstLeft > 0) throw new DeliveryDeferred(Math.min(settleMs - quietFor, burstLeft));
     remember(lastRefresh, key, Date.now());
   }
 
@@ -47,14 +56,14 @@ export function liveViewDeliverers(ctx: SlackDeliveryContext) {
   const refreshCard: Deliverer = async (item) => {
     const incident = await incidentOf(ctx, item);
     if (!incident.summaryTs || !incident.channelId) return;
-    paced(`card:${incident.id}`);
+    paced(`card:${incident.id}`, incident);
     await updateCard(incident);
   };
 
   const refreshTopic: Deliverer = async (item) => {
     const incident = await incidentOf(ctx, item);
     if (!incident.channelId) return;
-    paced(`topic:${incident.id}`);
+    paced(`topic:${incident.id}`, incident);
     await updateTopic(incident);
   };
 
