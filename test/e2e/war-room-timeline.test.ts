@@ -36,6 +36,21 @@ describe("adding to the timeline", () => {
     expect(await say(h, "U_CAROL", incident.channelId!, "note")).toContain("Add the note's text");
   });
 
+  it("says a long note in the war room as one short line, and keeps all of it on the timeline", async () => {
+    const incident = await declaredIncident(h, { title: "Long notes" });
+    const paragraph = "Rolled back the ingress controller and watched the error rate for ten minutes. ".repeat(12);
+    expect(await say(h, "U_CAROL", incident.channelId!, `note ${paragraph}\nThen @bob restarted the workers.`)).toContain("Added to the timeline");
+    await h.bot.outbox.waitUntilIdle();
+    const note = (await timelineOf(h.database.db, h.fake.teamId, incident.id)).filter((e) => e.type === "note").at(-1)!;
+    expect(entryWords(note)).toContain("restarted the workers");
+    const said = botLinesIn(h, incident.channelId!).at(-1)!;
+    expect(said.username).toBe("carol");
+    expect(said.text).not.toContain("\n");
+    expect(said.text.length).toBeLessThan(400);
+    expect(said.text).toMatch(/^Rolled back the ingress controller/);
+    expect(said.text).toContain("the timeline keeps the whole note");
+  });
+
   it("adds a :pushpin:ned message once, with author, text, permalink and original time, however often it is pinned or retried", async () => {
     const incident = await declaredIncident(h, { title: "Pins" });
     const room = incident.channelId!;

@@ -8,7 +8,7 @@ import type { SlackMessage } from "../gateway.js";
 import { WarRoomActions } from "../ids.js";
 import { incidentAnnouncement, incidentHeadline } from "./incident-card.js";
 import { actions, button, context, fallback, section } from "./kit.js";
-import { escaped, mentionChannel, mentionGroup, mentionUser, phraseMrkdwn, quoted } from "./text.js";
+import { cutMrkdwn, escaped, mentionChannel, mentionGroup, mentionUser, phraseMrkdwn, quoted } from "./text.js";
 
 /** What a fact's message may need beyond the fact and its incident. */
 export interface FactContext {
@@ -63,7 +63,7 @@ export function warRoomMessage({ entry, incident, postmortem }: FactContext): Wa
       return line(`:leftwards_arrow_with_hook: ${by} reopened the incident (it was ${statusLabels[d.from as Status]?.toLowerCase() ?? "resolved"}).${typedQuote(d.reason)}`);
     case "note":
       // Said as the person who wrote it: their mentions notify, broadcasts stay defused.
-      return { ...line(phraseMrkdwn(describeEntry(entry))), asPerson: entry.actor };
+      return { ...line(noteLine(phraseMrkdwn(describeEntry(entry)))), asPerson: entry.actor };
     case "paged":
     case "escalated":
       return line(pagedLine(Number(d.level), list(d.users), list(d.groups), entry.type === "escalated"));
@@ -90,6 +90,14 @@ export function warRoomMessage({ entry, incident, postmortem }: FactContext): Wa
     default:
       return undefined;
   }
+}
+
+/** A war room hears a note as one short line; a long one is cut there and read whole on the timeline. */
+const NOTE_LINE_MAX = 300;
+function noteLine(note: string): string {
+  const oneLine = note.replace(/\s*\n\s*/g, " ");
+  if (oneLine === note && note.length <= NOTE_LINE_MAX) return note;
+  return `${cutMrkdwn(oneLine, NOTE_LINE_MAX)} _(shortened here; the timeline keeps the whole note)_`;
 }
 
 /** The announcement channel's message for a fact shared there; undefined when it has none. */
