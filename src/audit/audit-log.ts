@@ -40,8 +40,16 @@ export interface RefusalInput extends AuditEntryInput {
 // timeline entry it names has the rest.
 const DETAIL_TEXT_MAX = 280;
 
+/** Cut to `max` UTF-16 units, never between the halves of a surrogate pair: jsonb refuses a lone surrogate. */
+function cutWhole(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
 function shortened(value: unknown): unknown {
-  if (typeof value === "string") return value.length > DETAIL_TEXT_MAX ? `${value.slice(0, DETAIL_TEXT_MAX - 1)}…` : value;
+  if (typeof value === "string") return cutWhole(value, DETAIL_TEXT_MAX);
   if (Array.isArray(value)) return value.slice(0, 20).map(shortened);
   if (value && typeof value === "object" && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shortened(v)]));
   return value;

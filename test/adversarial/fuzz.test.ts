@@ -29,6 +29,8 @@ describe(`the fuzzer (seed ${seed})`, () => {
   it(`answers ${count} odd signed requests without a crash, an error page, a refused Slack call, a broadcast, a leak, a duplicate or a loss`, async () => {
     const run = await new Fuzzer(h, { seed, count, logLines }).run();
     const { figures } = run;
+    // The figures of every run, also when it passes (npm test's output is where the lead reads them).
+    console.log(`fuzz seed ${seed}, ${count} inputs: ${JSON.stringify(figures)}`);
     const summary = `fuzz seed ${seed} (FUZZ_SEED=${seed} FUZZ_COUNT=${count} reproduces it): ${JSON.stringify(figures)}\n${run.problems.join("\n")}`;
     expect(figures.inputs, summary).toBeGreaterThanOrEqual(300);
     expect(run.problems, summary).toEqual([]);

@@ -27,6 +27,10 @@ export interface FuzzFigures {
   serverErrors: number;
   /** Requests without an answer: no HTTP answer, a 4xx, or a slash command that got neither words nor a form. */
   unanswered: number;
+  /** HTTP answers that took longer than Slack's 3 seconds (Slack shows the person an error and may retry). */
+  lateAnswers: number;
+  /** The slowest HTTP answer, in ms. */
+  slowestAnswerMs: number;
   /** <!channel>, <!here> or <!everyone> in anything the bot said in Slack. */
   unescapedBroadcasts: number;
   /** Stack traces, error class names or SQL in anything the bot said. */
@@ -146,6 +150,8 @@ const broadcastPattern = /<!(?:channel|here|everyone)(?:\|[^>]*)?>/;
 const internalsPattern =
   /\n\s+at [\w.<>$]+ \(|node_modules|\b(?:TypeError|ReferenceError|RangeError|SyntaxError|ZodError|DrizzleError|DrizzleQueryError|PostgresError)\b|Failed query|invalid input syntax|violates [a-z ]*constraint|duplicate key value|syntax error at or near|out of range for type|invalid byte sequence|unsupported Unicode escape|relation "\w+"|column "\w+"|\bundefined\b|\[object Object\]|\bNaN\b/;
 const wentWrongPattern = /something went wrong/i;
+/** Slack waits this long for an HTTP answer, then shows the person an error (and retries events). */
+const SLACK_ANSWER_MS = 3000;
 
 export class Fuzzer {
   private readonly dice: Dice;
@@ -168,6 +174,8 @@ export class Fuzzer {
       crashes: 0,
       serverErrors: 0,
       unanswered: 0,
+      lateAnswers: 0,
+      slowestAnswerMs: 0,
       unescapedBroadcasts: 0,
       leakedInternals: 0,
       wentWrong: 0,
@@ -460,7 +468,7 @@ export class Fuzzer {
     const fake = this.h.fake;
     const who = { id: userId, username: userId, name: userId, team_id: fake.teamId };
     const team = { id: fake.teamId, domain: fake.workspace.team.domain };
-    const [what, send] = this.dice.pick<[string, () => Promise<{ status: number; body: unknown }>]>([
+    const [what, send] = this.dice.pick<[string, () => Promise<{ status: number; body: unknown; elapsedMs: number }>]>([
       ["a view without an id", () => this.driver.interaction({ type: "view_submission", team, user: who, view: { id: "", callback_id: Views.declare, private_metadata: "" } })],
       ["an input whose value is a number", () => this.driver.interaction({ type: "view_submission", team, user: who, view: { id: "V0NOSUCHVIEW", callback_id: Views.resolve, state: { values: { summary: { summary_input: { type: "plain_text_input", value: 5 } } } } } })],
       ["selected_users that is not a list", () => this.driver.interaction({ type: "view_submission", team, user: who, view: { id: "V0NOSUCHVIEW", callback_id: Views.policy, state: { values: { level_1_users: { level_1_users_input: { type: "multi_users_select", selected_users: "U_BOB" } } } } } })],
@@ -600,7 +608,7 @@ export class Fuzzer {
   }
 
   /** Sends one request and checks its HTTP answer; undefined when there was none. */
-  private async send<A extends { status: number; body: any; rejectedBySlack?: string[] }>(kind: string, what: string, request: () => Promise<A>, opts: { misshapen?: boolean } = {}): Promise<A | undefined> {
+  private async send<A extends { status: number; body: any; elapsedMs: number; rejectedBySlack?: string[] }>(kind: string, what: string, request: () => Promise<A>, opts: { misshapen?: boolean } = {}): Promise<A | undefined> {
     this.figures.inputs++;
     this.kinds[kind] = (this.kinds[kind] ?? 0) + 1;
     this.current = `#${this.index} ${kind}: ${what}`;
@@ -614,6 +622,8 @@ export class Fuzzer {
       else this.problem("unanswered", "no answer", message);
       return undefined;
     }
+    this.figures.slowestAnswerMs = Math.max(this.figures.slowestAnswerMs, Math.round(answer.elapsedMs));
+    if (answer.elapsedMs > SLACK_ANSWER_MS) this.problem("lateAnswers", "answered after Slack's 3 seconds", `${Math.round(answer.elapsedMs)} ms`);
     if (answer.status >= 500) this.problem("serverErrors", `HTTP ${answer.status}`, JSON.stringify(answer.body).slice(0, 200));
     else if (opts.misshapen ? answer.status >= 300 && answer.status !== 400 : answer.status !== 200) this.problem("unanswered", `HTTP ${answer.status}`, JSON.stringify(answer.body).slice(0, 200));
     if (answer.rejectedBySlack?.length) this.problem("refusedSlackCalls", "an answer Slack would refuse", answer.rejectedBySlack.join("; "));

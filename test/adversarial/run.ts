@@ -28,7 +28,7 @@ const logs = new Writable({
 const started = Date.now();
 const h = await startTestBot({ LOG_LEVEL: "warn", INCIDENT_ADMINS: "U_ALICE" }, { logs });
 const line = (f: FuzzFigures) =>
-  `inputs ${f.inputs} · crashes ${f.crashes} · 5xx ${f.serverErrors} · unanswered ${f.unanswered} · unescaped broadcasts ${f.unescapedBroadcasts} · leaks ${f.leakedInternals} · "went wrong" ${f.wentWrong} · refused Slack calls ${f.refusedSlackCalls} · duplicates ${f.duplicates} · lost ${f.lostDeliveries} · errors logged ${f.errorsLogged}`;
+  `inputs ${f.inputs} · crashes ${f.crashes} · 5xx ${f.serverErrors} · unanswered ${f.unanswered} · late ${f.lateAnswers} (slowest ${f.slowestAnswerMs} ms) · unescaped broadcasts ${f.unescapedBroadcasts} · leaks ${f.leakedInternals} · "went wrong" ${f.wentWrong} · refused Slack calls ${f.refusedSlackCalls} · duplicates ${f.duplicates} · lost ${f.lostDeliveries} · errors logged ${f.errorsLogged}`;
 let run;
 try {
   run = await new Fuzzer(h, {

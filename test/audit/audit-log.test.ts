@@ -6,6 +6,7 @@ import { ManualClock } from "../../src/clock.js";
 import { auditEntries, incidents, oncallSchedules, timelineEntries } from "../../src/db/schema.js";
 import { auditTrail, readAuditTrail } from "../../src/audit/trail.js";
 import { changeStatus } from "../../src/incidents/change-status.js";
+import { resolve } from "../../src/incidents/resolve.js";
 import { declareIncident } from "../../src/incidents/declare.js";
 import type { IncidentContext } from "../../src/incidents/change.js";
 import { saveSchedule } from "../../src/oncall/manage.js";
@@ -41,6 +42,20 @@ describe("changes", () => {
     expect(added[0]).toMatchObject({ actor: "U_ALICE", action: "status_changed", subjectKind: "incident", incidentId: incident.id, incidentNumber: incident.number, result: "done", reason: null, at: clock.now() });
     const [entry] = await database.db.select().from(timelineEntries).where(and(eq(timelineEntries.incidentId, incident.id), eq(timelineEntries.type, "status_changed")));
     expect(added[0]!.details).toMatchObject({ entry: entry!.id, from: "investigating", to: "monitoring" });
+  });
+
+  it("a resolve whose long summary of emoji is cut for the audit entry at a pair's middle is saved, whole characters only", async () => {
+    const incident = await declared("T_EMOJI");
+    // 200 emoji are 400 UTF-16 units; the audit entry keeps 279 of them, which would end on half an emoji.
+    const summary = "💥".repeat(200);
+    const outcome = await resolve(ctx(), { teamId: "T_EMOJI", incidentId: incident.id }, "U_ALICE", { summary });
+    expect(outcome.ok).toBe(true);
+    const [row] = await database.db.select().from(incidents).where(eq(incidents.id, incident.id));
+    expect(row!.resolutionSummary).toBe(summary);
+    const resolved = (await entriesOf("T_EMOJI")).find((e) => e.action === "resolved")!;
+    const kept = (resolved.details as { summary: string }).summary;
+    expect(kept).toMatch(/^(💥)+…$/u);
+    expect(kept.length).toBeLessThanOrEqual(280);
   });
 
   it("a change that rolls back after its audit entry was written leaves no audit entry (and no change)", async () => {
