@@ -1,7 +1,7 @@
 // The sandbox in a real browser, by clicking and typing only, as a person trying Warroom for the first time would:
 // declare from the composer, fill the form, find the war room and its pinned card, acknowledge, change the status,
-// assign a role as the commander, resolve with a summary, move the clock on to get the postmortem reminder, start
-// the postmortem and read the timeline. Screenshots of each step go to test-results/sandbox/.
+// assign a role as the commander, see it on the assignee's App Home, resolve with a summary, move the clock on to
+// get the postmortem reminder, start the postmortem and read the timeline. Screenshots of each step go to test-results/sandbox/.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -108,6 +108,15 @@ describe.skipIf(!chromiumPath)("the sandbox in a real browser", () => {
     await openConversation("warroom");
     await poll(() => page.locator(".messages").textContent()).toContain("Tech Lead");
     await shot("carol-dm");
+
+    // Carol opens the app's Home tab for the first time: the bot hears of it and publishes her Home, which lists the
+    // open incident she holds a role in, linked to its war room.
+    await sidebar().getByRole("link", { name: "Home" }).click();
+    const home = page.locator(".home-body");
+    await poll(() => home.textContent()).toContain("Checkout is down");
+    expect(await home.textContent()).toContain("you are Tech Lead");
+    await home.getByRole("link", { name: /inc-1-checkout-is-down/ }).waitFor();
+    await shot("carol-home");
 
     // Alice, who declared it, resolves it; the summary is required.
     await actAs("Alice Archer");
