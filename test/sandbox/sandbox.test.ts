@@ -2,17 +2,15 @@
 // forgets, the clock, Slack's encoding of what is typed, Slack's own checks of a modal, live updates, and a page
 // server that only this machine can reach.
 import { rmSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { WebClient } from "@slack/web-api";
+import { request } from "node:http";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { SlackDriver } from "../../src/fake-slack/driver.js";
 import { REQUIRED } from "../../src/sandbox/modal-checks.js";
 import type { Screen } from "../../src/sandbox/screen.js";
 import { incidents } from "../../src/db/schema.js";
 import { eventually } from "../support/declare.js";
 import { listeningAddresses } from "../support/listening.js";
 import { startTestSandbox, type TestSandbox } from "../support/sandbox.js";
+import { stepView, useStandIn, type StandInApp } from "../support/stand-in-app.js";
 
 let h: TestSandbox | undefined;
 afterEach(async () => {
@@ -247,51 +245,23 @@ describe("driving the bot from the page", () => {
   describe("a stack of modals (views.push, Back, response_action update, push and clear)", () => {
     // The bot itself never pushes a view; a stand-in app answers these submissions as Slack's reference says an app
     // may, and the page drives them as a person would. What GET /api/screen says is what the page's modal shows.
-    let app: Server;
-    let slack: WebClient;
-    const answers: Record<string, unknown> = {};
-    const form = (title: string, callbackId: string) => ({
-      type: "modal",
-      callback_id: callbackId,
-      title: { type: "plain_text", text: title },
-      submit: { type: "plain_text", text: "Next" },
-      close: { type: "plain_text", text: "Back" },
-      blocks: [{ type: "input", block_id: "note", optional: true, label: { type: "plain_text", text: "Note" }, element: { type: "plain_text_input", action_id: "note" } }],
-    });
-    let bot: () => SlackDriver;
-
+    let app: StandInApp;
     beforeAll(async () => {
-      app = createServer((req, res) => {
-        let body = "";
-        req.on("data", (c: Buffer) => (body += c.toString()));
-        req.on("end", () => {
-          const payload = JSON.parse(new URLSearchParams(body).get("payload") ?? "{}") as { view?: { callback_id?: string } };
-          const answer = answers[payload.view?.callback_id ?? ""];
-          res.writeHead(200, answer ? { "content-type": "application/json" } : {}).end(answer ? JSON.stringify(answer) : "");
-        });
-      });
-      await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
-      const { fake } = t().sandbox;
-      const standIn = new SlackDriver({ fake, botUrl: `http://127.0.0.1:${(app.address() as AddressInfo).port}/`, signingSecret: "stand-in" });
-      bot = t().sandbox.acting.driver;
-      t().sandbox.acting.driver = () => standIn;
-      slack = new WebClient(fake.botToken, { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
-      answers.step_one = { response_action: "push", view: form("Step 2", "step_two") };
-      answers.step_two = { response_action: "update", view: form("Step 2, checked", "step_two_checked") };
-      answers.step_two_checked = { response_action: "push", view: form("Step 3", "step_three") };
-      answers.step_three = { response_action: "clear" };
+      app = await useStandIn(t().sandbox);
+      app.answers.step_one = { response_action: "push", view: stepView("Step 2", "step_two") };
+      app.answers.step_two = { response_action: "update", view: stepView("Step 2, checked", "step_two_checked") };
+      app.answers.step_two_checked = { response_action: "push", view: stepView("Step 3", "step_three") };
+      app.answers.step_three = { response_action: "clear" };
     });
     afterAll(async () => {
-      if (bot) t().sandbox.acting.driver = bot;
-      await new Promise<void>((resolve) => app?.close(() => resolve()));
+      await app?.close();
     });
 
     const modal = async () => (await screen(t(), "U_CAROL")).modal;
     const titleOf = (m: Screen["modal"]) => (m?.view.title as { text?: string } | undefined)?.text;
 
     it("shows the pushed view on top, goes Back to the one under it, updates in place, and clear closes them all", async () => {
-      const opened = await slack.views.open({ trigger_id: t().sandbox.fake.issueTriggerId("U_CAROL"), view: form("Step 1", "step_one") as never });
-      const root = opened.view!.id!;
+      const root = await app.open("U_CAROL", stepView("Step 1", "step_one"));
       expect(await modal()).toMatchObject({ id: root, depth: 1 });
 
       // Next: the app answers push; the new view is on top, the first one under it.
@@ -328,8 +298,7 @@ describe("driving the bot from the page", () => {
     });
 
     it("the close button (×) on a pushed view closes the whole stack", async () => {
-      const opened = await slack.views.open({ trigger_id: t().sandbox.fake.issueTriggerId("U_CAROL"), view: form("Step 1", "step_one") as never });
-      await act(t(), "submit", { as: "U_CAROL", viewId: opened.view!.id!, values: {} });
+      await act(t(), "submit", { as: "U_CAROL", viewId: await app.open("U_CAROL", stepView("Step 1", "step_one")), values: {} });
       const pushed = (await modal())!;
       expect(pushed).toMatchObject({ depth: 2 });
       await act(t(), "close", { as: "U_CAROL", viewId: pushed.id, whole: true });

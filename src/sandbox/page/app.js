@@ -293,6 +293,8 @@ function App() {
     setSeen(next);
   };
   const onHome = channel === HOME;
+  // What was typed in each modal view, kept while views are pushed on top of it.
+  const drafts = useRef(new Map());
 
   useEffect(() => {
     const onHash = () => setChannel(location.hash.slice(1) || undefined);
@@ -353,7 +355,7 @@ function App() {
         : html`<section class="conversation-pane"><p>No conversation.</p></section>`}
     </div>
     ${screen.modal &&
-    html`<${Modal} key=${`${screen.modal.id}:${screen.modal.hash}`} modal=${screen.modal} ctx=${ctx} busy=${busy}
+    html`<${Modal} key=${`${screen.modal.id}:${screen.modal.hash}`} modal=${screen.modal} ctx=${ctx} busy=${busy} drafts=${drafts.current}
         onSubmit=${(values) => act("submit", { viewId: screen.modal.id, values })}
         onClose=${(whole) => act("close", { viewId: screen.modal.id, whole })}
         onAction=${() => setNotice("Buttons inside modals are not part of the sandbox yet.")} />`}
