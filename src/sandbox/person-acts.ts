@@ -131,9 +131,11 @@ export async function interactInHome(parts: ActingParts, userId: string, actionI
   let answer;
   try {
     answer = await parts.driver().clickInHome({ userId, actionId, value });
-  } catch {
-    // The Home was published again meanwhile and no longer has that button.
-    return refused("That button is gone: the Home changed meanwhile.");
+  } catch (error) {
+    // The Home was published again meanwhile and no longer has that button (the driver says so); anything else is
+    // the sandbox's own trouble.
+    if (error instanceof Error && error.message.startsWith(`the Home of ${userId} has no button`)) return refused("That button is gone: the Home changed meanwhile.");
+    throw error;
   }
   parts.fake.changed();
   return answer.status === 200 ? done : refused(`The app did not take that (HTTP ${answer.status}).`);

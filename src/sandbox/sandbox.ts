@@ -170,7 +170,7 @@ function ensureAnnouncementChannels(fake: FakeSlack, config: Config): void {
 }
 
 /** Slackbot's id in every workspace; the sandbox's first line in #general is Slackbot's, as Slack's own tips are. */
-export const SLACKBOT = "USLACKBOT";
+const SLACKBOT = "USLACKBOT";
 
 /** A new sandbox's one line in #general, saying what to type first (only the page shows it; the bot never hears it). */
 function welcome(fake: FakeSlack): void {
