@@ -9,7 +9,7 @@ import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import type { Logger } from "../log.js";
-import { closeModal, interact, messageShortcut, react, submitModal, typeInComposer, type ActOutcome } from "./person-acts.js";
+import { closeModal, interact, interactInHome, messageShortcut, openHome, react, submitModal, typeInComposer, type ActOutcome } from "./person-acts.js";
 import type { RunningSandbox } from "./sandbox.js";
 
 export interface PageServer {
@@ -76,6 +76,8 @@ const requests = {
     values: z.record(z.string().max(255), z.union([z.string().max(20_000), z.array(z.string().max(255)).max(100), z.null()])),
   }),
   close: z.object({ as: person, viewId, whole: z.boolean() }),
+  home: z.object({ as: person }),
+  homeinteract: z.object({ as: person, actionId: z.string().min(1).max(255), value: z.string().max(2000).optional() }),
   react: z.object({ as: person, channel, ts: messageTs, name: z.string().regex(/^[a-z0-9_+'-]{1,64}$/, { error: "must be an emoji name" }) }),
   shortcut: z.object({ as: person, channel, ts: messageTs, callbackId: z.string().min(1).max(255) }),
   clock: z.object({ minutes: z.union([z.literal(5), z.literal(60), z.literal(1440)]) }),
@@ -137,6 +139,14 @@ export async function startPageServer(opts: { sandbox: RunningSandbox; port: num
     close: async (body) => {
       const b = requests.close.parse(body);
       return closeModal(sandbox.acting, knownPerson(b.as), b.viewId, b.whole);
+    },
+    home: async (body) => {
+      const b = requests.home.parse(body);
+      return openHome(sandbox.acting, knownPerson(b.as));
+    },
+    homeinteract: async (body) => {
+      const b = requests.homeinteract.parse(body);
+      return interactInHome(sandbox.acting, knownPerson(b.as), b.actionId, b.value);
     },
     react: async (body) => {
       const b = requests.react.parse(body);

@@ -114,6 +114,33 @@ export function closeModal(parts: ActingParts, userId: string, viewId: string, w
   return done;
 }
 
+/**
+ * The person opens the app's Home tab: Slack tells the app (app_home_opened, tab "home") every time, and the app
+ * publishes the Home (views.publish), which the page then shows.
+ */
+export async function openHome(parts: ActingParts, userId: string): Promise<ActOutcome> {
+  if (!parts.fake.app.homeTabEnabled) return refused("This app has no Home tab.");
+  const answer = await parts.driver().openHome({ userId });
+  parts.fake.changed();
+  return answer.status === 200 ? done : refused(`The app did not take that (HTTP ${answer.status}).`);
+}
+
+/** A button (or a menu's pick) on the person's Home tab: block_actions from a view of type "home", no channel. */
+export async function interactInHome(parts: ActingParts, userId: string, actionId: string, value?: string): Promise<ActOutcome> {
+  if (!parts.fake.homeOf(userId)) return refused("The Home has not been shown to you yet.");
+  let answer;
+  try {
+    answer = await parts.driver().clickInHome({ userId, actionId, value });
+  } catch (error) {
+    // The Home was published again meanwhile and no longer has that button (the driver says so); anything else is
+    // the sandbox's own trouble.
+    if (error instanceof Error && error.message.startsWith(`the Home of ${userId} has no button`)) return refused("That button is gone: the Home changed meanwhile.");
+    throw error;
+  }
+  parts.fake.changed();
+  return answer.status === 200 ? done : refused(`The app did not take that (HTTP ${answer.status}).`);
+}
+
 /** An emoji reaction on a message; the app hears it when it subscribed to reaction_added. */
 export async function react(parts: ActingParts, userId: string, channelId: string, ts: string, name: string): Promise<ActOutcome> {
   const problem = member(parts, channelId, userId);

@@ -55,6 +55,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const fake = await new FakeSlack({ now: () => clock.now().getTime() }).listen();
   if (kept) fake.workspace.restore(kept.workspace);
   ensureAnnouncementChannels(fake, options.config);
+  if (!kept) welcome(fake);
 
   // An escalation policy made in the sandbox may name a PagerDuty key: its pages go to the built-in fake PagerDuty
   // (kept in memory only), never to PagerDuty.
@@ -118,6 +119,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       await forgetEverything(database.db);
       fake.workspace.clear();
       ensureAnnouncementChannels(fake, options.config);
+      welcome(fake);
       acting.modalErrors.clear();
       clock.reset();
       file?.flush();
@@ -165,4 +167,19 @@ function ensureAnnouncementChannels(fake: FakeSlack, config: Config): void {
     if (/^[CG][A-Z0-9]{6,}$/.test(name) || fake.channelByName(name)) continue;
     fake.createChannel({ name, creator: people[0]!, members: people });
   }
+}
+
+/** Slackbot's id in every workspace; the sandbox's first line in #general is Slackbot's, as Slack's own tips are. */
+const SLACKBOT = "USLACKBOT";
+
+/** A new sandbox's one line in #general, saying what to type first (only the page shows it; the bot never hears it). */
+function welcome(fake: FakeSlack): void {
+  const general = fake.channelByName("general");
+  if (!general) return;
+  fake.workspace.postMessage({
+    channel: general.id,
+    user: SLACKBOT,
+    username: "Slackbot",
+    text: "Welcome to the Warroom sandbox. Try `/incident declare Checkout is down` here to declare your first incident.",
+  });
 }

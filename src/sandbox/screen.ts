@@ -10,6 +10,8 @@ export interface ConversationItem {
   archived: boolean;
   private: boolean;
   member: boolean;
+  /** The newest message someone else wrote here (its ts), so the page can show the conversation as unread. */
+  latest?: string;
 }
 
 export interface Screen {
@@ -37,6 +39,9 @@ export interface Screen {
     ephemerals: Array<{ index: number; text: string; blocks?: unknown[]; at: number }>;
   };
   modal?: { id: string; hash: string; depth: number; view: Record<string, unknown>; errors: Record<string, string> };
+  /** Whether the app has a Home tab (manifest.yml), and the Home it last published for this person (views.publish). */
+  homeTab: boolean;
+  home?: { id: string; hash: string; blocks: unknown[] };
 }
 
 /** Slack lists public channels, private ones the person is in, and their DM with the app. */
@@ -70,12 +75,17 @@ export function screenFor(
       archived: c.is_archived,
       private: c.is_private && !c.is_im,
       member: c.members.includes(opts.userId),
+      latest: fake
+        .messagesIn(c.id)
+        .filter((m) => m.user !== opts.userId)
+        .at(-1)?.ts,
     }))
     .sort(sidebarOrder);
   const shown = conversations.find((c) => c.id === opts.channelId) ?? conversations.find((c) => c.name === "general") ?? conversations[0];
   const channel = shown ? fake.channel(shown.id) : undefined;
   const stack = modalStackOf(fake, opts.userId);
   const top = stack.at(-1);
+  const home = fake.homeOf(opts.userId);
   return {
     now: new Date(ws.now()).toISOString(),
     aheadMs: opts.aheadMs,
@@ -107,5 +117,7 @@ export function screenFor(
           }
         : undefined,
     modal: top ? { id: top.id, hash: top.hash, depth: stack.length, view: top.view, errors: opts.errorsOf(top.id, top.hash) } : undefined,
+    homeTab: fake.app.homeTabEnabled,
+    home: home ? { id: home.id, hash: home.hash, blocks: (home.view.blocks as unknown[] | undefined) ?? [] } : undefined,
   };
 }

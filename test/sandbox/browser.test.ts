@@ -1,7 +1,7 @@
 // The sandbox in a real browser, by clicking and typing only, as a person trying Warroom for the first time would:
 // declare from the composer, fill the form, find the war room and its pinned card, acknowledge, change the status,
-// assign a role as the commander, resolve with a summary, move the clock on to get the postmortem reminder, start
-// the postmortem and read the timeline. Screenshots of each step go to test-results/sandbox/.
+// assign a role as the commander, see it on the assignee's App Home, resolve with a summary, move the clock on to
+// get the postmortem reminder, start the postmortem and read the timeline. Screenshots of each step go to test-results/sandbox/.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,7 @@ import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromiumPath, launchChromium, type TestBrowser } from "../support/browser.js";
 import { startTestSandbox, type TestSandbox } from "../support/sandbox.js";
+import { stepView, useStandIn } from "../support/stand-in-app.js";
 
 const shots = fileURLToPath(new URL("../../test-results/sandbox/", import.meta.url));
 
@@ -96,8 +97,11 @@ describe.skipIf(!chromiumPath)("the sandbox in a real browser", () => {
     await dialog().waitFor({ state: "detached" });
     await poll(() => field("Status").textContent()).toContain("Identified");
 
-    // Bob, the commander, assigns Carol as Tech Lead; Carol hears of it in her DM with the app.
+    // Bob, the commander, assigns Carol as Tech Lead; Carol hears of it in her DM with the app. Bob has not looked at
+    // #incidents, where the incident was announced: it is bold in his sidebar, the war room he is looking at is not.
     await actAs("Bob Baker");
+    await poll(() => sidebar().getByRole("link", { name: /incidents$/ }).getAttribute("class")).toContain("unread");
+    expect(await sidebar().getByRole("link", { name: /inc-1-checkout-is-down/ }).getAttribute("class")).not.toContain("unread");
     await card().getByRole("button", { name: "Assign roles" }).click();
     await dialog().getByLabel("Tech Lead").selectOption({ label: "Carol Chen" });
     await dialog().getByRole("button", { name: "Save" }).click();
@@ -108,6 +112,15 @@ describe.skipIf(!chromiumPath)("the sandbox in a real browser", () => {
     await openConversation("warroom");
     await poll(() => page.locator(".messages").textContent()).toContain("Tech Lead");
     await shot("carol-dm");
+
+    // Carol opens the app's Home tab for the first time: the bot hears of it and publishes her Home, which lists the
+    // open incident she holds a role in, linked to its war room.
+    await sidebar().getByRole("link", { name: "Home" }).click();
+    const home = page.locator(".home-body");
+    await poll(() => home.textContent()).toContain("Checkout is down");
+    expect(await home.textContent()).toContain("you are Tech Lead");
+    await home.getByRole("link", { name: /inc-1-checkout-is-down/ }).waitFor();
+    await shot("carol-home");
 
     // Alice, who declared it, resolves it; the summary is required.
     await actAs("Alice Archer");
@@ -166,4 +179,33 @@ describe.skipIf(!chromiumPath)("the sandbox in a real browser", () => {
     }
     await shot("timeline");
   }, 300_000);
+
+  it("shows a pushed view on top of a modal, goes Back to the one under it, and clear closes them all", async () => {
+    // The bot never pushes a view: a stand-in app answers these submissions (response_action push, then clear).
+    const app = await useStandIn(h.sandbox);
+    try {
+      app.answers.step_one = { response_action: "push", view: stepView("Step 2", "step_two") };
+      app.answers.step_two = { response_action: "clear" };
+      await actAs("Carol Chen");
+      await app.open("U_CAROL", stepView("Step 1", "step_one"));
+      await poll(() => dialog().locator("h2").textContent()).toBe("Step 1");
+      expect(await dialog().getByRole("button", { name: "Back", exact: true }).count()).toBe(1);
+      await dialog().getByLabel("Note").fill("first");
+      await dialog().getByRole("button", { name: "Next" }).click();
+      await poll(() => dialog().locator("h2").textContent()).toBe("Step 2");
+      await shot("pushed-view");
+      // The arrow in the header goes back to Step 1; Step 1's own close button would close it (it is the root).
+      await dialog().locator(".modal-header").getByRole("button", { name: "Back" }).click();
+      await poll(() => dialog().locator("h2").textContent()).toBe("Step 1");
+      // As the person left it: what they typed is still there.
+      expect(await dialog().getByLabel("Note").inputValue()).toBe("first");
+      await dialog().getByRole("button", { name: "Next" }).click();
+      await poll(() => dialog().locator("h2").textContent()).toBe("Step 2");
+      await dialog().getByRole("button", { name: "Next" }).click();
+      await dialog().waitFor({ state: "detached" });
+      expect(h.sandbox.fake.views.filter((v) => v.user === "U_CAROL" && !v.closed)).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
 });

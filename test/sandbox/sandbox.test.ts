@@ -10,6 +10,7 @@ import { incidents } from "../../src/db/schema.js";
 import { eventually } from "../support/declare.js";
 import { listeningAddresses } from "../support/listening.js";
 import { startTestSandbox, type TestSandbox } from "../support/sandbox.js";
+import { stepView, useStandIn, type StandInApp } from "../support/stand-in-app.js";
 
 let h: TestSandbox | undefined;
 afterEach(async () => {
@@ -42,6 +43,9 @@ async function declare(t: TestSandbox, title: string, values: Record<string, unk
 /** The war room of the incident with this title, whatever its number. */
 const warRoom = async (t: TestSandbox, slug: string) => (await screen(t)).conversations.find((c) => /^inc-\d+-/.test(c.name) && c.name.endsWith(`-${slug}`))!;
 
+/** Every piece of text in some blocks, as a person reads them (mrkdwn unrendered). */
+const textOf = (blocks: unknown[] | undefined): string => JSON.stringify(blocks ?? []).match(/"text":"[^"]*"/g)?.join("\n") ?? "";
+
 const botLines = (s: Screen) => s.open!.messages.filter((m) => m.bot_id && !m.subtype).map((m) => m.text);
 
 describe("the sandbox's state", () => {
@@ -57,6 +61,9 @@ describe("the sandbox's state", () => {
     expect(after.open!.messages).toEqual(before.open!.messages);
     expect(after.open!.pinned).toEqual(before.open!.pinned);
     expect(after.aheadMs).toBe(3_600_000);
+    // The welcome line is a new sandbox's, said once: a restart does not say it again.
+    const general = await screen(h, "U_ALICE", (await channelNamed(h, "general"))!.id);
+    expect(general.open!.messages.filter((m) => m.text.includes("Try `/incident declare"))).toHaveLength(1);
 
     // The bot goes on where it was: the card still answers, and the next incident is #2 in a room of its own.
     const card = after.open!.messages.find((m) => m.ts === after.open!.pinned[0])!;
@@ -76,6 +83,8 @@ describe("the sandbox's state", () => {
     const after = await screen(h);
     expect(after.conversations.map((c) => c.name)).toEqual(["general", "incidents"]);
     expect(after.aheadMs).toBe(0);
+    // A new sandbox again: #general holds only Slackbot's line saying what to type first.
+    expect(after.open!.messages.map((m) => [m.username, m.text])).toEqual([["Slackbot", expect.stringContaining("Try `/incident declare Checkout is down`")]]);
     expect(await h.database.db.select().from(incidents)).toEqual([]);
     await declare(h, "Again");
     expect(await channelNamed(h, "inc-1-again")).toBeDefined();
@@ -196,6 +205,104 @@ describe("driving the bot from the page", () => {
       const modal = (await screen(t())).modal!;
       expect(await act(t(), "close", { as: "U_ALICE", viewId: modal.id, whole: true })).toMatchObject({ ok: true });
       expect((await screen(t())).modal).toBeUndefined();
+    });
+  });
+
+  describe("the App Home tab", () => {
+    it("is published when the person opens it (app_home_opened), its buttons reach the bot, and it follows what changes", async () => {
+      // Carol has never opened the Home: the bot has published none for her.
+      const before = await screen(t(), "U_CAROL");
+      expect(before.homeTab).toBe(true);
+      expect(before.home).toBeUndefined();
+      const opened = Date.now();
+      expect(await act(t(), "home", { as: "U_CAROL" })).toMatchObject({ ok: true });
+      await t().sandbox.bot().outbox.waitUntilIdle();
+      const first = (await screen(t(), "U_CAROL")).home!;
+      expect(textOf(first.blocks)).toContain("you hold no role in an open incident");
+      expect(t().sandbox.fake.calls.filter((c) => c.at >= opened && c.method === "views.publish").length).toBeGreaterThan(0);
+
+      // Declare on her Home opens the declare form on her screen, as Slack's block_actions from a Home view does.
+      const declare = first.blocks.map((b) => JSON.stringify(b)).find((b) => b.includes('"action_id":"home_declare"'));
+      expect(declare).toBeDefined();
+      expect(await act(t(), "homeinteract", { as: "U_CAROL", actionId: "home_declare", value: "declare" })).toMatchObject({ ok: true });
+      const form = (await screen(t(), "U_CAROL")).modal!;
+      expect(form.view.callback_id).toBe("declare_incident");
+      expect(await act(t(), "submit", { as: "U_CAROL", viewId: form.id, values: { title: "Home grown", severity: "sev3" } })).toMatchObject({ ok: true });
+      // Without opening it again, her Home now lists the incident she commands (the page refreshes it live).
+      await eventually(async () => textOf((await screen(t(), "U_CAROL")).home?.blocks).includes("Home grown"), 15_000);
+      expect((await screen(t(), "U_CAROL")).home!.hash).not.toBe(first.hash);
+      // Only hers: Bob, who never opened his Home, has none.
+      expect((await screen(t(), "U_BOB")).home).toBeUndefined();
+    });
+
+    it("refuses a click on a button the Home does not have, with a sentence", async () => {
+      await act(t(), "home", { as: "U_BOB" });
+      await t().sandbox.bot().outbox.waitUntilIdle();
+      expect(await act(t(), "homeinteract", { as: "U_BOB", actionId: "no_such_button" })).toMatchObject({ ok: false, problem: expect.stringContaining("That button is gone") });
+    });
+  });
+
+  describe("a stack of modals (views.push, Back, response_action update, push and clear)", () => {
+    // The bot itself never pushes a view; a stand-in app answers these submissions as Slack's reference says an app
+    // may, and the page drives them as a person would. What GET /api/screen says is what the page's modal shows.
+    let app: StandInApp;
+    beforeAll(async () => {
+      app = await useStandIn(t().sandbox);
+      app.answers.step_one = { response_action: "push", view: stepView("Step 2", "step_two") };
+      app.answers.step_two = { response_action: "update", view: stepView("Step 2, checked", "step_two_checked") };
+      app.answers.step_two_checked = { response_action: "push", view: stepView("Step 3", "step_three") };
+      app.answers.step_three = { response_action: "clear" };
+    });
+    afterAll(async () => {
+      await app?.close();
+    });
+
+    const modal = async () => (await screen(t(), "U_CAROL")).modal;
+    const titleOf = (m: Screen["modal"]) => (m?.view.title as { text?: string } | undefined)?.text;
+
+    it("shows the pushed view on top, goes Back to the one under it, updates in place, and clear closes them all", async () => {
+      const root = await app.open("U_CAROL", stepView("Step 1", "step_one"));
+      expect(await modal()).toMatchObject({ id: root, depth: 1 });
+
+      // Next: the app answers push; the new view is on top, the first one under it.
+      expect(await act(t(), "submit", { as: "U_CAROL", viewId: root, values: {} })).toMatchObject({ ok: true });
+      const pushed = (await modal())!;
+      expect(titleOf(pushed)).toBe("Step 2");
+      expect(pushed).toMatchObject({ depth: 2 });
+      expect(pushed.id).not.toBe(root);
+
+      // Back (the arrow, or the close button of a pushed view) shows the view under it, as it was.
+      expect(await act(t(), "close", { as: "U_CAROL", viewId: pushed.id, whole: false })).toMatchObject({ ok: true });
+      const back = (await modal())!;
+      expect(back).toMatchObject({ id: root, depth: 1 });
+      expect(titleOf(back)).toBe("Step 1");
+
+      // Next again pushes a new Step 2; its submission answered with update replaces it in place.
+      await act(t(), "submit", { as: "U_CAROL", viewId: root, values: {} });
+      const again = (await modal())!;
+      expect(again.id).not.toBe(pushed.id);
+      await act(t(), "submit", { as: "U_CAROL", viewId: again.id, values: { note: "looks right" } });
+      const updated = (await modal())!;
+      expect(updated).toMatchObject({ id: again.id, depth: 2 });
+      expect(updated.hash).not.toBe(again.hash);
+      expect(titleOf(updated)).toBe("Step 2, checked");
+
+      // A third view, then clear: every view of the stack closes at once.
+      await act(t(), "submit", { as: "U_CAROL", viewId: updated.id, values: {} });
+      const third = (await modal())!;
+      expect(third).toMatchObject({ depth: 3 });
+      expect(titleOf(third)).toBe("Step 3");
+      expect(await act(t(), "submit", { as: "U_CAROL", viewId: third.id, values: {} })).toMatchObject({ ok: true });
+      expect(await modal()).toBeUndefined();
+      expect(t().sandbox.fake.views.filter((v) => v.root_view_id === root).map((v) => v.closed)).toEqual([true, true, true, true]);
+    });
+
+    it("the close button (×) on a pushed view closes the whole stack", async () => {
+      await act(t(), "submit", { as: "U_CAROL", viewId: await app.open("U_CAROL", stepView("Step 1", "step_one")), values: {} });
+      const pushed = (await modal())!;
+      expect(pushed).toMatchObject({ depth: 2 });
+      await act(t(), "close", { as: "U_CAROL", viewId: pushed.id, whole: true });
+      expect(await modal()).toBeUndefined();
     });
   });
 

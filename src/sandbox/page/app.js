@@ -101,9 +101,12 @@ function TopBar({ screen, person, setPerson, onClock, busy }) {
   </div>`;
 }
 
-function Sidebar({ screen, openId, onOpen }) {
+/** A conversation is unread while someone else's newest message in it is newer than when this person last looked. */
+const unread = (c, seenHere) => Boolean(c.latest) && (seenHere?.[c.id] === undefined || Number(c.latest) > Number(seenHere[c.id]));
+
+function Sidebar({ screen, openId, onOpen, seenHere }) {
   const item = (c) => html`<li key=${c.id}>
-    <a href=${`#${c.id}`} class=${`conversation${c.id === openId ? " open" : ""}${c.archived ? " archived" : ""}`}
+    <a href=${`#${c.id}`} class=${`conversation${c.id === openId ? " open" : ""}${c.archived ? " archived" : ""}${c.id !== openId && unread(c, seenHere) ? " unread" : ""}`}
        aria-current=${c.id === openId ? "page" : undefined}
        onClick=${(e) => (e.preventDefault(), onOpen(c.id))}>
       <span class="sigil">${c.kind === "dm" ? "◆" : c.private ? "🔒" : "#"}</span>
@@ -113,12 +116,51 @@ function Sidebar({ screen, openId, onOpen }) {
   </li>`;
   const channels = screen.conversations.filter((c) => c.kind === "channel");
   const dms = screen.conversations.filter((c) => c.kind === "dm");
+  // Slack lists the app under Apps: its Home tab (when the app has one) and its Messages, the DM with it.
   return html`<nav class="sidebar" aria-label="Conversations">
     <h4>Channels</h4>
     <ul>${channels.map(item)}</ul>
     <h4>Apps</h4>
-    <ul>${dms.length ? dms.map(item) : html`<li class="empty">No messages from warroom yet</li>`}</ul>
+    <ul>
+      ${screen.homeTab &&
+      html`<li key="home">
+        <a href="#home" class=${`conversation${openId === HOME ? " open" : ""}`} aria-current=${openId === HOME ? "page" : undefined}
+           onClick=${(e) => (e.preventDefault(), onOpen(HOME))}>
+          <span class="sigil" aria-hidden="true">⌂</span><span class="name">Home</span>
+        </a>
+      </li>`}
+      ${dms.length ? dms.map(item) : html`<li class="empty">No messages from warroom yet</li>`}
+    </ul>
   </nav>`;
+}
+
+/** The "channel" the page shows for the app's Home tab (in the address too: #home). */
+const HOME = "home";
+
+/**
+ * The app's Home tab: opening it tells the app (app_home_opened, as Slack does each time), which publishes the
+ * person's Home; it is shown with the same Block Kit as messages, and refreshed whenever the app publishes it again.
+ */
+function HomePane({ screen, ctx, act, busy, notice }) {
+  useEffect(() => {
+    void act("home", {});
+  }, []);
+  const dm = screen.conversations.find((c) => c.kind === "dm");
+  return html`<section class="conversation-pane home-pane" aria-label="warroom Home">
+    <header class="conversation-head">
+      <h1>◆ warroom <span class="app-badge">APP</span></h1>
+      <div class="tabs">
+        <span class="tab open" aria-current="page">Home</span>
+        ${dm && html`<a class="tab" href=${`#${dm.id}`} onClick=${(e) => (e.preventDefault(), ctx.openChannel(dm.id))}>Messages</a>`}
+      </div>
+    </header>
+    <div class="messages home-body">
+      ${screen.home
+        ? html`<${Blocks} key=${screen.home.hash} blocks=${screen.home.blocks} ctx=${ctx} onAction=${(actionId, value) => act("homeinteract", { actionId, value })} busy=${busy} />`
+        : html`<p class="empty-home">Opening warroom's Home…</p>`}
+    </div>
+    ${notice && html`<div class="notice" role="status">${notice}</div>`}
+  </section>`;
 }
 
 const reactionChoices = ["pushpin", "eyes", "+1"];
@@ -238,6 +280,21 @@ function App() {
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState(undefined);
   const firstRender = useRef(false);
+  // When each person last looked at each conversation (the ts of the newest message then), for the sidebar's bold.
+  const [seen, setSeen] = useState(() => {
+    try {
+      return JSON.parse(localStorage.getItem("sandbox-seen") ?? "{}");
+    } catch {
+      return {};
+    }
+  });
+  const remember = (next) => {
+    localStorage.setItem("sandbox-seen", JSON.stringify(next));
+    setSeen(next);
+  };
+  const onHome = channel === HOME;
+  // What was typed in each modal view, kept while views are pushed on top of it.
+  const drafts = useRef(new Map());
 
   useEffect(() => {
     const onHash = () => setChannel(location.hash.slice(1) || undefined);
@@ -251,6 +308,12 @@ function App() {
       document.body.dataset.ready = "true";
     }
   }, [screen]);
+  // What the person has open they have seen, up to its newest message.
+  const looking = !onHome && screen?.me === person ? screen?.conversations.find((c) => c.id === screen.open?.id) : undefined;
+  useEffect(() => {
+    if (!looking?.latest || seen[person]?.[looking.id] === looking.latest) return;
+    remember({ ...seen, [person]: { ...seen[person], [looking.id]: looking.latest } });
+  }, [person, looking?.id, looking?.latest]);
 
   const setPerson = (id) => {
     localStorage.setItem("sandbox-person", id);
@@ -268,6 +331,7 @@ function App() {
     try {
       const outcome = await post(name, { as: person, ...body });
       if (!outcome.ok && outcome.problem) setNotice(outcome.problem);
+      if (name === "reset" && outcome.ok) remember({});
       await reload();
       return outcome;
     } finally {
@@ -283,13 +347,15 @@ function App() {
     <${TopBar} screen=${screen} person=${person} setPerson=${setPerson} busy=${busy} onClock=${(minutes) => act("clock", { minutes })} />
     ${trouble && html`<div class="trouble" role="alert">${trouble}</div>`}
     <div class="workspace">
-      <${Sidebar} screen=${screen} openId=${screen.open?.id} onOpen=${openChannel} />
-      ${screen.open
+      <${Sidebar} screen=${screen} openId=${onHome ? HOME : screen.open?.id} onOpen=${openChannel} seenHere=${seen[person]} />
+      ${onHome && screen.homeTab
+        ? html`<${HomePane} key=${`home:${person}`} screen=${screen} ctx=${ctx} act=${act} busy=${busy} notice=${notice} />`
+        : screen.open
         ? html`<${Conversation} key=${`${person}:${screen.open.id}`} open=${screen.open} ctx=${ctx} act=${act} busy=${busy} notice=${notice} shortcuts=${shortcutsOf(screen)} />`
         : html`<section class="conversation-pane"><p>No conversation.</p></section>`}
     </div>
     ${screen.modal &&
-    html`<${Modal} key=${`${screen.modal.id}:${screen.modal.hash}`} modal=${screen.modal} ctx=${ctx} busy=${busy}
+    html`<${Modal} key=${`${screen.modal.id}:${screen.modal.hash}`} modal=${screen.modal} ctx=${ctx} busy=${busy} drafts=${drafts.current}
         onSubmit=${(values) => act("submit", { viewId: screen.modal.id, values })}
         onClose=${(whole) => act("close", { viewId: screen.modal.id, whole })}
         onAction=${() => setNotice("Buttons inside modals are not part of the sandbox yet.")} />`}

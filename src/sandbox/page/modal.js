@@ -109,14 +109,24 @@ function InputBlock({ block, value, onChange, error, ctx }) {
   </div>`;
 }
 
-/** The form's values start from the view's initial values; the component is keyed by view hash, so views.update starts afresh. */
-export function Modal({ modal, ctx, onSubmit, onClose, onAction, busy }) {
+/**
+ * The form's values start from the view's initial values; the component is keyed by view hash, so views.update starts
+ * afresh. `drafts` keeps what was typed in each view (by id and hash), so Back to a view under a pushed one shows it
+ * as the person left it, as Slack's client does.
+ */
+export function Modal({ modal, ctx, onSubmit, onClose, onAction, busy, drafts }) {
   const view = modal.view;
   const blocks = view.blocks ?? [];
-  const [values, setValues] = useState(() =>
-    Object.fromEntries(blocks.filter((b) => b.type === "input").map((b) => [b.block_id, initialValue(b.element ?? {})])),
+  const draftKey = `${modal.id}:${modal.hash}`;
+  const [values, setValues] = useState(
+    () => drafts?.get(draftKey) ?? Object.fromEntries(blocks.filter((b) => b.type === "input").map((b) => [b.block_id, initialValue(b.element ?? {})])),
   );
-  const change = (blockId, v) => setValues((old) => ({ ...old, [blockId]: v }));
+  const change = (blockId, v) =>
+    setValues((old) => {
+      const next = { ...old, [blockId]: v };
+      drafts?.set(draftKey, next);
+      return next;
+    });
   const submit = (e) => {
     e.preventDefault();
     const typed = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === "" ? null : v]));

@@ -14,7 +14,7 @@ export const emoji = {
   large_yellow_circle: "🟡", large_orange_circle: "🟠", hourglass_flowing_sand: "⏳", fast_forward: "⏩", eyes: "👀",
   cobweb: "🕸️", ballot_box_with_check: "☑️", arrows_counterclockwise: "🔄", arrow_up: "⬆️", arrow_down: "⬇️",
   "+1": "👍", "-1": "👎", tada: "🎉", fire: "🔥", heavy_check_mark: "✔️", x: "❌", thinking_face: "🤔", pray: "🙏",
-  clipboard: "📋", bell: "🔔", no_bell: "🔕", hammer_and_wrench: "🛠️", chart_with_upwards_trend: "📈", speech_balloon: "💬",
+  clipboard: "📋", bar_chart: "📊", key: "🔑", no_entry: "⛔", wastebasket: "🗑️", bell: "🔔", no_bell: "🔕", hammer_and_wrench: "🛠️", chart_with_upwards_trend: "📈", speech_balloon: "💬",
 };
 
 export const emojiOf = (name) => emoji[name] ?? `:${name}:`;
