@@ -5,13 +5,13 @@ import { parseWeeklySchedule } from "./metrics/weekly-schedule.js";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const minutes = (fallback: number | undefined, what: string, least = 0) =>
+const minutes = <F extends number | undefined>(fallback: F, what: string, least = 0) =>
   z.coerce
     .number({ error: `must be a number of minutes (${what})` })
     .int({ error: "must be a whole number of minutes" })
     .min(least, { error: least ? `must be at least ${least}` : "must be 0 (off) or more" })
     .optional()
-    .transform((v) => (v === undefined ? fallback : v));
+    .transform((v): number | F => (v === undefined ? fallback : v));
 
 // Defaults from the severity table in the README; 0 turns a timer off. SEV4's acknowledgement is due the next business morning.
 const severityTimers = {
