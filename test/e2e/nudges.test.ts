@@ -192,6 +192,7 @@ describe("no progress on a SEV1", () => {
     expect(await click(t, "U_ALICE", nudge!, "nudge_escalate")).toBe("You escalated incident #1 to level 2: paged <@U_DAN>.");
     const page = t.fake.dmsTo("U_DAN").at(-1)!;
     expect(page.text).toContain("You are paged for SEV1 incident #1");
+    expect(shown(page)).toContain("<@U_ALICE> escalated it to you (level 2): it needs more help.");
     expect(t.fake.channel(incident.channelId!)!.members).toContain("U_DAN");
     expect(botLinesIn(t, incident.channelId!).map((m) => m.text)).toContain(":rotating_light: <@U_ALICE> escalated to level 2 of the escalation policy: <@U_DAN>.");
     const escalated = (await entriesOf(t, incident)).filter((e) => e.type === "escalated");
