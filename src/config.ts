@@ -5,13 +5,13 @@ import { parseWeeklySchedule } from "./metrics/weekly-schedule.js";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-const minutes = (fallback: number | undefined, what: string, least = 0) =>
+const minutes = <F extends number | undefined>(fallback: F, what: string, least = 0) =>
   z.coerce
     .number({ error: `must be a number of minutes (${what})` })
     .int({ error: "must be a whole number of minutes" })
     .min(least, { error: least ? `must be at least ${least}` : "must be 0 (off) or more" })
     .optional()
-    .transform((v) => (v === undefined ? fallback : v));
+    .transform((v): number | F => (v === undefined ? fallback : v));
 
 // Defaults from the severity table in the README; 0 turns a timer off. SEV4's acknowledgement is due the next business morning.
 const severityTimers = {
@@ -67,6 +67,9 @@ const configSchema = z.object({
     .min(1, { error: "must be between 1 and 59 seconds" })
     .max(59, { error: "must be between 1 and 59 seconds" })
     .default(15),
+  // The war room's nudges (README "On call, escalation and the clock"); 0 turns one off.
+  NUDGE_UNCLAIMED_ROLES_MINUTES: minutes(10, "ask for an unclaimed Comms Lead or Scribe after"),
+  NUDGE_NO_PROGRESS_MINUTES: minutes(30, "suggest escalating a SEV1 without progress after"),
   STALE_DAYS: z.coerce.number({ error: "must be a number of days" }).int().min(1).default(7),
   // A delivered item's key is what keeps a repeated request from being delivered twice; Slack repeats within
   // minutes, so a day is the least that is safe.

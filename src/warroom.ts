@@ -264,6 +264,7 @@ export async function startWarroom({
       publicUrl: config.PUBLIC_URL,
       onDeclared: clockwork.onDeclared,
       replanClock,
+      escalateByHand: clockwork.escalateByHand,
       learning,
       deliverNow: () => outbox.kick(),
     },

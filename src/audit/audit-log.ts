@@ -119,6 +119,10 @@ export function attemptedAction(refusal: Refusal): string {
       return "assign_roles";
     case "no_action_item":
       return "change_action_item";
+    case "role_taken":
+      return "assign_roles";
+    case "no_escalation_level":
+      return "escalate";
     default:
       return refusal.code.startsWith("postmortem_") ? "postmortem" : "change_incident";
   }

@@ -16,6 +16,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import type { CloseReason, Severity, Status } from "../incidents/lifecycle.js";
+import type { NudgeState } from "../incidents/timers.js";
 import type { MetricsKind } from "../metrics/kinds.js";
 import type { AlertSourceKind, AlertStatus } from "../alerts/vocabulary.js";
 
@@ -83,6 +84,8 @@ export const incidents = pgTable(
     escalationLevel: integer("escalation_level").notNull().default(0),
     ackSlaBreachedAt: at("ack_sla_breached_at"),
     resolveSlaBreachedAt: at("resolve_sla_breached_at"),
+    // What the war room was last nudged about (unclaimed roles, no progress) and until when a nudge is snoozed.
+    nudges: jsonb("nudges").$type<NudgeState>().notNull().default(sql`'{}'::jsonb`),
     // The last alert fact (timeline entry id) the war room has been told about; later ones are told in one line.
     alertLinesThrough: bigint("alert_lines_through", { mode: "number" }).notNull().default(0),
     // Text of updates and status messages, appended as they are posted, so search finds them too.

@@ -99,7 +99,7 @@ export async function recordFact(tx: Tx, clock: Clock, incident: Incident, actor
 }
 
 /** A refusal changes nothing but is audited; the transaction that decided it commits only that. */
-async function refusedAndAudited(tx: Tx, clock: Clock, ref: IncidentRef, actorId: string, refused: Refused): Promise<Refused> {
+export async function refusedAndAudited(tx: Tx, clock: Clock, ref: IncidentRef, actorId: string, refused: Refused): Promise<Refused> {
   if (actorId !== BOT_ACTOR) await auditIncidentRefusal(tx, clock, ref.teamId, actorId, { kind: "incident", id: ref.incidentId }, refused.refusal);
   return refused;
 }

@@ -2,6 +2,7 @@
 import type { Incident } from "../db/schema.js";
 import type { Severity, Status, TransitionRoute } from "./lifecycle.js";
 import type { Permission } from "./permissions.js";
+import type { Role } from "./roles.js";
 
 /** Everything a person can ask of an incident or its postmortem, for "only … can <action>". */
 export type IncidentAction =
@@ -30,6 +31,10 @@ export type Refusal =
   | { code: "still_open"; incident: Incident; wanted: "reopen" | "postmortem" }
   | { code: "same_severity"; incident: Incident; severity: Severity }
   | { code: "commander_required" }
+  /** Someone claimed a role that somebody else holds already. */
+  | { code: "role_taken"; incident: Incident; role: Role; holder: string }
+  /** Escalating by hand: no escalation policy covers the incident, or its last level is paged already. */
+  | { code: "no_escalation_level"; incident: Incident; why: "no_policy" | "last_level"; level: number }
   | { code: "missing_text"; what: MissingText }
   | { code: "too_long"; what: string; max: number }
   // Postmortems.

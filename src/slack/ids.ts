@@ -94,6 +94,15 @@ export const WarRoomActions = {
   menu: "incident_card_menu",
 } as const;
 
+/** The war room's nudges: "I'll take …" per role it asks for, Escalate, and a Snooze per nudge (values: the incident id). */
+export const NudgeActions = {
+  claimCommsLead: "nudge_claim_comms_lead",
+  claimScribe: "nudge_claim_scribe",
+  escalate: "nudge_escalate",
+  snoozeUnclaimedRoles: "nudge_snooze_unclaimed_roles",
+  snoozeNoProgress: "nudge_snooze_no_progress",
+} as const;
+
 export const CardMenu = { changeSeverity: "change_severity", showTimeline: "show_timeline" } as const;
 
 export const OncallActions = { removeCover: "oncall_remove_cover" } as const;

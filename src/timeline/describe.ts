@@ -57,7 +57,7 @@ export function describeEntry(entry: Entry): Phrase {
     case "paged":
       return [`Paged level ${Number(d.level)} (`, ...levelReach(d), ")"];
     case "escalated":
-      return [`Escalated to level ${Number(d.level)} (`, ...levelReach(d), ")"];
+      return [`Escalated ${d.byHand ? "by hand " : ""}to level ${Number(d.level)} (`, ...levelReach(d), ")"];
     case "escalation_exhausted":
       return ["Nobody acknowledged after every escalation level"];
     case "sla_breached":
@@ -66,6 +66,12 @@ export function describeEntry(entry: Entry): Phrase {
       return [`Reminded after ${str(d.cadence) || `${Number(d.cadenceMinutes)}m`} without a status update`];
     case "stale_nudge":
       return [`No activity for ${Number(d.days ?? 7)} days`];
+    case "unclaimed_roles_nudge":
+      return [`Asked who takes ${ids(d.roles).map((r) => roleDefinitions[r as Role]?.label ?? r).join(", ")}`];
+    case "no_progress_nudge":
+      return [`No progress for ${humanDuration(Number(d.minutes ?? 0) * 60_000)}: suggested escalating`];
+    case "nudge_snoozed":
+      return [`Snoozed the ${d.nudge === "no_progress" ? "no-progress" : "unclaimed-roles"} nudge for ${Number(d.minutes ?? 0)} minutes`];
     case "acknowledged":
       return [`Acknowledged the incident after ${humanDuration(Number(d.afterMs ?? 0))}`];
     case "responder_joined":

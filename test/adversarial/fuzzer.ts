@@ -10,7 +10,7 @@ import { incidents, type Incident } from "../../src/db/schema.js";
 import { SlackDriver, type InteractionAnswer } from "../../src/fake-slack/driver.js";
 import type { RecordedCall } from "../../src/fake-slack/server.js";
 import type { FakeEphemeral, FakeMessage, FakeView } from "../../src/fake-slack/workspace.js";
-import { ActionItemActions, CardMenu, OncallActions, PostmortemActions, Shortcuts, Views, WarRoomActions } from "../../src/slack/ids.js";
+import { ActionItemActions, CardMenu, NudgeActions, OncallActions, PostmortemActions, Shortcuts, Views, WarRoomActions } from "../../src/slack/ids.js";
 import type { TestBot } from "../support/bot.js";
 import { duplicatesIn, lostIn } from "./invariants.js";
 import { Dice, oddDates, oddIds, oddMetadata, oddNumbers, oddText, oddTimes, oddUserIds, typeableText } from "./odd-text.js";
@@ -141,7 +141,7 @@ const subcommandWords = [
   "💥",
 ];
 
-const knownActions = [...Object.values(WarRoomActions), ...Object.values(ActionItemActions), PostmortemActions.start, OncallActions.removeCover];
+const knownActions = [...Object.values(WarRoomActions), ...Object.values(ActionItemActions), ...Object.values(NudgeActions), PostmortemActions.start, OncallActions.removeCover];
 const knownViews = Object.values(Views);
 
 /** Broadcasts in text Slack renders as mrkdwn: a message's text, mrkdwn objects, a topic. */

@@ -41,6 +41,7 @@ export const incidentFixture = (overrides: Partial<Incident> = {}): Incident => 
   escalationLevel: 0,
   ackSlaBreachedAt: null,
   resolveSlaBreachedAt: null,
+  nudges: {},
   alertLinesThrough: 0,
   searchExtra: "",
   searchVector: "",

@@ -105,6 +105,12 @@ export function refusalText(refusal: Refusal, now: Date): string {
       return `The postmortem is ${refusal.status.replace("_", " ")}.`;
     case "no_action_item":
       return `There is no action item ${refusal.itemId}. \`/incident actions mine\` lists yours.`;
+    case "role_taken":
+      return `${mentionUser(refusal.holder)} is already ${roleDefinitions[refusal.role].label} of incident #${refusal.incident.number}. Ask the commander (\`/incident role\`) if it should change hands.`;
+    case "no_escalation_level":
+      return refusal.why === "no_policy"
+        ? `No escalation policy covers incident #${refusal.incident.number}, so there is nobody to page next. An admin can add one with \`/incident escalation policy\`; meanwhile, mention the people you need here.`
+        : `Every level of the escalation policy of incident #${refusal.incident.number} has been paged already (level ${refusal.level} was the last). Mention the people you need here, or ask in the announcement channel.`;
   }
 }
 

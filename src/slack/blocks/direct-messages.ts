@@ -24,8 +24,13 @@ export function roleAssignedDm(incident: Incident, role: Role, assignedBy: strin
   };
 }
 
-export function pageDm(incident: Incident, level: number, escalated: boolean): SlackMessage {
-  const why = escalated ? `Nobody has acknowledged it yet, so it escalated to you (level ${level}).` : "You are on call for it.";
+/** `byHand`: who escalated to this level themselves (a nudge's Escalate button). */
+export function pageDm(incident: Incident, level: number, escalated: boolean, byHand?: string): SlackMessage {
+  const why = byHand
+    ? `${mentionUser(byHand)} escalated it to you (level ${level}): it needs more help.`
+    : escalated
+      ? `Nobody has acknowledged it yet, so it escalated to you (level ${level}).`
+      : "You are on call for it.";
   const where = incident.channelId ? mentionChannel(incident.channelId) : "its war room (being created)";
   return {
     text: `:rotating_light: You are paged for ${severityLabel(incident.severity)} incident #${incident.number}`,

@@ -1,11 +1,12 @@
 // What the war room and the announcement channel are told about each fact, drawn when it is delivered from the
 // fact (who, what, the words they typed) and the incident as it is now. Everything a person typed is escaped here.
 import type { Incident, Postmortem, TimelineEntry } from "../../db/schema.js";
-import { humanDuration, incidentDurations, postmortemRequired, severities, severityLabel, statusLabels, type Severity, type Status } from "../../incidents/lifecycle.js";
+import { humanDuration, incidentDurations, isOpen, postmortemRequired, severities, severityLabel, statusLabels, type Severity, type Status } from "../../incidents/lifecycle.js";
 import { roleDefinitions, type Role } from "../../incidents/roles.js";
 import { describeEntry } from "../../timeline/describe.js";
 import type { SlackMessage } from "../gateway.js";
-import { WarRoomActions } from "../ids.js";
+import { NUDGE_SNOOZE_MINUTES, unclaimedRoles } from "../../incidents/timers.js";
+import { NudgeActions, WarRoomActions } from "../ids.js";
 import { incidentAnnouncement, incidentHeadline } from "./incident-card.js";
 import { actions, button, context, fallback, section } from "./kit.js";
 import { cutMrkdwn, escaped, mentionChannel, mentionGroup, mentionUser, phraseMrkdwn, quoted } from "./text.js";
@@ -66,6 +67,7 @@ export function warRoomMessage({ entry, incident, postmortem }: FactContext): Wa
       return { ...line(noteLine(phraseMrkdwn(describeEntry(entry)))), asPerson: entry.actor };
     case "paged":
     case "escalated":
+      if (d.byHand) return line(`:rotating_light: ${by} escalated to level ${Number(d.level)} of the escalation policy: ${levelNames(list(d.users), list(d.groups))}.`);
       return line(pagedLine(Number(d.level), list(d.users), list(d.groups), entry.type === "escalated"));
     case "escalation_exhausted":
       return line(":sos: Every level of the escalation policy was paged and nobody acknowledged. I have asked the announcement channel for help.");
@@ -79,6 +81,10 @@ export function warRoomMessage({ entry, incident, postmortem }: FactContext): Wa
       return updateReminder(incident, str(d.cadence) || `${Number(d.cadenceMinutes)}m`);
     case "stale_nudge":
       return staleNudge(incident, Number(d.days ?? 7));
+    case "unclaimed_roles_nudge":
+      return unclaimedRolesNudge(incident, list(d.roles) as Role[]);
+    case "no_progress_nudge":
+      return noProgressNudge(incident, Number(d.minutes ?? 0));
     case "postmortem_in_review":
       return line(`:mag: ${by} asked for review of the postmortem. Read it with \`/incident postmortem export #${incident.number}\`; the commander publishes it with \`/incident postmortem publish\`.`);
     case "postmortem_published":
@@ -244,6 +250,42 @@ function staleNudge(incident: Incident, days: number): SlackMessage {
     blocks: [
       section(`:cobweb: ${mentionUser(incident.commanderId)}: nothing has happened on this incident for ${days} days. Is it still ${statusLabels[incident.status].toLowerCase()}? Post an update, or resolve it.`),
       actions([button("Post update", WarRoomActions.postUpdate, String(incident.id)), button("Resolve", WarRoomActions.resolve, String(incident.id))]),
+    ],
+  };
+}
+
+const snoozeLabel = `Snooze ${NUDGE_SNOOZE_MINUTES} min`;
+const claimButtons: Partial<Record<Role, string>> = { comms_lead: NudgeActions.claimCommsLead, scribe: NudgeActions.claimScribe };
+
+/**
+ * The roles asked about that are still open when it is delivered (one claimed meanwhile is left out; none left:
+ * nothing is said), with a button for each to take it, and a snooze.
+ */
+function unclaimedRolesNudge(incident: Incident, asked: Role[]): SlackMessage | undefined {
+  const open = unclaimedRoles(incident).filter((role) => asked.includes(role) && claimButtons[role]);
+  if (!isOpen(incident.status) || open.length === 0) return undefined;
+  const names = open.map((role) => roleDefinitions[role].label);
+  const named = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names.at(-1)!}`;
+  const id = String(incident.id);
+  return {
+    text: `Incident #${incident.number} still has nobody as ${names.join(" or ")}`,
+    blocks: [
+      section(`:busts_in_silhouette: Nobody has taken ${open.length === 1 ? "the" : "these"} ${named} role${open.length === 1 ? "" : "s"} yet. Can you?`),
+      actions([...open.map((role) => button(`I'll take ${roleDefinitions[role].label}`, claimButtons[role]!, id)), button(snoozeLabel, NudgeActions.snoozeUnclaimedRoles, id)]),
+    ],
+  };
+}
+
+/** A SEV1 that has not moved: the stricter form of the update reminder, with the way to get help. */
+function noProgressNudge(incident: Incident, minutes: number): SlackMessage | undefined {
+  if (!isOpen(incident.status)) return undefined;
+  const quiet = minutes < 60 ? `${minutes} minutes` : humanDuration(minutes * 60_000);
+  const id = String(incident.id);
+  return {
+    text: `No progress on incident #${incident.number} for ${quiet}: consider escalating`,
+    blocks: [
+      section(`:turtle: No progress for ${quiet}: consider escalating. ${mentionUser(incident.commanderId)}, no status change or update has been posted since; *Escalate* pages the next level of the escalation policy.`),
+      actions([button("Escalate", NudgeActions.escalate, id, "danger"), button("Post update", WarRoomActions.postUpdate, id), button(snoozeLabel, NudgeActions.snoozeNoProgress, id)]),
     ],
   };
 }

@@ -60,7 +60,7 @@ export function peopleDeliverers(ctx: SlackDeliveryContext) {
         // Pages queued before facts named their level carry it themselves.
         const level = Number(data.level ?? item.payload.level ?? 1);
         const escalated = entry ? entry.type === "escalated" : Boolean(item.payload.escalated);
-        return pageDm(incident, level, escalated);
+        return pageDm(incident, level, escalated, entry && data.byHand ? entry.actor : undefined);
       }
       case "action_item": {
         const found = await actionItem(item.teamId, about.itemId);

@@ -2,6 +2,7 @@
 import type { Clock } from "../../clock.js";
 import type { Db, Tx } from "../../db/client.js";
 import type { Incident } from "../../db/schema.js";
+import type { EscalatedByHand } from "../../incidents/clockwork.js";
 import type { Logger } from "../../log.js";
 import type { LearningClock } from "../../postmortems/reminders.js";
 import type { SlackGateway } from "../gateway.js";
@@ -20,6 +21,8 @@ export interface ListenerDeps {
   /** The incident clock's hooks: paging at declare, moving deadlines after a change. */
   onDeclared?: (tx: Tx, incident: Incident) => Promise<void>;
   replanClock?: (tx: Tx, incident: Incident) => Promise<void>;
+  /** The clock's paging, for a person who escalates by hand (a nudge's Escalate button). */
+  escalateByHand?: (tx: Tx, incident: Incident, actorId: string) => Promise<EscalatedByHand>;
   /** Postmortem and action-item reminders. */
   learning?: Pick<LearningClock, "onActionItem" | "onDrafted">;
   /** BUSINESS_TIMEZONE: the default zone of new schedules. */

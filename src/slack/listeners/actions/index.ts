@@ -1,12 +1,13 @@
 // Every button and menu the bot puts in Slack: one listener for block actions, a lookup table by action_id.
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { ActionItemActions, AlertSourceActions, HomeActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
+import { ActionItemActions, AlertSourceActions, HomeActions, NudgeActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { markActionItemDone, reassignActionItem, snoozeActionItem } from "./action-item-buttons.js";
 import type { ActionArgs, ActionHandler } from "./action-kit.js";
 import { acknowledge } from "./acknowledge.js";
 import { declareFromHome } from "./home-declare.js";
 import { addAlertSource, rotateAlertToken } from "./alert-sources.js";
+import { claimCommsLead, claimScribe, escalateFromNudge, snoozeNoProgress, snoozeUnclaimedRoles } from "./nudges.js";
 import { removeCover } from "./remove-cover.js";
 import { startPostmortem } from "./start-postmortem.js";
 import { cardMenu, openWarRoomForm } from "./war-room-forms.js";
@@ -18,6 +19,11 @@ const handlers: Record<string, ActionHandler> = {
   [WarRoomActions.postUpdate]: openWarRoomForm,
   [WarRoomActions.resolve]: openWarRoomForm,
   [WarRoomActions.menu]: cardMenu,
+  [NudgeActions.claimCommsLead]: claimCommsLead,
+  [NudgeActions.claimScribe]: claimScribe,
+  [NudgeActions.escalate]: escalateFromNudge,
+  [NudgeActions.snoozeUnclaimedRoles]: snoozeUnclaimedRoles,
+  [NudgeActions.snoozeNoProgress]: snoozeNoProgress,
   [PostmortemActions.start]: startPostmortem,
   [OncallActions.removeCover]: removeCover,
   [ActionItemActions.done]: markActionItemDone,

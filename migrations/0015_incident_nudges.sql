@@ -1,0 +1,1 @@
+ALTER TABLE "incidents" ADD COLUMN "nudges" jsonb DEFAULT '{}'::jsonb NOT NULL;
