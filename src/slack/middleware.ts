@@ -165,6 +165,7 @@ const formTitleOf = (body: Body): string | undefined => (typeof body.view?.title
  * Slack has closed (a view_submission answers with response_action within 3 seconds or not at all) can no longer
  * show errors or a next step, so the person gets a DM saying what happened; a form that went through needs no
  * word (the change shows where it happened). Buttons and shortcuts put nothing in their acknowledgement.
+ * `{ failed }` is not Slack's: it is the middleware's own sentence for a listener that threw after the clock answered.
  */
 function lateWords(args: Args, logger: Logger, tellPerson: TellPerson | undefined): (answer: unknown) => Promise<void> {
   const body = args.body as Body;
