@@ -30,9 +30,9 @@ async function main(): Promise<void> {
 
   const starting = startWarroom({ config, database, logger });
   // Installed before the bot says it is up, so a signal at any moment after that stops it gracefully.
-  stopOnSignals(logger, async () => {
+  stopOnSignals(logger, async (deadline) => {
     const warroom = await starting.catch(() => undefined);
-    await warroom?.stop();
+    await warroom?.stop({ deadline });
     await database.close();
   });
   try {

@@ -16,7 +16,8 @@ import { healthRoute, type Readiness } from "./http/health.js";
 import { metricsRoute } from "./http/metrics.js";
 import { SeenRequests } from "./http/seen-requests.js";
 import type { Logger } from "./log.js";
-import { OutboxWorker } from "./outbox/outbox.js";
+import { DEFAULT_DRAIN_MS, OutboxWorker } from "./outbox/outbox.js";
+import { STOP_LIMIT_MS } from "./process.js";
 import { outsideSurface } from "./outside/fan-out.js";
 import { pagerDutyListener, pagerDutySurface, type PagerDutyContext } from "./pagerduty/deliveries.js";
 import { webhookListener, webhookSurface, type WebhookContext } from "./webhooks/deliveries.js";
@@ -99,15 +100,22 @@ export interface RunningWarroom {
   requestsIdle(): Promise<void>;
   /**
    * Stops taking requests and lets those already accepted finish and be recorded, then stops the scheduler and
-   * the outbox (which finishes or hands back deliveries in flight).
+   * the outbox (which finishes or hands back deliveries in flight), all before `deadline` (epoch ms; by default
+   * STOP_LIMIT_MS from now), when the process exits regardless.
    */
-  stop(): Promise<void>;
+  stop(opts?: { deadline?: number }): Promise<void>;
 }
 
 export class SlackAuthError extends Error {}
 
 /** A listener answers a person within Slack's 3 seconds, so the Slack calls it makes first give up sooner. */
 const LISTENER_SLACK_TIMEOUT_MS = 1500;
+
+/**
+ * What a stop keeps back from its deadline for handing back the deliveries still under way (one database write
+ * each) and closing the database: a delivery not handed back waits for its lease to run out (a minute by default).
+ */
+const HAND_BACK_MARGIN_MS = 1500;
 
 export async function startWarroom({
   config,
@@ -290,19 +298,26 @@ export async function startWarroom({
     seenRequests,
     telemetry,
     requestsIdle: () => inFlight.idle(),
-    /** Bounded: deliveries still under way after the drain time are handed back to the next start (or replica). */
-    async stop() {
+    /**
+     * Bounded: requests get up to stopGraceMs, deliveries still under way get up to the drain time, but never more
+     * than what is left before the deadline less HAND_BACK_MARGIN_MS; then they are handed back to the next start
+     * (or another replica), which takes them as soon as they are due instead of after their lease.
+     */
+    async stop({ deadline = Date.now() + STOP_LIMIT_MS }: { deadline?: number } = {}) {
       readiness = "stopping";
-      if (door) await door.close(stopGraceMs, stopLingerMs);
+      const left = () => Math.max(0, deadline - HAND_BACK_MARGIN_MS - Date.now());
+      if (door) await door.close(Math.min(stopGraceMs, left()), stopLingerMs);
       else {
         await app.stop();
-        await Promise.race([inFlight.idle(), new Promise((resolve) => setTimeout(resolve, stopGraceMs).unref())]);
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([inFlight.idle(), new Promise((resolve) => (timer = setTimeout(resolve, Math.min(stopGraceMs, left()))))]);
+        clearTimeout(timer);
       }
       // Alerts already answered are committed; the group under way finishes, the rest wait for the next start.
       await alerts.stop();
       await scheduler.stop();
       await retention.stop();
-      await outbox.stop();
+      await outbox.stop(Math.min(slackTiming.drainMs ?? DEFAULT_DRAIN_MS, left()));
     },
   };
 }

@@ -146,7 +146,7 @@ interface OutboxOptions {
    * looks for its result no sooner than this after it.
    */
   settleMs?: number;
-  /** On stop, how long deliveries in flight may take to finish before they are handed back. */
+  /** On stop, how long deliveries in flight may take to finish before they are handed back (default 5 s). */
   drainMs?: number;
 }
 
@@ -173,6 +173,8 @@ export type SideEffectOutcome =
 
 // A backlog refreshes the table's statistics at most this often (see refreshStatistics).
 const ANALYZE_EVERY_MS = 10_000;
+/** On stop, how long deliveries in flight may take by default before they are handed back. */
+export const DEFAULT_DRAIN_MS = 5000;
 
 /** What one attempt has done to the world, as told by the surface that made its calls. */
 interface AttemptState {
@@ -272,7 +274,7 @@ export class OutboxWorker {
     this.pollMs = options.pollMs ?? 2000;
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
     this.settleMs = options.settleMs ?? 30_000;
-    this.drainMs = options.drainMs ?? 5000;
+    this.drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
   }
 
   start(): void {

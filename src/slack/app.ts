@@ -56,7 +56,14 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId, t
       timeout: 2500,
     },
   });
-  useRequestMiddleware(app, { teamId, logger: deps.logger, inFlight, changesNothing });
+  useRequestMiddleware(app, {
+    teamId,
+    logger: deps.logger,
+    inFlight,
+    changesNothing,
+    // A form Slack closed before its listener was done: the person hears what came of it in a DM from the bot.
+    tellPerson: async (userId, text) => void (await deps.gateway.postMessage(userId, { text })),
+  });
   registerListeners(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error }, "unhandled error in a Slack listener");

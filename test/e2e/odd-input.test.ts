@@ -261,7 +261,8 @@ describe("odd input", () => {
         if (problem) problems.push(`${button.actionId} with value ${JSON.stringify(value)}: ${problem}`);
       }
     }
-    // A button from an old message whose action the bot no longer has.
+    // A button from an old message whose action the bot no longer has: acknowledged, and the person is told.
+    const staleResponseUrl = h.fake.issueResponseUrl({ userId: "U_ALICE", channelId: card.channelId! });
     const stale = await h.driver.raw({
       contentType: "application/x-www-form-urlencoded",
       body: new URLSearchParams({
@@ -270,11 +271,16 @@ describe("odd input", () => {
           user: { id: "U_ALICE", team_id: h.fake.teamId },
           team: { id: h.fake.teamId, domain: "fake" },
           trigger_id: h.fake.issueTriggerId("U_ALICE"),
+          response_url: staleResponseUrl,
           actions: [{ type: "button", action_id: "incident_retired_button", block_id: "b", value: "1", action_ts: "1" }],
         }),
       }).toString(),
     });
     expect(stale.status).toBe(200);
+    await h.bot.requestsIdle();
+    expect(h.fake.ephemeralsFor("U_ALICE").filter((e) => e.responseUrl === staleResponseUrl).map((e) => e.text)).toEqual([
+      "This button is from an older message and no longer does anything. Use the buttons on the incident's current card, or `/incident help` for what you can do.",
+    ]);
     expect(sent).toBe(buttons.length * oddValues.length);
     expect(problems).toEqual([]);
     expect(errorsLogged()).toEqual([]);

@@ -6,7 +6,7 @@ import { connect, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
-import { actionItems, incidents } from "../../src/db/schema.js";
+import { actionItems, incidents, outboxItems } from "../../src/db/schema.js";
 import { SlackDriver, type SignedRequest } from "../../src/fake-slack/driver.js";
 import { startChildBot, type ChildBot } from "../support/child-bot.js";
 import { eventually, waitFor } from "../support/declare.js";
@@ -50,8 +50,11 @@ async function signedDeclares(c: ChildBot, titles: string[]): Promise<SignedRequ
   return requests;
 }
 
-/** Opens a connection, writes the request on it, and resolves once the bytes are handed to the kernel. */
-function sendOnItsOwnConnection(port: number, request: SignedRequest): Promise<{ socket: Socket; reply: Promise<string> }> {
+/**
+ * Opens a connection, writes the request on it, and resolves once the bytes are handed to the kernel.
+ * `contentLength` longer than the body leaves the request unfinished: the server waits for the rest.
+ */
+function sendOnItsOwnConnection(port: number, request: SignedRequest, contentLength = Buffer.byteLength(request.body)): Promise<{ socket: Socket; reply: Promise<string> }> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
     let received = "";
@@ -68,7 +71,7 @@ function sendOnItsOwnConnection(port: number, request: SignedRequest): Promise<{
         `Content-Type: ${request.contentType}`,
         `X-Slack-Request-Timestamp: ${request.timestamp}`,
         `X-Slack-Signature: ${request.signature}`,
-        `Content-Length: ${Buffer.byteLength(request.body)}`,
+        `Content-Length: ${contentLength}`,
         "",
         "",
       ].join("\r\n");
@@ -178,5 +181,46 @@ describe("the bot's process", () => {
     }
     // New connections are refused once stopping began.
     await expect(c.driver.slashCommand({ userId: "U_ALICE", channelId: general(c), text: "help" })).rejects.toThrow();
+  }, 60_000);
+
+  it("stops within its time limit with a request and a delivery both hanging, and hands the delivery back", async () => {
+    child = await startChildBot();
+    const c = child;
+    const declare = await c.driver.slashCommand({ userId: "U_ALICE", channelId: general(c), text: "declare Stuck at shutdown" });
+    const declareView = await modalFor(c, declare.triggerId);
+    expect((await c.driver.submitView({ viewId: declareView.id, userId: "U_ALICE", values: { severity: "sev3" } })).status).toBe(200);
+    const room = await waitFor(() => c.fake.channels.find((ch) => ch.name.startsWith("inc-1-") && c.fake.pinsIn(ch.id).length > 0), 20_000);
+    await c.fake.quiet();
+
+    // Slack holds the next post (the note's line in the war room) without answering: the delivery hangs.
+    const held = c.fake.faults.holdNext("chat.postMessage");
+    try {
+      expect((await c.driver.slashCommand({ userId: "U_ALICE", channelId: room.id, text: "note Rolled back the deploy" })).status).toBe(200);
+      await held.arrived;
+      // A request whose body never finishes arriving: in flight until the stop gives up on it (stopGraceMs, 5 s).
+      const body = "payload=";
+      const { socket } = await sendOnItsOwnConnection(c.port, { body, contentType: FORM, timestamp: Math.floor(Date.now() / 1000), signature: "v0=0" }, body.length + 1000);
+      c.process.kill("SIGTERM");
+
+      // Waiting 5 s for the request and then 5 s for the delivery would pass the 9 s limit (exit 1, the delivery
+      // left leased for a minute); the delivery gets only what is left, and is handed back in time.
+      const { code } = await c.exited;
+      socket.destroy();
+      expect(code).toBe(0);
+      expect(c.output.some((line) => line.includes("could not stop in time"))).toBe(false);
+      expect(c.output.some((line) => line.includes("handed back a delivery still under way at shutdown"))).toBe(true);
+      const database = await c.openDatabase();
+      try {
+        const waiting = await database.db.select().from(outboxItems).where(eq(outboxItems.status, "pending"));
+        expect(waiting.length).toBeGreaterThan(0);
+        // Its lease is cleared: the next start (or another replica) takes it as soon as it is due.
+        expect(waiting.map((i) => i.leasedUntil)).toEqual(waiting.map(() => null));
+        expect(waiting.some((i) => i.lastError?.startsWith("handed back"))).toBe(true);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      held.release();
+    }
   }, 60_000);
 });

@@ -166,3 +166,23 @@ export const replies = {
   captured: (incident: Incident, added: boolean) =>
     added ? `Added the message to the timeline of incident #${incident.number}.` : `That message is already in the timeline of incident #${incident.number}.`,
 };
+
+/** A click on a button the bot no longer has (an older version of a message): nothing happens, and the person is told. */
+export const staleButtonText =
+  "This button is from an older message and no longer does anything. Use the buttons on the incident's current card, or `/incident help` for what you can do.";
+
+/** What a person is told when the bot takes longer than Slack waits (3 seconds) to answer them. */
+export const lateAnswers = {
+  /** The slash command's first answer, shown while the rest of its work goes on; the real answer follows. */
+  working: "Working on it…",
+  /** A form Slack closed before the bot had checked it, which it then refused: nothing was saved. */
+  formRefused: (formTitle: string | undefined, problems: string[]) =>
+    `Slack closed your ${formName(formTitle)} before I had finished checking it, and nothing was saved: ${problems.join(" ")} Please open the form again and submit it once more.`,
+  /** A form Slack closed before the bot could show the next step (or what it made). */
+  formNextStep: (formTitle: string | undefined) =>
+    `Slack closed your ${formName(formTitle)} before I could show you what comes next. Open it again to see where things stand.`,
+  /** A form whose handling failed after Slack had closed it. */
+  formFailed: (formTitle: string | undefined, text: string) => `Slack closed your ${formName(formTitle)} before I had finished with it. ${text}`,
+};
+
+const formName = (title: string | undefined) => (title?.trim() ? `“${escaped(title.trim(), 100)}” form` : "form");

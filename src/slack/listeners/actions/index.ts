@@ -1,9 +1,10 @@
 // Every button and menu the bot puts in Slack: one listener for block actions, a lookup table by action_id.
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
+import { staleButtonText } from "../../blocks/answers.js";
 import { ActionItemActions, AlertSourceActions, HomeActions, NudgeActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { markActionItemDone, reassignActionItem, snoozeActionItem } from "./action-item-buttons.js";
-import type { ActionArgs, ActionHandler } from "./action-kit.js";
+import { tell, type ActionArgs, type ActionHandler } from "./action-kit.js";
 import { acknowledge } from "./acknowledge.js";
 import { declareFromHome } from "./home-declare.js";
 import { addAlertSource, rotateAlertToken } from "./alert-sources.js";
@@ -43,8 +44,19 @@ export function actionListener(deps: ListenerDeps): (args: SlackActionMiddleware
     if (args.body.type !== "block_actions") return;
     const a = args as unknown as ActionArgs;
     const handler = Object.hasOwn(handlers, a.action.action_id) ? handlers[a.action.action_id] : undefined;
-    // A click we have no handler for (an old message's button) is still acknowledged, so Slack shows no error.
-    if (!handler) return void (await a.ack());
+    if (!handler) return staleButton(deps, a);
     await handler(deps, a);
   };
+}
+
+/**
+ * A click we have no handler for (a button on an older version of a message) is acknowledged, so Slack shows no
+ * error, and the person is told it did nothing where they clicked (a Home has no response_url: its next publish
+ * shows only current buttons).
+ */
+async function staleButton(deps: ListenerDeps, args: ActionArgs): Promise<void> {
+  await args.ack();
+  deps.logger.info({ action: args.action.action_id }, "a click on a button the bot no longer has");
+  if (!args.body.response_url) return;
+  await tell(args, staleButtonText).catch((error: unknown) => deps.logger.warn({ err: error }, "could not tell someone their button is out of date"));
 }
