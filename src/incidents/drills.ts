@@ -10,7 +10,7 @@ import { cancelJobs, scheduleJob, type JobHandler } from "../scheduler/scheduler
 import { BOT_ACTOR } from "../timeline/append.js";
 import { recordFact } from "./change.js";
 import { declareInTransaction, type DeclareInput } from "./declare.js";
-import { isOpen, type Severity } from "./lifecycle.js";
+import { isOpen, severitySchema, type Severity } from "./lifecycle.js";
 import { incidentById, incidentByNumber } from "./queries.js";
 
 /** Ready-made scenarios for `/incident drill <name>`; any other words become the drill's title. */
@@ -98,11 +98,15 @@ export async function declareReplayDrill(db: Db, clock: Clock, request: ReplayRe
     const source = await incidentByNumber(tx, request.teamId, request.number);
     if (!source) return { ok: false, reason: "not_found", number: request.number };
     if (source.isDrill) return { ok: false, reason: "is_drill", number: request.number };
-    const facts = await tx
+    const all = await tx
       .select()
       .from(timelineEntries)
-      .where(and(eq(timelineEntries.teamId, request.teamId), eq(timelineEntries.incidentId, source.id), inArray(timelineEntries.type, [...replayedFactTypes])))
+      .where(and(eq(timelineEntries.teamId, request.teamId), eq(timelineEntries.incidentId, source.id), inArray(timelineEntries.type, ["declared", ...replayedFactTypes])))
       .orderBy(asc(timelineEntries.occurredAt), asc(timelineEntries.id));
+    // The drill starts where the incident started (its severity then); the replay brings the rest.
+    const declared = all.find((f) => f.type === "declared");
+    const startSeverity = severitySchema.safeParse((declared?.data as { severity?: unknown } | undefined)?.severity);
+    const facts = all.filter((f) => f.type !== "declared");
     if (facts.length === 0) return { ok: false, reason: "nothing_to_replay", number: request.number };
     const { incident: drill, created } = await declareInTransaction(
       tx,
@@ -111,7 +115,7 @@ export async function declareReplayDrill(db: Db, clock: Clock, request: ReplayRe
         teamId: request.teamId,
         declaredBy: request.declaredBy,
         title: `Replay of #${source.number}: ${source.title}`.slice(0, 150),
-        severity: source.severity,
+        severity: startSeverity.success ? startSeverity.data : source.severity,
         description: source.description,
         affectedServices: source.affectedServices,
         commanderId: request.declaredBy,

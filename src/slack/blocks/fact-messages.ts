@@ -56,7 +56,7 @@ export function warRoomMessage({ entry, incident, postmortem, names }: FactConte
       return updateMessage(incident, entry, "war_room");
     case "resolved": {
       const took = typeof d.toResolveMs === "number" ? ` after ${humanDuration(d.toResolveMs)}` : "";
-      const needed = postmortemRequired(incident.severity) ? `\n:memo: This was a ${severityLabel(incident.severity)}: a postmortem is required.` : "";
+      const needed = postmortemRequired(incident.severity) && !incident.isDrill ? `\n:memo: This was a ${severityLabel(incident.severity)}: a postmortem is required.` : "";
       return line(`:white_check_mark: ${by} resolved the incident${took}.${typedQuote(d.summary)}${needed}`);
     }
     case "closed":
