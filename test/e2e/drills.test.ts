@@ -97,6 +97,12 @@ describe("/incident drill", () => {
     await say(h, "U_ALICE", drill.channelId!, "ack");
     await say(h, "U_ALICE", drill.channelId!, "status identified Connection pool too small");
     await say(h, "U_ALICE", drill.channelId!, "sev 1 Practising a raise");
+    // DMs about the drill say so too.
+    const carolDms = h.fake.dmsTo("U_CAROL").length;
+    await say(h, "U_ALICE", drill.channelId!, "role scribe @carol");
+    const told = await eventually(async () => h.fake.dmsTo("U_CAROL").slice(carolDms).at(0));
+    expect(told.text).toMatch(/^:construction: DRILL — /);
+    expect((told.blocks as Array<{ block_id?: string }>)[0]!.block_id).toBe("drill_banner");
     const lines = botLinesIn(h, drill.channelId!).filter((m) => m.ts !== drill.summaryTs);
     expect(lines.length).toBeGreaterThanOrEqual(3);
     for (const line of lines) {
