@@ -24,6 +24,7 @@ import { webhookListener, webhookSurface, type WebhookContext } from "./webhooks
 import { createSlackApp } from "./slack/app.js";
 import type { ReceiverLimits } from "./slack/receiver.js";
 import { createClockwork } from "./incidents/clockwork.js";
+import { drillJobHandlers } from "./incidents/drills.js";
 import { createLearningClock } from "./postmortems/reminders.js";
 import { createWeeklyReportClock } from "./metrics/weekly-report.js";
 import { clockSettings } from "./incidents/timers.js";
@@ -213,7 +214,7 @@ export async function startWarroom({
     db: database.db,
     clock,
     logger: logger.child({ component: "scheduler" }),
-    handlers: { ...clockwork.handlers, ...learning.handlers, ...weeklyReport.handlers },
+    handlers: { ...clockwork.handlers, ...learning.handlers, ...weeklyReport.handlers, ...drillJobHandlers(clock) },
     tickSeconds: config.SCHEDULER_TICK,
     onWork: () => outbox.kick(),
     onSwept: telemetry.swept,

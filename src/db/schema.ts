@@ -71,11 +71,17 @@ export const incidents = pgTable(
     closedAt: at("closed_at"),
     // Why it was closed, when not simply done: "declared_in_error" (a mistake: kept, but left out of the metrics).
     closeReason: text("close_reason").$type<CloseReason>(),
-    // How the metrics treat the incident, derived in the database so it can never disagree with closeReason, and
-    // so the covering index below can answer the metrics alone. A later flag (a drill) adds a branch here.
+    // A practice incident (/incident drill): nobody paged, nothing told outside Slack, left out of metrics and
+    // search unless asked. Set when declared and never changed: the one source of truth (metrics_kind derives from it).
+    isDrill: boolean("is_drill").notNull().default(false),
+    // A drill replaying a past incident's timeline: that incident (same workspace) and how many times faster.
+    drillReplayOf: bigint("drill_replay_of", { mode: "number" }),
+    drillReplaySpeed: integer("drill_replay_speed"),
+    // How the metrics treat the incident, derived in the database so it can never disagree with isDrill and
+    // closeReason, and so the covering index below can answer the metrics alone.
     metricsKind: text("metrics_kind")
       .$type<MetricsKind>()
-      .generatedAlwaysAs(sql`case when close_reason = 'declared_in_error' then 'in_error' else 'counted' end`),
+      .generatedAlwaysAs(sql`case when is_drill then 'drill' when close_reason = 'declared_in_error' then 'in_error' else 'counted' end`),
     resolutionSummary: text("resolution_summary"),
     rootCause: text("root_cause"),
     lastUpdateAt: at("last_update_at"),

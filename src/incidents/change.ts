@@ -8,7 +8,7 @@ import { incidents, timelineEntries, type Incident } from "../db/schema.js";
 import { enqueue } from "../outbox/outbox.js";
 import { refreshHomesAfterFact } from "../home/refresh.js";
 import { appendTimeline, BOT_ACTOR } from "../timeline/append.js";
-import { deliveriesFor, factsToldOutside, outsideDelivery, reachableEffects, type Effect } from "./deliveries.js";
+import { deliveriesFor, outsideDelivery, reachableEffects, toldOutside, type Effect } from "./deliveries.js";
 import { lockIncident, type IncidentRef } from "./queries.js";
 import { refuse, type Refused } from "./refusals.js";
 
@@ -73,7 +73,7 @@ export async function changeIncidentIn<R extends object>(
 
 /**
  * Appends the fact and enqueues what it names and can still reach, tells the outside world about the facts it
- * hears of (see factsToldOutside) and refreshes the App Homes it changes (home/refresh.ts); a fact already recorded
+ * hears of (see toldOutside: never a drill's) and refreshes the App Homes it changes (home/refresh.ts); a fact already recorded
  * (same source) names nothing again.
  */
 export async function recordFact(tx: Tx, clock: Clock, incident: Incident, actorId: string, fact: Fact, at = clock.now()): Promise<number | undefined> {
@@ -91,7 +91,7 @@ export async function recordFact(tx: Tx, clock: Clock, incident: Incident, actor
   if (actorId !== BOT_ACTOR) await auditChange(tx, { teamId: incident.teamId, at, actor: actorId, action: fact.type, subject: incidentSubject(incident), details: { ...fact.data, entry: entry.id } });
   const effects = reachableEffects(incident, fact.effects ?? []);
   const items = effects.length ? deliveriesFor(incident, { entryId: entry.id }, effects) : [];
-  if (factsToldOutside.has(fact.type)) items.push(outsideDelivery(incident, entry.id));
+  if (toldOutside(incident, fact.type)) items.push(outsideDelivery(incident, entry.id));
   if (items.length) await enqueue(tx, clock, items);
   // The App Homes the fact changes (its people's incident or action-item lists), also named here so no action forgets.
   await refreshHomesAfterFact(tx, clock, incident, fact, entry.id);

@@ -131,7 +131,8 @@ export function createClockwork({ clock, settings }: { clock: Clock; settings: C
   }
 
   async function onDeclared(tx: Tx, incident: Incident): Promise<void> {
-    const policy = await policyForServices(tx, incident.teamId, incident.affectedServices);
+    // A drill pages nobody: only the people who join it take part (its reminders and targets still run, in its room).
+    const policy = incident.isDrill ? undefined : await policyForServices(tx, incident.teamId, incident.affectedServices);
     let current = incident;
     if (policy && policy.levels.length > 0) {
       current = await setIncident(tx, incident, { escalationPolicyId: policy.id });

@@ -39,6 +39,13 @@ export const declareInputSchema = z.object({
   originChannelId: z.string().optional(),
   responseUrl: z.url().optional(),
   declareKey: z.string().min(1),
+  /** A practice incident (see drills.ts); replayOf: the past incident of the same workspace whose timeline it replays. */
+  drill: z
+    .object({
+      replayOf: z.number().int().positive().optional(),
+      speed: z.number().int().min(1).max(1000).optional(),
+    })
+    .optional(),
 });
 
 export type DeclareInput = z.input<typeof declareInputSchema>;
@@ -102,6 +109,9 @@ export async function declareInTransaction(tx: Tx, clock: Clock, raw: DeclareInp
       originChannelId: input.originChannelId,
       declarerResponseUrl: input.responseUrl,
       declareKey: input.declareKey,
+      isDrill: Boolean(input.drill),
+      drillReplayOf: input.drill?.replayOf ?? null,
+      drillReplaySpeed: input.drill?.replayOf ? (input.drill.speed ?? null) : null,
       updatedAt: now,
     })
     .returning();
@@ -116,6 +126,7 @@ export async function declareInTransaction(tx: Tx, clock: Clock, raw: DeclareInp
       commanderId: input.commanderId,
       affectedServices: input.affectedServices,
       originChannelId: input.originChannelId ?? null,
+      ...(input.drill ? { drill: true } : {}),
     },
   }, now);
   await hooks.onDeclared?.(tx, incident!);
@@ -125,10 +136,11 @@ export async function declareInTransaction(tx: Tx, clock: Clock, raw: DeclareInp
 /**
  * The war room's setup, in the order Slack must see it. A person who declared gets the link as soon as the room
  * exists; an integration that declared has nobody in Slack to tell (an API token has its answer already; for an
- * alert source the announcement and the paged responders are told).
+ * alert source the announcement and the paged responders are told). A drill has no announcement.
  */
 function warRoomSetup(incident: Incident): NewOutboxItem[] {
-  const steps = isPerson(incident.declaredBy) ? warRoomSetupSteps : warRoomSetupSteps.filter((kind) => kind !== Deliveries.tellDeclarer);
+  // A drill is not announced: the announcement channel is for real incidents (see drills.ts).
+  const steps = warRoomSetupSteps.filter((kind) => (isPerson(incident.declaredBy) || kind !== Deliveries.tellDeclarer) && (!incident.isDrill || kind !== Deliveries.announce));
   return steps.map((kind) => ({
     teamId: incident.teamId,
     incidentId: incident.id,

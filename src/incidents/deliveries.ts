@@ -34,7 +34,8 @@ type DeliveryKind = (typeof Deliveries)[keyof typeof Deliveries];
 
 /**
  * The facts of an incident's life that the outside world hears about, whatever the action that recorded them:
- * recordFact names the delivery itself, so no action can forget it.
+ * recordFact names the delivery itself, so no action can forget it. A drill's facts are never told outside
+ * (no PagerDuty event, no webhook): see toldOutside.
  */
 export const factsToldOutside: ReadonlySet<string> = new Set([
   "declared",
@@ -47,6 +48,9 @@ export const factsToldOutside: ReadonlySet<string> = new Set([
   "reopened",
   "postmortem_published",
 ]);
+
+/** Whether the outside world hears of this fact of this incident. */
+export const toldOutside = (incident: { isDrill?: boolean }, factType: string): boolean => !incident.isDrill && factsToldOutside.has(factType);
 
 /**
  * The lane of the outside world's deliveries: they never wait for Slack's steps, and Slack's never wait for them.
@@ -119,9 +123,12 @@ const inTheWarRoom = new Set<Effect["kind"]>(["war_room", "invite", "card", "top
  * What a fact can still reach. A closed incident's war room is archived and Slack lets nobody post, edit or be
  * invited there, so a fact recorded after the close (a note, a late acknowledgement, a postmortem step) stays on
  * the timeline and reaches people only other ways (DMs, the announcement channel). The close itself is the
- * exception: its closing line is the room's last word, said before the archive it asks for.
+ * exception: its closing line is the room's last word, said before the archive it asks for. A drill is never
+ * announced.
  */
-export function reachableEffects(incident: { status: string }, effects: Effect[]): Effect[] {
+export function reachableEffects(incident: { status: string; isDrill?: boolean }, effects: Effect[]): Effect[] {
+  // A drill stays among the people who joined it: never a word in the announcement channel.
+  if (incident.isDrill) effects = effects.filter((e) => e.kind !== "announce");
   if (incident.status !== "closed" || effects.some((e) => e.kind === "archive")) return effects;
   return effects.filter((e) => !inTheWarRoom.has(e.kind));
 }

@@ -1,5 +1,6 @@
 // Finding past incidents: full-text search over titles, descriptions, services, resolutions and updates
-// (PostgreSQL text search, weighted, ranked), with filters sev:1, service:checkout, status:resolved.
+// (PostgreSQL text search, weighted, ranked), with filters sev:1, service:checkout, status:resolved, and drill:yes or
+// drill:only (drills are left out unless asked for).
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import { incidents } from "../db/schema.js";
@@ -10,10 +11,16 @@ interface SearchQuery {
   severity?: Severity;
   service?: string;
   statuses?: readonly Status[];
+  /** Drills: left out (the default), included (drill:yes) or the only ones (drill:only). */
+  drills?: DrillFilter;
 }
 
+const drillFilters = ["no", "yes", "only"] as const;
+type DrillFilter = (typeof drillFilters)[number];
+const drillWords: Record<string, DrillFilter> = { no: "no", yes: "yes", only: "only", include: "yes", all: "yes" };
+
 /** What was wrong with a search, for the surface to say: an unknown severity or status filter, or nothing to look for. */
-type SearchProblem = { kind: "severity"; token: string } | { kind: "status"; token: string; known: readonly string[] } | { kind: "empty" };
+type SearchProblem = { kind: "severity"; token: string } | { kind: "drill"; token: string } | { kind: "status"; token: string; known: readonly string[] } | { kind: "empty" };
 
 type ParsedSearch = { ok: true; query: SearchQuery } | { ok: false; problem: SearchProblem };
 
@@ -28,7 +35,7 @@ export function parseSearch(text: string): ParsedSearch {
   const words: string[] = [];
   const query: SearchQuery = { words: "" };
   for (const token of text.trim().split(/\s+/).filter(Boolean)) {
-    const filter = /^(sev|severity|service|status):(.+)$/i.exec(token);
+    const filter = /^(sev|severity|service|status|drills?):(.+)$/i.exec(token);
     if (!filter) {
       words.push(token);
       continue;
@@ -38,6 +45,10 @@ export function parseSearch(text: string): ParsedSearch {
       const sev = severities[Number(value.replace(/^sev/i, "")) - 1];
       if (!sev) return { ok: false, problem: { kind: "severity", token } };
       query.severity = sev;
+    } else if (key.toLowerCase().startsWith("drill")) {
+      const wanted = drillWords[value.toLowerCase()];
+      if (!wanted) return { ok: false, problem: { kind: "drill", token } };
+      query.drills = wanted;
     } else if (key.toLowerCase() === "service") {
       query.service = value.toLowerCase();
     } else {
@@ -47,7 +58,7 @@ export function parseSearch(text: string): ParsedSearch {
     }
   }
   query.words = words.join(" ").slice(0, 500);
-  if (!query.words && !query.severity && !query.service && !query.statuses) {
+  if (!query.words && !query.severity && !query.service && !query.statuses && query.drills !== "only") {
     return { ok: false, problem: { kind: "empty" } };
   }
   return { ok: true, query };
@@ -61,6 +72,7 @@ export interface SearchHit {
   status: Status;
   declaredAt: Date;
   channelId: string | null;
+  isDrill: boolean;
   rank: number;
 }
 
@@ -73,6 +85,7 @@ export async function searchIncidents(db: DbOrTx, teamId: string, query: SearchQ
     query.severity ? eq(incidents.severity, query.severity) : undefined,
     query.service ? sql`${incidents.affectedServices} @> ${JSON.stringify([query.service])}::jsonb` : undefined,
     query.statuses ? inArray(incidents.status, [...query.statuses]) : undefined,
+    query.drills === "yes" ? undefined : eq(incidents.isDrill, query.drills === "only"),
   ];
   const rank = query.words ? sql<number>`ts_rank_cd(${incidents.searchVector}, ${tsquery})` : sql<number>`0::real`;
   return db
@@ -84,6 +97,7 @@ export async function searchIncidents(db: DbOrTx, teamId: string, query: SearchQ
       status: incidents.status,
       declaredAt: incidents.declaredAt,
       channelId: incidents.channelId,
+      isDrill: incidents.isDrill,
       rank: rank.mapWith(Number),
     })
     .from(incidents)

@@ -17,7 +17,7 @@ import type { DbOrTx } from "../db/client.js";
 import type { Severity } from "../incidents/lifecycle.js";
 import { localDate } from "../oncall/zoned-time.js";
 import type { Figure, RateFigure } from "./figures.js";
-import type { ExcludedKind } from "./kinds.js";
+import { countedKindOf, type ExcludedKind } from "./kinds.js";
 import { DEFAULT_PERIOD, periodWindow, type MetricsPeriod, type PeriodWindow } from "./periods.js";
 import { tallyMetrics, type StoredActionItem, type StoredIncident, type StoredOpening, type StoredPostmortem } from "./tally.js";
 
@@ -26,6 +26,8 @@ export interface MetricsOptions {
   severity?: Severity;
   /** Incidents affecting this service (as listed on the incident). */
   service?: string;
+  /** Figures of drills (practice incidents) instead of real ones. */
+  drills?: boolean;
   /** The business time zone: where a quarter starts and which day an action item is overdue from (default UTC). */
   timeZone?: string;
 }
@@ -37,7 +39,7 @@ export interface DurationFigures {
 
 export interface IncidentMetrics {
   window: PeriodWindow;
-  filters: { severity?: Severity; service?: string };
+  filters: { severity?: Severity; service?: string; drills?: boolean };
   /** Incidents declared in the period (counted ones: see kinds.ts). */
   declared: Figure;
   bySeverity: Record<Severity, Figure>;
@@ -76,7 +78,7 @@ export async function incidentMetrics(db: DbOrTx, teamId: string, options: Metri
     db,
     sql`select string_agg(${ms(sql`i.declared_at`)} || ',' || coalesce(${ms(sql`i.resolved_at`)}, '') || ',' || (i.status in ('investigating', 'identified', 'monitoring'))::int, ';')
         from incidents i
-        where i.team_id = ${teamId} and i.metrics_kind = 'counted' and i.declared_at <= ${at(window.to)}
+        where i.team_id = ${teamId} and i.metrics_kind = ${countedKindOf(options)} and i.declared_at <= ${at(window.to)}
           and (i.resolved_at is null or i.resolved_at > ${at(sparkFrom)})${filters}`,
   );
   // Awaited below; if the period's read fails first, this one's failure must not go unhandled.
@@ -106,7 +108,7 @@ export async function incidentMetrics(db: DbOrTx, teamId: string, options: Metri
       : "",
     opened,
   ]);
-  return tallyMetrics(window, { severity: options.severity, service: options.service }, {
+  return tallyMetrics(window, { severity: options.severity, service: options.service, ...(options.drills ? { drills: true } : {}) }, {
     incidents,
     postmortems: parsePostmortems(postmortemText),
     actionItems: parseActionItems(actionText),

@@ -2,7 +2,7 @@
 // exact medians and 90th percentiles, SLA and postmortem shares, action items, open incidents, per period and week.
 import { postmortemRequired, severities, type Severity } from "../incidents/lifecycle.js";
 import { percent, percentileOfSorted, POSTMORTEM_DUE_DAYS, type Figure, type RateFigure } from "./figures.js";
-import { excludedKinds, type MetricsKind } from "./kinds.js";
+import { countedKindOf, excludedKinds, type MetricsKind } from "./kinds.js";
 import type { PeriodWindow } from "./periods.js";
 import type { DurationFigures, IncidentMetrics } from "./queries.js";
 
@@ -57,9 +57,12 @@ export function tallyMetrics(
   const weeks = window.weeks.map(empty);
   const [from, to, previousFrom, previousTo] = [window.from, window.to, window.previousFrom, window.previousTo].map((d) => d.getTime()) as [number, number, number, number];
   const weekCount = weeks.length;
+  // Asked about drills, the drills are the figures and real incidents are simply not part of them (nor left out).
+  const counting = countedKindOf(filters);
   for (const i of stored.incidents) {
     const t = i.declaredAt;
-    const side = i.kind === "counted" ? "counted" : "excluded";
+    if (counting === "drill" && i.kind !== "drill") continue;
+    const side = i.kind === counting ? "counted" : "excluded";
     if (t >= from && t <= to) current[side].push(i);
     else if (t >= previousFrom && t < previousTo) previous[side].push(i);
     if (t > to) continue;

@@ -83,9 +83,10 @@ export interface WeeklyReport {
 const LIST_MAX = 15;
 const ITEMS_PER_OWNER = 3;
 
-/** Last week's incidents (all of them, mistakes marked), postmortems owed (any week), overdue items by owner. */
+/** Last week's incidents (all but drills, mistakes marked), postmortems owed (any week), overdue items by owner. */
 export async function weeklyReportContent(db: DbOrTx, teamId: string, week: { from: Date; to: Date }, timeZone: string): Promise<WeeklyReport> {
-  const declared = and(eq(incidents.teamId, teamId), gte(incidents.declaredAt, week.from), lt(incidents.declaredAt, week.to));
+  // Drills are practice: not last week's incidents.
+  const declared = and(eq(incidents.teamId, teamId), eq(incidents.isDrill, false), gte(incidents.declaredAt, week.from), lt(incidents.declaredAt, week.to));
   const [weekIncidents, [weekCount]] = await Promise.all([
     db
       .select({ number: incidents.number, title: incidents.title, severity: incidents.severity, status: incidents.status, channelId: incidents.channelId, closeReason: incidents.closeReason })

@@ -174,7 +174,7 @@ export const WONT_DO_REASON_MAX = 1000;
 export function waivePostmortem(ctx: PostmortemContext, ref: IncidentRef, userId: string, reason: string): Promise<PostmortemOutcome> {
   return changePostmortem(ctx, ref, userId, (incident, pm) => {
     if (!mayDo(incident, userId, ctx.admins, "manage")) return refuse({ code: "not_allowed", action: "waive_postmortem", incident, permission: "manage" });
-    if (postmortemRequired(incident.severity)) return refuse({ code: "postmortem_required", incident });
+    if (postmortemRequired(incident.severity) && !incident.isDrill) return refuse({ code: "postmortem_required", incident });
     if (pm.status === "published") return refuse({ code: "postmortem_published", incident });
     if (pm.status === "waived") return refuse({ code: "postmortem_waived", incident, reason: pm.waivedReason ?? "" });
     const why = reason.trim();

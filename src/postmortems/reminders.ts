@@ -82,8 +82,8 @@ export function createLearningClock({ clock, businessTimeZone }: { clock: Clock;
       await cancelJobs(tx, clock, incident.teamId, incident.id, [LearningJobs.notDrafted]);
       return;
     }
-    // A mistake owes no postmortem.
-    if (incident.closeReason === "declared_in_error") {
+    // A mistake owes no postmortem, nor does a drill (practice).
+    if (incident.closeReason === "declared_in_error" || incident.isDrill) {
       await cancelJobs(tx, clock, incident.teamId, incident.id, [LearningJobs.notDrafted]);
       return;
     }

@@ -118,6 +118,13 @@ export function describeEntry(entry: Entry): Phrase {
       const standing = firing === 0 ? `all ${alertCount(d.total)} resolved` : `${firing} still firing`;
       return [`${alertCount(d.count)} resolved: ${alertNames(d)} (${standing})`];
     }
+    case "replay_started":
+      return [`Started replaying #${Number(d.fromNumber)} at ${Number(d.speed)}× (${Number(d.steps)} moments over ${humanDuration(Number(d.durationMs ?? 0))})`];
+    case "replayed": {
+      const original = (d.original ?? {}) as { type?: unknown; data?: unknown; text?: unknown };
+      const said = describeEntry({ type: str(original.type), data: (original.data ?? {}) as Record<string, unknown>, text: str(original.text) });
+      return [`Replayed from #${Number(d.fromNumber)} (+${humanDuration(Number(d.offsetMs ?? 0))}): `, ...said];
+    }
     default:
       return [entry.type.replace(/_/g, " ")];
   }

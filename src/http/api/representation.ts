@@ -29,6 +29,7 @@ export function incidentJson(incident: Incident): z.output<typeof incidentSchema
     description: incident.description,
     severity: incident.severity,
     status: incident.status,
+    drill: incident.isDrill,
     services: incident.affectedServices,
     declaredBy: actorJson(incident.declaredBy),
     declaredAt: incident.declaredAt.toISOString(),

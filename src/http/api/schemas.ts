@@ -110,6 +110,7 @@ export const incidentSchema = z
     description: z.string(),
     severity: severitySchema,
     status: statusSchema,
+    drill: z.boolean().meta({ description: "A practice incident (`/incident drill`): nobody paged, nothing told outside Slack, left out of metrics." }),
     services: z.array(z.string()),
     declaredBy: actorSchema,
     declaredAt: timestamp,

@@ -4,13 +4,16 @@ import { severities, severityDefinitions } from "../../incidents/lifecycle.js";
 import { TITLE_MAX, DESCRIPTION_MAX, SERVICES_MAX } from "../../incidents/declare.js";
 import { DeclareBlocks, Views, inputAction } from "../ids.js";
 import { truncate } from "./text.js";
+import { DRILL_BANNER_BLOCK_ID, DRILL_MARK } from "./drill.js";
 import { plainText as plain } from "./kit.js";
 
 interface DeclareModalContext {
   declarerId: string;
   prefilledTitle: string;
-  /** Round-tripped through Slack so the submission knows where it came from. */
+  /** Round-tripped through Slack so the submission knows where it came from (and that it is a drill). */
   privateMetadata: string;
+  /** Opened by `/incident drill`: the form says it declares a practice incident. */
+  drill?: boolean;
 }
 
 
@@ -20,10 +23,19 @@ export function declareModal(context: DeclareModalContext): View {
     type: "modal",
     callback_id: Views.declare,
     private_metadata: context.privateMetadata,
-    title: plain("Declare an incident"),
-    submit: plain("Declare"),
+    title: plain(context.drill ? "Start a drill" : "Declare an incident"),
+    submit: plain(context.drill ? "Start drill" : "Declare"),
     close: plain("Cancel"),
     blocks: [
+      ...(context.drill
+        ? [
+            {
+              type: "context" as const,
+              block_id: DRILL_BANNER_BLOCK_ID,
+              elements: [{ type: "mrkdwn" as const, text: `${DRILL_MARK} — a *practice incident*: its war room is \`drill-<N>-…\`, nobody is paged, nothing leaves Slack, and it is left out of the metrics and search.` }],
+            },
+          ]
+        : []),
       {
         type: "input",
         block_id: DeclareBlocks.title,

@@ -4,6 +4,7 @@ import type { Incident, Postmortem, TimelineEntry } from "../../db/schema.js";
 import { humanDuration, incidentDurations, isOpen, postmortemRequired, severities, severityLabel, statusLabels, type Severity, type Status } from "../../incidents/lifecycle.js";
 import { roleDefinitions, type Role } from "../../incidents/roles.js";
 import { describeEntry } from "../../timeline/describe.js";
+import { phraseToPlain, type Names } from "../../timeline/phrase.js";
 import type { SlackMessage } from "../gateway.js";
 import { NUDGE_SNOOZE_MINUTES, unclaimedRoles } from "../../incidents/timers.js";
 import { NudgeActions, WarRoomActions } from "../ids.js";
@@ -17,6 +18,8 @@ export interface FactContext {
   incident: Incident;
   /** For postmortem facts: the postmortem as it is now. */
   postmortem?: Postmortem;
+  /** For a replayed fact: the names of the people it mentions, shown as names (never mentions: nobody is pinged). */
+  names?: Names;
 }
 
 /** A war-room message to be posted as a person (their name and picture), for what they wrote themselves. */
@@ -32,7 +35,7 @@ const room = (i: Pick<Incident, "channelId">) => (i.channelId ? ` · ${mentionCh
 const line = (text: string): WarRoomMessage => ({ text: fallback(text), blocks: [section(text)] });
 
 /** The war room's message for a fact; undefined when the fact has nothing to say there. */
-export function warRoomMessage({ entry, incident, postmortem }: FactContext): WarRoomMessage | undefined {
+export function warRoomMessage({ entry, incident, postmortem, names }: FactContext): WarRoomMessage | undefined {
   const d = entry.data as Record<string, unknown>;
   const by = mentionUser(entry.actor);
   switch (entry.type) {
@@ -54,7 +57,7 @@ export function warRoomMessage({ entry, incident, postmortem }: FactContext): Wa
       return updateMessage(incident, entry, "war_room");
     case "resolved": {
       const took = typeof d.toResolveMs === "number" ? ` after ${humanDuration(d.toResolveMs)}` : "";
-      const needed = postmortemRequired(incident.severity) ? `\n:memo: This was a ${severityLabel(incident.severity)}: a postmortem is required.` : "";
+      const needed = postmortemRequired(incident.severity) && !incident.isDrill ? `\n:memo: This was a ${severityLabel(incident.severity)}: a postmortem is required.` : "";
       return line(`:white_check_mark: ${by} resolved the incident${took}.${typedQuote(d.summary)}${needed}`);
     }
     case "closed":
@@ -93,6 +96,13 @@ export function warRoomMessage({ entry, incident, postmortem }: FactContext): Wa
       return line(`:fast_forward: ${by} waived the postmortem: ${escaped(str(d.reason), 500)}`);
     case "delivery_failed":
       return line(deliveryFailedText(incident, d));
+    case "replay_started":
+      return line(
+        `:film_projector: Replaying incident #${Number(d.fromNumber)} at ${Number(d.speed)}×: ${Number(d.steps)} moments over ${humanDuration(Number(d.durationMs ?? 0))}, shown here as they happened (marked _replay_). ` +
+          "Respond as you would for real: acknowledge, set the status, post updates, resolve. Your own actions go on this drill's timeline; the replay stops when you resolve it.",
+      );
+    case "replayed":
+      return replayedLine(d, names);
     default:
       return undefined;
   }
@@ -104,6 +114,25 @@ function noteLine(note: string): string {
   const oneLine = note.replace(/\s*\n\s*/g, " ");
   if (oneLine === note && note.length <= NOTE_LINE_MAX) return note;
   return `${cutMrkdwn(oneLine, NOTE_LINE_MAX)} _(shortened here; the timeline keeps the whole note)_`;
+}
+
+/** "(replay #12 · 10:42 UTC · +4m) Status Investigating → Identified: …": what happened then, people named, nobody pinged. */
+function replayedLine(d: Record<string, unknown>, names: Names = new Map()): WarRoomMessage {
+  const original = (d.original ?? {}) as { type?: unknown; data?: unknown; text?: unknown; occurredAt?: unknown };
+  const said = describeEntry({ type: str(original.type), data: (original.data ?? {}) as Record<string, unknown>, text: str(original.text) });
+  const at = new Date(str(original.occurredAt));
+  const time = Number.isNaN(at.getTime()) ? "" : ` · ${at.toISOString().slice(11, 16)} UTC`;
+  const head = `:film_projector: _(replay #${Number(d.fromNumber)}${time} · +${humanDuration(Number(d.offsetMs ?? 0))})_ `;
+  return line(`${head}${escaped(phraseToPlain(said, names), 2800)}`);
+}
+
+/** The people a replayed fact mentions, to name them. */
+export function peopleInReplayed(entry: Pick<TimelineEntry, "type" | "data">): string[] {
+  if (entry.type !== "replayed") return [];
+  const original = ((entry.data as Record<string, unknown>).original ?? {}) as { type?: unknown; data?: unknown; text?: unknown };
+  const said = describeEntry({ type: str(original.type), data: (original.data ?? {}) as Record<string, unknown>, text: str(original.text) });
+  const mentioned = said.flatMap((part) => (typeof part === "object" && "user" in part ? [part.user] : typeof part === "object" && "mrkdwn" in part ? [...part.mrkdwn.matchAll(/<@([UW][A-Z0-9_]+)/g)].map((m) => m[1]!) : []));
+  return [...new Set(mentioned)];
 }
 
 /** The announcement channel's message for a fact shared there; undefined when it has none. */

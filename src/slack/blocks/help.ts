@@ -3,6 +3,8 @@ import { truncate } from "./text.js";
 
 export const subcommandHelp: [usage: string, what: string][] = [
   ["declare [title]", "declare an incident: opens a short form, then creates its war-room channel"],
+  ["drill [database|checkout|latency|your own words]", "a practice incident in `drill-<N>-…`: nobody paged, nothing told outside Slack, left out of metrics and search; alone, opens the form"],
+  ["drill replay #12 [10x]", "replay incident #12's alerts, status changes and updates into a new drill at that speed, to practise the response"],
   ["ack", "acknowledge: you are on it (stops escalation)"],
   ["status [investigating|identified|monitoring] [message]", "change the status; alone, opens the form"],
   ["sev <1-4> [reason]", "change the severity"],
@@ -16,8 +18,8 @@ export const subcommandHelp: [usage: string, what: string][] = [
   ["action add <what>", "add an action item (owner, due date, priority)"],
   ["actions [mine|overdue|#12]", "list action items"],
   ["list [open|resolved|all] [sev1-4]", "list incidents, newest first"],
-  ["search <words> [sev:1] [service:checkout] [status:resolved]", "search past incidents, best match first"],
-  ["metrics [7d|30d|90d|quarter] [sev:1] [service:checkout]", "how we are doing: MTTA, MTTR, SLAs, postmortems, action items, against the period before"],
+  ["search <words> [sev:1] [service:checkout] [status:resolved] [drill:yes|only]", "search past incidents, best match first (drills only when asked)"],
+  ["metrics [7d|30d|90d|quarter] [sev:1] [service:checkout] [drills]", "how we are doing (`drills`: how the drills went): MTTA, MTTR, SLAs, postmortems, action items, against the period before"],
   ["oncall", "who is on call now and next; `oncall schedule`, `oncall cover`, `escalation policy` set it up"],
   ["alerts [add|rotate <source>]", "alert sources (Alertmanager, Grafana, scripts) with their webhook URLs; admins add one or rotate its token"],
   ["api-token <create|list|revoke> [name]", "REST API tokens, for incident admins (a new token is shown once)"],

@@ -1,5 +1,6 @@
 // What the bot says about an incident as a whole: the pinned live card, the announcement, the topic and the
 // declarer's link. Each is drawn from the incident as it is now.
+import { drillTagged } from "./drill.js";
 import type { AlertTally } from "../../alerts/tally.js";
 import type { Incident } from "../../db/schema.js";
 import { humanDuration, incidentDurations, isOpen, severityLabel, statusLabels } from "../../incidents/lifecycle.js";
@@ -21,8 +22,9 @@ const TITLE_IN_LINE = 200;
 
 export const incidentTitle = (i: Pick<Incident, "title">, max = TITLE_IN_LINE): string => escaped(i.title, max);
 
-export const incidentHeadline = (i: Pick<Incident, "number" | "title" | "severity">): string =>
-  `${severityEmoji[i.severity]} *#${i.number} · ${incidentTitle(i)}*`;
+/** A drill's headline says so wherever it is shown (DMs, the App Home, the timeline). */
+export const incidentHeadline = (i: Pick<Incident, "number" | "title" | "severity"> & { isDrill?: boolean }): string =>
+  `${severityEmoji[i.severity]} *#${i.number} · ${incidentTitle(i)}*${drillTagged(i)}`;
 
 /** "3 alerts firing", "1 of 3 alerts resolved, 2 still firing", "All 3 alerts resolved". */
 export function alertTallyWords(tally: AlertTally): string {
@@ -145,8 +147,8 @@ export function incidentAnnouncement(incident: Incident): SlackMessage {
 const TOPIC_MAX = 250;
 
 /** `[SEV1] Checkout is down | Investigating | IC: @alice`, the title shortened to fit Slack's 250 characters. */
-export function incidentTopic(incident: Pick<Incident, "title" | "severity" | "status" | "commanderId">): string {
-  const prefix = `[${severityLabel(incident.severity)}] `;
+export function incidentTopic(incident: Pick<Incident, "title" | "severity" | "status" | "commanderId"> & { isDrill?: boolean }): string {
+  const prefix = `${incident.isDrill ? "[DRILL] " : ""}[${severityLabel(incident.severity)}] `;
   const suffix = ` | ${statusLabels[incident.status]} | IC: ${mentionUser(incident.commanderId)}`;
   return `${prefix}${escaped(incident.title, TOPIC_MAX - prefix.length - suffix.length)}${suffix}`;
 }

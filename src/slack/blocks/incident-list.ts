@@ -3,6 +3,7 @@ import type { Incident } from "../../db/schema.js";
 import { humanDuration, severityLabel, statusLabels } from "../../incidents/lifecycle.js";
 import type { SlackMessage } from "../gateway.js";
 import { incidentTitle } from "./incident-card.js";
+import { drillTagged } from "./drill.js";
 import { escapeText, mentionChannel, mentionUser, truncate } from "./text.js";
 
 /** Incidents shown in one message; Slack allows 50 blocks. */
@@ -12,7 +13,7 @@ const capitalize = (s: string): string => (s ? s.charAt(0).toUpperCase() + s.sli
 
 function incidentLine(incident: Incident, now: Date): string {
   const parts = [
-    `*#${incident.number} · ${incidentTitle(incident)}*`,
+    `*#${incident.number} · ${incidentTitle(incident)}*${drillTagged(incident)}`,
     severityLabel(incident.severity),
     statusLabels[incident.status],
     `IC ${mentionUser(incident.commanderId)}`,

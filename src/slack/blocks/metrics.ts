@@ -30,10 +30,10 @@ const durations = (label: string, d: DurationFigures): string => `*${label}:* me
 const rate = (label: string, r: RateFigure): string =>
   `*${label}:* ${r.current === null ? "— (none yet)" : `${r.current}% (${r.hit} of ${r.of})${changeText(r, "points")}`}${spark(r)}`;
 
-const excludedLabels: Record<ExcludedKind, string> = { in_error: "declared in error" };
+const excludedLabels: Record<ExcludedKind, string> = { in_error: "declared in error", drill: "drills" };
 
 function filterWords(m: IncidentMetrics): string {
-  const words = [m.filters.severity ? severityLabel(m.filters.severity) : "", m.filters.service ? `service ${escapeText(m.filters.service)}` : ""].filter(Boolean);
+  const words = [m.filters.drills ? ":construction: drills only" : "", m.filters.severity ? severityLabel(m.filters.severity) : "", m.filters.service ? `service ${escapeText(m.filters.service)}` : ""].filter(Boolean);
   return words.length ? ` · ${words.join(" · ")}` : "";
 }
 

@@ -8,6 +8,7 @@ import { incidentById } from "../../incidents/queries.js";
 import type { Logger } from "../../log.js";
 import { PermanentDeliveryError, uncertaintyResolved } from "../../outbox/outbox.js";
 import { SlackCallError, type PostedAs, type SlackGateway, type SlackMessage } from "../gateway.js";
+import { markedIfDrill } from "../blocks/drill.js";
 
 export interface SlackDeliveryContext {
   db: Db;
@@ -45,9 +46,17 @@ export function requireChannel(incident: Incident): string {
 /**
  * Posts once: when an earlier attempt may have posted without learning it (a lost answer, a call cut off, a crash),
  * this one first looks for that message by its delivery key. The outbox holds such a retry back until a call
- * nobody heard back from has had time to land, so the look finds it.
+ * nobody heard back from has had time to land, so the look finds it. A message about a drill is marked DRILL here,
+ * for every delivery at once.
  */
-export async function postOnce(ctx: SlackDeliveryContext, item: Pick<OutboxItem, "uncertainSince" | "idempotencyKey">, channel: string, message: SlackMessage, as?: PostedAs) {
+export async function postOnce(
+  ctx: SlackDeliveryContext,
+  item: Pick<OutboxItem, "uncertainSince" | "idempotencyKey"> & Partial<Pick<OutboxItem, "teamId" | "incidentId">>,
+  channel: string,
+  unmarked: SlackMessage,
+  as?: PostedAs,
+) {
+  const message = item.incidentId && item.teamId ? markedIfDrill({ isDrill: await isDrill(ctx, item.teamId, item.incidentId) }, unmarked) : unmarked;
   if (item.uncertainSince) {
     const ts = await ctx.gateway.findDeliveredMessage(channel, item.idempotencyKey, item.uncertainSince);
     if (ts) return { ts, channel };
@@ -55,6 +64,22 @@ export async function postOnce(ctx: SlackDeliveryContext, item: Pick<OutboxItem,
     uncertaintyResolved();
   }
   return ctx.gateway.postMessage(channel, message, item.idempotencyKey, as);
+}
+
+// Whether an incident is a drill never changes once declared, so it is remembered (per database) after one read.
+const drillness = new WeakMap<Db, Map<number, boolean>>();
+const DRILLNESS_REMEMBERED = 10_000;
+
+export async function isDrill(ctx: Pick<SlackDeliveryContext, "db">, teamId: string, incidentId: number): Promise<boolean> {
+  let known = drillness.get(ctx.db);
+  if (!known) drillness.set(ctx.db, (known = new Map()));
+  const remembered = known.get(incidentId);
+  if (remembered !== undefined) return remembered;
+  const incident = await incidentById(ctx.db, teamId, incidentId);
+  if (!incident) return false;
+  if (known.size >= DRILLNESS_REMEMBERED) known.clear();
+  known.set(incidentId, incident.isDrill);
+  return incident.isDrill;
 }
 
 /** Slack answers that mean the step is already in the state we want, or can never be: either way, done. */

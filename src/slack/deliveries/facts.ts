@@ -6,7 +6,7 @@ import { isPerson } from "../../timeline/actors.js";
 import { recordSetupStep } from "../../incidents/war-room-setup.js";
 import { timelineEntryById, timelineOf } from "../../timeline/append.js";
 import { PermanentDeliveryError, type Completion, type Deliverer } from "../../outbox/outbox.js";
-import { announcementMessage, severityMoveAnnouncement, warRoomMessage, type FactContext } from "../blocks/fact-messages.js";
+import { announcementMessage, peopleInReplayed, severityMoveAnnouncement, warRoomMessage, type FactContext } from "../blocks/fact-messages.js";
 import type { PostedAs } from "../gateway.js";
 import { mentionUser } from "../blocks/text.js";
 import { incidentOf, joinQuietly, postOnce, requireChannel, unlessSettled, type SlackDeliveryContext } from "./delivery-context.js";
@@ -17,7 +17,9 @@ export function factDeliverers(ctx: SlackDeliveryContext) {
     const entry = await timelineEntryById(ctx.db, item.teamId, Number(item.payload.entryId));
     if (!entry || entry.incidentId !== incident.id) throw new PermanentDeliveryError(`fact ${String(item.payload.entryId)} of incident #${incident.number} not found`);
     const postmortem = entry.type.startsWith("postmortem_") ? await postmortemOf(ctx.db, incident) : undefined;
-    return { incident, entry, postmortem };
+    const mentioned = peopleInReplayed(entry);
+    const names = mentioned.length ? await ctx.gateway.namesOf(mentioned) : undefined;
+    return { incident, entry, postmortem, names };
   }
 
   /** A person's own words are posted under their name and picture; if Slack cannot say who they are, as the bot. */

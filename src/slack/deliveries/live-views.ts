@@ -5,6 +5,7 @@ import { alertTally } from "../../alerts/tally.js";
 import type { Incident } from "../../db/schema.js";
 import { DeliveryDeferred, type Deliverer } from "../../outbox/outbox.js";
 import { incidentCard, incidentTopic } from "../blocks/incident-card.js";
+import { markedIfDrill } from "../blocks/drill.js";
 import { incidentOf, requireChannel, unlessSettled, type SlackDeliveryContext } from "./delivery-context.js";
 
 const REMEMBERED = 10_000;
@@ -38,7 +39,7 @@ export function liveViewDeliverers(ctx: SlackDeliveryContext) {
   }
 
   const updateCard = async (incident: Incident) => {
-    const card = incidentCard(incident, await alertTally(ctx.db, incident.teamId, incident.id));
+    const card = markedIfDrill(incident, incidentCard(incident, await alertTally(ctx.db, incident.teamId, incident.id)));
     return unlessSettled(ctx, incident, "refresh card", () => ctx.gateway.updateMessage(incident.channelId!, incident.summaryTs!, card), [
       "is_archived",
       "message_not_found",

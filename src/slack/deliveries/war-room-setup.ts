@@ -11,6 +11,7 @@ import { timelineEntryById } from "../../timeline/append.js";
 import { PermanentDeliveryError, uncertaintyResolved, type Completion, type Deliverer, type DeliveryAttempt } from "../../outbox/outbox.js";
 import { announcementUnavailable, continuationIntro, declaredReply, incidentAnnouncement, incidentCard, incidentTopic } from "../blocks/incident-card.js";
 import { SlackCallError, type SlackChannel } from "../gateway.js";
+import { markedIfDrill } from "../blocks/drill.js";
 import { incidentOf, joinQuietly, postOnce, requireChannel, type SlackDeliveryContext } from "./delivery-context.js";
 
 const MAX_NAME_ATTEMPTS = 20;
@@ -48,7 +49,7 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
   }
 
   /**
-   * Creates inc-<N>-<slug>, or the first free -2, -3, … (from `firstAttempt`). An earlier attempt that asked for a
+   * Creates inc-<N>-<slug> (drill-<N>-<slug> for a drill), or the first free -2, -3, … (from `firstAttempt`). An earlier attempt that asked for a
    * channel and never heard back is looked for first: Slack may have made it.
    */
   async function openChannel(incident: Incident, item: OutboxItem, attempt: DeliveryAttempt, firstAttempt: number): Promise<SlackChannel> {
@@ -59,7 +60,7 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
       uncertaintyResolved();
     }
     for (let n = firstAttempt; n < firstAttempt + MAX_NAME_ATTEMPTS; n++) {
-      const name = warRoomChannelName(incident.number, incident.title, n);
+      const name = warRoomChannelName(incident.number, incident.title, n, incident.isDrill);
       await attempt.remember({ channelTry: { name, at: ctx.clock.now().toISOString() } satisfies ChannelTry });
       try {
         return await ctx.gateway.createChannel(name);
@@ -133,7 +134,7 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
     // Declared by an integration: an API token's HTTP answer was its link; an alert source has nobody to tell (declare
     // does not ask for this step then; a queued one is a no-op).
     if (!isPerson(incident.declaredBy)) return;
-    const reply = declaredReply(incident);
+    const reply = markedIfDrill(incident, declaredReply(incident));
     const notified = (confirmed: boolean) =>
       step(incident, { values: { declarerResponseUrl: null }, fact: { type: "declarer_notified", data: { userId: incident.declaredBy, ...(confirmed ? {} : { confirmed: false }) } } });
     const link = item.progress.link as LinkProgress;

@@ -56,14 +56,15 @@ export async function plainForModal(gateway: SlackGateway, mrkdwn: string): Prom
     .replace(/[\uD800-\uDBFF]$/, "");
 }
 
-const originSchema = z.object({ c: z.string().max(30).optional(), r: z.url().max(500).optional() });
+const originSchema = z.object({ c: z.string().max(30).optional(), r: z.url().max(500).optional(), d: z.literal(1).optional() });
 
 /** Where a declare came from (channel, response_url), round-tripped through the declare modal's private_metadata. */
-export function encodeDeclareOrigin(origin: { channelId?: string; responseUrl?: string }): string {
-  return JSON.stringify({ c: origin.channelId, r: origin.responseUrl });
+export function encodeDeclareOrigin(origin: { channelId?: string; responseUrl?: string; drill?: boolean }): string {
+  return JSON.stringify({ c: origin.channelId, r: origin.responseUrl, ...(origin.drill ? { d: 1 } : {}) });
 }
 
-export function decodeDeclareOrigin(metadata: string | undefined): { channelId?: string; responseUrl?: string } {
+/** drill: the form was opened by `/incident drill`, so what it declares is a practice incident. */
+export function decodeDeclareOrigin(metadata: string | undefined): { channelId?: string; responseUrl?: string; drill?: boolean } {
   const o = originSchema.safeParse(safeJson(metadata));
-  return o.success ? { channelId: o.data.c, responseUrl: o.data.r } : {};
+  return o.success ? { channelId: o.data.c, responseUrl: o.data.r, ...(o.data.d ? { drill: true } : {}) } : {};
 }

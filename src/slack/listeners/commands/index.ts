@@ -12,6 +12,7 @@ import { apiToken } from "./api-token.js";
 import { audit } from "./audit.js";
 import { close } from "./close.js";
 import { declare } from "./declare.js";
+import { drill } from "./drill.js";
 import { escalation } from "./escalation.js";
 import { help } from "./help.js";
 import { list } from "./list.js";
@@ -32,6 +33,8 @@ export const subcommands: Record<string, Subcommand> = {
   "": help,
   help,
   declare,
+  drill,
+  drills: drill,
   ack,
   acknowledge: ack,
   status,

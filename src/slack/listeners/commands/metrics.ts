@@ -1,4 +1,4 @@
-// /incident metrics [7d|30d|90d|quarter] [sev:1] [service:checkout]: how we are doing, against the period before.
+// /incident metrics [7d|30d|90d|quarter] [sev:1] [service:checkout] [drills]: how we are doing, against the period before.
 import { z } from "zod";
 import { severityFromWord } from "../../../incidents/lifecycle.js";
 import { metricsPeriodSchema, DEFAULT_PERIOD } from "../../../metrics/periods.js";
@@ -7,7 +7,7 @@ import { metricsMessage } from "../../blocks/metrics.js";
 import { echoTyped } from "../../blocks/text.js";
 import { asTyped, say, type Subcommand } from "../subcommand.js";
 
-const ACCEPTED = "`/incident metrics` takes a period (`7d`, `30d` (the default), `90d` or `quarter`) and optionally `sev:1` … `sev:4` and `service:<name>`, e.g. `/incident metrics 90d sev:1 service:checkout`.";
+const ACCEPTED = "`/incident metrics` takes a period (`7d`, `30d` (the default), `90d` or `quarter`) and optionally `sev:1` … `sev:4`, `service:<name>` and `drills` (the figures of practice incidents instead of real ones), e.g. `/incident metrics 90d sev:1 service:checkout`.";
 
 // A service as people name them on incidents: letters, digits and a few joiners, not too long.
 const serviceSchema = z.string().min(1).max(80).regex(/^[\p{L}\p{N}][\p{L}\p{N}._\/-]*$/u);
@@ -27,6 +27,8 @@ export function parseMetricsArgs(text: string): Parsed {
       options.period = periodWord.data;
     } else if ((key === "sev" || key === "severity") && severityFromWord(value) && !options.severity) {
       options.severity = severityFromWord(value);
+    } else if ((lower === "drills" || lower === "drill") && !options.drills) {
+      options.drills = true;
     } else if (key === "service" && serviceSchema.safeParse(value).success && !options.service) {
       options.service = value;
     } else {

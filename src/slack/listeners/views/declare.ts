@@ -34,6 +34,7 @@ export const declareSubmitted: ViewHandler = async (deps, args) => {
     originChannelId: origin.channelId,
     responseUrl: origin.responseUrl,
     declareKey: `view:${view.id}`,
+    ...(origin.drill ? { drill: {} } : {}),
   };
   const parsed = declareInputSchema.safeParse(input);
   if (!parsed.success) {
