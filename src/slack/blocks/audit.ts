@@ -15,6 +15,7 @@ const actionWords: Record<string, string> = {
   severity_changed: "changed the severity",
   role_assigned: "assigned a role",
   update_posted: "posted an update",
+  comms_posted: "posted comms (executive summary or status page)",
   note: "added a note",
   message_captured: "added a message to the timeline",
   alerts_fired: "reported alerts firing",

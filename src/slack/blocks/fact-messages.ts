@@ -5,7 +5,8 @@ import { humanDuration, incidentDurations, postmortemRequired, severities, sever
 import { roleDefinitions, type Role } from "../../incidents/roles.js";
 import { describeEntry } from "../../timeline/describe.js";
 import type { SlackMessage } from "../gateway.js";
-import { WarRoomActions } from "../ids.js";
+import { CommsActions, WarRoomActions } from "../ids.js";
+import { publicStateLabels, type PublicState } from "../../status-page/page.js";
 import { incidentAnnouncement, incidentHeadline } from "./incident-card.js";
 import { actions, button, context, fallback, section } from "./kit.js";
 import { escaped, mentionChannel, mentionGroup, mentionUser, phraseMrkdwn, quoted } from "./text.js";
@@ -16,6 +17,8 @@ export interface FactContext {
   incident: Incident;
   /** For postmortem facts: the postmortem as it is now. */
   postmortem?: Postmortem;
+  /** For a resolution: true when the incident is on the public status page (the all-clear is offered). */
+  isPublic?: boolean;
 }
 
 /** A war-room message to be posted as a person (their name and picture), for what they wrote themselves. */
@@ -31,7 +34,7 @@ const room = (i: Pick<Incident, "channelId">) => (i.channelId ? ` · ${mentionCh
 const line = (text: string): WarRoomMessage => ({ text: fallback(text), blocks: [section(text)] });
 
 /** The war room's message for a fact; undefined when the fact has nothing to say there. */
-export function warRoomMessage({ entry, incident, postmortem }: FactContext): WarRoomMessage | undefined {
+export function warRoomMessage({ entry, incident, postmortem, isPublic }: FactContext): WarRoomMessage | undefined {
   const d = entry.data as Record<string, unknown>;
   const by = mentionUser(entry.actor);
   switch (entry.type) {
@@ -54,8 +57,11 @@ export function warRoomMessage({ entry, incident, postmortem }: FactContext): Wa
     case "resolved": {
       const took = typeof d.toResolveMs === "number" ? ` after ${humanDuration(d.toResolveMs)}` : "";
       const needed = postmortemRequired(incident.severity) ? `\n:memo: This was a ${severityLabel(incident.severity)}: a postmortem is required.` : "";
-      return line(`:white_check_mark: ${by} resolved the incident${took}.${typedQuote(d.summary)}${needed}`);
+      const resolvedLine = line(`:white_check_mark: ${by} resolved the incident${took}.${typedQuote(d.summary)}${needed}`);
+      return isPublic ? allClearOffered(incident, resolvedLine) : resolvedLine;
     }
+    case "comms_posted":
+      return commsLine(entry);
     case "closed":
       if (d.reason === "declared_in_error") return inErrorClosing(incident, entry.actor);
       return closingSummary(incident, entry.actor);
@@ -181,6 +187,29 @@ function closingSummary(incident: Incident, userId: string): SlackMessage {
   };
 }
 
+/** A comms template sent to another audience, in one line (the executive summary itself goes to the exec channel). */
+function commsLine(entry: TimelineEntry): WarRoomMessage | undefined {
+  const d = entry.data as Record<string, unknown>;
+  if (d.audience === "customer") {
+    const state = publicStateLabels[d.state as PublicState] ?? "Update";
+    return line(`:globe_with_meridians: Published to the status page by ${mentionUser(entry.actor)} (*${state}*): ${escaped(str(d.text).trim(), 1500)}`);
+  }
+  if (d.audience === "executive") return line(`:briefcase: ${mentionUser(entry.actor)} sent an executive summary (business impact, ETA, asks) to the executives.`);
+  return undefined;
+}
+
+/** A public incident's resolution: the status page still says it is ongoing until someone publishes the all-clear. */
+function allClearOffered(incident: Incident, resolved: WarRoomMessage): WarRoomMessage {
+  return {
+    ...resolved,
+    blocks: [
+      ...(resolved.blocks ?? []),
+      section(":globe_with_meridians: This incident is on the public status page, which still shows it as ongoing. The Comms Lead can publish the all-clear:"),
+      actions([button("Publish the all-clear", CommsActions.customer, String(incident.id), "primary")]),
+    ],
+  };
+}
+
 /** The internal update template: Impact / Current action / Next update by. */
 function updateMessage(incident: Incident, entry: TimelineEntry, where: "war_room" | "announcement"): SlackMessage {
   const d = entry.data as Record<string, unknown>;
@@ -267,6 +296,7 @@ const stepWords: Record<string, string> = {
   "war_room.fact": "post an update in the war room",
   "war_room.alert_lines": "tell the war room about its alerts",
   "announcement.fact": "post in the announcement channel",
+  "executive.fact": "post the executive summary",
   "war_room.invite": "invite someone to the war room",
   "person.direct_message": "send a direct message",
   "war_room.archive": "archive the war room",

@@ -1,6 +1,6 @@
 // Every button and menu the bot puts in Slack: one listener for block actions, a lookup table by action_id.
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
-import { ActionItemActions, AlertSourceActions, HomeActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
+import { ActionItemActions, AlertSourceActions, CommsActions, HomeActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { markActionItemDone, reassignActionItem, snoozeActionItem } from "./action-item-buttons.js";
 import type { ActionArgs, ActionHandler } from "./action-kit.js";
@@ -10,6 +10,7 @@ import { addAlertSource, rotateAlertToken } from "./alert-sources.js";
 import { removeCover } from "./remove-cover.js";
 import { startPostmortem } from "./start-postmortem.js";
 import { cardMenu, openWarRoomForm } from "./war-room-forms.js";
+import { commsButton } from "./comms.js";
 
 const handlers: Record<string, ActionHandler> = {
   [WarRoomActions.acknowledge]: acknowledge,
@@ -18,6 +19,9 @@ const handlers: Record<string, ActionHandler> = {
   [WarRoomActions.postUpdate]: openWarRoomForm,
   [WarRoomActions.resolve]: openWarRoomForm,
   [WarRoomActions.menu]: cardMenu,
+  [CommsActions.internal]: commsButton,
+  [CommsActions.executive]: commsButton,
+  [CommsActions.customer]: commsButton,
   [PostmortemActions.start]: startPostmortem,
   [OncallActions.removeCover]: removeCover,
   [ActionItemActions.done]: markActionItemDone,
