@@ -25,4 +25,4 @@ ALTER TABLE "status_page_updates" ADD CONSTRAINT "status_page_updates_incident_i
 CREATE INDEX "status_page_incidents_open_idx" ON "status_page_incidents" USING btree ("team_id","last_published_at") WHERE state <> 'resolved';--> statement-breakpoint
 CREATE INDEX "status_page_incidents_recent_idx" ON "status_page_incidents" USING btree ("team_id","last_published_at");--> statement-breakpoint
 CREATE INDEX "status_page_updates_incident_idx" ON "status_page_updates" USING btree ("team_id","incident_id","published_at","id");--> statement-breakpoint
-CREATE INDEX "status_page_updates_team_time_idx" ON "status_page_updates" USING btree ("team_id","published_at","id");
+CREATE INDEX "status_page_updates_team_newest_idx" ON "status_page_updates" USING btree ("team_id","id");

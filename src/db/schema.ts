@@ -630,7 +630,8 @@ export const statusPageUpdates = pgTable(
     // The timeline entry (comms_posted) it was published with.
     entryId: bigint("entry_id", { mode: "number" }),
   },
-  (t) => [index("status_page_updates_incident_idx").on(t.teamId, t.incidentId, t.publishedAt, t.id), index("status_page_updates_team_time_idx").on(t.teamId, t.publishedAt, t.id)],
+  (t) => [index("status_page_updates_incident_idx").on(t.teamId, t.incidentId, t.publishedAt, t.id), // The page's version (its newest publication), read on every request to serve the rendered page from memory.
+    index("status_page_updates_team_newest_idx").on(t.teamId, t.id)],
 );
 
 export type StatusPageIncident = typeof statusPageIncidents.$inferSelect;

@@ -1,12 +1,13 @@
 // GET /status, /status.json and /status/feed.atom: the public status page, rendered on the server from what was
 // published to it (src/status-page/) and nothing else. No JavaScript; every text escaped; ETag + 304; short caching.
+// Each request reads only the page's version (one index lookup); the page is read and rendered again when it changes.
 import type { CustomRoute } from "@slack/bolt";
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import type { Logger } from "../log.js";
-import { HISTORY_DAYS, publicStateLabels, statusPageOf, type StatusPage, type StatusPageIncidentView } from "../status-page/page.js";
+import { HISTORY_DAYS, publicStateLabels, statusPageOf, statusPageVersion, type StatusPage, type StatusPageIncidentView } from "../status-page/page.js";
 
 export interface StatusPageOptions {
   db: Db;
@@ -23,11 +24,39 @@ export interface StatusPageOptions {
 /** Browsers and proxies may reuse a page this long; the ETag makes a revalidation cheap. */
 const CACHE_CONTROL = "public, max-age=30";
 
+/** A rendered answer and its tag, kept while the page's version (see statusPageVersion) stays the same. */
+interface Rendered {
+  body: string;
+  etag: string;
+}
+
 export function statusPageRoutes(options: StatusPageOptions): CustomRoute[] {
+  // One page per version, read once however many of the three routes ask; each route's body rendered once per base URL.
+  let cached: { version: string; page: Promise<StatusPage>; bodies: Map<string, Rendered> } | undefined;
+  const rendered = async (req: IncomingMessage, path: string, render: (page: StatusPage, base: string) => string): Promise<Rendered> => {
+    const now = options.clock.now();
+    const version = await statusPageVersion(options.db, options.teamId, now);
+    if (cached?.version !== version) {
+      const page = statusPageOf(options.db, { teamId: options.teamId, title: options.title, services: options.services, now });
+      cached = { version, page, bodies: new Map() };
+      page.catch(() => {
+        if (cached?.page === page) cached = undefined;
+      });
+    }
+    const current = cached;
+    const base = options.publicUrl ?? baseFromHost(req);
+    const key = `${path} ${base}`;
+    const known = current.bodies.get(key);
+    if (known) return known;
+    const body = render(await current.page, base);
+    const fresh = { body, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"` };
+    if (current.bodies.size < 64) current.bodies.set(key, fresh);
+    return fresh;
+  };
   const route = (path: string, contentType: string, render: (page: StatusPage, base: string) => string): CustomRoute => ({
     path,
     method: ["GET", "HEAD"],
-    handler: (req, res) => void serve(options, req, res, contentType, render),
+    handler: (req, res) => void serve(options.logger, req, res, contentType, () => rendered(req, path, render)),
   });
   return [
     route("/status", "text/html; charset=utf-8", (page) => statusHtml(page)),
@@ -36,19 +65,18 @@ export function statusPageRoutes(options: StatusPageOptions): CustomRoute[] {
   ];
 }
 
-async function serve(o: StatusPageOptions, req: IncomingMessage, res: ServerResponse, contentType: string, render: (page: StatusPage, base: string) => string): Promise<void> {
+async function serve(logger: Logger, req: IncomingMessage, res: ServerResponse, contentType: string, answer: () => Promise<Rendered>): Promise<void> {
   const started = process.hrtime.bigint();
   let body: string;
+  let etag: string;
   try {
-    const page = await statusPageOf(o.db, { teamId: o.teamId, title: o.title, services: o.services, now: o.clock.now() });
-    body = render(page, o.publicUrl ?? baseFromHost(req));
+    ({ body, etag } = await answer());
   } catch (error) {
-    o.logger.error({ err: error }, "could not render the status page");
+    logger.error({ err: error }, "could not render the status page");
     res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "retry-after": "30" });
     res.end("The status page is briefly unavailable. Please try again in a minute.\n");
     return;
   }
-  const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
   const timing = `app;dur=${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)}`;
   const headers = { etag, "cache-control": CACHE_CONTROL, "server-timing": timing, "x-content-type-options": "nosniff" };
   if (etagMatches(req.headers["if-none-match"], etag)) {

@@ -1,6 +1,6 @@
 // The public status page's data: what people explicitly published there (and nothing else), written with the
 // incident's comms_posted fact, and read back as the page, its JSON and its feed. No Slack, no internal text.
-import { and, desc, eq, gte, inArray, ne } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, max, ne } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx, Tx } from "../db/client.js";
 import { incidents, statusPageIncidents, statusPageUpdates } from "../db/schema.js";
@@ -93,8 +93,20 @@ export interface StatusPageQuery {
   now: Date;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * What the page depends on: its newest publication (every change to the page is one) and the day, since the
+ * history window moves a day at a time. Equal versions mean equal pages, so a rendered page can be served again.
+ */
+export async function statusPageVersion(db: DbOrTx, teamId: string, now: Date): Promise<string> {
+  const [row] = await db.select({ id: max(statusPageUpdates.id) }).from(statusPageUpdates).where(eq(statusPageUpdates.teamId, teamId));
+  return `${row?.id ?? 0}:${Math.floor(now.getTime() / DAY_MS)}`;
+}
+
 export async function statusPageOf(db: DbOrTx, q: StatusPageQuery): Promise<StatusPage> {
-  const since = new Date(q.now.getTime() - HISTORY_DAYS * 24 * 60 * 60 * 1000);
+  // From the start of the day HISTORY_DAYS ago (UTC), so the page changes with the day, not with every request.
+  const since = new Date((Math.floor(q.now.getTime() / DAY_MS) - HISTORY_DAYS) * DAY_MS);
   const columns = {
     incidentId: statusPageIncidents.incidentId,
     number: incidents.number,

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // The public status page in a real Chromium: what a customer reads after the Comms Lead published through Slack.
 // The same incident carries an internal update and a customer update; only the latter may reach the page. The
 // page works without JavaScript, has a sensible heading outline, and its Atom feed parses as RFC 4287 XML.
