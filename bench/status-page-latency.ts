@@ -62,7 +62,8 @@ export async function statusPageLatency(count: number, rounds: number, databaseU
     }
     await database.db.execute(sql`analyze`);
     const seedSeconds = Number(process.hrtime.bigint() - seeding) / 1e9;
-    const [{ n }] = (await database.db.execute<{ n: number }>(sql`select count(*)::int as n from status_page_incidents where team_id = ${TEAM}`)).rows as Array<{ n: number }>;
+    const counted = (await database.db.execute(sql`select count(*)::int as n from status_page_incidents where team_id = ${TEAM}`)) as unknown as { rows: Array<{ n: number }> };
+    const n = counted.rows[0]!.n;
 
     const routes = statusPageRoutes({ db: database.db, clock: systemClock, logger: createLogger("silent"), teamId: TEAM, title: "Bench status", services: ["Checkout", "Search", "Login"] });
     const server = createServer((req, res) => {

@@ -8,7 +8,7 @@ import { statusPageSchema } from "../../src/status-page/page.js";
 import { timelineOf } from "../../src/timeline/append.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
 import { waitFor } from "../support/declare.js";
-import { botLinesIn, clickOnCard, command, declaredIncident, modalOpenedBy, nextEphemeral, reload, say, submitForm } from "../support/war-room.js";
+import { botLinesIn, command, declaredIncident, modalOpenedBy, nextEphemeral, reload, say, submitForm } from "../support/war-room.js";
 
 let h: TestBot;
 let execChannel: string;
