@@ -1,6 +1,6 @@
 // The public status page's data: what people explicitly published there (and nothing else), written with the
 // incident's comms_posted fact, and read back as the page, its JSON and its feed. No Slack, no internal text.
-import { and, desc, eq, gte, inArray, max, ne } from "drizzle-orm";
+import { and, desc, eq, gte, max, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx, Tx } from "../db/client.js";
 import { incidents, statusPageIncidents, statusPageUpdates } from "../db/schema.js";
@@ -131,11 +131,12 @@ export async function statusPageOf(db: DbOrTx, q: StatusPageQuery): Promise<Stat
       .limit(HISTORY_MAX_INCIDENTS),
   ]);
   const ids = [...open, ...past].map((r) => r.incidentId);
+  // As one array parameter: a list of hundreds of parameters costs more to plan than to run.
   const updates = ids.length
     ? await db
         .select({ id: statusPageUpdates.id, incidentId: statusPageUpdates.incidentId, state: statusPageUpdates.state, text: statusPageUpdates.text, publishedAt: statusPageUpdates.publishedAt })
         .from(statusPageUpdates)
-        .where(and(eq(statusPageUpdates.teamId, q.teamId), inArray(statusPageUpdates.incidentId, ids)))
+        .where(and(eq(statusPageUpdates.teamId, q.teamId), sql`${statusPageUpdates.incidentId} = any(${`{${ids.join(",")}}`}::bigint[])`))
         .orderBy(desc(statusPageUpdates.publishedAt), desc(statusPageUpdates.id))
     : [];
   const byIncident = new Map<number, StatusPage["incidents"][number]["updates"]>();
