@@ -12,6 +12,8 @@ import { customerUpdateModal, execSummaryModal } from "../blocks/comms-modals.js
 import { updateModal } from "../blocks/war-room-modals.js";
 import type { ListenerDeps } from "./deps.js";
 import { modalMetadata } from "./forms.js";
+import { tell, type ActionArgs } from "./actions/action-kit.js";
+import { openForm } from "./open-form.js";
 
 /** Why this person cannot open the template (a sentence), or undefined when they can. */
 export async function commsRefusal(deps: ListenerDeps, incident: Incident, userId: string, audience: Audience): Promise<string | undefined> {
@@ -39,4 +41,12 @@ export async function commsModal(deps: ListenerDeps, incident: Incident, audienc
     case "customer":
       return customerUpdateModal({ incident, privateMetadata, now, face: await publicFace(deps.db, incident.teamId, incident.id) });
   }
+}
+
+/** Opens the audience's template with a click's trigger, or tells the clicker why not. */
+export async function openComms(deps: ListenerDeps, args: ActionArgs, incident: Incident | undefined, audience: Audience): Promise<void> {
+  if (!incident) return tell(args, "I can't find this incident any more.");
+  const refused = await commsRefusal(deps, incident, args.body.user.id, audience);
+  if (refused) return tell(args, refused);
+  await openForm(deps, args.client, args.body.trigger_id, await commsModal(deps, incident, audience), (text) => tell(args, text), "click again");
 }

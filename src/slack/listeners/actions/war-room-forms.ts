@@ -16,7 +16,7 @@ import { modalMetadata } from "../forms.js";
 import { incidentFromValue } from "../incident-ref.js";
 import { openForm as openView } from "../open-form.js";
 import { teamOf, tell, valueOf, type ActionArgs, type ActionHandler } from "./action-kit.js";
-import { openComms } from "./comms.js";
+import { openComms } from "../comms.js";
 
 interface FormButton {
   permission: Permission;
