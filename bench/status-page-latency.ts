@@ -55,8 +55,8 @@ export async function statusPageLatency(count: number, rounds: number, databaseU
         from incidents i cross join (values (1, 'investigating'), (2, 'identified'), (3, 'resolved')) as s(n, state)
         where i.team_id = ${team} and i.number % 10 = 0 and (s.n < 3 or i.number <= ${count} - 50)`);
       await database.db.execute(sql`
-        insert into status_page_incidents (team_id, incident_id, title, state, services, first_published_at, last_published_at)
-        select i.team_id, i.id, 'Checkout trouble ' || i.number, case when i.number > ${count} - 50 then 'identified' else 'resolved' end,
+        insert into status_page_incidents (team_id, incident_id, incident_number, title, state, services, first_published_at, last_published_at)
+        select i.team_id, i.id, i.number, 'Checkout trouble ' || i.number, case when i.number > ${count} - 50 then 'identified' else 'resolved' end,
           '["Checkout"]'::jsonb, i.declared_at + interval '1 hour', i.declared_at + (case when i.number > ${count} - 50 then 2 else 3 end) * interval '1 hour'
         from incidents i where i.team_id = ${team} and i.number % 10 = 0`);
     }

@@ -1,6 +1,7 @@
 CREATE TABLE "status_page_incidents" (
 	"team_id" text NOT NULL,
 	"incident_id" bigint NOT NULL,
+	"incident_number" integer NOT NULL,
 	"title" text NOT NULL,
 	"state" text NOT NULL,
 	"services" jsonb DEFAULT '[]'::jsonb NOT NULL,

@@ -600,6 +600,8 @@ export const statusPageIncidents = pgTable(
     incidentId: bigint("incident_id", { mode: "number" })
       .notNull()
       .references(() => incidents.id),
+    // The incident's number (it never changes), so the page never reads the incidents table.
+    incidentNumber: integer("incident_number").notNull(),
     // As last published: the public title, state and affected services.
     title: text("title").notNull(),
     state: text("state").notNull(),

@@ -101,7 +101,7 @@ export function publishCustomerUpdate(ctx: IncidentContext, ref: IncidentRef, us
       .where(and(eq(timelineEntries.teamId, incident.teamId), eq(timelineEntries.incidentId, incident.id), eq(timelineEntries.type, "comms_posted")))
       .orderBy(desc(timelineEntries.id))
       .limit(1);
-    await publishOnStatusPage(tx, { teamId: incident.teamId, incidentId: incident.id, title, state, text, services, at: entry!.at, by: userId, entryId: entry!.id });
+    await publishOnStatusPage(tx, { teamId: incident.teamId, incidentId: incident.id, incidentNumber: incident.number, title, state, text, services, at: entry!.at, by: userId, entryId: entry!.id });
     return outcome;
   });
 }

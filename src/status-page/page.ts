@@ -3,7 +3,7 @@
 import { and, desc, eq, gte, max, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx, Tx } from "../db/client.js";
-import { incidents, statusPageIncidents, statusPageUpdates } from "../db/schema.js";
+import { statusPageIncidents, statusPageUpdates } from "../db/schema.js";
 
 export const publicStates = ["investigating", "identified", "monitoring", "resolved"] as const;
 export const publicStateSchema = z.enum(publicStates);
@@ -26,6 +26,7 @@ export const SERVICE_NAME_MAX = 80;
 export interface Publication {
   teamId: string;
   incidentId: number;
+  incidentNumber: number;
   title: string;
   state: PublicState;
   text: string;
@@ -40,7 +41,7 @@ export async function publishOnStatusPage(tx: Tx, p: Publication): Promise<void>
   await tx.insert(statusPageUpdates).values({ teamId: p.teamId, incidentId: p.incidentId, state: p.state, text: p.text, publishedAt: p.at, publishedBy: p.by, entryId: p.entryId });
   await tx
     .insert(statusPageIncidents)
-    .values({ teamId: p.teamId, incidentId: p.incidentId, title: p.title, state: p.state, services: p.services, firstPublishedAt: p.at, lastPublishedAt: p.at })
+    .values({ teamId: p.teamId, incidentId: p.incidentId, incidentNumber: p.incidentNumber, title: p.title, state: p.state, services: p.services, firstPublishedAt: p.at, lastPublishedAt: p.at })
     .onConflictDoUpdate({
       target: [statusPageIncidents.teamId, statusPageIncidents.incidentId],
       set: { title: p.title, state: p.state, services: p.services, lastPublishedAt: p.at },
@@ -109,18 +110,14 @@ export async function statusPageOf(db: DbOrTx, q: StatusPageQuery): Promise<Stat
   const since = new Date((Math.floor(q.now.getTime() / DAY_MS) - HISTORY_DAYS) * DAY_MS);
   const columns = {
     incidentId: statusPageIncidents.incidentId,
-    number: incidents.number,
+    number: statusPageIncidents.incidentNumber,
     title: statusPageIncidents.title,
     state: statusPageIncidents.state,
     services: statusPageIncidents.services,
     firstPublishedAt: statusPageIncidents.firstPublishedAt,
     lastPublishedAt: statusPageIncidents.lastPublishedAt,
   };
-  const joined = () =>
-    db
-      .select(columns)
-      .from(statusPageIncidents)
-      .innerJoin(incidents, and(eq(incidents.teamId, statusPageIncidents.teamId), eq(incidents.id, statusPageIncidents.incidentId)));
+  const joined = () => db.select(columns).from(statusPageIncidents);
   const [open, past] = await Promise.all([
     joined()
       .where(and(eq(statusPageIncidents.teamId, q.teamId), ne(statusPageIncidents.state, "resolved")))
