@@ -61,9 +61,11 @@ export interface ExecDestination {
 }
 
 export function execSummaryModal({ incident, privateMetadata, lastUpdate, now, destination }: CommsModalContext & { destination: ExecDestination }): View {
+  // Configured as a name (without its #) or as a channel ID.
+  const channel = /^[CG][A-Z0-9]{6,}$/.test(destination.channel) ? mentionChannel(destination.channel) : `#${destination.channel}`;
   const where = destination.configured
-    ? `Goes to #${destination.channel}.`
-    : `No executive channel is set up (EXEC_CHANNEL), so this goes to the announcement channel, #${destination.channel}.`;
+    ? `Goes to ${channel}.`
+    : `No executive channel is set up (EXEC_CHANNEL), so this goes to the announcement channel, ${channel}.`;
   return modal(Views.execSummary, "Executive summary", "Send", privateMetadata, [
     whereItStands(incident, now),
     input(
