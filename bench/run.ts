@@ -19,6 +19,7 @@ import { outsideBench, startTimingReceiver, type OutsideFigures } from "./outsid
 import { startFakePagerDuty } from "../src/fake-pagerduty/server.js";
 import { searchLatency } from "./search-latency.js";
 import { apiListLatency } from "./api-list-latency.js";
+import { statusPageLatency } from "./status-page-latency.js";
 import { homeBench } from "./home-publish.js";
 import { auditLatency } from "./audit-latency.js";
 import { tickCost } from "./tick-cost.js";
@@ -41,6 +42,7 @@ const settings = {
   tickRounds: Math.round(number("BENCH_TICK_ROUNDS", 20)),
   searchRounds: Math.round(number("BENCH_SEARCH_ROUNDS", 5)),
   apiRounds: Math.round(number("BENCH_API_ROUNDS", 20)),
+  statusRounds: Math.round(number("BENCH_STATUS_ROUNDS", 200)),
   homeUsers: Math.round(number("BENCH_HOME_USERS", 10_000)),
   homeRounds: Math.round(number("BENCH_HOME_ROUNDS", 200)),
   auditEntries: Math.round(number("BENCH_AUDIT_ENTRIES", 1_000_000)),
@@ -55,7 +57,7 @@ const settings = {
   metricsRounds: Math.round(number("BENCH_METRICS_ROUNDS", 20)),
   metricsPerDay: number("BENCH_METRICS_PER_DAY", 50),
 };
-const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "metrics", "audit", "home", "recovery", "scrape"] as const;
+const parts = ["ack", "declares", "alerts", "memory", "outside", "tick", "search", "api", "metrics", "audit", "home", "recovery", "scrape", "status"] as const;
 type Part = (typeof parts)[number];
 const only = new Set((process.env.BENCH_ONLY ?? parts.join(",")).split(",").map((p) => p.trim()).filter(Boolean));
 for (const p of only) if (!parts.includes(p as Part)) throw new Error(`BENCH_ONLY: unknown part ${p} (choose from ${parts.join(", ")})`);
@@ -277,6 +279,19 @@ async function main() {
       const listed = await apiListLatency(100_000, settings.apiRounds, store.url);
       console.log(`  ${store.label} (seeded in ${listed.seedSeconds.toFixed(1)} s):`);
       for (const f of listed.filters) console.log(`    ${f.name.padEnd(30)} p50 ${ms(f.p50)}, p95 ${ms(f.p95)}`);
+    }
+  }
+  if (wants("status")) {
+    console.log("");
+    console.log(`GET /status, /status.json and /status/feed.atom over 10,000 stored incidents (1 in 10 public, 3 updates each, over two years), ${settings.statusRounds} requests each; target: server time under 50 ms`);
+    for (const store of stores) {
+      const f = await statusPageLatency(10_000, settings.statusRounds, store.url);
+      console.log(`  ${store.label} (${f.publicIncidents.toLocaleString("en")} public incidents, seeded in ${f.seedSeconds.toFixed(1)} s):`);
+      for (const p of f.pages) {
+        console.log(
+          `    ${p.path.padEnd(18)} server p50 ${ms(p.server.p50)}, p99 ${ms(p.server.p99)} · after a new publication p50 ${ms(p.fresh.p50)}, p99 ${ms(p.fresh.p99)} · whole request p50 ${ms(p.client.p50)}, p99 ${ms(p.client.p99)} · 304 p50 ${ms(p.notModified.p50)} · ${Math.round(p.bytes / 1024)} KB`,
+        );
+      }
     }
   }
   if (wants("home")) {

@@ -145,6 +145,20 @@ const configSchema = z.object({
   INCIDENTS_CHANNEL_SEV2: announcementChannel("INCIDENTS_CHANNEL_SEV2", "#incidents-major", "incidents-major", "remove the line to announce SEV2s in INCIDENTS_CHANNEL").optional(),
   INCIDENTS_CHANNEL_SEV3: announcementChannel("INCIDENTS_CHANNEL_SEV3", "#incidents-minor", "incidents-minor", "remove the line to announce SEV3s in INCIDENTS_CHANNEL").optional(),
   INCIDENTS_CHANNEL_SEV4: announcementChannel("INCIDENTS_CHANNEL_SEV4", "#incidents-minor", "incidents-minor", "remove the line to announce SEV4s in INCIDENTS_CHANNEL").optional(),
+  // Where executive summaries go (/incident comms); unset: the announcement channel of the incident's severity.
+  EXEC_CHANNEL: announcementChannel("EXEC_CHANNEL", "#exec-incidents", "exec-incidents", "remove the line to send executive summaries to the announcement channel").optional(),
+  // The public status page (GET /status): whose incidents, its title, and the services always listed.
+  STATUS_PAGE_TEAM: z
+    .string()
+    .trim()
+    .regex(/^T[A-Z0-9]{2,}$/, { error: "must be a Slack team ID like T0123ABC (or unset: the bot's own workspace)" })
+    .optional(),
+  STATUS_PAGE_TITLE: z.string().trim().min(1).max(100, { error: "must be at most 100 characters" }).default("Service status"),
+  STATUS_PAGE_SERVICES: z
+    .string()
+    .default("")
+    .transform((v) => [...new Set(v.split(",").map((s) => s.trim()).filter(Boolean))])
+    .refine((names) => names.length <= 50 && names.every((n) => n.length <= 80), { error: "must be at most 50 service names of up to 80 characters, separated by commas" }),
   PAGERDUTY_ROUTING_KEY: routingKey.optional(),
   PAGERDUTY_EVENTS_URL: z
     .url({ error: "must be the Events API v2 URL, such as https://events.pagerduty.com/v2/enqueue" })
@@ -241,7 +255,7 @@ export class ConfigError extends Error {}
 // An empty variable means "unset", except where an empty value is almost always a mistake: dotenv reads
 // INCIDENTS_CHANNEL=#ops-incidents as empty (an unquoted # starts a comment), and the default would hide that.
 // (The same holds for the per-severity channels: empty would quietly mean INCIDENTS_CHANNEL.)
-const emptyIsAMistake = new Set(["INCIDENTS_CHANNEL", "INCIDENTS_CHANNEL_SEV1", "INCIDENTS_CHANNEL_SEV2", "INCIDENTS_CHANNEL_SEV3", "INCIDENTS_CHANNEL_SEV4"]);
+const emptyIsAMistake = new Set(["INCIDENTS_CHANNEL", "EXEC_CHANNEL", "INCIDENTS_CHANNEL_SEV1", "INCIDENTS_CHANNEL_SEV2", "INCIDENTS_CHANNEL_SEV3", "INCIDENTS_CHANNEL_SEV4"]);
 
 const blankToUndefined = (env: NodeJS.ProcessEnv): Record<string, string | undefined> =>
   Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === "" && !emptyIsAMistake.has(k) ? undefined : v]));

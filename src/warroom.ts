@@ -14,6 +14,7 @@ import { alertRoutes } from "./http/alert-routes.js";
 import { restApiRoutes } from "./http/api/routes.js";
 import { healthRoute, type Readiness } from "./http/health.js";
 import { metricsRoute } from "./http/metrics.js";
+import { statusPageRoutes } from "./http/status-page.js";
 import { SeenRequests } from "./http/seen-requests.js";
 import type { Logger } from "./log.js";
 import { DEFAULT_DRAIN_MS, OutboxWorker } from "./outbox/outbox.js";
@@ -154,6 +155,7 @@ export async function startWarroom({
     logger,
     botUserId: () => identity.userId,
     announcementChannels: announcementChannels(config),
+    execChannel: config.EXEC_CHANNEL,
     reportChannel: config.INCIDENTS_CHANNEL,
     businessTimeZone: config.BUSINESS_TIMEZONE,
     refreshSettleMs,
@@ -260,6 +262,15 @@ export async function startWarroom({
       healthRoute(database.db, () => readiness),
       metricsRoute(telemetry, config.METRICS_TOKEN, logger.child({ component: "metrics" })),
       ...api.map((r) => r.route),
+      ...statusPageRoutes({
+        db: database.db,
+        clock,
+        logger: logger.child({ component: "status-page" }),
+        teamId: config.STATUS_PAGE_TEAM ?? identity.teamId,
+        title: config.STATUS_PAGE_TITLE,
+        services: config.STATUS_PAGE_SERVICES,
+        publicUrl: config.PUBLIC_URL,
+      }),
       ...alertRoutes({ db: database.db, clock, logger: logger.child({ component: "alerts" }), teamId: identity.teamId, onRecorded: () => alerts.kick(), observe: telemetry.alertWebhooks }),
       ...extraRoutes,
     ],
@@ -271,6 +282,7 @@ export async function startWarroom({
       admins,
       businessTimeZone: config.BUSINESS_TIMEZONE,
       publicUrl: config.PUBLIC_URL,
+      commsChannels: { exec: config.EXEC_CHANNEL, announcement: announcementChannels(config) },
       onDeclared: clockwork.onDeclared,
       replanClock,
       escalateByHand: clockwork.escalateByHand,

@@ -110,7 +110,7 @@ export function attemptedAction(refusal: Refusal): string {
     case "already_resolved":
       return "resolve";
     case "missing_text":
-      return { note: "note", waive_reason: "waive_postmortem", wont_do_reason: "change_action_item", resolution_summary: "resolve" }[refusal.what];
+      return { note: "note", waive_reason: "waive_postmortem", wont_do_reason: "change_action_item", resolution_summary: "resolve", comms_text: "post_update" }[refusal.what];
     case "still_open":
       return refusal.wanted;
     case "same_severity":

@@ -598,3 +598,52 @@ export const auditEntries = pgTable(
 );
 
 export type AuditEntry = typeof auditEntries.$inferSelect;
+
+// The public status page (src/status-page/): only what a person explicitly published there, written in the same
+// transaction as the incident's comms_posted fact. Everything the page shows comes from these two tables, never
+// from the incident's internal fields (its title, description or updates may say more than customers should read).
+export const statusPageIncidents = pgTable(
+  "status_page_incidents",
+  {
+    teamId: text("team_id").notNull(),
+    incidentId: bigint("incident_id", { mode: "number" })
+      .notNull()
+      .references(() => incidents.id),
+    // The incident's number (it never changes), so the page never reads the incidents table.
+    incidentNumber: integer("incident_number").notNull(),
+    // As last published: the public title, state and affected services.
+    title: text("title").notNull(),
+    state: text("state").notNull(),
+    services: jsonb("services").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    firstPublishedAt: at("first_published_at").notNull(),
+    lastPublishedAt: at("last_published_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.incidentId] }),
+    // The page: open public incidents, and those published within the history window (newest first).
+    index("status_page_incidents_open_idx").on(t.teamId, t.lastPublishedAt).where(sql`state <> 'resolved'`),
+    index("status_page_incidents_recent_idx").on(t.teamId, t.lastPublishedAt),
+  ],
+);
+
+export const statusPageUpdates = pgTable(
+  "status_page_updates",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    incidentId: bigint("incident_id", { mode: "number" })
+      .notNull()
+      .references(() => incidents.id),
+    state: text("state").notNull(),
+    text: text("text").notNull(),
+    publishedAt: at("published_at").notNull(),
+    publishedBy: text("published_by").notNull(),
+    // The timeline entry (comms_posted) it was published with.
+    entryId: bigint("entry_id", { mode: "number" }),
+  },
+  (t) => [index("status_page_updates_incident_idx").on(t.teamId, t.incidentId, t.publishedAt, t.id), // The page's version (its newest publication), read on every request to serve the rendered page from memory.
+    index("status_page_updates_team_newest_idx").on(t.teamId, t.id)],
+);
+
+export type StatusPageIncident = typeof statusPageIncidents.$inferSelect;
+export type StatusPageUpdate = typeof statusPageUpdates.$inferSelect;

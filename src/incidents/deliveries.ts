@@ -21,6 +21,8 @@ export const Deliveries = {
   // Facts told to people.
   warRoomLine: "war_room.fact",
   announcementLine: "announcement.fact",
+  /** An executive summary, told in EXEC_CHANNEL (else the announcement channel). */
+  executiveLine: "executive.fact",
   invite: "war_room.invite",
   directMessage: "person.direct_message",
   // The war room's own lifecycle.
@@ -107,6 +109,8 @@ export type Effect =
   | { kind: "war_room" }
   /** Tell the announcement channel about the fact. */
   | { kind: "announce" }
+  /** Tell the executives (EXEC_CHANNEL) about the fact. */
+  | { kind: "executive" }
   | { kind: "invite"; userId: string }
   | { kind: "dm"; userId: string; about: DmSubject }
   /** Refresh the card and topic one last time, then archive the channel. */
@@ -138,6 +142,7 @@ const deliveryOf: Record<Effect["kind"], DeliveryKind> = {
   topic: Deliveries.refreshTopic,
   war_room: Deliveries.warRoomLine,
   announce: Deliveries.announcementLine,
+  executive: Deliveries.executiveLine,
   invite: Deliveries.invite,
   dm: Deliveries.directMessage,
   archive: Deliveries.archive,

@@ -30,7 +30,7 @@ export function postUpdate(ctx: IncidentContext, ref: IncidentRef, userId: strin
       facts: [
         {
           type: "update_posted",
-          data: { impact, currentAction, nextUpdate: nextUpdate?.slice(0, NEXT_UPDATE_MAX) ?? null, shared: Boolean(update.share) },
+          data: { audience: "internal", impact, currentAction, nextUpdate: nextUpdate?.slice(0, NEXT_UPDATE_MAX) ?? null, shared: Boolean(update.share) },
           sourceKey: update.submissionKey,
           effects: [{ kind: "war_room" }, ...(update.share ? [{ kind: "announce" as const }] : [])],
         },

@@ -19,7 +19,7 @@ export type IncidentAction =
   | "change_action_item";
 
 /** The text a person left out that the action needs. */
-export type MissingText = "note" | "waive_reason" | "wont_do_reason" | "resolution_summary";
+export type MissingText = "note" | "waive_reason" | "wont_do_reason" | "resolution_summary" | "comms_text";
 
 export type Refusal =
   | { code: "not_found" }

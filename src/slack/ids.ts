@@ -4,6 +4,8 @@ export const Views = {
   status: "incident_status",
   roles: "incident_roles",
   update: "incident_update",
+  execSummary: "incident_exec_summary",
+  customerUpdate: "incident_customer_update",
   resolve: "incident_resolve",
   severity: "incident_severity",
   schedule: "oncall_schedule",
@@ -68,6 +70,9 @@ export const StatusBlocks = { status: "status", message: "message", share: "shar
 /** One users_select per role, block_id = the role name (commander, tech_lead, comms_lead, scribe). */
 export const RoleBlocks = { commander: "commander", tech_lead: "tech_lead", comms_lead: "comms_lead", scribe: "scribe" } as const;
 export const UpdateBlocks = { impact: "impact", currentAction: "current_action", nextUpdate: "next_update", share: "share" } as const;
+/** The comms templates beyond the internal update (src/incidents/comms.ts). */
+export const ExecBlocks = { impact: "exec_impact", eta: "exec_eta", asks: "exec_asks" } as const;
+export const CustomerBlocks = { title: "public_title", state: "public_state", text: "public_text", services: "public_services" } as const;
 export const ResolveBlocks = { summary: "summary", rootCause: "root_cause" } as const;
 export const SeverityBlocks = { severity: "severity", reason: "reason" } as const;
 /** The value of the single checkbox option in a "share in the announcement channel" input. */
@@ -103,7 +108,10 @@ export const NudgeActions = {
   snoozeNoProgress: "nudge_snooze_no_progress",
 } as const;
 
-export const CardMenu = { changeSeverity: "change_severity", showTimeline: "show_timeline" } as const;
+export const CardMenu = { changeSeverity: "change_severity", showTimeline: "show_timeline", execSummary: "comms_executive", customerUpdate: "comms_customer" } as const;
+
+/** The comms picker's buttons (/incident comms) and the all-clear offered when a public incident resolves; value: the incident id. */
+export const CommsActions = { internal: "comms_internal", executive: "comms_executive", customer: "comms_customer" } as const;
 
 export const OncallActions = { removeCover: "oncall_remove_cover" } as const;
 export const PostmortemActions = { start: "postmortem_start" } as const;

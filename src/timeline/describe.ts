@@ -86,6 +86,10 @@ export function describeEntry(entry: Entry): Phrase {
     }
     case "update_posted":
       return ["Update: ", ...typed(d, "impact"), " — ", ...typed(d, "currentAction")];
+    case "comms_posted":
+      return d.audience === "customer"
+        ? withText([`Published to the status page (${str(d.state)})`], typed(d, "text"))
+        : withText(["Executive summary"], typed(d, "impact"));
     case "resolved":
       return withText(["Resolved"], typed(d, "summary"));
     case "closed":

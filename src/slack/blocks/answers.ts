@@ -26,6 +26,7 @@ const missingWords: Record<MissingText, string> = {
   waive_reason: "Say why: `/incident postmortem waive Known flaky test, fixed in the same hour`.",
   wont_do_reason: "Say why it won't be done: `/incident action wontdo 7 Replaced by the new deploy pipeline`.",
   resolution_summary: "Add a resolution summary: what fixed it, and how you know.",
+  comms_text: "Please fill in every required field of the update before posting it.",
 };
 
 const lower = (s: Status) => statusLabels[s].toLowerCase();

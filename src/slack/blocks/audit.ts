@@ -18,6 +18,7 @@ const actionWords: Record<string, string> = {
   nudge_snoozed: "snoozed a nudge on",
   escalate: "escalate",
   update_posted: "posted an update",
+  comms_posted: "posted comms (executive summary or status page)",
   note: "added a note",
   message_captured: "added a message to the timeline",
   alerts_fired: "reported alerts firing",

@@ -8,6 +8,8 @@ import { phraseToPlain, type Names } from "../../timeline/phrase.js";
 import type { SlackMessage } from "../gateway.js";
 import { NUDGE_SNOOZE_MINUTES, unclaimedRoles } from "../../incidents/timers.js";
 import { NudgeActions, WarRoomActions } from "../ids.js";
+import { CommsActions, WarRoomActions } from "../ids.js";
+import { publicStateLabels, type PublicState } from "../../status-page/page.js";
 import { incidentAnnouncement, incidentHeadline } from "./incident-card.js";
 import { actions, button, context, fallback, section } from "./kit.js";
 import { cutMrkdwn, escaped, mentionChannel, mentionGroup, mentionUser, phraseMrkdwn, quoted } from "./text.js";
@@ -20,6 +22,8 @@ export interface FactContext {
   postmortem?: Postmortem;
   /** For a replayed fact: the names of the people it mentions, shown as names (never mentions: nobody is pinged). */
   names?: Names;
+  /** For a resolution: true when the incident is on the public status page (the all-clear is offered). */
+  isPublic?: boolean;
 }
 
 /** A war-room message to be posted as a person (their name and picture), for what they wrote themselves. */
@@ -35,7 +39,7 @@ const room = (i: Pick<Incident, "channelId">) => (i.channelId ? ` · ${mentionCh
 const line = (text: string): WarRoomMessage => ({ text: fallback(text), blocks: [section(text)] });
 
 /** The war room's message for a fact; undefined when the fact has nothing to say there. */
-export function warRoomMessage({ entry, incident, postmortem, names }: FactContext): WarRoomMessage | undefined {
+export function warRoomMessage({ entry, incident, postmortem, names, isPublic }: FactContext): WarRoomMessage | undefined {
   const d = entry.data as Record<string, unknown>;
   const by = mentionUser(entry.actor);
   switch (entry.type) {
@@ -58,8 +62,11 @@ export function warRoomMessage({ entry, incident, postmortem, names }: FactConte
     case "resolved": {
       const took = typeof d.toResolveMs === "number" ? ` after ${humanDuration(d.toResolveMs)}` : "";
       const needed = postmortemRequired(incident.severity) && !incident.isDrill ? `\n:memo: This was a ${severityLabel(incident.severity)}: a postmortem is required.` : "";
-      return line(`:white_check_mark: ${by} resolved the incident${took}.${typedQuote(d.summary)}${needed}`);
+      const resolvedLine = line(`:white_check_mark: ${by} resolved the incident${took}.${typedQuote(d.summary)}${needed}`);
+      return isPublic ? allClearOffered(incident, resolvedLine) : resolvedLine;
     }
+    case "comms_posted":
+      return commsLine(entry);
     case "closed":
       if (d.reason === "declared_in_error") return inErrorClosing(incident, entry.actor);
       return closingSummary(incident, entry.actor);
@@ -224,6 +231,29 @@ function closingSummary(incident: Incident, userId: string): SlackMessage {
   };
 }
 
+/** A comms template sent to another audience, in one line (the executive summary itself goes to the exec channel). */
+function commsLine(entry: TimelineEntry): WarRoomMessage | undefined {
+  const d = entry.data as Record<string, unknown>;
+  if (d.audience === "customer") {
+    const state = publicStateLabels[d.state as PublicState] ?? "Update";
+    return line(`:globe_with_meridians: Published to the status page by ${mentionUser(entry.actor)} (*${state}*): ${escaped(str(d.text).trim(), 1500)}`);
+  }
+  if (d.audience === "executive") return line(`:briefcase: ${mentionUser(entry.actor)} sent an executive summary (business impact, ETA, asks) to the executives.`);
+  return undefined;
+}
+
+/** A public incident's resolution: the status page still says it is ongoing until someone publishes the all-clear. */
+function allClearOffered(incident: Incident, resolved: WarRoomMessage): WarRoomMessage {
+  return {
+    ...resolved,
+    blocks: [
+      ...(resolved.blocks ?? []),
+      section(":globe_with_meridians: This incident is on the public status page, which still shows it as ongoing. The Comms Lead can publish the all-clear:"),
+      actions([button("Publish the all-clear", CommsActions.customer, String(incident.id), "primary")]),
+    ],
+  };
+}
+
 /** The internal update template: Impact / Current action / Next update by. */
 function updateMessage(incident: Incident, entry: TimelineEntry, where: "war_room" | "announcement"): SlackMessage {
   const d = entry.data as Record<string, unknown>;
@@ -346,6 +376,7 @@ const stepWords: Record<string, string> = {
   "war_room.fact": "post an update in the war room",
   "war_room.alert_lines": "tell the war room about its alerts",
   "announcement.fact": "post in the announcement channel",
+  "executive.fact": "post the executive summary",
   "war_room.invite": "invite someone to the war room",
   "person.direct_message": "send a direct message",
   "war_room.archive": "archive the war room",

@@ -10,6 +10,7 @@ export const subcommandHelp: [usage: string, what: string][] = [
   ["sev <1-4> [reason]", "change the severity"],
   ["role [ic|tech|comms|scribe @someone]", "assign a role; alone, opens the roles form"],
   ["note <text>", "add a note to the timeline"],
+  ["comms [internal|exec|customer]", "send an update to an audience: war room, executives, or the public status page"],
   ["timeline", "show the incident's timeline"],
   ["resolve [summary]", "resolve; alone, opens the form"],
   ["close [in error]", "close a resolved incident and archive its channel; `in error`: it was declared by mistake (any status; left out of the metrics)"],

@@ -65,6 +65,8 @@ export function incidentCard(incident: Incident, alerts?: AlertTally): SlackMess
               options: [
                 { text: plainText("Change severity", Limits.option), value: CardMenu.changeSeverity },
                 { text: plainText("Show timeline", Limits.option), value: CardMenu.showTimeline },
+                { text: plainText("Executive summary", Limits.option), value: CardMenu.execSummary },
+                { text: plainText("Customer update (status page)", Limits.option), value: CardMenu.customerUpdate },
               ],
             },
           }

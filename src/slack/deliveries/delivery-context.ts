@@ -18,6 +18,8 @@ export interface SlackDeliveryContext {
   botUserId: () => string | undefined;
   /** Where incidents of each severity are announced (INCIDENTS_CHANNEL, or INCIDENTS_CHANNEL_SEVn). */
   announcementChannels: Readonly<Record<Severity, string>>;
+  /** EXEC_CHANNEL: where executive summaries go; unset, the announcement channel of the incident's severity. */
+  execChannel?: string;
   /** Card and topic refreshes of one incident run at most once per this many ms; changes in between wait and coalesce. */
   refreshSettleMs?: number;
   /** Alert lines in one war room at most once per this many ms (default 3 s); alerts in between are told together. */

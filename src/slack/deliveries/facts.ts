@@ -8,6 +8,8 @@ import { timelineEntryById, timelineOf } from "../../timeline/append.js";
 import { PermanentDeliveryError, type Completion, type Deliverer } from "../../outbox/outbox.js";
 import { announcementMessage, peopleInReplayed, severityMoveAnnouncement, warRoomMessage, type FactContext } from "../blocks/fact-messages.js";
 import type { PostedAs } from "../gateway.js";
+import { executiveMessage } from "../blocks/comms-modals.js";
+import { publicFace } from "../../status-page/page.js";
 import { mentionUser } from "../blocks/text.js";
 import { incidentOf, joinQuietly, postOnce, requireChannel, unlessSettled, type SlackDeliveryContext } from "./delivery-context.js";
 
@@ -19,7 +21,8 @@ export function factDeliverers(ctx: SlackDeliveryContext) {
     const postmortem = entry.type.startsWith("postmortem_") ? await postmortemOf(ctx.db, incident) : undefined;
     const mentioned = peopleInReplayed(entry);
     const names = mentioned.length ? await ctx.gateway.namesOf(mentioned) : undefined;
-    return { incident, entry, postmortem, names };
+    const isPublic = entry.type === "resolved" ? Boolean(await publicFace(ctx.db, incident.teamId, incident.id)) : undefined;
+    return { incident, entry, postmortem, names, isPublic };
   }
 
   /** A person's own words are posted under their name and picture; if Slack cannot say who they are, as the bot. */
@@ -94,5 +97,16 @@ export function factDeliverers(ctx: SlackDeliveryContext) {
     return entries.some((e) => e.type === "announced" && (e.data as { channelId?: unknown }).channelId === channel);
   }
 
-  return { warRoomLine, announcementLine };
+  /** The executive summary, in EXEC_CHANNEL; unset, in the announcement channel of the incident's severity. */
+  const executiveLine: Deliverer = async (item) => {
+    const { incident, entry } = await factOf(item);
+    const d = entry.data as Record<string, unknown>;
+    const text = (k: string) => (typeof d[k] === "string" ? (d[k] as string) : "");
+    // A missing or archived exec channel is not settled quietly: the give-up tells the commander the summary did not arrive.
+    const channel = await ctx.gateway.resolveChannelId(ctx.execChannel ?? ctx.announcementChannels[incident.severity]);
+    if (item.uncertainSince) await joinQuietly(ctx, channel);
+    await postOnce(ctx, item, channel, executiveMessage(incident, entry.actor, { impact: text("impact"), eta: text("eta"), asks: text("asks") }));
+  };
+
+  return { warRoomLine, announcementLine, executiveLine };
 }

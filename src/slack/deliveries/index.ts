@@ -41,6 +41,7 @@ export function slackDeliverers(ctx: SlackDeliveryContext): Record<string, Deliv
     [Deliveries.warRoomLine]: facts.warRoomLine,
     [Deliveries.alertLines]: alertLineDeliverers(ctx).alertLines,
     [Deliveries.announcementLine]: facts.announcementLine,
+    [Deliveries.executiveLine]: facts.executiveLine,
     [Deliveries.invite]: people.invite,
     [Deliveries.directMessage]: people.directMessage,
     [HomeDeliveries.refresh]: homeDeliverers(ctx).refreshHome,

@@ -3,6 +3,7 @@ import type { Clock } from "../../clock.js";
 import type { Db, Tx } from "../../db/client.js";
 import type { Incident } from "../../db/schema.js";
 import type { EscalatedByHand } from "../../incidents/clockwork.js";
+import type { Severity } from "../../incidents/lifecycle.js";
 import type { Logger } from "../../log.js";
 import type { LearningClock } from "../../postmortems/reminders.js";
 import type { SlackGateway } from "../gateway.js";
@@ -29,6 +30,8 @@ export interface ListenerDeps {
   businessTimeZone?: string;
   /** PUBLIC_URL: where alert senders reach the bot, to show its webhook URLs. */
   publicUrl?: string;
+  /** Where executive summaries go: EXEC_CHANNEL, else the announcement channel of the incident's severity. */
+  commsChannels?: { exec?: string; announcement: Readonly<Record<Severity, string>> };
   /** Starts delivering what a committed transaction enqueued, without waiting for the next poll. */
   deliverNow: () => void;
 }

@@ -1,7 +1,7 @@
 // Every button and menu the bot puts in Slack: one listener for block actions, a lookup table by action_id.
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { staleButtonText } from "../../blocks/answers.js";
-import { ActionItemActions, AlertSourceActions, HomeActions, NudgeActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
+import { ActionItemActions, AlertSourceActions, CommsActions, HomeActions, NudgeActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { markActionItemDone, reassignActionItem, snoozeActionItem } from "./action-item-buttons.js";
 import { tell, type ActionArgs, type ActionHandler } from "./action-kit.js";
@@ -12,6 +12,7 @@ import { claimCommsLead, claimScribe, escalateFromNudge, snoozeNoProgress, snooz
 import { removeCover } from "./remove-cover.js";
 import { startPostmortem } from "./start-postmortem.js";
 import { cardMenu, openWarRoomForm } from "./war-room-forms.js";
+import { commsButton } from "./comms.js";
 
 const handlers: Record<string, ActionHandler> = {
   [WarRoomActions.acknowledge]: acknowledge,
@@ -25,6 +26,9 @@ const handlers: Record<string, ActionHandler> = {
   [NudgeActions.escalate]: escalateFromNudge,
   [NudgeActions.snoozeUnclaimedRoles]: snoozeUnclaimedRoles,
   [NudgeActions.snoozeNoProgress]: snoozeNoProgress,
+  [CommsActions.internal]: commsButton,
+  [CommsActions.executive]: commsButton,
+  [CommsActions.customer]: commsButton,
   [PostmortemActions.start]: startPostmortem,
   [OncallActions.removeCover]: removeCover,
   [ActionItemActions.done]: markActionItemDone,

@@ -1,5 +1,5 @@
 // The card's form buttons (Update status, Assign roles, Post update, Resolve) and its overflow menu (Change
-// severity, Show timeline): each form checks who may, then opens within the trigger's 3 seconds.
+// severity, Show timeline, and the comms templates of comms.ts): each form checks who may, then opens within the trigger's 3 seconds.
 import type { View } from "@slack/types";
 import type { Incident } from "../../../db/schema.js";
 import { isOpen, statusLabels } from "../../../incidents/lifecycle.js";
@@ -16,6 +16,7 @@ import { modalMetadata } from "../forms.js";
 import { incidentFromValue } from "../incident-ref.js";
 import { openForm as openView } from "../open-form.js";
 import { teamOf, tell, valueOf, type ActionArgs, type ActionHandler } from "./action-kit.js";
+import { openComms } from "../comms.js";
 
 interface FormButton {
   permission: Permission;
@@ -64,5 +65,9 @@ export const cardMenu: ActionHandler = async (deps, args) => {
       if (!incident) return tell(args, "I can't find this incident any more.");
       await args.respond({ response_type: "ephemeral", replace_original: false, ...timelineMessage(incident, await timelineOf(deps.db, incident.teamId, incident.id), deps.clock.now()) });
       return;
+    case CardMenu.execSummary:
+      return openComms(deps, args, incident, "executive");
+    case CardMenu.customerUpdate:
+      return openComms(deps, args, incident, "customer");
   }
 };

@@ -11,6 +11,7 @@ import { alerts } from "./alerts.js";
 import { apiToken } from "./api-token.js";
 import { audit } from "./audit.js";
 import { close } from "./close.js";
+import { comms } from "./comms.js";
 import { declare } from "./declare.js";
 import { drill } from "./drill.js";
 import { escalation } from "./escalation.js";
@@ -43,6 +44,7 @@ export const subcommands: Record<string, Subcommand> = {
   role,
   roles: role,
   note,
+  comms,
   timeline,
   list,
   metrics,
@@ -64,7 +66,7 @@ export const subcommands: Record<string, Subcommand> = {
  * Subcommands that only answer or open a form. A replay of one changes nothing, so it goes ahead without waiting
  * for the replay check (see slack/middleware.ts onceOnly). A subcommand that writes must never be listed here.
  */
-const answersOnly = new Set(["", "help", "declare", "list", "metrics", "search", "timeline", "actions", "oncall", "escalation", "alerts"]);
+const answersOnly = new Set(["", "help", "declare", "list", "metrics", "search", "timeline", "actions", "oncall", "escalation", "alerts", "comms"]);
 
 /** True when this command text can change nothing: an answering subcommand, or one that does not exist. */
 export function commandChangesNothing(text: string): boolean {

@@ -15,6 +15,8 @@ const handlers: Record<string, ViewHandler> = {
   [Views.status]: warRoomFormSubmitted,
   [Views.severity]: warRoomFormSubmitted,
   [Views.update]: warRoomFormSubmitted,
+  [Views.execSummary]: warRoomFormSubmitted,
+  [Views.customerUpdate]: warRoomFormSubmitted,
   [Views.resolve]: warRoomFormSubmitted,
   [Views.roles]: warRoomFormSubmitted,
   [Views.pmSummary]: postmortemStepSubmitted,

@@ -1,4 +1,4 @@
-// Submissions of the war-room forms: status, roles, update, resolve, severity. Valid input is handed to the
+// Submissions of the war-room forms: status, roles, update (and the exec and customer comms templates), resolve, severity. Valid input is handed to the
 // domain before the form closes; a refusal shows under the form's first field, in words a person can act on.
 import { z } from "zod";
 import { assignRoles } from "../../../incidents/assign-roles.js";
@@ -8,9 +8,11 @@ import { changeStatus, STATUS_MESSAGE_MAX } from "../../../incidents/change-stat
 import { severitySchema, statusSchema } from "../../../incidents/lifecycle.js";
 import { NEXT_UPDATE_MAX, postUpdate, UPDATE_FIELD_MAX } from "../../../incidents/post-update.js";
 import { resolve, RESOLUTION_MAX } from "../../../incidents/resolve.js";
+import { ETA_MAX, EXEC_FIELD_MAX, postExecutiveSummary, publishCustomerUpdate } from "../../../incidents/comms.js";
+import { publicStateSchema, PUBLIC_SERVICES_MAX, PUBLIC_TEXT_MAX, PUBLIC_TITLE_MAX, SERVICE_NAME_MAX, type PublicState } from "../../../status-page/page.js";
 import { roles, type Role } from "../../../incidents/roles.js";
 import { refusalText } from "../../blocks/answers.js";
-import { ResolveBlocks, RoleBlocks, SeverityBlocks, SHARE_OPTION, StatusBlocks, UpdateBlocks, Views } from "../../ids.js";
+import { CustomerBlocks, ExecBlocks, ResolveBlocks, RoleBlocks, SeverityBlocks, SHARE_OPTION, StatusBlocks, UpdateBlocks, Views } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { checked, chosen, field, incidentIdOf, plainForModal, typed, valuesOf, type Values } from "../forms.js";
 import { whoCannotServe } from "../people.js";
@@ -65,6 +67,30 @@ const updateForm: Form<{ impact: string; currentAction: string; nextUpdate: stri
   submit: (deps, ref, userId, input, viewId) => postUpdate(deps, ref, userId, { ...input, submissionKey: `view:${viewId}` }),
 };
 
+const execSummaryForm: Form<{ impact: string; eta: string; asks: string }> = {
+  firstBlock: ExecBlocks.impact,
+  schema: z.object({ impact: required("the business impact", EXEC_FIELD_MAX), eta: z.string().trim().max(ETA_MAX), asks: z.string().trim().max(EXEC_FIELD_MAX) }),
+  read: (v) => ({ impact: typed(v, ExecBlocks.impact), eta: typed(v, ExecBlocks.eta), asks: typed(v, ExecBlocks.asks) }),
+  blockOf: { impact: ExecBlocks.impact, eta: ExecBlocks.eta, asks: ExecBlocks.asks },
+  submit: (deps, ref, userId, input, viewId) => postExecutiveSummary(deps, ref, userId, { ...input, submissionKey: `view:${viewId}` }),
+};
+
+const customerUpdateForm: Form<{ title: string; state: PublicState; text: string; services: string[] }> = {
+  firstBlock: CustomerBlocks.title,
+  schema: z.object({
+    title: required("a public title", PUBLIC_TITLE_MAX),
+    state: publicStateSchema,
+    text: required("the message to customers", PUBLIC_TEXT_MAX),
+    services: z
+      .string()
+      .transform((v) => [...new Set(v.split(",").map((s) => s.trim()).filter(Boolean))])
+      .pipe(z.array(z.string().max(SERVICE_NAME_MAX, { error: `Please keep each service name under ${SERVICE_NAME_MAX} characters.` })).max(PUBLIC_SERVICES_MAX, { error: `Please name at most ${PUBLIC_SERVICES_MAX} services.` })),
+  }),
+  read: (v) => ({ title: typed(v, CustomerBlocks.title), state: chosen(v, CustomerBlocks.state), text: typed(v, CustomerBlocks.text), services: typed(v, CustomerBlocks.services) }),
+  blockOf: { title: CustomerBlocks.title, state: CustomerBlocks.state, text: CustomerBlocks.text, services: CustomerBlocks.services },
+  submit: (deps, ref, userId, input, viewId) => publishCustomerUpdate(deps, ref, userId, { ...input, submissionKey: `view:${viewId}` }),
+};
+
 const resolveForm: Form<{ summary: string; rootCause: string }> = {
   firstBlock: ResolveBlocks.summary,
   schema: z.object({ summary: required("a resolution summary", RESOLUTION_MAX), rootCause: z.string().trim().max(RESOLUTION_MAX) }),
@@ -91,6 +117,8 @@ const forms: Record<string, Form<unknown>> = {
   [Views.status]: statusForm as Form<unknown>,
   [Views.severity]: severityForm as Form<unknown>,
   [Views.update]: updateForm as Form<unknown>,
+  [Views.execSummary]: execSummaryForm as Form<unknown>,
+  [Views.customerUpdate]: customerUpdateForm as Form<unknown>,
   [Views.resolve]: resolveForm as Form<unknown>,
   [Views.roles]: rolesForm as Form<unknown>,
 };
