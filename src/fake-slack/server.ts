@@ -7,6 +7,7 @@ import { messageBlockProblems } from "./block-rules.js";
 import { Faults } from "./faults.js";
 import { TierLimiter } from "./rate-limits.js";
 import { slashCommandText } from "./slash-text.js";
+import { SocketModeHub, type SocketModeOptions } from "./socket-mode.js";
 import { callMethod, SlackApiError, type Args } from "./web-api.js";
 import { loadManifest, type InstalledApp } from "./manifest.js";
 import { FakeWorkspace, type FakeChannel, type FakeEphemeral, type FakeMessage, type FakePin, type FakeUser, type FakeView } from "./workspace.js";
@@ -28,6 +29,8 @@ export interface FakeSlackOptions {
   seed?: number;
   /** The workspace's clock in ms (default Date.now): the sandbox moves it with the bot's, so messages and reminders agree. */
   now?: () => number;
+  /** Socket Mode's timing (how long Slack waits for an ack before it redelivers an event). */
+  socketMode?: SocketModeOptions;
 }
 
 export interface RecordedCall {
@@ -63,6 +66,8 @@ export class FakeSlack {
   readonly appToken = ["xapp", "1", "A0FAKEAPP1", String(Date.now()), randomBytes(16).toString("hex")].join("-");
   readonly scopes: ReadonlySet<string>;
   readonly app: InstalledApp;
+  /** Socket Mode: the WebSocket connections apps.connections.open leads to, and the envelopes sent over them. */
+  readonly socketMode: SocketModeHub;
   private readonly limiter: TierLimiter | undefined;
   private readonly triggerTtlMs: number;
   private server!: Server;
@@ -77,6 +82,7 @@ export class FakeSlack {
     this.scopes = new Set(options.scopes ?? this.app.scopes);
     this.limiter = options.tierLimits ? new TierLimiter(Date.now, options.tierWindowMs) : undefined;
     this.triggerTtlMs = options.triggerTtlMs ?? 3000;
+    this.socketMode = new SocketModeHub(() => this.workspace.bot.appId, options.socketMode);
   }
 
   get teamId(): string {
@@ -99,6 +105,7 @@ export class FakeSlack {
       });
     });
     this.server.keepAliveTimeout = 5000;
+    this.server.on("upgrade", (req, socket) => this.socketMode.upgrade(req, socket));
     await new Promise<void>((resolve) => this.server.listen(this.options.port ?? 0, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
     return this;
@@ -132,6 +139,7 @@ export class FakeSlack {
   }
 
   async close(): Promise<void> {
+    this.socketMode.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -294,6 +302,8 @@ export class FakeSlack {
         ? { caller: this.botUserId, tokenType: "app" as const, scopes: new Set(["connections:write"]), triggerTtlMs: this.triggerTtlMs }
         : { caller: this.botUserId, tokenType: "bot" as const, scopes: this.scopes, triggerTtlMs: this.triggerTtlMs, homeTabEnabled: this.app.homeTabEnabled };
       result = { ok: true, ...callMethod(this.workspace, method, args, ctx) };
+      // The URL leads to this fake's own WebSocket endpoint, once (see socket-mode.ts).
+      if (method === "apps.connections.open") result.url = this.socketMode.issueUrl(this.baseUrl);
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;
       result = { ok: false, error: error.code, ...error.extra };

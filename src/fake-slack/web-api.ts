@@ -226,8 +226,8 @@ const userView = (ws: FakeWorkspace, id: string) => {
 };
 
 export const methods: Record<string, MethodSpec> = {
-  // Socket Mode's first call, made with the app-level token (xapp-…). The fake does not speak the WebSocket
-  // protocol: a test can check that a refused token is reported, not run the bot over Socket Mode.
+  // Socket Mode's first call, made with the app-level token (xapp-…); a bot token gets not_allowed_token_type.
+  // The server replaces the URL with one to its own WebSocket endpoint (socket-mode.ts), single use as Slack's.
   "apps.connections.open": {
     scopes: ["connections:write"],
     tokens: ["app"],
