@@ -236,6 +236,68 @@ export class SlackDriver {
     );
   }
 
+  /**
+   * A person edits their message. Slack tells the app (message_changed, with the message as it is now and as it was)
+   * only if the app subscribes to messages of that kind of conversation and is in it; otherwise this returns undefined.
+   */
+  async editMessage(opts: { userId: string; channelId: string; ts: string; text: string; retryNum?: number; eventId?: string }): Promise<BotAnswer | undefined> {
+    const { before, after } = this.fake.editAsUser(opts.channelId, opts.ts, opts.userId, opts.text);
+    if (!this.hearsMessagesIn(opts.channelId)) return undefined;
+    const shown = (m: typeof before) => {
+      const { channel: _channel, metadata: _metadata, reactions: _reactions, ...rest } = m;
+      return { ...rest, team: this.teamId };
+    };
+    return this.sendEvent(
+      {
+        type: "message",
+        subtype: "message_changed",
+        hidden: true,
+        channel: opts.channelId,
+        channel_type: this.channelType(opts.channelId),
+        ts: after.edited!.ts,
+        event_ts: after.edited!.ts,
+        message: shown(after),
+        previous_message: shown(before),
+      },
+      { retryNum: opts.retryNum, eventId: opts.eventId },
+    );
+  }
+
+  /** A person deletes their message; Slack tells the app (message_deleted, with deleted_ts) on the same terms as an edit. */
+  async deleteMessage(opts: { userId: string; channelId: string; ts: string; retryNum?: number; eventId?: string }): Promise<BotAnswer | undefined> {
+    const before = this.fake.deleteAsUser(opts.channelId, opts.ts, opts.userId);
+    if (!this.hearsMessagesIn(opts.channelId)) return undefined;
+    const { channel: _channel, metadata: _metadata, reactions: _reactions, ...previous } = before;
+    const ts = this.fake.workspace.newTs();
+    return this.sendEvent(
+      {
+        type: "message",
+        subtype: "message_deleted",
+        hidden: true,
+        channel: opts.channelId,
+        channel_type: this.channelType(opts.channelId),
+        ts,
+        event_ts: ts,
+        deleted_ts: opts.ts,
+        previous_message: { ...previous, team: this.teamId },
+      },
+      { retryNum: opts.retryNum, eventId: opts.eventId },
+    );
+  }
+
+  private channelType(channelId: string): "channel" | "group" | "im" {
+    const channel = this.fake.channel(channelId);
+    return channel?.is_im ? "im" : channel?.is_private ? "group" : "channel";
+  }
+
+  /** Slack sends message events only for conversations the app is in, of the kinds it subscribes to (message.channels, …). */
+  private hearsMessagesIn(channelId: string): boolean {
+    const channel = this.fake.channel(channelId);
+    if (!channel || !channel.members.includes(this.fake.botUserId)) return false;
+    const subscription = { channel: "message.channels", group: "message.groups", im: "message.im" }[this.channelType(channelId)];
+    return this.fake.app.botEvents.includes(subscription);
+  }
+
   /** A person runs a message shortcut from a message's "More actions" menu. */
   async messageShortcut(opts: { userId: string; channelId: string; messageTs: string; callbackId: string }): Promise<InteractionAnswer> {
     const message = this.fake.messagesIn(opts.channelId).find((m) => m.ts === opts.messageTs);

@@ -170,6 +170,25 @@ export class FakeSlack {
     this.workspace.join(channel, userId);
     return this.workspace.postMessage({ channel: channelId, user: userId, text });
   }
+  /** A person edits their own message from Slack's client (nobody edits another's); returns it as it was and is now. */
+  editAsUser(channelId: string, ts: string, userId: string, text: string): { before: FakeMessage; after: FakeMessage } {
+    const message = this.workspace.messages.get(channelId)?.find((m) => m.ts === ts);
+    if (!message) throw new Error(`no message ${ts} in ${channelId}`);
+    if (message.user !== userId) throw new Error(`${userId} cannot edit a message of ${message.user}: Slack lets people edit only their own`);
+    const before = { ...message };
+    message.text = text;
+    message.edited = { user: userId, ts: this.workspace.newTs() };
+    return { before, after: { ...message } };
+  }
+  /** A person deletes their own message from Slack's client; returns it as it was. */
+  deleteAsUser(channelId: string, ts: string, userId: string): FakeMessage {
+    const list = this.workspace.messages.get(channelId);
+    const message = list?.find((m) => m.ts === ts);
+    if (!list || !message) throw new Error(`no message ${ts} in ${channelId}`);
+    if (message.user !== userId) throw new Error(`${userId} cannot delete a message of ${message.user} (only admins can, and the tests have none)`);
+    list.splice(list.indexOf(message), 1);
+    return message;
+  }
   /** A person archives a channel from Slack's client (a war room archived by hand while its incident is open). */
   archiveAsUser(channelId: string, userId: string): void {
     const channel = this.workspace.channels.get(channelId);

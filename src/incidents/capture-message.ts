@@ -9,7 +9,10 @@ import { appendTimeline } from "../timeline/append.js";
 import { cutMrkdwn } from "../timeline/phrase.js";
 
 /** Longest message text kept on the timeline; Slack's own limit is 40,000 characters. */
-const CAPTURED_TEXT_MAX = 4000;
+export const CAPTURED_TEXT_MAX = 4000;
+
+/** What a captured message's timeline entry is keyed by: the same message is captured once per incident. */
+export const capturedSourceKey = (channelId: string, ts: string): string => `message:${channelId}:${ts}`;
 
 interface CapturedMessage {
   channelId: string;
@@ -48,7 +51,7 @@ export async function captureMessage(
         capturedBy,
         how,
       },
-      sourceKey: `message:${message.channelId}:${message.ts}`,
+      sourceKey: capturedSourceKey(message.channelId, message.ts),
     });
     // The entry's actor is the message's author; the change is the capturer's.
     if (entry) await auditChange(tx, { teamId: incident.teamId, at: ctx.clock.now(), actor: capturedBy, action: "message_captured", subject: incidentSubject(incident), details: { entry: entry.id, how, channelId: message.channelId, ts: message.ts } });

@@ -17,6 +17,8 @@ const actionWords: Record<string, string> = {
   update_posted: "posted an update",
   note: "added a note",
   message_captured: "added a message to the timeline",
+  captured_message_edited: "edited a message on the timeline",
+  captured_message_deleted: "deleted a message on the timeline",
   alerts_fired: "reported alerts firing",
   alerts_resolved: "reported alerts resolved",
   postmortem_started: "started the postmortem",
