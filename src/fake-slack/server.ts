@@ -163,12 +163,13 @@ export class FakeSlack {
     return this.workspace.addUser(user);
   }
   /** A person writing in a channel (joining it first if need be, as Slack's client does for public channels). */
-  postAsUser(channelId: string, userId: string, text: string): FakeMessage {
+  postAsUser(channelId: string, userId: string, text: string, opts: { threadTs?: string } = {}): FakeMessage {
     const channel = this.workspace.channels.get(channelId);
     if (!channel) throw new Error(`no channel ${channelId}`);
     if (channel.is_archived) throw new Error(`#${channel.name} is archived; nobody can post in it`);
+    if (opts.threadTs && !this.workspace.messages.get(channelId)?.some((m) => m.ts === opts.threadTs && !m.thread_ts)) throw new Error(`no message ${opts.threadTs} to reply to in ${channelId}`);
     this.workspace.join(channel, userId);
-    return this.workspace.postMessage({ channel: channelId, user: userId, text });
+    return this.workspace.postMessage({ channel: channelId, user: userId, text, ...(opts.threadTs ? { thread_ts: opts.threadTs } : {}) });
   }
   /** A person edits their own message from Slack's client (nobody edits another's); returns it as it was and is now. */
   editAsUser(channelId: string, ts: string, userId: string, text: string): { before: FakeMessage; after: FakeMessage } {

@@ -386,6 +386,32 @@ export const methods: Record<string, MethodSpec> = {
     },
   },
 
+  "conversations.replies": {
+    // Slack's reference: the same history scopes as conversations.history, per conversation type; the parent
+    // message first, then its replies oldest first; cursor pagination (limit default 1000, at most 1000); a ts that
+    // names no message is thread_not_found.
+    scopes: ["channels:history", "groups:history", "im:history"],
+    handler: (ws, args, ctx) => {
+      const ch = channelOf(ws, args);
+      requireMember(ch, ctx.caller);
+      if (ch.is_im && !ctx.scopes.has("im:history")) fail("missing_scope", { needed: "im:history" });
+      if (ch.is_channel && !ch.is_private && !ctx.scopes.has("channels:history")) fail("missing_scope", { needed: "channels:history" });
+      if (ch.is_private && !ctx.scopes.has("groups:history")) fail("missing_scope", { needed: "groups:history" });
+      const ts = required(args, "ts", "thread_not_found");
+      const all = ws.messages.get(ch.id) ?? [];
+      const parent = all.find((m) => m.ts === ts) ?? fail("thread_not_found");
+      // A reply's ts gives its thread (Slack answers with the whole thread either way).
+      const root = parent.thread_ts ?? parent.ts;
+      const thread = all.filter((m) => m.ts === root || m.thread_ts === root).sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+      const { items, next } = page(thread, args, 1000, 1000);
+      return {
+        messages: items.map((m) => messageView(m, bool(args, "include_all_metadata"))),
+        has_more: Boolean(next),
+        response_metadata: { next_cursor: next },
+      };
+    },
+  },
+
   "conversations.open": {
     scopes: ["im:write"],
     handler: (ws, args, ctx) => {

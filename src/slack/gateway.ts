@@ -314,6 +314,32 @@ export class SlackGateway {
     return undefined;
   }
 
+  /**
+   * Every message of a thread (its parent first), oldest first, page by page (conversations.replies). In a public
+   * channel the bot is not in, it joins first, as it must to read one.
+   */
+  async threadMessages(channel: string, ts: string, max = 1000): Promise<Array<{ ts: string; user?: string; bot_id?: string; text?: string; subtype?: string }>> {
+    type Page = { messages: Array<{ ts: string; user?: string; bot_id?: string; text?: string; subtype?: string }>; response_metadata?: { next_cursor?: string } };
+    const page = async (cursor: string | undefined) => {
+      try {
+        return await this.call<Page>("conversations.replies", { channel, ts, limit: 200, cursor });
+      } catch (error) {
+        if (!(error instanceof SlackCallError && error.code === "not_in_channel")) throw error;
+        this.joined.delete(channel);
+        await this.joinChannel(channel);
+        return this.call<Page>("conversations.replies", { channel, ts, limit: 200, cursor });
+      }
+    };
+    const messages: Page["messages"] = [];
+    let cursor: string | undefined;
+    do {
+      const got = await page(cursor);
+      messages.push(...got.messages);
+      cursor = got.response_metadata?.next_cursor || undefined;
+    } while (cursor && messages.length < max);
+    return messages.slice(0, max);
+  }
+
   /** One page of history; if the bot was removed since it joined, it joins again and reads once more. */
   private async history(channel: string, args: Record<string, unknown>) {
     type Page = { messages: { ts: string; metadata?: { event_payload?: { key?: string } } }[]; response_metadata?: { next_cursor?: string } };

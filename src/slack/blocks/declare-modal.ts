@@ -9,6 +9,8 @@ import { plainText as plain } from "./kit.js";
 interface DeclareModalContext {
   declarerId: string;
   prefilledTitle: string;
+  /** Declared from a message: its words and link. */
+  prefilledDescription?: string;
   /** Round-tripped through Slack so the submission knows where it came from. */
   privateMetadata: string;
 }
@@ -16,6 +18,7 @@ interface DeclareModalContext {
 
 export function declareModal(context: DeclareModalContext): View {
   const title = truncate(context.prefilledTitle.trim(), TITLE_MAX);
+  const description = truncate((context.prefilledDescription ?? "").trim(), DESCRIPTION_MAX);
   return {
     type: "modal",
     callback_id: Views.declare,
@@ -62,6 +65,7 @@ export function declareModal(context: DeclareModalContext): View {
           multiline: true,
           max_length: DESCRIPTION_MAX,
           placeholder: plain("What is broken, who is affected, since when"),
+          ...(description ? { initial_value: description } : {}),
         },
       },
       {

@@ -56,14 +56,19 @@ export async function plainForModal(gateway: SlackGateway, mrkdwn: string): Prom
     .replace(/[\uD800-\uDBFF]$/, "");
 }
 
-const originSchema = z.object({ c: z.string().max(30).optional(), r: z.url().max(500).optional() });
+const originSchema = z.object({
+  c: z.string().max(30).optional(),
+  r: z.url().max(500).optional(),
+  // Declared from a message: the ts of its thread (the message itself when it is not in one), in channel c.
+  t: z.string().regex(/^\d{1,12}\.\d{1,8}$/).optional(),
+});
 
 /** Where a declare came from (channel, response_url), round-tripped through the declare modal's private_metadata. */
-export function encodeDeclareOrigin(origin: { channelId?: string; responseUrl?: string }): string {
-  return JSON.stringify({ c: origin.channelId, r: origin.responseUrl });
+export function encodeDeclareOrigin(origin: { channelId?: string; responseUrl?: string; threadTs?: string }): string {
+  return JSON.stringify({ c: origin.channelId, r: origin.responseUrl, t: origin.threadTs });
 }
 
-export function decodeDeclareOrigin(metadata: string | undefined): { channelId?: string; responseUrl?: string } {
+export function decodeDeclareOrigin(metadata: string | undefined): { channelId?: string; responseUrl?: string; threadTs?: string } {
   const o = originSchema.safeParse(safeJson(metadata));
-  return o.success ? { channelId: o.data.c, responseUrl: o.data.r } : {};
+  return o.success ? { channelId: o.data.c, responseUrl: o.data.r, threadTs: o.data.c ? o.data.t : undefined } : {};
 }
