@@ -26,6 +26,10 @@ describe("Socket Mode", () => {
     expect(h.fake.socketMode.sent.at(-1)?.type).toBe("slash_commands");
   });
 
+  it("still serves /healthz over HTTP on its port", async () => {
+    expect((await fetch(`http://127.0.0.1:${h.bot.port}/healthz`)).status).toBe(200);
+  });
+
   it("connects again through apps.connections.open when Slack asks it to refresh, and a later declare still works", async () => {
     h.fake.socketMode.sendDisconnect("refresh_requested");
     await waitFor(() => h.fake.socketMode.connectionsOpened === 2 && h.fake.socketMode.openConnections === 1, 15_000);
