@@ -29,6 +29,11 @@ export interface FakeSlackOptions {
   seed?: number;
   /** The workspace's clock in ms (default Date.now): the sandbox moves it with the bot's, so messages and reminders agree. */
   now?: () => number;
+  /**
+   * Let the bot token read threads in channels (conversations.replies). Slack's reference says bot tokens lack the
+   * permission outside DMs; off by default, so the bot must cope with the refusal (see web-api.ts).
+   */
+  botThreadReplies?: boolean;
   /** Socket Mode's timing (how long Slack waits for an ack before it redelivers an event). */
   socketMode?: SocketModeOptions;
 }
@@ -320,7 +325,7 @@ export class FakeSlack {
     try {
       const ctx = asApp
         ? { caller: this.botUserId, tokenType: "app" as const, scopes: new Set(["connections:write"]), triggerTtlMs: this.triggerTtlMs }
-        : { caller: this.botUserId, tokenType: "bot" as const, scopes: this.scopes, triggerTtlMs: this.triggerTtlMs, homeTabEnabled: this.app.homeTabEnabled };
+        : { caller: this.botUserId, tokenType: "bot" as const, scopes: this.scopes, triggerTtlMs: this.triggerTtlMs, homeTabEnabled: this.app.homeTabEnabled, botThreadReplies: this.options.botThreadReplies };
       result = { ok: true, ...callMethod(this.workspace, method, args, ctx) };
       // The URL leads to this fake's own WebSocket endpoint, once (see socket-mode.ts).
       if (method === "apps.connections.open") result.url = this.socketMode.issueUrl(this.baseUrl);

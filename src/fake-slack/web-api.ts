@@ -27,6 +27,8 @@ interface CallContext {
   triggerTtlMs: number;
   /** Whether the installed app has a Home tab (manifest: features.app_home.home_tab_enabled). */
   homeTabEnabled?: boolean;
+  /** Whether a bot token may read threads in channels (conversations.replies); see the method. */
+  botThreadReplies?: boolean;
 }
 
 type Handler = (ws: FakeWorkspace, args: Args, ctx: CallContext) => Record<string, unknown>;
@@ -389,10 +391,14 @@ export const methods: Record<string, MethodSpec> = {
   "conversations.replies": {
     // Slack's reference: the same history scopes as conversations.history, per conversation type; the parent
     // message first, then its replies oldest first; cursor pagination (limit default 1000, at most 1000); a ts that
-    // names no message is thread_not_found.
+    // names no message is thread_not_found. It also says "Bot user tokens may use this method for direct message
+    // and multi-party direct message conversations, but lack sufficient permissions to use this method on public
+    // and private channels", naming no error code: refused here with not_allowed_token_type, unless the fake is
+    // told (botThreadReplies) to do what bots are widely reported to get in practice.
     scopes: ["channels:history", "groups:history", "im:history"],
     handler: (ws, args, ctx) => {
       const ch = channelOf(ws, args);
+      if (ctx.tokenType === "bot" && !ch.is_im && !ctx.botThreadReplies) fail("not_allowed_token_type");
       requireMember(ch, ctx.caller);
       if (ch.is_im && !ctx.scopes.has("im:history")) fail("missing_scope", { needed: "im:history" });
       if (ch.is_channel && !ch.is_private && !ctx.scopes.has("channels:history")) fail("missing_scope", { needed: "channels:history" });

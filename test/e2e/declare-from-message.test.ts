@@ -11,7 +11,8 @@ import { command } from "../support/war-room.js";
 describe.each(transports)("over %s", (transport) => {
   let h: TestBot;
   beforeAll(async () => {
-    h = await startTestBot({}, { transport });
+    // A Slack that lets the bot read threads in channels (its reference says bots may not: see the last test).
+    h = await startTestBot({}, { transport, fake: { botThreadReplies: true } });
   });
   afterAll(async () => {
     await h.close();
@@ -75,5 +76,31 @@ describe.each(transports)("over %s", (transport) => {
       return entries.length === 2 ? entries : undefined;
     });
     expect(captured.map((e) => (e.data as { ts: string }).ts)).toEqual([parent.ts, reply.ts]);
+  });
+});
+
+describe("when Slack will not let the bot read the thread", () => {
+  let h: TestBot;
+  beforeAll(async () => {
+    h = await startTestBot();
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("brings the message it was declared from onto the timeline, and only that", async () => {
+    const general = h.fake.channelByName("general")!.id;
+    const parent = h.fake.postAsUser(general, "U_ALICE", "Login page times out");
+    h.fake.postAsUser(general, "U_BOB", "For me too", { threadTs: parent.ts });
+    const shortcut = await h.driver.messageShortcut({ userId: "U_ALICE", channelId: general, messageTs: parent.ts, callbackId: "declare_incident_from_message" });
+    const view = await waitFor(() => h.fake.views.find((v) => v.triggerId === shortcut.triggerId && !v.closed));
+    await h.driver.submitView({ viewId: view.id, userId: "U_ALICE", values: { severity: "sev3" } });
+    await h.bot.outbox.waitUntilIdle();
+    const [incident] = await h.database.db.select().from(incidents).where(and(eq(incidents.teamId, h.fake.teamId), eq(incidents.declareKey, `view:${view.id}`)));
+    expect(incident!.title).toBe("Login page times out");
+    expect(h.fake.calls.filter((c) => c.method === "conversations.replies").map((c) => c.error)).toContain("not_allowed_token_type");
+    const captured = (await timelineOf(h.database.db, h.fake.teamId, incident!.id)).filter((e) => e.type === "message_captured");
+    expect(captured.map((e) => (e.data as { text: string }).text)).toEqual(["Login page times out"]);
+    expect((await timelineOf(h.database.db, h.fake.teamId, incident!.id)).some((e) => e.type === "delivery_failed")).toBe(false);
   });
 });

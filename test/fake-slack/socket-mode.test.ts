@@ -111,18 +111,30 @@ describe("envelopes", () => {
 
 describe("conversations.replies", () => {
   it("answers with the parent then its replies, page by page, and thread_not_found for a ts that names nothing", async () => {
+    const lenient = await startFakeSlack({ botThreadReplies: true });
+    try {
+      const slack = new WebClient(lenient.botToken, { slackApiUrl: lenient.url, retryConfig: { retries: 0 } });
+      const room = lenient.createChannel({ name: "threads", creator: "U_ALICE", members: ["U_ALICE", lenient.botUserId] });
+      const parent = lenient.postAsUser(room.id, "U_ALICE", "parent");
+      const replies = [1, 2, 3].map((i) => lenient.postAsUser(room.id, "U_ALICE", `reply ${i}`, { threadTs: parent.ts }));
+      const first = await slack.conversations.replies({ channel: room.id, ts: replies[1]!.ts, limit: 2 });
+      expect(first.messages!.map((m) => m.text)).toEqual(["parent", "reply 1"]);
+      expect(first.has_more).toBe(true);
+      const rest = await slack.conversations.replies({ channel: room.id, ts: parent.ts, limit: 2, cursor: first.response_metadata!.next_cursor });
+      expect(rest.messages!.map((m) => m.text)).toEqual(["reply 2", "reply 3"]);
+      await expect(slack.conversations.replies({ channel: room.id, ts: "1.000001" })).rejects.toMatchObject({ data: { error: "thread_not_found" } });
+      const outside = lenient.createChannel({ name: "elsewhere", creator: "U_ALICE", members: ["U_ALICE"] });
+      const there = lenient.postAsUser(outside.id, "U_ALICE", "hi");
+      await expect(slack.conversations.replies({ channel: outside.id, ts: there.ts })).rejects.toMatchObject({ data: { error: "not_in_channel" } });
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  it("refuses a bot token a thread in a channel by default, as Slack's reference says", async () => {
     const slack = new WebClient(fake.botToken, { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
     const room = fake.createChannel({ name: "threads", creator: "U_ALICE", members: ["U_ALICE", fake.botUserId] });
     const parent = fake.postAsUser(room.id, "U_ALICE", "parent");
-    const replies = [1, 2, 3].map((i) => fake.postAsUser(room.id, "U_ALICE", `reply ${i}`, { threadTs: parent.ts }));
-    const first = await slack.conversations.replies({ channel: room.id, ts: replies[1]!.ts, limit: 2 });
-    expect(first.messages!.map((m) => m.text)).toEqual(["parent", "reply 1"]);
-    expect(first.has_more).toBe(true);
-    const rest = await slack.conversations.replies({ channel: room.id, ts: parent.ts, limit: 2, cursor: first.response_metadata!.next_cursor });
-    expect(rest.messages!.map((m) => m.text)).toEqual(["reply 2", "reply 3"]);
-    await expect(slack.conversations.replies({ channel: room.id, ts: "1.000001" })).rejects.toMatchObject({ data: { error: "thread_not_found" } });
-    const outside = fake.createChannel({ name: "elsewhere", creator: "U_ALICE", members: ["U_ALICE"] });
-    const there = fake.postAsUser(outside.id, "U_ALICE", "hi");
-    await expect(slack.conversations.replies({ channel: outside.id, ts: there.ts })).rejects.toMatchObject({ data: { error: "not_in_channel" } });
+    await expect(slack.conversations.replies({ channel: room.id, ts: parent.ts })).rejects.toMatchObject({ data: { error: "not_allowed_token_type" } });
   });
 });

@@ -15,12 +15,13 @@ export function threadImportDeliverer(ctx: SlackDeliveryContext): Deliverer {
     const channelId = String(item.payload.channelId ?? "");
     const ts = String(item.payload.ts ?? "");
     if (!channelId || !ts) return;
-    const thread = (await ctx.gateway.threadMessages(channelId, ts, THREAD_IMPORT_MAX)).filter((m) => KEPT_SUBTYPES.has(m.subtype));
+    const read = await ctx.gateway.threadMessages(channelId, ts, THREAD_IMPORT_MAX);
+    const thread = read.messages.filter((m) => KEPT_SUBTYPES.has(m.subtype));
     const messages = [];
     for (const m of thread) {
       messages.push({ channelId, ts: m.ts, authorId: m.user ?? m.bot_id ?? "unknown", text: m.text ?? "", permalink: await ctx.gateway.permalink(channelId, m.ts) });
     }
     const outcome = await captureThread({ db: ctx.db, clock: ctx.clock, admins: new Set() }, { teamId: incident.teamId, incidentId: incident.id }, incident.declaredBy, messages);
-    if (outcome.ok) ctx.logger.info({ incident: incident.number, messages: messages.length, added: outcome.added }, "brought the thread it was declared from onto the timeline");
+    if (outcome.ok) ctx.logger.info({ incident: incident.number, messages: messages.length, added: outcome.added, wholeThread: read.whole }, read.whole ? "brought the thread it was declared from onto the timeline" : "Slack would not let the bot read the thread; brought the message it was declared from onto the timeline");
   };
 }
