@@ -59,6 +59,13 @@ describe.each(transports)("over %s", (transport) => {
     const shown = JSON.stringify((await command(h, "U_ALICE", room.id, "timeline")).body);
     for (const text of ["Same on mobile", "Payments dashboard is red"]) expect(shown).toContain(text);
     expect(shown).not.toContain("unrelated chatter");
+
+    // The bot joined #general to read the thread, so the imported messages follow their edits there too.
+    await h.driver.editMessage({ userId: "U_BOB", channelId: general(), ts: replies[0]!.ts, text: "Same on mobile and on the web" });
+    await eventually(async () =>
+      (await timelineOf(h.database.db, h.fake.teamId, incident!.id)).find((e) => e.type === "message_captured" && (e.data as { edited?: boolean; ts?: string }).edited && (e.data as { ts?: string }).ts === replies[0]!.ts),
+    );
+    expect(JSON.stringify((await command(h, "U_ALICE", room.id, "timeline")).body)).toContain("Same on mobile and on the web (edited)");
   });
 
   it("takes the whole thread when declared from a reply, and cuts a long first line to the title's limit", async () => {
