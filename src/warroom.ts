@@ -73,6 +73,8 @@ export interface WarroomOptions {
      * 0 turns the bot's own pacing off (the benchmark's declares, against a fake Slack without limits).
      */
     rateWindowMs?: number;
+    /** Socket Mode's ping interval and reconnect wait (default 5 s; see createSlackApp). */
+    socketPingMs?: number;
   };
   /** Routes beside the bot's own (the benchmark's bare endpoint), served by the same door. */
   extraRoutes?: CustomRoute[];
@@ -251,13 +253,14 @@ export async function startWarroom({
   });
 
   const seenRequests = new SeenRequests(database.db, logger.child({ component: "replays" }));
-  const { app, door, inFlight } = createSlackApp({
+  const { app, door, socketReceiver, inFlight } = createSlackApp({
     config,
     botUserId: identity.userId,
     botId: identity.botId,
     teamId: identity.teamId,
     seen: seenRequests,
     receiverLimits,
+    socketPingMs: slackTiming?.socketPingMs,
     customRoutes: [
       healthRoute(database.db, () => readiness),
       metricsRoute(telemetry, config.METRICS_TOKEN, logger.child({ component: "metrics" })),
@@ -290,7 +293,10 @@ export async function startWarroom({
       deliverNow: () => outbox.kick(),
     },
   });
-  const server = (await startReceiving(app, config, door?.serverOptions(), listenHost)) as Server | undefined;
+  const started = await startReceiving(app, config, door?.serverOptions(), listenHost);
+  // Over HTTP, app.start() gives the server; in Socket Mode it gives the connection, and the receiver holds the
+  // server of the custom routes (typed private in Bolt's declarations, but set and used as a plain field).
+  const server = door ? (started as Server | undefined) : (socketReceiver as unknown as { httpServer?: Server } | undefined)?.httpServer;
   if (door && server) door.serve(server);
   const port = (server?.address() as AddressInfo | null)?.port ?? config.PORT;
   outbox.start();

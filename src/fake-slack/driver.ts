@@ -16,6 +16,11 @@ interface DriverOptions {
    * installed in a second workspace (Slack signs its requests with the same signing secret).
    */
   teamId?: string;
+  /**
+   * How requests reach the bot: signed HTTP posts to botUrl (default), or envelopes over the Socket Mode connection
+   * the bot opened with the fake (apps.connections.open); everything else about the driver is the same.
+   */
+  transport?: "http" | "socket";
 }
 
 interface BotAnswer {
@@ -231,6 +236,68 @@ export class SlackDriver {
     );
   }
 
+  /**
+   * A person edits their message. Slack tells the app (message_changed, with the message as it is now and as it was)
+   * only if the app subscribes to messages of that kind of conversation and is in it; otherwise this returns undefined.
+   */
+  async editMessage(opts: { userId: string; channelId: string; ts: string; text: string; retryNum?: number; eventId?: string }): Promise<BotAnswer | undefined> {
+    const { before, after } = this.fake.editAsUser(opts.channelId, opts.ts, opts.userId, opts.text);
+    if (!this.hearsMessagesIn(opts.channelId)) return undefined;
+    const shown = (m: typeof before) => {
+      const { channel: _channel, metadata: _metadata, reactions: _reactions, ...rest } = m;
+      return { ...rest, team: this.teamId };
+    };
+    return this.sendEvent(
+      {
+        type: "message",
+        subtype: "message_changed",
+        hidden: true,
+        channel: opts.channelId,
+        channel_type: this.channelType(opts.channelId),
+        ts: after.edited!.ts,
+        event_ts: after.edited!.ts,
+        message: shown(after),
+        previous_message: shown(before),
+      },
+      { retryNum: opts.retryNum, eventId: opts.eventId },
+    );
+  }
+
+  /** A person deletes their message; Slack tells the app (message_deleted, with deleted_ts) on the same terms as an edit. */
+  async deleteMessage(opts: { userId: string; channelId: string; ts: string; retryNum?: number; eventId?: string }): Promise<BotAnswer | undefined> {
+    const before = this.fake.deleteAsUser(opts.channelId, opts.ts, opts.userId);
+    if (!this.hearsMessagesIn(opts.channelId)) return undefined;
+    const { channel: _channel, metadata: _metadata, reactions: _reactions, ...previous } = before;
+    const ts = this.fake.workspace.newTs();
+    return this.sendEvent(
+      {
+        type: "message",
+        subtype: "message_deleted",
+        hidden: true,
+        channel: opts.channelId,
+        channel_type: this.channelType(opts.channelId),
+        ts,
+        event_ts: ts,
+        deleted_ts: opts.ts,
+        previous_message: { ...previous, team: this.teamId },
+      },
+      { retryNum: opts.retryNum, eventId: opts.eventId },
+    );
+  }
+
+  private channelType(channelId: string): "channel" | "group" | "im" {
+    const channel = this.fake.channel(channelId);
+    return channel?.is_im ? "im" : channel?.is_private ? "group" : "channel";
+  }
+
+  /** Slack sends message events only for conversations the app is in, of the kinds it subscribes to (message.channels, …). */
+  private hearsMessagesIn(channelId: string): boolean {
+    const channel = this.fake.channel(channelId);
+    if (!channel || !channel.members.includes(this.fake.botUserId)) return false;
+    const subscription = { channel: "message.channels", group: "message.groups", im: "message.im" }[this.channelType(channelId)];
+    return this.fake.app.botEvents.includes(subscription);
+  }
+
   /** A person runs a message shortcut from a message's "More actions" menu. */
   async messageShortcut(opts: { userId: string; channelId: string; messageTs: string; callbackId: string }): Promise<InteractionAnswer> {
     const message = this.fake.messagesIn(opts.channelId).find((m) => m.ts === opts.messageTs);
@@ -329,11 +396,13 @@ export class SlackDriver {
 
   /** Anything at all, signed (or mis-signed) as asked: for testing what the bot refuses. */
   async raw(opts: { body: string; contentType: string; timestamp?: number; signature?: string }): Promise<BotAnswer> {
+    if (this.options.transport === "socket") throw new Error("raw requests are HTTP's: over Socket Mode nothing is signed");
     return this.send(opts.body, opts.contentType, { timestamp: opts.timestamp, signature: opts.signature });
   }
 
   /** Sends a captured request again, byte for byte: a replay by whoever captured it. */
   async replay(request: SignedRequest): Promise<BotAnswer> {
+    if (this.options.transport === "socket") throw new Error("replays are HTTP's: over Socket Mode nothing is signed");
     return this.send(request.body, request.contentType, { timestamp: request.timestamp, signature: request.signature });
   }
 
@@ -342,6 +411,7 @@ export class SlackDriver {
   }
 
   private async send(body: string, contentType: string, opts: { retryNum?: number; timestamp?: number; signature?: string }): Promise<BotAnswer> {
+    if (this.options.transport === "socket") return this.sendOverSocket(body, contentType, opts.retryNum);
     const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
     const signature = opts.signature ?? slackSignature(this.options.signingSecret, timestamp, body);
     this.lastSent = { body, contentType, timestamp, signature };
@@ -368,6 +438,25 @@ export class SlackDriver {
       }
     }
     return { status: response.status, body: parsed, elapsedMs };
+  }
+
+  /**
+   * The same request as an envelope over Socket Mode: an event's JSON body is an events_api payload, an
+   * interaction's `payload` field an interactive one, a slash command's form fields a slash_commands one. The ack's
+   * payload is the answer (status 200, "" when empty, as an empty HTTP body); no ack at all reads as status 0.
+   */
+  private async sendOverSocket(body: string, contentType: string, retryNum: number | undefined): Promise<BotAnswer> {
+    const form = contentType.includes("json") ? undefined : new URLSearchParams(body);
+    const interaction = form?.get("payload");
+    const [type, payload] = !form
+      ? (["events_api", JSON.parse(body) as Json] as const)
+      : interaction !== null && interaction !== undefined
+        ? (["interactive", JSON.parse(interaction) as Json] as const)
+        : (["slash_commands", Object.fromEntries(form) as Json] as const);
+    this.lastSent = undefined;
+    const ack = await this.fake.socketMode.deliver(type, payload, { retryAttempt: retryNum });
+    if (!ack.acked) return { status: 0, body: "", elapsedMs: ack.elapsedMs };
+    return { status: 200, body: Object.keys(ack.payload).length ? ack.payload : "", elapsedMs: ack.elapsedMs };
   }
 
   /** Slack refuses a view it cannot render and shows the person an error; a test should hear about it loudly. */

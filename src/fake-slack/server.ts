@@ -7,6 +7,7 @@ import { messageBlockProblems } from "./block-rules.js";
 import { Faults } from "./faults.js";
 import { TierLimiter } from "./rate-limits.js";
 import { slashCommandText } from "./slash-text.js";
+import { SocketModeHub, type SocketModeOptions } from "./socket-mode.js";
 import { callMethod, SlackApiError, type Args } from "./web-api.js";
 import { loadManifest, type InstalledApp } from "./manifest.js";
 import { FakeWorkspace, type FakeChannel, type FakeEphemeral, type FakeMessage, type FakePin, type FakeUser, type FakeView } from "./workspace.js";
@@ -28,6 +29,13 @@ export interface FakeSlackOptions {
   seed?: number;
   /** The workspace's clock in ms (default Date.now): the sandbox moves it with the bot's, so messages and reminders agree. */
   now?: () => number;
+  /**
+   * Let the bot token read threads in channels (conversations.replies). Slack's reference says bot tokens lack the
+   * permission outside DMs; off by default, so the bot must cope with the refusal (see web-api.ts).
+   */
+  botThreadReplies?: boolean;
+  /** Socket Mode's timing (how long Slack waits for an ack before it redelivers an event). */
+  socketMode?: SocketModeOptions;
 }
 
 export interface RecordedCall {
@@ -63,6 +71,8 @@ export class FakeSlack {
   readonly appToken = ["xapp", "1", "A0FAKEAPP1", String(Date.now()), randomBytes(16).toString("hex")].join("-");
   readonly scopes: ReadonlySet<string>;
   readonly app: InstalledApp;
+  /** Socket Mode: the WebSocket connections apps.connections.open leads to, and the envelopes sent over them. */
+  readonly socketMode: SocketModeHub;
   private readonly limiter: TierLimiter | undefined;
   private readonly triggerTtlMs: number;
   private server!: Server;
@@ -77,6 +87,7 @@ export class FakeSlack {
     this.scopes = new Set(options.scopes ?? this.app.scopes);
     this.limiter = options.tierLimits ? new TierLimiter(Date.now, options.tierWindowMs) : undefined;
     this.triggerTtlMs = options.triggerTtlMs ?? 3000;
+    this.socketMode = new SocketModeHub(() => this.workspace.bot.appId, options.socketMode);
   }
 
   get teamId(): string {
@@ -99,6 +110,7 @@ export class FakeSlack {
       });
     });
     this.server.keepAliveTimeout = 5000;
+    this.server.on("upgrade", (req, socket) => this.socketMode.upgrade(req, socket));
     await new Promise<void>((resolve) => this.server.listen(this.options.port ?? 0, "127.0.0.1", resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
     return this;
@@ -132,6 +144,7 @@ export class FakeSlack {
   }
 
   async close(): Promise<void> {
+    this.socketMode.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -155,12 +168,32 @@ export class FakeSlack {
     return this.workspace.addUser(user);
   }
   /** A person writing in a channel (joining it first if need be, as Slack's client does for public channels). */
-  postAsUser(channelId: string, userId: string, text: string): FakeMessage {
+  postAsUser(channelId: string, userId: string, text: string, opts: { threadTs?: string } = {}): FakeMessage {
     const channel = this.workspace.channels.get(channelId);
     if (!channel) throw new Error(`no channel ${channelId}`);
     if (channel.is_archived) throw new Error(`#${channel.name} is archived; nobody can post in it`);
+    if (opts.threadTs && !this.workspace.messages.get(channelId)?.some((m) => m.ts === opts.threadTs && !m.thread_ts)) throw new Error(`no message ${opts.threadTs} to reply to in ${channelId}`);
     this.workspace.join(channel, userId);
-    return this.workspace.postMessage({ channel: channelId, user: userId, text });
+    return this.workspace.postMessage({ channel: channelId, user: userId, text, ...(opts.threadTs ? { thread_ts: opts.threadTs } : {}) });
+  }
+  /** A person edits their own message from Slack's client (nobody edits another's); returns it as it was and is now. */
+  editAsUser(channelId: string, ts: string, userId: string, text: string): { before: FakeMessage; after: FakeMessage } {
+    const message = this.workspace.messages.get(channelId)?.find((m) => m.ts === ts);
+    if (!message) throw new Error(`no message ${ts} in ${channelId}`);
+    if (message.user !== userId) throw new Error(`${userId} cannot edit a message of ${message.user}: Slack lets people edit only their own`);
+    const before = { ...message };
+    message.text = text;
+    message.edited = { user: userId, ts: this.workspace.newTs() };
+    return { before, after: { ...message } };
+  }
+  /** A person deletes their own message from Slack's client; returns it as it was. */
+  deleteAsUser(channelId: string, ts: string, userId: string): FakeMessage {
+    const list = this.workspace.messages.get(channelId);
+    const message = list?.find((m) => m.ts === ts);
+    if (!list || !message) throw new Error(`no message ${ts} in ${channelId}`);
+    if (message.user !== userId) throw new Error(`${userId} cannot delete a message of ${message.user} (only admins can, and the tests have none)`);
+    list.splice(list.indexOf(message), 1);
+    return message;
   }
   /** A person archives a channel from Slack's client (a war room archived by hand while its incident is open). */
   archiveAsUser(channelId: string, userId: string): void {
@@ -292,8 +325,10 @@ export class FakeSlack {
     try {
       const ctx = asApp
         ? { caller: this.botUserId, tokenType: "app" as const, scopes: new Set(["connections:write"]), triggerTtlMs: this.triggerTtlMs }
-        : { caller: this.botUserId, tokenType: "bot" as const, scopes: this.scopes, triggerTtlMs: this.triggerTtlMs, homeTabEnabled: this.app.homeTabEnabled };
+        : { caller: this.botUserId, tokenType: "bot" as const, scopes: this.scopes, triggerTtlMs: this.triggerTtlMs, homeTabEnabled: this.app.homeTabEnabled, botThreadReplies: this.options.botThreadReplies };
       result = { ok: true, ...callMethod(this.workspace, method, args, ctx) };
+      // The URL leads to this fake's own WebSocket endpoint, once (see socket-mode.ts).
+      if (method === "apps.connections.open") result.url = this.socketMode.issueUrl(this.baseUrl);
     } catch (error) {
       if (!(error instanceof SlackApiError)) throw error;
       result = { ok: false, error: error.code, ...error.extra };

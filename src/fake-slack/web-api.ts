@@ -27,6 +27,8 @@ interface CallContext {
   triggerTtlMs: number;
   /** Whether the installed app has a Home tab (manifest: features.app_home.home_tab_enabled). */
   homeTabEnabled?: boolean;
+  /** Whether a bot token may read threads in channels (conversations.replies); see the method. */
+  botThreadReplies?: boolean;
 }
 
 type Handler = (ws: FakeWorkspace, args: Args, ctx: CallContext) => Record<string, unknown>;
@@ -226,8 +228,8 @@ const userView = (ws: FakeWorkspace, id: string) => {
 };
 
 export const methods: Record<string, MethodSpec> = {
-  // Socket Mode's first call, made with the app-level token (xapp-…). The fake does not speak the WebSocket
-  // protocol: a test can check that a refused token is reported, not run the bot over Socket Mode.
+  // Socket Mode's first call, made with the app-level token (xapp-…); a bot token gets not_allowed_token_type.
+  // The server replaces the URL with one to its own WebSocket endpoint (socket-mode.ts), single use as Slack's.
   "apps.connections.open": {
     scopes: ["connections:write"],
     tokens: ["app"],
@@ -378,6 +380,36 @@ export const methods: Record<string, MethodSpec> = {
         .filter((m) => within(m.ts))
         .reverse();
       const { items, next } = page(newestFirst, args, 100, 999);
+      return {
+        messages: items.map((m) => messageView(m, bool(args, "include_all_metadata"))),
+        has_more: Boolean(next),
+        response_metadata: { next_cursor: next },
+      };
+    },
+  },
+
+  "conversations.replies": {
+    // Slack's reference: the same history scopes as conversations.history, per conversation type; the parent
+    // message first, then its replies oldest first; cursor pagination (limit default 1000, at most 1000); a ts that
+    // names no message is thread_not_found. It also says "Bot user tokens may use this method for direct message
+    // and multi-party direct message conversations, but lack sufficient permissions to use this method on public
+    // and private channels", naming no error code: refused here with not_allowed_token_type, unless the fake is
+    // told (botThreadReplies) to do what bots are widely reported to get in practice.
+    scopes: ["channels:history", "groups:history", "im:history"],
+    handler: (ws, args, ctx) => {
+      const ch = channelOf(ws, args);
+      if (ctx.tokenType === "bot" && !ch.is_im && !ctx.botThreadReplies) fail("not_allowed_token_type");
+      requireMember(ch, ctx.caller);
+      if (ch.is_im && !ctx.scopes.has("im:history")) fail("missing_scope", { needed: "im:history" });
+      if (ch.is_channel && !ch.is_private && !ctx.scopes.has("channels:history")) fail("missing_scope", { needed: "channels:history" });
+      if (ch.is_private && !ctx.scopes.has("groups:history")) fail("missing_scope", { needed: "groups:history" });
+      const ts = required(args, "ts", "thread_not_found");
+      const all = ws.messages.get(ch.id) ?? [];
+      const parent = all.find((m) => m.ts === ts) ?? fail("thread_not_found");
+      // A reply's ts gives its thread (Slack answers with the whole thread either way).
+      const root = parent.thread_ts ?? parent.ts;
+      const thread = all.filter((m) => m.ts === root || m.thread_ts === root).sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
+      const { items, next } = page(thread, args, 1000, 1000);
       return {
         messages: items.map((m) => messageView(m, bool(args, "include_all_metadata"))),
         has_more: Boolean(next),

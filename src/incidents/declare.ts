@@ -7,7 +7,7 @@ import { incidents, workspaces, type Incident } from "../db/schema.js";
 import { enqueue, type NewOutboxItem } from "../outbox/outbox.js";
 import { actorIdSchema, isPerson } from "../timeline/actors.js";
 import { recordFact } from "./change.js";
-import { Deliveries, priorityOf, setupStepHoldsUpMs, warRoomSetupSteps } from "./deliveries.js";
+import { Deliveries, IMPORT_LANE, priorityOf, setupStepHoldsUpMs, warRoomSetupSteps } from "./deliveries.js";
 import { severitySchema } from "./lifecycle.js";
 
 export const TITLE_MAX = 150;
@@ -37,6 +37,8 @@ export const declareInputSchema = z.object({
     .default([]),
   commanderId: slackUserId,
   originChannelId: z.string().optional(),
+  /** Declared from a message (the message shortcut): that message's thread comes onto the timeline. */
+  originMessage: z.object({ channelId: z.string().min(1).max(30), ts: z.string().regex(/^\d{1,12}\.\d{1,8}$/) }).optional(),
   responseUrl: z.url().optional(),
   declareKey: z.string().min(1),
   /** A practice incident (see drills.ts); replayOf: the past incident of the same workspace whose timeline it replays. */
@@ -116,7 +118,7 @@ export async function declareInTransaction(tx: Tx, clock: Clock, raw: DeclareInp
     })
     .returning();
 
-  await enqueue(tx, clock, warRoomSetup(incident!));
+  await enqueue(tx, clock, [...warRoomSetup(incident!), ...threadImport(incident!, input.originMessage)]);
   await recordFact(tx, clock, incident!, input.declaredBy, {
     type: "declared",
     data: {
@@ -127,10 +129,17 @@ export async function declareInTransaction(tx: Tx, clock: Clock, raw: DeclareInp
       affectedServices: input.affectedServices,
       originChannelId: input.originChannelId ?? null,
       ...(input.drill ? { drill: true } : {}),
+      ...(input.originMessage ? { originMessage: input.originMessage } : {}),
     },
   }, now);
   await hooks.onDeclared?.(tx, incident!);
   return { incident: incident!, created: true };
+}
+
+/** The thread of the message it was declared from, read and recorded once the incident exists. */
+function threadImport(incident: Incident, origin: { channelId: string; ts: string } | undefined): NewOutboxItem[] {
+  if (!origin) return [];
+  return [{ teamId: incident.teamId, incidentId: incident.id, kind: Deliveries.importThread, idempotencyKey: `incident:${incident.id}:import_thread`, payload: origin, lane: IMPORT_LANE, priority: priorityOf(incident) }];
 }
 
 /**

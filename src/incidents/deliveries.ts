@@ -28,6 +28,8 @@ export const Deliveries = {
   // The war room's own lifecycle.
   archive: "war_room.archive",
   continueWarRoom: "war_room.continue",
+  /** The thread an incident was declared from (a message shortcut): its messages onto the timeline. */
+  importThread: "incident.import_thread",
   /** Tell the world outside Slack (PagerDuty, webhooks: whoever listens) about the fact. */
   tellOutside: "outside.fact",
 } as const;
@@ -59,6 +61,9 @@ export const toldOutside = (incident: { isDrill?: boolean }, factType: string): 
  * Each listening surface (see src/outside/) then delivers in a lane of its own.
  */
 export const OUTSIDE_LANE = "outside";
+
+/** The lane of the thread import: a thread Slack will not let the bot read never holds up the war room. */
+export const IMPORT_LANE = "import";
 
 /** One item per fact told outside; the surfaces that listen decide, when it is delivered, what it means to them. */
 export function outsideDelivery(about: { teamId: string; id: number }, entryId: number): NewOutboxItem {

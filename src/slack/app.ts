@@ -1,6 +1,6 @@
 // Builds the Bolt App (HTTP behind the receiver's door, or Socket Mode when an app token is set), its global
 // middleware and every listener.
-import { App, LogLevel, type CustomRoute, type Logger as BoltLogger } from "@slack/bolt";
+import { App, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from "@slack/bolt";
 import type { Config } from "../config.js";
 import type { SeenRequests } from "../http/seen-requests.js";
 import type { Logger } from "../log.js";
@@ -20,27 +20,43 @@ interface SlackAppOptions {
   seen: SeenRequests;
   /** Tests shrink these to see a slow or large request cut without waiting. */
   receiverLimits?: Partial<ReceiverLimits>;
+  /**
+   * Socket Mode: how often the connection is checked with a ping, and how long the bot waits before it connects
+   * again after Slack's `disconnect` (@slack/socket-mode's clientPingTimeout; default 5 s). Tests shorten it.
+   */
+  socketPingMs?: number;
 }
 
 interface SlackApp {
   app: App;
   /** HTTP mode only: the door in front of Bolt's receiver, which also drains it on stop. */
   door?: SlackDoor;
+  /** Socket Mode only: its receiver, whose HTTP server serves the custom routes (/healthz, alerts, the API). */
+  socketReceiver?: SocketModeReceiver;
   inFlight: RequestsInFlight;
 }
 
-export function createSlackApp({ config, deps, customRoutes, botUserId, botId, teamId, seen, receiverLimits }: SlackAppOptions): SlackApp {
+export function createSlackApp({ config, deps, customRoutes, botUserId, botId, teamId, seen, receiverLimits, socketPingMs }: SlackAppOptions): SlackApp {
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
   const logger = boltLogger(deps.logger);
   const inFlight = new RequestsInFlight();
   const door = socketMode
     ? undefined
     : new SlackDoor({ signingSecret: config.SLACK_SIGNING_SECRET, customRoutes, boltLogger: logger, logger: deps.logger.child({ component: "receiver" }), seen, inFlight, limits: receiverLimits });
+  const receiver = door
+    ? door.receiver
+    : new SocketModeReceiver({
+        appToken: config.SLACK_APP_TOKEN!,
+        logger,
+        clientPingTimeout: socketPingMs,
+        // apps.connections.open goes to the Slack the bot is configured for; custom routes (/healthz, alerts) are
+        // served on PORT all the same.
+        installerOptions: { port: config.PORT, clientOptions: { slackApiUrl: config.SLACK_API_URL } },
+        customRoutes,
+      });
   const app = new App({
     token: config.SLACK_BOT_TOKEN,
-    ...(door
-      ? { receiver: door.receiver }
-      : { signingSecret: config.SLACK_SIGNING_SECRET, socketMode: true, appToken: config.SLACK_APP_TOKEN, installerOptions: { port: config.PORT }, customRoutes }),
+    receiver,
     // The bot identity was checked once at start; skipping Bolt's own auth.test keeps start-up to one call.
     tokenVerificationEnabled: false,
     botUserId,
@@ -68,7 +84,7 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId, t
   app.error(async (error) => {
     deps.logger.error({ err: error }, "unhandled error in a Slack listener");
   });
-  return { app, door, inFlight };
+  return { app, door, socketReceiver: door ? undefined : (receiver as SocketModeReceiver), inFlight };
 }
 
 function boltLogger(logger: Logger): BoltLogger {

@@ -37,6 +37,14 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 // Slack's own errors that a later attempt can mend; anything else from Slack is final.
 const retryablePlatformErrors = new Set(["internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"]);
 
+export interface ThreadMessage {
+  ts: string;
+  user?: string;
+  bot_id?: string;
+  text?: string;
+  subtype?: string;
+}
+
 export interface SlackChannel {
   id: string;
   name: string;
@@ -312,6 +320,40 @@ export class SlackGateway {
       cursor = page.response_metadata?.next_cursor || undefined;
     } while (cursor);
     return undefined;
+  }
+
+  /**
+   * Every message of a thread (its parent first), oldest first, page by page (conversations.replies). In a public
+   * channel the bot is not in, it joins first, as it must to read one. Slack's reference says a bot token may not
+   * read threads in channels: when Slack refuses, the thread's first message alone is read from the channel's
+   * history (`whole: false`).
+   */
+  async threadMessages(channel: string, ts: string, max = 1000): Promise<{ messages: ThreadMessage[]; whole: boolean }> {
+    type Page = { messages: ThreadMessage[]; response_metadata?: { next_cursor?: string } };
+    const inChannel = async <T>(read: () => Promise<T>): Promise<T> => {
+      try {
+        return await read();
+      } catch (error) {
+        if (!(error instanceof SlackCallError && error.code === "not_in_channel")) throw error;
+        this.joined.delete(channel);
+        await this.joinChannel(channel);
+        return read();
+      }
+    };
+    const messages: ThreadMessage[] = [];
+    let cursor: string | undefined;
+    try {
+      do {
+        const got = await inChannel(() => this.call<Page>("conversations.replies", { channel, ts, limit: 200, cursor }));
+        messages.push(...got.messages);
+        cursor = got.response_metadata?.next_cursor || undefined;
+      } while (cursor && messages.length < max);
+    } catch (error) {
+      if (!(error instanceof SlackCallError && (error.code === "not_allowed_token_type" || error.code === "missing_scope"))) throw error;
+      const first = await inChannel(() => this.call<{ messages: ThreadMessage[] }>("conversations.history", { channel, latest: ts, inclusive: true, limit: 1 }));
+      return { messages: first.messages.filter((m) => m.ts === ts), whole: false };
+    }
+    return { messages: messages.slice(0, max), whole: true };
   }
 
   /** One page of history; if the bot was removed since it joined, it joins again and reads once more. */

@@ -121,5 +121,5 @@ export const ActionItemActions = { done: "action_item_done", snooze: "action_ite
 export const HomeActions = { declare: "home_declare" } as const;
 export const HomeViews = { home: "warroom_home", refusal: "home_refusal" } as const;
 
-export const Shortcuts = { addToTimeline: "add_to_incident_timeline" } as const;
+export const Shortcuts = { addToTimeline: "add_to_incident_timeline", declareFromMessage: "declare_incident_from_message" } as const;
 

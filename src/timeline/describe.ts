@@ -100,7 +100,12 @@ export function describeEntry(entry: Entry): Phrase {
     case "note":
       return typed(d, "note");
     case "message_captured":
-      return typed(d, "text");
+      // It follows its Slack original (incidents/captured-edits.ts); the words it had before stay in d.history.
+      return d.deleted === true ? [...typed(d, "text"), " (deleted)"] : d.edited === true ? [...typed(d, "text"), " (edited)"] : typed(d, "text");
+    case "captured_message_edited":
+      return ["Edited a message on the timeline"];
+    case "captured_message_deleted":
+      return ["Deleted a message on the timeline"];
     case "postmortem_started":
       return ["Started the postmortem"];
     case "postmortem_saved":

@@ -276,7 +276,7 @@ describe("misbehaving on purpose", () => {
 
   it("takes the app-level token only for Socket Mode's apps.connections.open, and refuses a wrong one", async () => {
     const app = new WebClient(fake.appToken, { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
-    expect((await app.apps.connections.open()).url).toMatch(/^wss:/);
+    expect((await app.apps.connections.open()).url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/link\/\?ticket=[0-9a-f]+&app_id=/);
     expect(await codeOf(app.chat.postMessage({ channel: "general", text: "x" }))).toBe("not_allowed_token_type");
     expect(await codeOf(slack.apps.connections.open())).toBe("not_allowed_token_type");
     const stranger = new WebClient(placeholderAppToken("1-A0-wrong"), { slackApiUrl: fake.url, retryConfig: { retries: 0 } });

@@ -45,7 +45,16 @@ export interface TestBotOptions {
   outsideTiming?: WarroomOptions["outsideTiming"];
   /** The outbox's longest wait between retries, for tests that retry many times. */
   outboxMaxBackoffMs?: number;
+  /**
+   * How Slack reaches the bot: signed HTTP requests to its endpoint (default), or Socket Mode (the bot gets the
+   * fake's app-level token and connects to it; the driver sends the same requests as envelopes).
+   */
+  transport?: Transport;
 }
+
+export type Transport = "http" | "socket";
+/** Both ways Slack reaches the bot, for tests that run over each. */
+export const transports: readonly Transport[] = ["http", "socket"];
 
 export async function startTestBot(env: Record<string, string> = {}, options: TestBotOptions = {}): Promise<TestBot> {
   // The fake installs the app as manifest.yml describes it: its scopes and how its slash command's text is sent.
@@ -58,6 +67,7 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
     SLACK_API_URL: fake.url,
     PORT: "0",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    ...(options.transport === "socket" ? { SLACK_APP_TOKEN: fake.appToken } : {}),
     ...env,
   });
   const logger = createLogger(config.LOG_LEVEL, options.logs);
@@ -88,11 +98,12 @@ export async function startTestBot(env: Record<string, string> = {}, options: Te
         stopLingerMs: 0,
         // Slack's rate tiers count per minute; a test file does in seconds what people do in an hour, so the bot's own
         // pacing counts per second unless a test is about it (the fake enforces no tiers unless asked to).
-        slackTiming: { rateWindowMs: 1000, ...options.slackTiming },
+        // Socket Mode reconnects after one ping interval; a test of it need not wait Slack's default 5 s.
+        slackTiming: { rateWindowMs: 1000, socketPingMs: 2000, ...options.slackTiming },
         outsideTiming: options.outsideTiming,
         outboxMaxBackoffMs: options.outboxMaxBackoffMs,
       });
-      harness.driver = new SlackDriver({ fake, botUrl: `http://127.0.0.1:${running.port}/slack/events`, signingSecret });
+      harness.driver = new SlackDriver({ fake, botUrl: `http://127.0.0.1:${running.port}/slack/events`, signingSecret, transport: options.transport });
     },
     async stopBot() {
       await running?.stop();

@@ -21,6 +21,8 @@ const actionWords: Record<string, string> = {
   comms_posted: "posted comms (executive summary or status page)",
   note: "added a note",
   message_captured: "added a message to the timeline",
+  captured_message_edited: "edited a message on the timeline",
+  captured_message_deleted: "deleted a message on the timeline",
   alerts_fired: "reported alerts firing",
   alerts_resolved: "reported alerts resolved",
   postmortem_started: "started the postmortem",

@@ -10,6 +10,8 @@ import { plainText as plain } from "./kit.js";
 interface DeclareModalContext {
   declarerId: string;
   prefilledTitle: string;
+  /** Declared from a message: its words and link. */
+  prefilledDescription?: string;
   /** Round-tripped through Slack so the submission knows where it came from (and that it is a drill). */
   privateMetadata: string;
   /** Opened by `/incident drill`: the form says it declares a practice incident. */
@@ -19,6 +21,7 @@ interface DeclareModalContext {
 
 export function declareModal(context: DeclareModalContext): View {
   const title = truncate(context.prefilledTitle.trim(), TITLE_MAX);
+  const description = truncate((context.prefilledDescription ?? "").trim(), DESCRIPTION_MAX);
   return {
     type: "modal",
     callback_id: Views.declare,
@@ -74,6 +77,7 @@ export function declareModal(context: DeclareModalContext): View {
           multiline: true,
           max_length: DESCRIPTION_MAX,
           placeholder: plain("What is broken, who is affected, since when"),
+          ...(description ? { initial_value: description } : {}),
         },
       },
       {

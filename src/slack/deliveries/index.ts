@@ -15,6 +15,7 @@ import { homeDeliverers } from "./home.js";
 import { legacyDeliverers } from "./legacy.js";
 import { liveViewDeliverers } from "./live-views.js";
 import { peopleDeliverers } from "./people.js";
+import { threadImportDeliverer } from "./thread-import.js";
 import { warRoomSetupDeliverers } from "./war-room-setup.js";
 import { weeklyReportDeliverer } from "./weekly-report.js";
 import { WEEKLY_REPORT_DELIVERY } from "../../metrics/weekly-report.js";
@@ -44,6 +45,7 @@ export function slackDeliverers(ctx: SlackDeliveryContext): Record<string, Deliv
     [Deliveries.executiveLine]: facts.executiveLine,
     [Deliveries.invite]: people.invite,
     [Deliveries.directMessage]: people.directMessage,
+    [Deliveries.importThread]: threadImportDeliverer(ctx),
     [HomeDeliveries.refresh]: homeDeliverers(ctx).refreshHome,
     [WEEKLY_REPORT_DELIVERY]: weeklyReportDeliverer(ctx),
     ...legacyDeliverers(ctx, people.directMessage),

@@ -56,15 +56,28 @@ export async function plainForModal(gateway: SlackGateway, mrkdwn: string): Prom
     .replace(/[\uD800-\uDBFF]$/, "");
 }
 
-const originSchema = z.object({ c: z.string().max(30).optional(), r: z.url().max(500).optional(), d: z.literal(1).optional() });
+const originSchema = z.object({
+  c: z.string().max(30).optional(),
+  r: z.url().max(500).optional(),
+  d: z.literal(1).optional(),
+  // Declared from a message: the ts of its thread (the message itself when it is not in one), in channel c.
+  t: z.string().regex(/^\d{1,12}\.\d{1,8}$/).optional(),
+});
 
-/** Where a declare came from (channel, response_url), round-tripped through the declare modal's private_metadata. */
-export function encodeDeclareOrigin(origin: { channelId?: string; responseUrl?: string; drill?: boolean }): string {
-  return JSON.stringify({ c: origin.channelId, r: origin.responseUrl, ...(origin.drill ? { d: 1 } : {}) });
+interface DeclareOrigin {
+  channelId?: string;
+  responseUrl?: string;
+  /** The form was opened by `/incident drill`, so what it declares is a practice incident. */
+  drill?: boolean;
+  threadTs?: string;
 }
 
-/** drill: the form was opened by `/incident drill`, so what it declares is a practice incident. */
-export function decodeDeclareOrigin(metadata: string | undefined): { channelId?: string; responseUrl?: string; drill?: boolean } {
+/** Where a declare came from (channel, response_url, thread), round-tripped through the declare modal's private_metadata. */
+export function encodeDeclareOrigin(origin: DeclareOrigin): string {
+  return JSON.stringify({ c: origin.channelId, r: origin.responseUrl, t: origin.threadTs, ...(origin.drill ? { d: 1 } : {}) });
+}
+
+export function decodeDeclareOrigin(metadata: string | undefined): DeclareOrigin {
   const o = originSchema.safeParse(safeJson(metadata));
-  return o.success ? { channelId: o.data.c, responseUrl: o.data.r, ...(o.data.d ? { drill: true } : {}) } : {};
+  return o.success ? { channelId: o.data.c, responseUrl: o.data.r, threadTs: o.data.c ? o.data.t : undefined, ...(o.data.d ? { drill: true } : {}) } : {};
 }

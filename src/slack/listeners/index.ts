@@ -6,6 +6,7 @@ import { actionChangesNothing, actionListener } from "./actions/index.js";
 import { commandChangesNothing, commandListener } from "./commands/index.js";
 import type { ListenerDeps } from "./deps.js";
 import { eventListener } from "./events/index.js";
+import { followedMessageSubtypes } from "./events/message-changes.js";
 import { shortcutListener } from "./shortcuts/index.js";
 import { viewListener } from "./views/index.js";
 
@@ -32,8 +33,15 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 }
 
 /** Requests that cannot change anything (they answer, open a form, or name nothing we handle). */
-export function changesNothing(body: { command?: unknown; text?: unknown; type?: unknown; actions?: unknown }): boolean {
+export function changesNothing(body: { command?: unknown; text?: unknown; type?: unknown; actions?: unknown; event?: unknown }): boolean {
   if (typeof body.command === "string") return commandChangesNothing(typeof body.text === "string" ? body.text : "");
+  // message.channels hears every message in the war rooms; only edits and deletions can change a timeline.
+  if (body.type === "event_callback" && isPlainMessageEvent(body.event)) return true;
   if (body.type === "block_actions" && Array.isArray(body.actions)) return body.actions.every((a: { action_id?: unknown }) => actionChangesNothing(String(a?.action_id)));
   return false;
+}
+
+function isPlainMessageEvent(event: unknown): boolean {
+  const e = event as { type?: unknown; subtype?: unknown } | null;
+  return e?.type === "message" && !(typeof e.subtype === "string" && followedMessageSubtypes.has(e.subtype));
 }

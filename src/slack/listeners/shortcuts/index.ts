@@ -3,12 +3,14 @@ import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } 
 import { Shortcuts } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { addToTimeline } from "./add-to-timeline.js";
+import { declareFromMessage } from "./declare-from-message.js";
 
 type ShortcutArgs = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
 type ShortcutHandler = (deps: ListenerDeps, args: ShortcutArgs) => Promise<void>;
 
 const handlers: Record<string, ShortcutHandler> = {
   [Shortcuts.addToTimeline]: addToTimeline,
+  [Shortcuts.declareFromMessage]: declareFromMessage,
 };
 
 export function shortcutListener(deps: ListenerDeps): (args: SlackShortcutMiddlewareArgs & AllMiddlewareArgs) => Promise<void> {

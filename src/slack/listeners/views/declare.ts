@@ -32,6 +32,7 @@ export const declareSubmitted: ViewHandler = async (deps, args) => {
     affectedServices: parseServiceList(typed(values, DeclareBlocks.services)),
     commanderId: field(values, DeclareBlocks.commander)?.selected_user ?? body.user.id,
     originChannelId: origin.channelId,
+    originMessage: origin.channelId && origin.threadTs ? { channelId: origin.channelId, ts: origin.threadTs } : undefined,
     responseUrl: origin.responseUrl,
     declareKey: `view:${view.id}`,
     ...(origin.drill ? { drill: {} } : {}),
