@@ -3,6 +3,7 @@ import type { Clock } from "../../clock.js";
 import type { Db, Tx } from "../../db/client.js";
 import type { Incident } from "../../db/schema.js";
 import type { Logger } from "../../log.js";
+import type { Playbook } from "../../playbooks/definitions.js";
 import type { LearningClock } from "../../postmortems/reminders.js";
 import type { SlackGateway } from "../gateway.js";
 
@@ -26,6 +27,8 @@ export interface ListenerDeps {
   businessTimeZone?: string;
   /** PUBLIC_URL: where alert senders reach the bot, to show its webhook URLs. */
   publicUrl?: string;
+  /** PLAYBOOKS_FILE: its playbooks, shown (read-only) beside those kept in the database. */
+  playbookFile?: { path: string; playbooks: Playbook[] };
   /** Starts delivering what a committed transaction enqueued, without waiting for the next poll. */
   deliverNow: () => void;
 }
