@@ -20,6 +20,7 @@ export const Views = {
   rotateAlertToken: "alert_source_rotate",
   alertTokenIssued: "alert_source_token",
   playbook: "playbook_form",
+  playbookSaved: "playbook_saved",
 } as const;
 
 export const PmBlocks = {

@@ -4,7 +4,9 @@ import type { Incident, IncidentTask } from "../../db/schema.js";
 import { roleDefinitions, type Role } from "../../incidents/roles.js";
 import { capitalized, itemLines, severityList, type Playbook } from "../../playbooks/definitions.js";
 import { checklistPhases, checklistProgress, type PhaseProgress } from "../../playbooks/checklist.js";
+import type { View } from "@slack/types";
 import type { SlackMessage } from "../gateway.js";
+import { modal } from "./modal.js";
 import { ChecklistActions, PlaybookActions, PlaybookBlocks, Views } from "../ids.js";
 import { actions, button, context, fallback, input, Limits, mrkdwn, plainText, section } from "./kit.js";
 import { escaped } from "./text.js";
@@ -145,3 +147,11 @@ export function playbookModal(existing?: Playbook & { id: number }) {
     ],
   };
 }
+
+/** What the playbook form turns into once it is saved (or cannot be). */
+export function playbookFormAnswer(text: string): View {
+  return modal({ callbackId: Views.playbookSaved, title: "Playbooks", close: "Close", blocks: [section(text)] });
+}
+
+export const playbookSavedText = (p: Playbook, created: boolean): string =>
+  `:white_check_mark: ${created ? "Added" : "Saved"} the playbook *${escaped(p.name, 80)}*: ${p.items.length} item${p.items.length === 1 ? "" : "s"}, for ${severityList(p.severities)}${p.services.length ? ` touching ${escaped(p.services.join(", "), 300)}` : ""}. It attaches to incidents that fit it from now on.`;

@@ -1,6 +1,7 @@
 // What the war room and the announcement channel are told about each fact, drawn when it is delivered from the
 // fact (who, what, the words they typed) and the incident as it is now. Everything a person typed is escaped here.
-import type { Incident, Postmortem, TimelineEntry } from "../../db/schema.js";
+import type { Incident, IncidentTask, Postmortem, TimelineEntry } from "../../db/schema.js";
+import { openItemsLine } from "./checklist.js";
 import { humanDuration, incidentDurations, postmortemRequired, severities, severityLabel, statusLabels, type Severity, type Status } from "../../incidents/lifecycle.js";
 import { roleDefinitions, type Role } from "../../incidents/roles.js";
 import { describeEntry } from "../../timeline/describe.js";
@@ -16,6 +17,8 @@ export interface FactContext {
   incident: Incident;
   /** For postmortem facts: the postmortem as it is now. */
   postmortem?: Postmortem;
+  /** For the resolution: the incident's checklist as it is now (its open items are listed). */
+  checklist?: Pick<IncidentTask, "phase" | "text" | "doneAt">[];
 }
 
 /** A war-room message to be posted as a person (their name and picture), for what they wrote themselves. */
@@ -31,7 +34,7 @@ const room = (i: Pick<Incident, "channelId">) => (i.channelId ? ` · ${mentionCh
 const line = (text: string): WarRoomMessage => ({ text: fallback(text), blocks: [section(text)] });
 
 /** The war room's message for a fact; undefined when the fact has nothing to say there. */
-export function warRoomMessage({ entry, incident, postmortem }: FactContext): WarRoomMessage | undefined {
+export function warRoomMessage({ entry, incident, postmortem, checklist }: FactContext): WarRoomMessage | undefined {
   const d = entry.data as Record<string, unknown>;
   const by = mentionUser(entry.actor);
   switch (entry.type) {
@@ -54,7 +57,8 @@ export function warRoomMessage({ entry, incident, postmortem }: FactContext): Wa
     case "resolved": {
       const took = typeof d.toResolveMs === "number" ? ` after ${humanDuration(d.toResolveMs)}` : "";
       const needed = postmortemRequired(incident.severity) ? `\n:memo: This was a ${severityLabel(incident.severity)}: a postmortem is required.` : "";
-      return line(`:white_check_mark: ${by} resolved the incident${took}.${typedQuote(d.summary)}${needed}`);
+      const open = checklist ? openItemsLine(checklist) : undefined;
+      return line(`:white_check_mark: ${by} resolved the incident${took}.${typedQuote(d.summary)}${needed}${open ? `\n${open}` : ""}`);
     }
     case "closed":
       if (d.reason === "declared_in_error") return inErrorClosing(incident, entry.actor);

@@ -2,6 +2,7 @@
 // severity. Both are drawn now, from the fact and the incident as it is, so a delayed delivery never shows stale state.
 import type { OutboxItem } from "../../db/schema.js";
 import { postmortemOf } from "../../postmortems/postmortems.js";
+import { checklistOf } from "../../playbooks/checklist.js";
 import { isPerson } from "../../timeline/actors.js";
 import { recordSetupStep } from "../../incidents/war-room-setup.js";
 import { timelineEntryById, timelineOf } from "../../timeline/append.js";
@@ -17,7 +18,8 @@ export function factDeliverers(ctx: SlackDeliveryContext) {
     const entry = await timelineEntryById(ctx.db, item.teamId, Number(item.payload.entryId));
     if (!entry || entry.incidentId !== incident.id) throw new PermanentDeliveryError(`fact ${String(item.payload.entryId)} of incident #${incident.number} not found`);
     const postmortem = entry.type.startsWith("postmortem_") ? await postmortemOf(ctx.db, incident) : undefined;
-    return { incident, entry, postmortem };
+    const checklist = entry.type === "resolved" ? await checklistOf(ctx.db, incident.teamId, incident.id) : undefined;
+    return { incident, entry, postmortem, checklist };
   }
 
   /** A person's own words are posted under their name and picture; if Slack cannot say who they are, as the bot. */
