@@ -160,8 +160,9 @@ export function parseItemLine(raw: string, defaultPhase: string | undefined): { 
     rest = rest.slice(0, roleMatch.index).trim();
   }
   let phase = defaultPhase;
-  const phaseMatch = /^([^:]{1,40}):\s*(.*)$/.exec(rest);
-  if (phaseMatch && !/^https?$/i.test(phaseMatch[1]!.trim())) {
+  // "Triage: check DNS", not "see https://…": a phase's colon is followed by a space.
+  const phaseMatch = /^([^:]{1,40}):(?:\s+|$)(.*)$/.exec(rest);
+  if (phaseMatch) {
     phase = phaseMatch[1]!;
     rest = phaseMatch[2]!;
   }
