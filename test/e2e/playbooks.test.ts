@@ -214,6 +214,8 @@ describe("resolving", () => {
     const incident = await declaredIncident(h, { title: "Resolve with open items", severity: "sev1" });
     await tick(incident, "U_BOB", "Alert acknowledged");
     await tick(incident, "U_BOB", "Assess impact");
+    const form = await h.driver.clickButton({ userId: "U_ALICE", channelId: incident.channelId!, messageTs: (await reload(h, incident)).summaryTs!, actionId: "incident_resolve", value: String(incident.id) });
+    expect(JSON.stringify(await modalOpenedBy(h, form.triggerId))).toContain("3 checklist items still open: Triage: Severity determined");
     await say(h, "U_ALICE", incident.channelId!, "resolve Rolled back");
     const line = await waitFor(() => botLinesIn(h, incident.channelId!).find((m) => String(m.text).includes("resolved the incident")));
     expect(String(line.text)).toContain("3 checklist items still open: Triage: Severity determined; Triage: Roles assigned; Triage: Hypothesis formed");

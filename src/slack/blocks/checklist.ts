@@ -155,3 +155,11 @@ export function playbookFormAnswer(text: string): View {
 
 export const playbookSavedText = (p: Playbook, created: boolean): string =>
   `:white_check_mark: ${created ? "Added" : "Saved"} the playbook *${escaped(p.name, 80)}*: ${p.items.length} item${p.items.length === 1 ? "" : "s"}, for ${severityList(p.severities)}${p.services.length ? ` touching ${escaped(p.services.join(", "), 300)}` : ""}. It attaches to incidents that fit it from now on.`;
+
+/** The resolve form with the checklist's open items under its headline, so nobody resolves without seeing them. */
+export function withOpenItems(view: View, tasks: Pick<IncidentTask, "phase" | "text" | "doneAt">[]): View {
+  const open = openItemsLine(tasks);
+  if (!open) return view;
+  const [first, ...rest] = view.blocks;
+  return { ...view, blocks: [...(first ? [first] : []), context(open) as View["blocks"][number], ...rest] };
+}
