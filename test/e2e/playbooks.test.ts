@@ -222,6 +222,21 @@ describe("resolving", () => {
   });
 });
 
+describe("reopening", () => {
+  it("shows the checklist again in the war room that continues a closed incident", async () => {
+    const incident = await declaredIncident(h, { title: "Comes back", severity: "sev1" });
+    await tick(incident, "U_BOB", "Alert acknowledged");
+    await say(h, "U_ALICE", incident.channelId!, "resolve Fixed");
+    await say(h, "U_ALICE", incident.channelId!, "close");
+    await say(h, "U_ALICE", incident.channelId!, `reopen #${incident.number} it is back`);
+    await h.bot.outbox.waitUntilIdle();
+    const continued = await reload(h, incident);
+    expect(continued.channelId).not.toBe(incident.channelId);
+    expect(box(continued, "Alert acknowledged").ticked).toBe(true);
+    expect(boxes(checklistIn(continued))).toHaveLength(5);
+  });
+});
+
 describe("/incident playbook", () => {
   it("lists the file's playbooks as read-only", async () => {
     const general = h.fake.channelByName("general")!.id;
