@@ -9,11 +9,13 @@ import { isOpen } from "../incidents/lifecycle.js";
 import { lockIncident, type IncidentRef } from "../incidents/queries.js";
 import { refuse } from "../incidents/refusals.js";
 import { BOT_ACTOR } from "../timeline/append.js";
-import { fits, itemIdentity, ITEMS_MAX, parseItemLine, phaseOrder, type Playbook, type PlaybookItem } from "./definitions.js";
+import { fits, itemIdentity, parseItemLine, phaseOrder, type Playbook, type PlaybookItem } from "./definitions.js";
 import { playbooksOf } from "./library.js";
 
 /** An incident's checklist holds at most this many items (every playbook's and those added by hand). */
 export const CHECKLIST_MAX = 200;
+/** …in at most this many phases (its message draws up to three blocks a phase, and Slack takes 50 in a message). */
+export const CHECKLIST_PHASES_MAX = 16;
 
 export async function checklistOf(db: DbOrTx, teamId: string, incidentId: number): Promise<IncidentTask[]> {
   return db
@@ -54,14 +56,16 @@ export async function attachPlaybooks(tx: Tx, clock: Clock, filePlaybooks: reado
   const tasks = await checklistOf(tx, incident.teamId, incident.id);
   const attached = new Set(tasks.map((t) => t.sourcePlaybook));
   const present = new Set(tasks.map(itemIdentity));
+  const phases = new Set(tasks.map((t) => t.phase));
   let position = tasks.reduce((max, t) => Math.max(max, t.position), 0);
   let room = CHECKLIST_MAX - tasks.length;
   for (const playbook of fitting) {
     if (attached.has(playbook.key)) continue;
     const items = playbook.items.filter((item) => {
       const id = itemIdentity(item);
-      if (present.has(id)) return false;
+      if (present.has(id) || (!phases.has(item.phase) && phases.size >= CHECKLIST_PHASES_MAX)) return false;
       present.add(id);
+      phases.add(item.phase);
       return true;
     }).slice(0, Math.max(room, 0));
     if (items.length === 0) continue;
@@ -105,7 +109,7 @@ export async function addTask(ctx: IncidentContext, ref: IncidentRef, userId: st
     if (tasks.length >= CHECKLIST_MAX) return { ok: false, problem: `This checklist already holds ${CHECKLIST_MAX} items, as many as it can.` };
     if (tasks.some((t) => itemIdentity(t) === itemIdentity(item))) return { ok: false, problem: "That item is already on the checklist." };
     const phases = new Set([...tasks.map((t) => t.phase), item.phase]);
-    if (phases.size > 8) return { ok: false, problem: "This checklist already has 8 phases: add the item to one of them (e.g. `triage: …`)." };
+    if (phases.size > CHECKLIST_PHASES_MAX) return { ok: false, problem: `This checklist already has ${CHECKLIST_PHASES_MAX} phases: add the item to one of them (e.g. \`triage: …\`).` };
     const outcome = await changeIncidentIn(tx, ctx, ref, userId, (incident) => {
       if (incident.status === "closed") return refuse({ code: "closed", incident });
       return {
@@ -178,4 +182,3 @@ export async function rememberChecklistMessage(tx: Tx, teamId: string, incidentI
     .onConflictDoUpdate({ target: [checklistMessages.teamId, checklistMessages.incidentId], set: at });
 }
 
-export { ITEMS_MAX };

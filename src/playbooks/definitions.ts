@@ -2,7 +2,7 @@
 // admin types, and which playbooks fit an incident. Pure: no database, no Slack.
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import { z } from "zod";
-import { severities, severitySchema, type Severity } from "../incidents/lifecycle.js";
+import { severitySchema, type Severity } from "../incidents/lifecycle.js";
 import { roles, type Role } from "../incidents/roles.js";
 
 /** The phases of the process guide, in order; a playbook may name others, which come after these. */
@@ -200,4 +200,3 @@ export function phaseOrder(phases: string[]): string[] {
 }
 
 export const severityList = (list: Severity[]): string => (list.length ? list.map((s) => s.toUpperCase()).join(", ") : "any severity");
-export { severities };

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { IncidentTask } from "../../src/db/schema.js";
 import { messageBlockProblems } from "../../src/fake-slack/block-rules.js";
 import { checklistMessage } from "../../src/slack/blocks/checklist.js";
+import { CHECKLIST_PHASES_MAX } from "../../src/playbooks/checklist.js";
 
 const option = (n: number, type: "plain_text" | "mrkdwn" = "mrkdwn") => ({ text: { type, text: `Item ${n}` }, value: String(n) });
 const checkboxes = (element: Record<string, unknown>) => [{ type: "actions", elements: [{ type: "checkboxes", action_id: "c", ...element }] }];
@@ -61,5 +62,11 @@ describe("the checklist message", () => {
     expect(json).not.toContain("<!channel>");
     const elements = (message.blocks as Array<{ elements?: Array<{ type: string; options: unknown[] }> }>).flatMap((b) => b.elements ?? []).filter((e) => e.type === "checkboxes");
     expect(elements.map((e) => e.options.length)).toEqual([7, 10, 10, 5, 1]);
+  });
+
+  it("stays within Slack's 50 blocks with as many phases as a checklist may have, every one with a link", () => {
+    const tasks = Array.from({ length: CHECKLIST_PHASES_MAX }, (_, p) => task(3 * (p + 1), `phase ${p}`, `Step of phase ${p}`));
+    const message = checklistMessage({ number: 8, status: "identified" }, tasks);
+    expect(messageBlockProblems(message.blocks)).toEqual([]);
   });
 });

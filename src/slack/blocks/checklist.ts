@@ -102,7 +102,7 @@ export function playbookList(file: { path: string; playbooks: Playbook[] } | und
     return `*${escaped(p.name, 80)}* · ${severityList(p.severities)}${services} · ${p.items.length} item${p.items.length === 1 ? "" : "s"} (${escaped(phases, 300)})`;
   };
   const blocks: unknown[] = [section(":clipboard: *Playbooks*: the checklists attached to incidents that fit them.")];
-  if (file?.playbooks.length) blocks.push(section(`*From ${escaped(file.path, 200)}* (read-only; edit the file)\n${file.playbooks.map(describe).join("\n")}`.slice(0, 2900)));
+  if (file?.playbooks.length) blocks.push(section(`*From ${escaped(file.path, 200)}* (read-only; edit the file)\n${file.playbooks.map(describe).join("\n")}`));
   for (const p of stored.slice(0, 40)) {
     blocks.push({ ...section(describe(p)), ...(isAdmin ? { accessory: button("Edit", PlaybookActions.edit, String(p.id)) } : {}) });
   }
