@@ -167,6 +167,7 @@ export function parseItemLine(raw: string, defaultPhase: string | undefined): { 
     rest = phaseMatch[2]!;
   }
   if (phase === undefined) return { ok: false, problem: "start with its phase, e.g. `Triage: Check the dashboards`" };
+  if (!rest.trim()) return { ok: false, problem: "say what needs doing after the phase, e.g. `Triage: Check the dashboards`" };
   const parsed = itemSchema.safeParse({ phase, text: rest, role, link });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
