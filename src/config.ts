@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Severity } from "./incidents/lifecycle.js";
 import { parseWeeklySchedule } from "./metrics/weekly-schedule.js";
+import { readPlaybookFile } from "./playbooks/playbook-file.js";
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -209,6 +210,20 @@ const configSchema = z.object({
     .min(24, { error: "must be a long random secret (at least 24 characters), e.g. the output of `openssl rand -hex 24`" })
     .refine((t) => /^[\x21-\x7e]+$/.test(t), { error: "must be printable ASCII without spaces (it is sent in an Authorization header)" })
     .optional(),
+  // Checklists attached to incidents by severity and service (see playbooks.example.yml); read and checked at start.
+  PLAYBOOKS_FILE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((path, ctx) => {
+      if (!path) return undefined;
+      const read = readPlaybookFile(path);
+      if (!read.ok) {
+        ctx.addIssue({ code: "custom", message: read.problem });
+        return z.NEVER;
+      }
+      return { path, playbooks: read.playbooks };
+    }),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
 }).superRefine((c, ctx) => {
   // An alert's incident needs a commander: the on-call person, else the source's owner; ALERTS_TOKEN's source has no owner.

@@ -26,6 +26,7 @@ import { createSlackApp } from "./slack/app.js";
 import type { ReceiverLimits } from "./slack/receiver.js";
 import { createClockwork } from "./incidents/clockwork.js";
 import { drillJobHandlers } from "./incidents/drills.js";
+import { attachPlaybooks } from "./playbooks/checklist.js";
 import { createLearningClock } from "./postmortems/reminders.js";
 import { createWeeklyReportClock } from "./metrics/weekly-report.js";
 import { clockSettings } from "./incidents/timers.js";
@@ -224,16 +225,23 @@ export async function startWarroom({
     onSwept: telemetry.swept,
   });
 
+  // The playbooks that fit an incident attach when it is declared and when a change (of severity) makes new ones fit.
+  const filePlaybooks = config.PLAYBOOKS_FILE?.playbooks ?? [];
+  const onDeclared = async (tx: Tx, incident: Incident) => {
+    await clockwork.onDeclared(tx, incident);
+    await attachPlaybooks(tx, clock, filePlaybooks, incident);
+  };
   const replanClock = async (tx: Tx, incident: Incident) => {
     await clockwork.replan(tx, incident);
     await learning.onIncidentChanged(tx, incident);
+    await attachPlaybooks(tx, clock, filePlaybooks, incident);
   };
   const alerts = new AlertIntake({
     db: database.db,
     clock,
     logger: logger.child({ component: "alerts" }),
     admins: config.INCIDENT_ADMINS,
-    onDeclared: clockwork.onDeclared,
+    onDeclared,
     replanClock,
     onWork: () => outbox.kick(),
     pollMs: outboxPollMs,
@@ -244,7 +252,7 @@ export async function startWarroom({
     clock,
     logger: logger.child({ component: "api" }),
     admins,
-    onDeclared: clockwork.onDeclared,
+    onDeclared,
     replanClock,
     deliverNow: () => outbox.kick(),
     sweep: () => scheduler.sweep(),
@@ -286,7 +294,8 @@ export async function startWarroom({
       businessTimeZone: config.BUSINESS_TIMEZONE,
       publicUrl: config.PUBLIC_URL,
       commsChannels: { exec: config.EXEC_CHANNEL, announcement: announcementChannels(config) },
-      onDeclared: clockwork.onDeclared,
+      playbookFile: config.PLAYBOOKS_FILE,
+      onDeclared,
       replanClock,
       escalateByHand: clockwork.escalateByHand,
       learning,

@@ -16,6 +16,7 @@ export type AuditSubject =
   | { kind: "escalation_policy"; id?: number; name: string }
   | { kind: "api_token"; id?: number; name: string }
   | { kind: "alert_source"; id?: number; name: string }
+  | { kind: "playbook"; id?: number; name: string }
   /** A door that was knocked on without a valid key: the REST API or an alert webhook, by path. */
   | { kind: "endpoint"; name: string }
   /** A slash command that is not about one incident (`/incident audit`). */

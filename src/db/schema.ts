@@ -641,9 +641,72 @@ export const statusPageUpdates = pgTable(
     // The timeline entry (comms_posted) it was published with.
     entryId: bigint("entry_id", { mode: "number" }),
   },
-  (t) => [index("status_page_updates_incident_idx").on(t.teamId, t.incidentId, t.publishedAt, t.id), // The page's version (its newest publication), read on every request to serve the rendered page from memory.
-    index("status_page_updates_team_newest_idx").on(t.teamId, t.id)],
+  (t) => [
+    index("status_page_updates_incident_idx").on(t.teamId, t.incidentId, t.publishedAt, t.id),
+    // The page's version (its newest publication), read on every request to serve the rendered page from memory.
+    index("status_page_updates_team_newest_idx").on(t.teamId, t.id),
+  ],
 );
 
 export type StatusPageIncident = typeof statusPageIncidents.$inferSelect;
 export type StatusPageUpdate = typeof statusPageUpdates.$inferSelect;
+
+/**
+ * Playbooks written in Slack by an admin (those of PLAYBOOKS_FILE are read from the file at start): which incidents
+ * each fits (severities, services; empty: any) and its checklist items, in order, by phase (src/playbooks/).
+ */
+export const playbooks = pgTable(
+  "playbooks",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    name: text("name").notNull(),
+    severities: text("severities").array().$type<Severity[]>().notNull().default(sql`'{}'::text[]`),
+    services: text("services").array().notNull().default(sql`'{}'::text[]`),
+    items: jsonb("items").$type<Array<{ phase: string; text: string; role?: string; link?: string }>>().notNull(),
+    createdBy: text("created_by").notNull(),
+    updatedBy: text("updated_by").notNull(),
+    createdAt: at("created_at").notNull(),
+    updatedAt: at("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("playbooks_team_name").on(t.teamId, sql`lower(${t.name})`)],
+);
+
+/** An incident's checklist: the items its playbooks brought and those added by hand, each done (by whom, when) or open. */
+export const incidentTasks = pgTable(
+  "incident_tasks",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    teamId: text("team_id").notNull(),
+    incidentId: bigint("incident_id", { mode: "number" })
+      .notNull()
+      .references(() => incidents.id),
+    phase: text("phase").notNull(),
+    text: text("text").notNull(),
+    ownerRole: text("owner_role"),
+    link: text("link"),
+    position: integer("position").notNull(),
+    // "file:<name>" or "db:<id>" for a playbook's item; null for one added by hand.
+    sourcePlaybook: text("source_playbook"),
+    addedBy: text("added_by").notNull(),
+    createdAt: at("created_at").notNull(),
+    doneAt: at("done_at"),
+    doneBy: text("done_by"),
+  },
+  (t) => [index("incident_tasks_incident_idx").on(t.teamId, t.incidentId, t.position)],
+);
+
+/** Where an incident's checklist message is in Slack (one per war room), so a refresh edits it in place. */
+export const checklistMessages = pgTable(
+  "checklist_messages",
+  {
+    teamId: text("team_id").notNull(),
+    incidentId: bigint("incident_id", { mode: "number" }).notNull(),
+    channelId: text("channel_id").notNull(),
+    ts: text("ts").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.incidentId] })],
+);
+
+export type PlaybookRow = typeof playbooks.$inferSelect;
+export type IncidentTask = typeof incidentTasks.$inferSelect;

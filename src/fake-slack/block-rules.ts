@@ -71,12 +71,25 @@ function checkConfirm(v: unknown, where: string, problems: string[]): void {
   checkTextObject(v.deny, `${where}.deny`, SlackLimits.confirm.deny, problems, true);
 }
 
-function checkOption(o: unknown, where: string, problems: string[]): void {
+/**
+ * Slack's option object reference: "Overflow, select, and multi-select menus can only use plain_text objects, while
+ * radio buttons and checkboxes can use mrkdwn text objects"; `url` is "only available in overflow menus".
+ */
+function checkOption(o: unknown, where: string, problems: string[], elementType: string): void {
   if (!isObject(o) || typeof o.value !== "string") return void problems.push(`${where}: must have a value`);
-  checkTextObject(o.text, `${where}.text`, SlackLimits.optionText, problems);
+  const mrkdwnAllowed = elementType === "checkboxes" || elementType === "radio_buttons";
+  checkTextObject(o.text, `${where}.text`, SlackLimits.optionText, problems, !mrkdwnAllowed);
   checkString(o.value, `${where}.value`, SlackLimits.optionValue, problems);
   if (o.description !== undefined) checkTextObject(o.description, `${where}.description`, SlackLimits.optionDescription, problems, true);
   checkString(o.url, `${where}.url`, SlackLimits.url, problems);
+  if (o.url !== undefined && elementType !== "overflow") problems.push(`${where}.url: only allowed in overflow menus`);
+}
+
+/** The same option object whatever the order of its keys (Slack compares what it says, not how it was written). */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(",")}}`;
+  return JSON.stringify(v);
 }
 
 /** How many options each kind of element may carry. */
@@ -111,11 +124,13 @@ function checkElement(el: unknown, where: string, problems: string[]): void {
   if (Array.isArray(el.options)) {
     const { min, max } = optionCount(el.type);
     if (el.options.length < min || el.options.length > max) problems.push(`${where}.options: must have ${min} to ${max} items`);
-    el.options.forEach((o, i) => checkOption(o, `${where}.options[${i}]`, problems));
-    const values = new Set(el.options.map((o) => (isObject(o) ? o.value : undefined)));
+    el.options.forEach((o, i) => checkOption(o, `${where}.options[${i}]`, problems, el.type as string));
+    const shown = new Set(el.options.map(canonical));
     const picked = [...(isObject(el.initial_option) ? [el.initial_option] : []), ...(Array.isArray(el.initial_options) ? el.initial_options : [])];
-    // Slack refuses an initial option that is not exactly one of the options.
-    for (const p of picked) if (!isObject(p) || !values.has(p.value)) problems.push(`${where}.initial_option: must be one of the options`);
+    // Slack refuses an initial option that is not exactly one of the options: "an array of option objects that
+    // exactly matches one or more of the options" (checkboxes reference; the selects say the same), text included.
+    for (const p of picked) if (!isObject(p) || !shown.has(canonical(p))) problems.push(`${where}.initial_option: must be exactly one of the options`);
+    if (el.initial_options !== undefined && !Array.isArray(el.initial_options)) problems.push(`${where}.initial_options: must be an array`);
   } else if (["static_select", "multi_static_select", "overflow", "checkboxes", "radio_buttons"].includes(el.type) && !Array.isArray(el.option_groups)) {
     problems.push(`${where}.options: required`);
   }

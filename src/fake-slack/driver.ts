@@ -144,6 +144,56 @@ export class SlackDriver {
     return { ...answer, triggerId, responseUrl };
   }
 
+  /**
+   * Ticks (or un-ticks) one box of a checkboxes element in a message: Slack sends the element's boxes as they now are
+   * (`selected_options`, full option objects) and the message as it was shown. Returns the payload too, so a test can
+   * send it again (a double click, a retry).
+   */
+  async toggleCheckbox(opts: { userId: string; channelId: string; messageTs: string; value: string }): Promise<InteractionAnswer & { payload: Json }> {
+    const message = this.fake.messagesIn(opts.channelId).find((m) => m.ts === opts.messageTs);
+    if (!message) throw new Error(`no message ${opts.messageTs} in ${opts.channelId} to tick in`);
+    let found: { blockId: string; element: Json } | undefined;
+    for (const block of (message.blocks ?? []) as Json[]) {
+      const candidates = [...((block.elements as Json[] | undefined) ?? []), ...(block.accessory ? [block.accessory as Json] : [])];
+      const element = candidates.find((el) => el.type === "checkboxes" && ((el.options as Json[] | undefined) ?? []).some((o) => o.value === opts.value));
+      if (element) found = { blockId: String(block.block_id ?? ""), element };
+      if (found) break;
+    }
+    if (!found) throw new Error(`message ${opts.messageTs} has no checkbox "${opts.value}"`);
+    const options = (found.element.options as Json[]) ?? [];
+    const ticked = new Set(((found.element.initial_options as Json[] | undefined) ?? []).map((o) => o.value));
+    if (ticked.has(opts.value)) ticked.delete(opts.value);
+    else ticked.add(opts.value);
+    const triggerId = this.fake.issueTriggerId(opts.userId);
+    const responseUrl = this.fake.issueResponseUrl({ userId: opts.userId, channelId: opts.channelId, messageTs: opts.messageTs });
+    const payload = {
+      type: "block_actions",
+      user: this.user(opts.userId),
+      api_app_id: this.fake.workspace.bot.appId,
+      token: "deprecated-verification-token",
+      container: { type: "message", message_ts: opts.messageTs, channel_id: opts.channelId, is_ephemeral: false },
+      trigger_id: triggerId,
+      team: this.team(),
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: opts.channelId, name: this.fake.channel(opts.channelId)?.name ?? "" },
+      message: { ...message, channel: undefined },
+      state: { values: {} },
+      response_url: responseUrl,
+      actions: [
+        {
+          type: "checkboxes",
+          action_id: found.element.action_id,
+          block_id: found.blockId,
+          selected_options: options.filter((o) => ticked.has(o.value)),
+          action_ts: String(Date.now() / 1000),
+        },
+      ],
+    };
+    const answer = await this.sendPayload(payload);
+    return { ...answer, triggerId, responseUrl, payload };
+  }
+
   /** Clicks a button in an ephemeral message the user is looking at (only they can see it, so it lives nowhere else). */
   async clickInEphemeral(opts: { userId: string; ephemeral: FakeEphemeral; actionId: string; value?: string }): Promise<InteractionAnswer> {
     const found = findButton(opts.ephemeral.blocks ?? [], opts.actionId, opts.value);

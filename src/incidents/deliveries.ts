@@ -16,6 +16,8 @@ export const Deliveries = {
   // The incident's live views; repeated requests coalesce into one refresh.
   refreshCard: "war_room.refresh_card",
   refreshTopic: "war_room.refresh_topic",
+  /** The checklist message (src/playbooks/): posted once, then edited in place like the card. */
+  refreshChecklist: "war_room.refresh_checklist",
   // Alerts that fired or resolved since the war room was last told, said in one line (coalesced like a refresh).
   alertLines: "war_room.alert_lines",
   // Facts told to people.
@@ -123,10 +125,12 @@ export type Effect =
   /** A closed incident came back: its archived channel stays as history and a new one continues it. */
   | { kind: "continue_war_room" }
   /** Tell the war room about the alerts that fired or resolved since it was last told (one line for many). */
-  | { kind: "alert_lines" };
+  | { kind: "alert_lines" }
+  /** Show the incident's checklist as it is now (posted the first time, edited after). */
+  | { kind: "checklist" };
 
 /** Effects that reach into the war room itself: a line there, an invitation, the card, the topic. */
-const inTheWarRoom = new Set<Effect["kind"]>(["war_room", "invite", "card", "topic"]);
+const inTheWarRoom = new Set<Effect["kind"]>(["war_room", "invite", "card", "topic", "checklist"]);
 
 /**
  * What a fact can still reach. A closed incident's war room is archived and Slack lets nobody post, edit or be
@@ -153,11 +157,12 @@ const deliveryOf: Record<Effect["kind"], DeliveryKind> = {
   archive: Deliveries.archive,
   continue_war_room: Deliveries.continueWarRoom,
   alert_lines: Deliveries.alertLines,
+  checklist: Deliveries.refreshChecklist,
 };
 
 
 /** Refreshes render the incident as it is when they run, so one pending refresh serves any number of changes. */
-const coalesced = new Set<Effect["kind"]>(["card", "topic", "alert_lines"]);
+const coalesced = new Set<Effect["kind"]>(["card", "topic", "alert_lines", "checklist"]);
 
 /** An incident's deliveries go in order of its severity when more is due than the outbox takes at once (SEV1 first). */
 export const priorityOf = (incident: { severity?: Severity }): number => (incident.severity ? severities.indexOf(incident.severity) + 1 : 5);

@@ -32,7 +32,7 @@ export function reopening(incident: Incident, now: Date, reason: string, extra: 
       {
         type: "reopened",
         data: { from, reason: reason || null, ...extra },
-        effects: [...(from === "closed" ? [{ kind: "continue_war_room" as const }] : []), { kind: "card" }, { kind: "topic" }, { kind: "war_room" }],
+        effects: [...(from === "closed" ? [{ kind: "continue_war_room" as const }] : []), { kind: "card" }, { kind: "topic" }, { kind: "war_room" }, { kind: "checklist" }],
       },
     ],
     result: { from },

@@ -73,11 +73,22 @@ export async function interact(
     if (!ephemeral || ephemeral.user !== userId) return refused("That message is gone.");
     answer = await parts.driver().clickInEphemeral({ userId, ephemeral, actionId, value });
   } else {
-    if (!parts.fake.messagesIn(where.channelId).some((m) => m.ts === where.ts)) return refused("That message is gone.");
-    answer = await parts.driver().clickButton({ userId, channelId: where.channelId, messageTs: where.ts!, actionId, value });
+    const message = parts.fake.messagesIn(where.channelId).find((m) => m.ts === where.ts);
+    if (!message) return refused("That message is gone.");
+    answer =
+      value !== undefined && isCheckbox(message.blocks, actionId, value)
+        ? await parts.driver().toggleCheckbox({ userId, channelId: where.channelId, messageTs: where.ts!, value })
+        : await parts.driver().clickButton({ userId, channelId: where.channelId, messageTs: where.ts!, actionId, value });
   }
   parts.fake.changed();
   return answer.status === 200 ? done : refused(`The app did not take that (HTTP ${answer.status}).`);
+}
+
+/** A box of a checkboxes element (a checklist item) rather than a button or a menu's option. */
+function isCheckbox(blocks: unknown, actionId: string, value: string): boolean {
+  type El = { type?: string; action_id?: string; options?: Array<{ value?: string }> };
+  const elements = ((Array.isArray(blocks) ? blocks : []) as Array<{ elements?: El[]; accessory?: El }>).flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])]);
+  return elements.some((el) => el.type === "checkboxes" && el.action_id === actionId && (el.options ?? []).some((o) => o.value === value));
 }
 
 /** The modal's submit button: Slack's own checks, then the submission; the app may answer with field errors. */

@@ -21,6 +21,8 @@ export const Views = {
   addAlertSource: "alert_source_add",
   rotateAlertToken: "alert_source_rotate",
   alertTokenIssued: "alert_source_token",
+  playbook: "playbook_form",
+  playbookSaved: "playbook_saved",
 } as const;
 
 export const PmBlocks = {
@@ -123,3 +125,12 @@ export const HomeViews = { home: "warroom_home", refusal: "home_refusal" } as co
 
 export const Shortcuts = { addToTimeline: "add_to_incident_timeline", declareFromMessage: "declare_incident_from_message" } as const;
 
+
+/**
+ * The checklist message: one checkboxes element per ten items, action_id `checklist_tick_<n>` (unique in its block);
+ * each option's value is the item's id. The playbook form's blocks, and the list's Add / Edit buttons.
+ */
+export const ChecklistActions = { tickPrefix: "checklist_tick_" } as const;
+export const isChecklistTick = (actionId: string): boolean => /^checklist_tick_\d{1,3}$/.test(actionId);
+export const PlaybookBlocks = { name: "name", severities: "severities", services: "services", items: "items" } as const;
+export const PlaybookActions = { add: "playbook_add", edit: "playbook_edit" } as const;

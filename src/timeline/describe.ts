@@ -120,6 +120,14 @@ export function describeEntry(entry: Entry): Phrase {
       return ["Action item for ", { user: str(d.ownerId) }, ": ", str(d.description)];
     case "action_item_changed":
       return describeActionItemChange(d);
+    case "playbook_attached":
+      return [`Attached the playbook ${str(d.playbook)} (${Number(d.items ?? 0)} checklist item${Number(d.items) === 1 ? "" : "s"})`];
+    case "task_added":
+      return [`Added a checklist item (${str(d.phase)}): ${str(d.text)}`];
+    case "task_done":
+      return [`Ticked off (${str(d.phase)}): ${str(d.text)}`];
+    case "task_reopened":
+      return [`Un-ticked (${str(d.phase)}): ${str(d.text)}`];
     case "alerts_fired":
       return [`${alertCount(d.count)} fired: ${alertNames(d)}`];
     case "alerts_resolved": {

@@ -141,6 +141,10 @@ const subcommands = [
   "action wontdo",
   "actions",
   "actions overdue",
+  "task",
+  "task triage:",
+  "playbook",
+  "playbook edit",
 ];
 
 describe("odd input", () => {

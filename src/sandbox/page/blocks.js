@@ -1,5 +1,5 @@
 // Block Kit in a message, as Slack lays it out: section (text, fields, accessory), header, divider, context,
-// actions (buttons, overflow menus, static and user selects), image (its alt text: nothing is fetched from
+// actions (buttons, overflow menus, static and user selects, checkboxes), image (its alt text: nothing is fetched from
 // elsewhere), rich_text as plain text. onAction(actionId, value) is how a click reaches the bot.
 import { h } from "preact";
 import { useState } from "preact/hooks";
@@ -54,8 +54,23 @@ function Select({ el, ctx, onAction, busy }) {
   </select>`;
 }
 
+/** A checkbox group in a message: a click sends the box's option value (the sandbox ticks or un-ticks it as Slack would). */
+function Checkboxes({ el, ctx, onAction, busy }) {
+  const ticked = new Set((el.initial_options ?? []).map((o) => o.value));
+  return html`<div class="kit-checkboxes">
+    ${(el.options ?? []).map(
+      (o) => html`<label key=${o.value} class="kit-checkbox">
+        <input type="checkbox" checked=${ticked.has(o.value)} disabled=${busy} onChange=${() => onAction(el.action_id, o.value)} />
+        <span><${TextObject} text=${o.text} ctx=${ctx} />${o.description ? html`<br /><small class="kit-option-description">${emojiText(o.description.text ?? "")}</small>` : ""}</span>
+      </label>`,
+    )}
+  </div>`;
+}
+
 export function Element({ el, ctx, onAction, busy }) {
   switch (el?.type) {
+    case "checkboxes":
+      return html`<${Checkboxes} el=${el} ctx=${ctx} onAction=${onAction} busy=${busy} />`;
     case "button":
       return html`<${Button} el=${el} onAction=${onAction} busy=${busy} />`;
     case "overflow":

@@ -90,6 +90,8 @@ function subject(entry: AuditEntry): string {
       return name ? `API token ${name}` : "API tokens";
     case "alert_source":
       return `alert source ${name}`;
+    case "playbook":
+      return `playbook ${name}`;
     case "action_item":
       return `action item ${entry.subjectId ?? ""}`.trim();
     case "endpoint":

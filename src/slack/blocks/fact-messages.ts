@@ -1,6 +1,7 @@
 // What the war room and the announcement channel are told about each fact, drawn when it is delivered from the
 // fact (who, what, the words they typed) and the incident as it is now. Everything a person typed is escaped here.
-import type { Incident, Postmortem, TimelineEntry } from "../../db/schema.js";
+import type { Incident, IncidentTask, Postmortem, TimelineEntry } from "../../db/schema.js";
+import { openItemsLine } from "./checklist.js";
 import { humanDuration, incidentDurations, isOpen, postmortemRequired, severities, severityLabel, statusLabels, type Severity, type Status } from "../../incidents/lifecycle.js";
 import { roleDefinitions, type Role } from "../../incidents/roles.js";
 import { describeEntry } from "../../timeline/describe.js";
@@ -23,6 +24,8 @@ export interface FactContext {
   names?: Names;
   /** For a resolution: true when the incident is on the public status page (the all-clear is offered). */
   isPublic?: boolean;
+  /** For the resolution: the incident's checklist as it is now (its open items are listed). */
+  checklist?: Pick<IncidentTask, "phase" | "text" | "doneAt">[];
 }
 
 /** A war-room message to be posted as a person (their name and picture), for what they wrote themselves. */
@@ -38,7 +41,7 @@ const room = (i: Pick<Incident, "channelId">) => (i.channelId ? ` · ${mentionCh
 const line = (text: string): WarRoomMessage => ({ text: fallback(text), blocks: [section(text)] });
 
 /** The war room's message for a fact; undefined when the fact has nothing to say there. */
-export function warRoomMessage({ entry, incident, postmortem, names, isPublic }: FactContext): WarRoomMessage | undefined {
+export function warRoomMessage({ entry, incident, postmortem, names, isPublic, checklist }: FactContext): WarRoomMessage | undefined {
   const d = entry.data as Record<string, unknown>;
   const by = mentionUser(entry.actor);
   switch (entry.type) {
@@ -61,7 +64,8 @@ export function warRoomMessage({ entry, incident, postmortem, names, isPublic }:
     case "resolved": {
       const took = typeof d.toResolveMs === "number" ? ` after ${humanDuration(d.toResolveMs)}` : "";
       const needed = postmortemRequired(incident.severity) && !incident.isDrill ? `\n:memo: This was a ${severityLabel(incident.severity)}: a postmortem is required.` : "";
-      const resolvedLine = line(`:white_check_mark: ${by} resolved the incident${took}.${typedQuote(d.summary)}${needed}`);
+      const open = checklist ? openItemsLine(checklist) : undefined;
+      const resolvedLine = line(`:white_check_mark: ${by} resolved the incident${took}.${typedQuote(d.summary)}${needed}${open ? `\n${open}` : ""}`);
       return isPublic ? allClearOffered(incident, resolvedLine) : resolvedLine;
     }
     case "comms_posted":

@@ -12,6 +12,8 @@ export const subcommandHelp: [usage: string, what: string][] = [
   ["note <text>", "add a note to the timeline"],
   ["comms [internal|exec|customer]", "send an update to an audience: war room, executives, or the public status page"],
   ["timeline", "show the incident's timeline"],
+  ["task [phase:] <what>", "add an item to the war room's checklist, e.g. `task triage: check DNS`"],
+  ["playbook [add|edit <name>]", "the playbooks (checklists by severity and service); admins add or edit one"],
   ["resolve [summary]", "resolve; alone, opens the form"],
   ["close [in error]", "close a resolved incident and archive its channel; `in error`: it was declared by mistake (any status; left out of the metrics)"],
   ["reopen [reason]", "reopen a resolved or closed incident"],

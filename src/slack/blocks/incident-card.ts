@@ -7,6 +7,8 @@ import { humanDuration, incidentDurations, isOpen, severityLabel, statusLabels }
 import { roleDefinitions, roleHolder, roles } from "../../incidents/roles.js";
 import type { SlackMessage } from "../gateway.js";
 import { CardMenu, PostmortemActions, WarRoomActions } from "../ids.js";
+import { checklistProgressLine } from "./checklist.js";
+import type { IncidentTask } from "../../db/schema.js";
 import { actions, button, context, fallback, field, Limits, plainText, section } from "./kit.js";
 import { escaped, mentionChannel, mentionUser, slackDate } from "./text.js";
 
@@ -36,8 +38,8 @@ export function alertTallyWords(tally: AlertTally): string {
 
 const alertTallyLine = (tally: AlertTally): string => `${tally.firing === 0 ? ":white_check_mark:" : ":rotating_light:"} ${alertTallyWords(tally)}`;
 
-/** The pinned card; `alerts`: how the incident's alerts stand, when alerts brought it. */
-export function incidentCard(incident: Incident, alerts?: AlertTally): SlackMessage {
+/** The pinned card; `alerts`: how the incident's alerts stand, when alerts brought it; `checklist`: its items, if any. */
+export function incidentCard(incident: Incident, alerts?: AlertTally, checklist?: Pick<IncidentTask, "phase" | "doneAt">[]): SlackMessage {
   const value = String(incident.id);
   const services = incident.affectedServices.length ? escaped(incident.affectedServices.join(", "), 1500) : "_none named_";
   const description = incident.description.trim() ? escaped(incident.description, 2900) : "_No description yet._";
@@ -125,6 +127,8 @@ export function incidentCard(incident: Incident, alerts?: AlertTally): SlackMess
   const closing = incident.status === "closed" ? " · Closed; `/incident reopen` brings it back" : incident.status === "resolved" ? " · `/incident close` archives this channel" : "";
   const history = incident.previousChannelIds.length ? ` · Continues ${incident.previousChannelIds.map(mentionChannel).join(", ")} (archived)` : "";
   if (alerts && alerts.total > 0) blocks.push(context(alertTallyLine(alerts)));
+  const progress = checklistProgressLine(checklist);
+  if (progress) blocks.push(context(progress));
   blocks.push(context(`Declared by ${mentionUser(incident.declaredBy)} on ${slackDate(incident.declaredAt)}${history}${closing}`));
   return {
     text: fallback(`Incident #${incident.number} (${severityLabel(incident.severity)}, ${statusLabels[incident.status]}): ${incidentTitle(incident)}`),

@@ -2,6 +2,7 @@
 // severity. Both are drawn now, from the fact and the incident as it is, so a delayed delivery never shows stale state.
 import type { OutboxItem } from "../../db/schema.js";
 import { postmortemOf } from "../../postmortems/postmortems.js";
+import { checklistOf } from "../../playbooks/checklist.js";
 import { isPerson } from "../../timeline/actors.js";
 import { recordSetupStep } from "../../incidents/war-room-setup.js";
 import { timelineEntryById, timelineOf } from "../../timeline/append.js";
@@ -22,7 +23,8 @@ export function factDeliverers(ctx: SlackDeliveryContext) {
     const mentioned = peopleInReplayed(entry);
     const names = mentioned.length ? await ctx.gateway.namesOf(mentioned) : undefined;
     const isPublic = entry.type === "resolved" ? Boolean(await publicFace(ctx.db, incident.teamId, incident.id)) : undefined;
-    return { incident, entry, postmortem, names, isPublic };
+    const checklist = entry.type === "resolved" ? await checklistOf(ctx.db, incident.teamId, incident.id) : undefined;
+    return { incident, entry, postmortem, names, isPublic, checklist };
   }
 
   /** A person's own words are posted under their name and picture; if Slack cannot say who they are, as the bot. */

@@ -10,6 +10,7 @@ import { timelineEntryById, timelineOf } from "../../timeline/append.js";
 import type { DeliveryFailure, Deliverer } from "../../outbox/outbox.js";
 import type { SlackDeliveryContext } from "./delivery-context.js";
 import { alertLineDeliverers } from "./alert-lines.js";
+import { checklistDeliverers } from "./checklist.js";
 import { factDeliverers } from "./facts.js";
 import { homeDeliverers } from "./home.js";
 import { legacyDeliverers } from "./legacy.js";
@@ -38,6 +39,7 @@ export function slackDeliverers(ctx: SlackDeliveryContext): Record<string, Deliv
     [Deliveries.continueWarRoom]: setup.continueWarRoom,
     [Deliveries.refreshCard]: views.refreshCard,
     [Deliveries.refreshTopic]: views.refreshTopic,
+    [Deliveries.refreshChecklist]: checklistDeliverers(ctx).refreshChecklist,
     [Deliveries.archive]: views.archive,
     [Deliveries.warRoomLine]: facts.warRoomLine,
     [Deliveries.alertLines]: alertLineDeliverers(ctx).alertLines,
@@ -65,6 +67,7 @@ const needsTheWarRoom = new Set<string>([
   Deliveries.pinCard,
   Deliveries.refreshCard,
   Deliveries.refreshTopic,
+  Deliveries.refreshChecklist,
   Deliveries.warRoomLine,
   Deliveries.invite,
   Deliveries.archive,

@@ -2,6 +2,7 @@
 // now, at most once per settle window and once more after a burst quiets down (a burst of changes ends in one or
 // two edits, not one per change); and the last refresh before the channel is archived.
 import { alertTally } from "../../alerts/tally.js";
+import { checklistOf } from "../../playbooks/checklist.js";
 import type { Incident } from "../../db/schema.js";
 import { DeliveryDeferred, type Deliverer } from "../../outbox/outbox.js";
 import { incidentCard, incidentTopic } from "../blocks/incident-card.js";
@@ -39,7 +40,7 @@ export function liveViewDeliverers(ctx: SlackDeliveryContext) {
   }
 
   const updateCard = async (incident: Incident) => {
-    const card = markedIfDrill(incident, incidentCard(incident, await alertTally(ctx.db, incident.teamId, incident.id)));
+    const card = markedIfDrill(incident, incidentCard(incident, await alertTally(ctx.db, incident.teamId, incident.id), await checklistOf(ctx.db, incident.teamId, incident.id)));
     return unlessSettled(ctx, incident, "refresh card", () => ctx.gateway.updateMessage(incident.channelId!, incident.summaryTs!, card), [
       "is_archived",
       "message_not_found",

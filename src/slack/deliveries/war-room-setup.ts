@@ -2,6 +2,7 @@
 // the declarer's link, the topic, the pinned card and the announcement; and, for a reopened closed incident,
 // a new channel that continues the archived one.
 import { alertTally } from "../../alerts/tally.js";
+import { checklistOf } from "../../playbooks/checklist.js";
 import type { Incident, OutboxItem } from "../../db/schema.js";
 import { warRoomChannelName } from "../../incidents/channel-name.js";
 import { channelHolder } from "../../incidents/queries.js";
@@ -172,7 +173,7 @@ export function warRoomSetupDeliverers(ctx: SlackDeliveryContext) {
   const postCard: Deliverer = async (item) => {
     const incident = await incidentOf(ctx, item);
     if (incident.summaryTs) return;
-    const posted = await postOnce(ctx, item, requireChannel(incident), incidentCard(incident, await alertTally(ctx.db, incident.teamId, incident.id)));
+    const posted = await postOnce(ctx, item, requireChannel(incident), incidentCard(incident, await alertTally(ctx.db, incident.teamId, incident.id), await checklistOf(ctx.db, incident.teamId, incident.id)));
     return step(incident, { values: { summaryTs: posted.ts }, fact: { type: "card_posted", data: { ts: posted.ts } } });
   };
 

@@ -5,6 +5,7 @@ import type { Incident } from "../../db/schema.js";
 import type { EscalatedByHand } from "../../incidents/clockwork.js";
 import type { Severity } from "../../incidents/lifecycle.js";
 import type { Logger } from "../../log.js";
+import type { Playbook } from "../../playbooks/definitions.js";
 import type { LearningClock } from "../../postmortems/reminders.js";
 import type { SlackGateway } from "../gateway.js";
 
@@ -32,6 +33,8 @@ export interface ListenerDeps {
   publicUrl?: string;
   /** Where executive summaries go: EXEC_CHANNEL, else the announcement channel of the incident's severity. */
   commsChannels?: { exec?: string; announcement: Readonly<Record<Severity, string>> };
+  /** PLAYBOOKS_FILE: its playbooks, shown (read-only) beside those kept in the database. */
+  playbookFile?: { path: string; playbooks: Playbook[] };
   /** Starts delivering what a committed transaction enqueued, without waiting for the next poll. */
   deliverNow: () => void;
 }

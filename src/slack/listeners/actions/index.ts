@@ -1,11 +1,12 @@
 // Every button and menu the bot puts in Slack: one listener for block actions, a lookup table by action_id.
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from "@slack/bolt";
 import { staleButtonText } from "../../blocks/answers.js";
-import { ActionItemActions, AlertSourceActions, CommsActions, HomeActions, NudgeActions, OncallActions, PostmortemActions, WarRoomActions } from "../../ids.js";
+import { ActionItemActions, AlertSourceActions, CommsActions, HomeActions, isChecklistTick, NudgeActions, OncallActions, PlaybookActions, PostmortemActions, WarRoomActions } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
 import { markActionItemDone, reassignActionItem, snoozeActionItem } from "./action-item-buttons.js";
 import { tell, type ActionArgs, type ActionHandler } from "./action-kit.js";
 import { acknowledge } from "./acknowledge.js";
+import { addPlaybook, editPlaybook, tickChecklist } from "./checklist.js";
 import { declareFromHome } from "./home-declare.js";
 import { addAlertSource, rotateAlertToken } from "./alert-sources.js";
 import { claimCommsLead, claimScribe, escalateFromNudge, snoozeNoProgress, snoozeUnclaimedRoles } from "./nudges.js";
@@ -37,17 +38,23 @@ const handlers: Record<string, ActionHandler> = {
   [AlertSourceActions.add]: addAlertSource,
   [AlertSourceActions.rotate]: rotateAlertToken,
   [HomeActions.declare]: declareFromHome,
+  [PlaybookActions.add]: addPlaybook,
+  [PlaybookActions.edit]: editPlaybook,
 };
 
+/** A checklist has one checkboxes element per ten items, each with an action_id of its own (see ids.ts). */
+const handlerFor = (actionId: string): ActionHandler | undefined =>
+  Object.hasOwn(handlers, actionId) ? handlers[actionId] : isChecklistTick(actionId) ? tickChecklist : undefined;
+
 /** A click on something no handler knows (an old message's button) changes nothing. */
-export const actionChangesNothing = (actionId: string): boolean => !Object.hasOwn(handlers, actionId);
+export const actionChangesNothing = (actionId: string): boolean => !handlerFor(actionId);
 
 /** Block actions only: legacy attachments and dialogs are not ours and stay unanswered. */
 export function actionListener(deps: ListenerDeps): (args: SlackActionMiddlewareArgs & AllMiddlewareArgs) => Promise<void> {
   return async (args) => {
     if (args.body.type !== "block_actions") return;
     const a = args as unknown as ActionArgs;
-    const handler = Object.hasOwn(handlers, a.action.action_id) ? handlers[a.action.action_id] : undefined;
+    const handler = handlerFor(a.action.action_id);
     if (!handler) return staleButton(deps, a);
     await handler(deps, a);
   };

@@ -9,6 +9,8 @@ import { timelineOf } from "../../../timeline/append.js";
 import { auditIncidentRefusal } from "../../../audit/audit-log.js";
 import { refusalText } from "../../blocks/answers.js";
 import { timelineMessage } from "../../blocks/timeline.js";
+import { withOpenItems } from "../../blocks/checklist.js";
+import { checklistOf } from "../../../playbooks/checklist.js";
 import { resolveModal, rolesModal, severityModal, statusModal, updateModal } from "../../blocks/war-room-modals.js";
 import { CardMenu, WarRoomActions } from "../../ids.js";
 import type { ListenerDeps } from "../deps.js";
@@ -42,7 +44,9 @@ async function openForm(deps: ListenerDeps, args: ActionArgs, incident: Incident
     return tell(args, refusalText(refusal, deps.clock.now()));
   }
   if (!isOpen(incident.status)) return tell(args, `Incident #${incident.number} is ${statusLabels[incident.status].toLowerCase()}. \`/incident reopen\` brings it back.`);
-  await openView(deps, args.client, args.body.trigger_id, form.build({ incident, privateMetadata: modalMetadata(incident.id) }), (text) => tell(args, text), "click again");
+  let view = form.build({ incident, privateMetadata: modalMetadata(incident.id) });
+  if (form.action === "resolve") view = withOpenItems(view, await checklistOf(deps.db, incident.teamId, incident.id));
+  await openView(deps, args.client, args.body.trigger_id, view, (text) => tell(args, text), "click again");
 }
 
 export const openWarRoomForm: ActionHandler = async (deps, args) => {

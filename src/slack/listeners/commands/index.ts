@@ -20,6 +20,7 @@ import { list } from "./list.js";
 import { metrics } from "./metrics.js";
 import { note } from "./note.js";
 import { oncall } from "./oncall.js";
+import { playbook } from "./playbook.js";
 import { postmortem } from "./postmortem.js";
 import { reopen } from "./reopen.js";
 import { resolve } from "./resolve.js";
@@ -27,6 +28,7 @@ import { role } from "./role.js";
 import { search } from "./search.js";
 import { severity } from "./severity.js";
 import { status } from "./status.js";
+import { task } from "./task.js";
 import { timeline } from "./timeline.js";
 
 /** Every subcommand by the words that run it (some have two: ack and acknowledge). */
@@ -60,13 +62,16 @@ export const subcommands: Record<string, Subcommand> = {
   alerts,
   "api-token": apiToken,
   audit,
+  task,
+  playbook,
+  playbooks: playbook,
 };
 
 /**
  * Subcommands that only answer or open a form. A replay of one changes nothing, so it goes ahead without waiting
  * for the replay check (see slack/middleware.ts onceOnly). A subcommand that writes must never be listed here.
  */
-const answersOnly = new Set(["", "help", "declare", "list", "metrics", "search", "timeline", "actions", "oncall", "escalation", "alerts", "comms"]);
+const answersOnly = new Set(["", "help", "declare", "list", "metrics", "search", "timeline", "actions", "oncall", "escalation", "alerts", "comms", "playbook", "playbooks"]);
 
 /** True when this command text can change nothing: an answering subcommand, or one that does not exist. */
 export function commandChangesNothing(text: string): boolean {

@@ -6,6 +6,7 @@ import { actionItemSubmitted, postmortemActionsSubmitted, reassignSubmitted } fr
 import { alertSourceSubmitted, rotateTokenSubmitted } from "./alert-sources.js";
 import { declareSubmitted } from "./declare.js";
 import { coverSubmitted, policySubmitted, scheduleSubmitted } from "./oncall-forms.js";
+import { playbookSubmitted } from "./playbook.js";
 import { postmortemStepSubmitted } from "./postmortem-steps.js";
 import type { ViewArgs, ViewHandler } from "./view-kit.js";
 import { warRoomFormSubmitted } from "./war-room-forms.js";
@@ -31,6 +32,7 @@ const handlers: Record<string, ViewHandler> = {
   [Views.policy]: policySubmitted,
   [Views.addAlertSource]: alertSourceSubmitted,
   [Views.rotateAlertToken]: rotateTokenSubmitted,
+  [Views.playbook]: playbookSubmitted,
 };
 
 /** Submissions only: a closed form (view_closed) needs no answer from us. */
