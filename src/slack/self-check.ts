@@ -121,5 +121,17 @@ export async function grantedScopes(client: WebClient): Promise<string[] | undef
 /** Everything the self-check finds: manifest.yml's mismatches (when there is one to read) and the grant's. */
 export function selfCheck({ granted, manifestPath = findManifest() }: { granted: readonly string[] | undefined; manifestPath?: string }): string[] {
   const code = codeFeatures();
-  return [...(manifestPath ? manifestProblems(readManifest(manifestPath), code) : []), ...(granted ? grantProblems(granted, code) : [])];
+  return [...(manifestPath ? manifestLines(manifestPath, code) : []), ...(granted ? grantProblems(granted, code) : [])];
+}
+
+/** A manifest.yml that cannot be read is one more line, never a reason not to start. */
+function manifestLines(path: string, code: CodeFeatures): string[] {
+  let manifest: AppManifest;
+  try {
+    manifest = readManifest(path);
+  } catch (error) {
+    const why = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : error instanceof Error ? error.message.split("\n")[0] : String(error);
+    return [`manifest.yml: could not be read (${why}); fix it from the copy in the repository.`];
+  }
+  return manifestProblems(manifest, code);
 }

@@ -8,7 +8,7 @@ import { projectManifest } from "../../src/fake-slack/manifest.js";
 import { methods as fakeMethods } from "../../src/fake-slack/web-api.js";
 import { eventsHandled } from "../../src/slack/listeners/events/index.js";
 import { eventScopeUses, missingScopeAdvice, webApiScopeUses } from "../../src/slack/scopes.js";
-import { codeFeatures, findManifest, grantProblems, manifestProblems, readManifest, type AppManifest } from "../../src/slack/self-check.js";
+import { codeFeatures, findManifest, grantProblems, manifestProblems, readManifest, selfCheck, type AppManifest } from "../../src/slack/self-check.js";
 
 const manifest = readManifest(projectManifest);
 const src = fileURLToPath(new URL("../../src", import.meta.url));
@@ -116,5 +116,18 @@ describe("the installed app's scopes", () => {
     expect(missingScopeAdvice("pins:write")).toBe("reinstall the app: it lacks pins:write, which pinning the card needs");
     expect(missingScopeAdvice("channels:history,groups:history")).toMatch(/^reinstall the app: it lacks channels:history, which /);
     expect(missingScopeAdvice("files:write")).toBe("reinstall the app: it lacks files:write");
+  });
+});
+
+describe("the check at start-up", () => {
+  it("turns a manifest.yml it cannot read into one more line, never an error", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const path = join(mkdtempSync(join(tmpdir(), "warroom-manifest-")), "manifest.yml");
+    writeFileSync(path, "features: [not, a, map\n");
+    const lines = selfCheck({ granted: manifest.scopes, manifestPath: path });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^manifest\.yml: could not be read \(.+\); fix it from the copy in the repository\.$/);
+    expect(selfCheck({ granted: manifest.scopes.filter((s) => s !== "pins:write"), manifestPath: projectManifest })).toEqual([expect.stringContaining("reinstall the app: it lacks pins:write")]);
   });
 });
