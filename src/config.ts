@@ -313,3 +313,11 @@ export function loadSandboxConfig(env: NodeJS.ProcessEnv = process.env): Config 
     LOG_LEVEL: env.LOG_LEVEL || "warn",
   });
 }
+
+/** What `npm run doctor` reads: the bot token (optional: without it only manifest.yml is checked) and SLACK_API_URL. */
+export function loadDoctorConfig(env: NodeJS.ProcessEnv = process.env): Partial<Pick<Config, "SLACK_BOT_TOKEN">> & Pick<Config, "SLACK_API_URL"> {
+  const { SLACK_BOT_TOKEN, SLACK_API_URL } = configSchema.shape;
+  const parsed = z.object({ SLACK_BOT_TOKEN: SLACK_BOT_TOKEN.optional(), SLACK_API_URL }).safeParse(blankToUndefined(env));
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`).join("\n"));
+}

@@ -34,6 +34,7 @@ import { Scheduler } from "./scheduler/scheduler.js";
 import { reportGiveUp, slackDeliverers, type SlackDeliveryContext } from "./slack/deliveries/index.js";
 import { classifySlackFailure, SlackCallError, SlackGateway, toSlackCallError } from "./slack/gateway.js";
 import { deliveryPacing, SlackPacer } from "./slack/pacing.js";
+import { scopesOf, selfCheck } from "./slack/self-check.js";
 import { Telemetry } from "./telemetry/telemetry.js";
 import { incidentMetrics } from "./metrics/queries.js";
 import { metricsBriefLines } from "./slack/blocks/metrics.js";
@@ -148,6 +149,9 @@ export async function startWarroom({
   const telemetry = new Telemetry(logger.child({ component: "telemetry" }));
   const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs, pacer, onCall: telemetry.slackCall });
   const identity = await whoAmI(gateway);
+  // Never refuses to start: each mismatch is logged once and /healthz reports degraded until it is mended.
+  const selfCheckProblems = selfCheck({ granted: identity.scopes });
+  for (const line of selfCheckProblems) logger.warn({ component: "self-check" }, line);
   telemetry.readFrom({ db: database.db, clock, teamId: identity.teamId });
   await syncEnvSource(database.db, clock, identity.teamId, config.ALERTS_TOKEN);
 
@@ -270,7 +274,7 @@ export async function startWarroom({
     receiverLimits,
     socketPingMs: slackTiming?.socketPingMs,
     customRoutes: [
-      healthRoute(database.db, () => readiness),
+      healthRoute(database.db, () => readiness, () => selfCheckProblems),
       metricsRoute(telemetry, config.METRICS_TOKEN, logger.child({ component: "metrics" })),
       ...api.map((r) => r.route),
       ...statusPageRoutes({
@@ -371,11 +375,11 @@ async function startReceiving(app: App, config: Config, serverOptions?: ServerOp
 
 const appTokenRefusals = new Set(["invalid_auth", "not_authed", "account_inactive", "token_revoked", "not_allowed_token_type", "missing_scope"]);
 
-async function whoAmI(gateway: SlackGateway): Promise<{ userId: string; botId?: string; teamId: string }> {
+async function whoAmI(gateway: SlackGateway): Promise<{ userId: string; botId?: string; teamId: string; scopes?: string[] }> {
   try {
     const auth = await gateway.client.auth.test();
     gateway.noteCall("auth.test");
-    return { userId: auth.user_id as string, botId: auth.bot_id as string | undefined, teamId: auth.team_id as string };
+    return { userId: auth.user_id as string, botId: auth.bot_id as string | undefined, teamId: auth.team_id as string, scopes: scopesOf(auth) };
   } catch (error) {
     const e = error instanceof SlackCallError ? error : toSlackCallError("auth.test", error);
     gateway.noteCall("auth.test", e);

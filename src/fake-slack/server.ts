@@ -8,7 +8,7 @@ import { Faults } from "./faults.js";
 import { TierLimiter } from "./rate-limits.js";
 import { slashCommandText } from "./slash-text.js";
 import { SocketModeHub, type SocketModeOptions } from "./socket-mode.js";
-import { callMethod, SlackApiError, type Args } from "./web-api.js";
+import { callMethod, methods, SlackApiError, type Args } from "./web-api.js";
 import { loadManifest, type InstalledApp } from "./manifest.js";
 import { FakeWorkspace, type FakeChannel, type FakeEphemeral, type FakeMessage, type FakePin, type FakeUser, type FakeView } from "./workspace.js";
 
@@ -334,7 +334,9 @@ export class FakeSlack {
       result = { ok: false, error: error.code, ...error.extra };
     }
     if (fault.kind === "fail") return this.failWith(res, fault.status, fault.retryAfterSec, record);
-    const headers = { "x-oauth-scopes": [...this.scopes].join(","), "x-accepted-oauth-scopes": "" };
+    // Slack's answers carry the token's scopes (x-oauth-scopes, what the self-check reads) and the method's (x-accepted-oauth-scopes).
+    const granted = asApp ? ["connections:write"] : [...this.scopes];
+    const headers = { "x-oauth-scopes": granted.join(","), "x-accepted-oauth-scopes": (methods[method]?.scopes ?? []).join(",") };
     this.answer(res, 200, result, record, headers);
   }
 

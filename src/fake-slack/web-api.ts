@@ -44,6 +44,8 @@ interface MethodSpec {
 const fail = (code: string, extra?: Record<string, unknown>): never => {
   throw new SlackApiError(code, extra);
 };
+/** Slack's missing_scope names the scope the call needed (or, comma-separated, any one of them) and those the token has. */
+const missingScope = (ctx: CallContext, needed: string): never => fail("missing_scope", { needed, provided: [...ctx.scopes].join(",") });
 
 const str = (args: Args, key: string): string | undefined => {
   const v = args[key];
@@ -368,8 +370,8 @@ export const methods: Record<string, MethodSpec> = {
     handler: (ws, args, ctx) => {
       const ch = channelOf(ws, args);
       requireMember(ch, ctx.caller);
-      if (ch.is_im && !ctx.scopes.has("im:history")) fail("missing_scope", { needed: "im:history" });
-      if (ch.is_channel && !ctx.scopes.has("channels:history")) fail("missing_scope", { needed: "channels:history" });
+      if (ch.is_im && !ctx.scopes.has("im:history")) missingScope(ctx, "im:history");
+      if (ch.is_channel && !ctx.scopes.has("channels:history")) missingScope(ctx, "channels:history");
       const latest = str(args, "latest");
       const oldest = str(args, "oldest");
       const inclusive = bool(args, "inclusive");
@@ -400,9 +402,9 @@ export const methods: Record<string, MethodSpec> = {
       const ch = channelOf(ws, args);
       if (ctx.tokenType === "bot" && !ch.is_im && !ctx.botThreadReplies) fail("not_allowed_token_type");
       requireMember(ch, ctx.caller);
-      if (ch.is_im && !ctx.scopes.has("im:history")) fail("missing_scope", { needed: "im:history" });
-      if (ch.is_channel && !ch.is_private && !ctx.scopes.has("channels:history")) fail("missing_scope", { needed: "channels:history" });
-      if (ch.is_private && !ctx.scopes.has("groups:history")) fail("missing_scope", { needed: "groups:history" });
+      if (ch.is_im && !ctx.scopes.has("im:history")) missingScope(ctx, "im:history");
+      if (ch.is_channel && !ch.is_private && !ctx.scopes.has("channels:history")) missingScope(ctx, "channels:history");
+      if (ch.is_private && !ctx.scopes.has("groups:history")) missingScope(ctx, "groups:history");
       const ts = required(args, "ts", "thread_not_found");
       const all = ws.messages.get(ch.id) ?? [];
       const parent = all.find((m) => m.ts === ts) ?? fail("thread_not_found");
@@ -434,7 +436,7 @@ export const methods: Record<string, MethodSpec> = {
       const ref = required(args, "channel", "channel_not_found");
       const user = ws.users.get(ref);
       if (user?.deleted) fail("user_not_found");
-      if (user && !ctx.scopes.has("im:write")) fail("missing_scope", { needed: "im:write" });
+      if (user && !ctx.scopes.has("im:write")) missingScope(ctx, "im:write");
       const ch = user ? ws.imWith(user.id) : channelOf(ws, args);
       requireOpen(ch);
       if (!ch.members.includes(ctx.caller) && !ch.is_im) {
@@ -442,7 +444,7 @@ export const methods: Record<string, MethodSpec> = {
       }
       // Slack's docs name chat:write.customize for a custom username or icon and leave the rest unclear: refuse without it.
       const customized = ["username", "icon_url", "icon_emoji"].some((k) => str(args, k));
-      if (customized && !ctx.scopes.has("chat:write.customize")) fail("missing_scope", { needed: "chat:write.customize" });
+      if (customized && !ctx.scopes.has("chat:write.customize")) missingScope(ctx, "chat:write.customize");
       const message = ws.postMessage({
         channel: ch.id,
         user: ctx.caller,
@@ -623,7 +625,7 @@ export function callMethod(ws: FakeWorkspace, method: string, args: Args, ctx: C
   const spec = methods[method] ?? fail("unknown_method", { req_method: method });
   if (!(spec.tokens ?? ["bot", "user"]).includes(ctx.tokenType)) fail("not_allowed_token_type");
   if (spec.scopes.length && !spec.scopes.some((s) => ctx.scopes.has(s))) {
-    fail("missing_scope", { needed: spec.scopes.join(","), provided: [...ctx.scopes].join(",") });
+    missingScope(ctx, spec.scopes.join(","));
   }
   return spec.handler(ws, args, ctx);
 }

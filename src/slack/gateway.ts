@@ -438,7 +438,12 @@ export function toSlackCallError(method: string, error: unknown): SlackCallError
       return new SlackCallError(method, "ratelimited", true, e.retryAfter * 1000);
     case ErrorCode.PlatformError: {
       const code = String(e.data?.error ?? "unknown_error");
-      return new SlackCallError(method, code, retryablePlatformErrors.has(code));
+      const failure = new SlackCallError(method, code, retryablePlatformErrors.has(code));
+      // Slack names the scope the call lacked: kept in the message ("pins.add: missing_scope: pins:write"), so a
+      // give-up can tell people which one to grant (slack/scopes.ts missingScopeAdvice).
+      const needed = (e.data as { needed?: unknown } | undefined)?.needed;
+      if (code === "missing_scope" && typeof needed === "string" && /^[\w:.,-]{1,200}$/.test(needed)) failure.message += `: ${needed}`;
+      return failure;
     }
     case ErrorCode.HTTPError: {
       // Slack answered, but a 5xx says nothing about whether the call was applied before it failed.

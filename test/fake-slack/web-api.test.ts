@@ -40,7 +40,20 @@ describe("authentication", () => {
     const narrow = await startFakeSlack({ scopes: ["chat:write"] });
     const client = new WebClient(narrow.botToken, { slackApiUrl: narrow.url, retryConfig: { retries: 0 } });
     const e = await slackError(client.conversations.create({ name: "no-scope" }));
-    expect(e.data).toMatchObject({ error: "missing_scope", needed: "channels:manage" });
+    expect(e.data).toMatchObject({ error: "missing_scope", needed: "channels:manage", provided: "chat:write" });
+    // A scope a call needs only with some arguments (a DM by user id needs im:write) is named the same way.
+    const dm = await slackError(client.chat.postMessage({ channel: "U_ALICE", text: "hi" }));
+    expect(dm.data).toMatchObject({ error: "missing_scope", needed: "im:write", provided: "chat:write" });
+    await narrow.close();
+  });
+
+  it("names the token's scopes in x-oauth-scopes on every answer (auth.test's is what the self-check reads)", async () => {
+    const auth = await slack.auth.test();
+    expect([...(auth.response_metadata?.scopes ?? [])].sort()).toEqual([...fake.app.scopes].sort());
+    expect((await slack.pins.add({ channel: "C_NOWHERE", timestamp: "1.2" }).catch((e: { data: { response_metadata?: { acceptedScopes?: string[] } } }) => e.data)).response_metadata?.acceptedScopes).toEqual(["pins:write"]);
+    const narrow = await startFakeSlack({ scopes: ["chat:write", "users:read"] });
+    const client = new WebClient(narrow.botToken, { slackApiUrl: narrow.url, retryConfig: { retries: 0 } });
+    expect((await client.auth.test()).response_metadata?.scopes).toEqual(["chat:write", "users:read"]);
     await narrow.close();
   });
 });

@@ -9,6 +9,7 @@ import { phraseToPlain, type Names } from "../../timeline/phrase.js";
 import type { SlackMessage } from "../gateway.js";
 import { NUDGE_SNOOZE_MINUTES, unclaimedRoles } from "../../incidents/timers.js";
 import { CommsActions, NudgeActions, WarRoomActions } from "../ids.js";
+import { missingScopeAdvice } from "../scopes.js";
 import { publicStateLabels, type PublicState } from "../../status-page/page.js";
 import { incidentAnnouncement, incidentHeadline } from "./incident-card.js";
 import { actions, button, context, fallback, section } from "./kit.js";
@@ -402,5 +403,11 @@ export function deliveryFailedHeadline(incident: Pick<Incident, "number">, kind:
 export function deliveryFailedText(incident: Pick<Incident, "number">, d: Record<string, unknown>): string {
   const what = stepWords[str(d.kind)] ?? "finish a Slack step";
   const who = outsideSteps[str(d.kind)]?.who ?? "Slack";
+  // Slack's missing_scope (with the scope it lacked, see gateway.ts): no retry or hand can mend it, a reinstall does.
+  const scope = outsideSteps[str(d.kind)] ? undefined : /^missing_scope(?:: (.+))?$/.exec(str(d.error));
+  if (scope) {
+    const advice = scope[1] ? missingScopeAdvice(scope[1]) : "reinstall the app with the scopes manifest.yml lists (npm run doctor names the missing ones)";
+    return `:warning: I could not ${what} for incident #${incident.number}: Slack answered \`missing_scope\` and I have stopped retrying. Please ask an admin to ${escaped(advice, 500)}.`;
+  }
   return `:warning: I could not ${what} for incident #${incident.number}: ${who} answered \`${escaped(str(d.error), 300)}\` and I have stopped retrying. Please do it by hand, or ask an admin to look at the bot's log.`;
 }

@@ -88,10 +88,13 @@ function parseSubcommand(text: string): { name: string; args: string } {
 
 type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
+/** The slash commands the bot answers (manifest.yml declares exactly these; see slack/self-check.ts). */
+export const commandsHandled: readonly string[] = ["/incident"];
+
 /** Every slash command; only /incident is ours (any other is left unanswered, as Bolt leaves an unmatched one). */
 export function commandListener(deps: ListenerDeps): (args: CommandArgs) => Promise<void> {
   return async ({ command, ack: acknowledge, client, respond }) => {
-    if (command.command !== "/incident") return;
+    if (!commandsHandled.includes(command.command)) return;
     const { name, args } = parseSubcommand(command.text ?? "");
     const subcommand = Object.hasOwn(subcommands, name) ? subcommands[name] : undefined;
     if (!subcommand) {

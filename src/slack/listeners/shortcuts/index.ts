@@ -13,6 +13,9 @@ const handlers: Record<string, ShortcutHandler> = {
   [Shortcuts.declareFromMessage]: declareFromMessage,
 };
 
+/** The message shortcuts' callback_ids the bot answers (manifest.yml declares exactly these; see slack/self-check.ts). */
+export const shortcutsHandled: readonly string[] = Object.keys(handlers);
+
 export function shortcutListener(deps: ListenerDeps): (args: SlackShortcutMiddlewareArgs & AllMiddlewareArgs) => Promise<void> {
   return async (args) => {
     const a = args as unknown as ShortcutArgs;
