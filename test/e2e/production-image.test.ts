@@ -93,12 +93,16 @@ describe("the production install (what the image holds)", () => {
   beforeAll(async () => {
     // COPY package.json package-lock.json ./  and  COPY migrations ./migrations
     for (const path of ["package.json", "package-lock.json", "migrations"]) cpSync(join(projectRoot, path), join(app, path), { recursive: true });
-    // COPY --from=build /app/dist ./dist: what the build stage's `npm run build` makes.
-    await run(process.execPath, [join(projectRoot, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", join(app, "dist")], { cwd: projectRoot });
-    // RUN npm ci --omit=dev (from the npm cache the checkout's install filled; nothing else of the checkout's env).
+    // COPY --from=build /app/dist ./dist: what the build stage's `npm run build` makes. The same program and output;
+    // --noCheck leaves the type check to `npm run typecheck` (a third of the time, byte for byte the same files).
+    const tsc = join(projectRoot, "node_modules/typescript/bin/tsc");
+    await run(process.execPath, [tsc, "-p", "tsconfig.build.json", "--noCheck", "--outDir", join(app, "dist")], { cwd: projectRoot });
+    // RUN npm ci --omit=dev, from the npm cache the checkout's install filled. Not with the npm_config_* variables
+    // `npm test` passes down (its local prefix is the checkout), only where the cache and the registry are.
+    const npmEnv = Object.fromEntries(["npm_config_cache", "npm_config_registry"].flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])));
     await run("npm", ["ci", "--omit=dev", "--prefer-offline", "--no-audit", "--no-fund"], {
       cwd: app,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir() },
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? tmpdir(), ...npmEnv },
     });
   }, 240_000);
 
