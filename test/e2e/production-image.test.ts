@@ -87,10 +87,11 @@ describe("the Docker image's runtime stage", () => {
 });
 
 describe("the production install (what the image holds)", () => {
-  const app = mkdtempSync(join(tmpdir(), "warroom-image-"));
+  let app: string;
   let child: ChildBot | undefined;
 
   beforeAll(async () => {
+    app = mkdtempSync(join(tmpdir(), "warroom-image-"));
     // COPY package.json package-lock.json ./  and  COPY migrations ./migrations
     for (const path of ["package.json", "package-lock.json", "migrations"]) cpSync(join(projectRoot, path), join(app, path), { recursive: true });
     // COPY --from=build /app/dist ./dist: what the build stage's `npm run build` makes. The same program and output;
@@ -108,7 +109,7 @@ describe("the production install (what the image holds)", () => {
 
   afterAll(async () => {
     await child?.close();
-    rmSync(app, { recursive: true, force: true });
+    if (app) rmSync(app, { recursive: true, force: true });
   });
 
   it("has no dev tooling, no fake Slack or PagerDuty and no sandbox", () => {
