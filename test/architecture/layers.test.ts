@@ -1,6 +1,7 @@
 // The layering DESIGN.md promises, checked on every run: the domain never reaches into a surface, and no
 // listener leans on another listener.
 import { readdirSync, readFileSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -14,12 +15,44 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Every module specifier a file names: `… from "x"`, `import "x"` and `import("x")`; `runtime` leaves out type-only imports. */
+function specifiersOf(file: string, { runtime = false } = {}): string[] {
+  const text = readFileSync(file, "utf8");
+  return [...text.matchAll(/(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)]
+    .filter((m) => !(runtime && /^(?:import|export)\s+type\s/.test(m[0])))
+    .map((m) => m[1] ?? m[2] ?? m[3]!);
+}
+
 /** Every relative import of a file, as a path inside src/. */
 function importsOf(file: string): string[] {
-  const text = readFileSync(file, "utf8");
-  const specifiers = [...text.matchAll(/(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]!);
-  return specifiers.filter((s) => s.startsWith(".")).map((s) => relative(src, resolve(dirname(file), s)).replace(/\.js$/, ".ts"));
+  return specifiersOf(file)
+    .filter((s) => s.startsWith("."))
+    .map((s) => relative(src, resolve(dirname(file), s)).replace(/\.js$/, ".ts"));
 }
+
+/** The package a bare specifier loads ("@slack/bolt/x" → "@slack/bolt", "drizzle-orm/pg-core" → "drizzle-orm"); undefined for Node's own modules. */
+function packageOf(specifier: string): string | undefined {
+  if (specifier.startsWith("node:") || builtinModules.includes(specifier)) return undefined;
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+}
+
+/** Every file of src/ that src/main.ts (the production entry, what dist/src/main.js is compiled from) loads. */
+function productionGraph(): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const target of importsOf(join(src, file))) visit(target);
+  };
+  visit("main.ts");
+  return seen;
+}
+
+const packageJson = JSON.parse(readFileSync(join(src, "../package.json"), "utf8")) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
 
 /** The domain: everything that states what happened, independent of how any surface shows it. */
 const domainFolders = ["incidents", "postmortems", "oncall", "timeline", "outbox", "scheduler", "db", "access", "home", "alerts", "metrics", "audit"];
@@ -87,23 +120,35 @@ describe("the layers", () => {
     expect(offenders).toEqual([]);
   });
 
-  it("keeps the sandbox out of the production entry: nothing src/main.ts loads reaches src/sandbox/", () => {
-    const seen = new Set<string>();
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      for (const target of importsOf(join(src, file))) visit(target);
-    };
-    visit("main.ts");
-    expect([...seen].filter((file) => file.startsWith("sandbox/") || file === "start.ts")).toEqual([]);
+  it("keeps the sandbox and the fakes out of the production entry: nothing src/main.ts loads reaches them", () => {
+    const seen = productionGraph();
+    const devOnly = ["sandbox/", "fake-slack/", "fake-pagerduty/"];
+    expect([...seen].filter((file) => devOnly.some((folder) => file.startsWith(folder)) || file === "start.ts")).toEqual([]);
     expect(seen.has("warroom.ts")).toBe(true);
-    // The production build leaves the sandbox out altogether.
+    // The production build (dist/, the Docker image) leaves them out altogether.
     const build = JSON.parse(readFileSync(join(src, "../tsconfig.build.json"), "utf8")) as { exclude?: string[] };
-    expect(build.exclude).toEqual(expect.arrayContaining(["src/start.ts", "src/sandbox"]));
+    expect(build.exclude).toEqual(expect.arrayContaining(["src/start.ts", "src/sandbox", "src/fake-slack", "src/fake-pagerduty"]));
+  });
+
+  it("loads only production dependencies from the production entry, and every production dependency is one it loads", () => {
+    const loaded = new Set(
+      [...productionGraph()].flatMap((file) =>
+        specifiersOf(join(src, file), { runtime: true })
+          .filter((s) => !s.startsWith("."))
+          .flatMap((s) => packageOf(s) ?? []),
+      ),
+    );
+    // A package the production entry loads but `npm ci --omit=dev` (the Docker image) would not install.
+    expect([...loaded].filter((name) => !(name in packageJson.dependencies)).sort()).toEqual([]);
+    // A dependency production never loads (tsx, the sandbox's Preact and htm) belongs in devDependencies.
+    expect(Object.keys(packageJson.dependencies).filter((name) => !loaded.has(name)).sort()).toEqual([]);
   });
 
   it("finds the imports it checks (a broken scanner must not pass quietly)", () => {
     expect(importsOf(join(src, "incidents/resolve.ts"))).toContain("incidents/change.ts");
     expect(importsOf(join(src, "slack/listeners/commands/index.ts"))).toContain("slack/listeners/commands/ack.ts");
+    expect(specifiersOf(join(src, "main.ts"), { runtime: true })).toContain("dotenv/config");
+    expect(specifiersOf(join(src, "http/json-endpoint.ts"))).toContain("@slack/bolt");
+    expect(specifiersOf(join(src, "http/json-endpoint.ts"), { runtime: true })).not.toContain("@slack/bolt");
   });
 });

@@ -1,4 +1,5 @@
-// Runs the bot the way production does (node src/main.ts in its own process, configured by its environment)
+// Runs the bot the way production does (node src/main.ts, or a given program such as a production install's
+// dist/src/main.js, in its own process, configured by its environment)
 // against a fake Slack started by the test, so crashes, signals and exit codes can be observed from outside; and
 // starts it again on the same database and fake Slack, as a process manager does after a crash.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -43,8 +44,17 @@ interface Running {
   hasExited: () => boolean;
 }
 
-function launch(env: Record<string, string>, output: string[]): Promise<Running> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: projectRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+/** Which program runs as the bot: by default the production entry from source, in this checkout. */
+export interface ChildBotProgram {
+  /** node's arguments, e.g. ["dist/src/main.js"] for the compiled entry the Docker image runs. */
+  args?: string[];
+  /** The folder it runs in, e.g. a production install made by the test. */
+  cwd?: string;
+}
+
+function launch(env: Record<string, string>, output: string[], program: ChildBotProgram): Promise<Running> {
+  const args = program.args ?? ["--import", "tsx", "src/main.ts"];
+  const child = spawn(process.execPath, args, { cwd: program.cwd ?? projectRoot, env, stdio: ["ignore", "pipe", "pipe"] });
   let exitedAlready = false;
   const exited = new Promise<Exit>((resolve) =>
     child.on("exit", (code, signal) => {
@@ -70,7 +80,7 @@ function launch(env: Record<string, string>, output: string[]): Promise<Running>
   });
 }
 
-export async function startChildBot(env: Record<string, string> = {}): Promise<ChildBot> {
+export async function startChildBot(env: Record<string, string> = {}, program: ChildBotProgram = {}): Promise<ChildBot> {
   const fake = await startFakeSlack();
   const signingSecret = randomBytes(16).toString("hex");
   let pgDatabase: TestDatabase | undefined;
@@ -94,7 +104,7 @@ export async function startChildBot(env: Record<string, string> = {}): Promise<C
     ...env,
   };
   const output: string[] = [];
-  let running = await launch(childEnv, output);
+  let running = await launch(childEnv, output, program);
   const driverFor = (port: number) => new SlackDriver({ fake, botUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret });
 
   const bot: ChildBot = {
@@ -112,7 +122,7 @@ export async function startChildBot(env: Record<string, string> = {}): Promise<C
     },
     async restart() {
       await running.exited;
-      running = await launch(childEnv, output);
+      running = await launch(childEnv, output, program);
       Object.assign(bot, { driver: driverFor(running.port), process: running.process, port: running.port, exited: running.exited });
     },
     async openDatabase() {
