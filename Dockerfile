@@ -14,6 +14,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
+# The self-check compares the installed app with the manifest it was made from (src/slack/self-check.ts).
+COPY manifest.yml ./
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000

@@ -73,7 +73,7 @@ describe("the Docker image's runtime stage", () => {
     expect(users.at(-1)).toBe("node");
     // The user is set before the command, and nothing after it switches back.
     expect(runtimeStage.findIndex((i) => i.keyword === "USER")).toBeLessThan(runtimeStage.findIndex((i) => i.keyword === "CMD"));
-    expect(instructions("COPY")).toEqual(["package.json package-lock.json ./", "--from=build /app/dist ./dist", "migrations ./migrations"]);
+    expect(instructions("COPY")).toEqual(["package.json package-lock.json ./", "--from=build /app/dist ./dist", "migrations ./migrations", "manifest.yml ./"]);
     const copied = instructions("COPY").flatMap((args) => args.split(/\s+/).filter((a) => !a.startsWith("--")).slice(0, -1));
     expect(copied.filter((source) => /^(\.\/)?(src|test|bench|\.)(\/|$)/.test(source))).toEqual([]);
     expect(instructions("RUN").join(" && ")).toMatch(/npm ci --omit=dev\b/);
@@ -92,8 +92,8 @@ describe("the production install (what the image holds)", () => {
 
   beforeAll(async () => {
     app = mkdtempSync(join(tmpdir(), "warroom-image-"));
-    // COPY package.json package-lock.json ./  and  COPY migrations ./migrations
-    for (const path of ["package.json", "package-lock.json", "migrations"]) cpSync(join(projectRoot, path), join(app, path), { recursive: true });
+    // COPY package.json package-lock.json ./, COPY migrations ./migrations and COPY manifest.yml ./
+    for (const path of ["package.json", "package-lock.json", "migrations", "manifest.yml"]) cpSync(join(projectRoot, path), join(app, path), { recursive: true });
     // COPY --from=build /app/dist ./dist: what the build stage's `npm run build` makes. The same program and output;
     // --noCheck leaves the type check to `npm run typecheck` (a third of the time, byte for byte the same files).
     const tsc = join(projectRoot, "node_modules/typescript/bin/tsc");
