@@ -4,7 +4,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { messageBlockProblems, SlackLimits, viewProblems } from "./block-rules.js";
 import type { FakeSlack } from "./server.js";
 import { viewPayload } from "./web-api.js";
-import type { FakeEphemeral, FakeView } from "./workspace.js";
+import type { FakeEphemeral, FakeMessage, FakeView } from "./workspace.js";
 
 interface DriverOptions {
   fake: FakeSlack;
@@ -122,6 +122,13 @@ export class SlackDriver {
     if (!message) throw new Error(`no message ${opts.messageTs} in ${opts.channelId} to click on`);
     const found = findButton(message.blocks ?? [], opts.actionId);
     if (!found) throw new Error(`message ${opts.messageTs} has no button ${opts.actionId}`);
+    const { payload, triggerId, responseUrl } = this.messageActions(opts, message, [actionPayload(found, opts.actionId, opts.value)]);
+    const answer = await this.sendPayload(payload);
+    return { ...answer, triggerId, responseUrl };
+  }
+
+  /** A block_actions payload as Slack sends it for a click in a channel message, with a fresh trigger and response_url. */
+  private messageActions(opts: { userId: string; channelId: string; messageTs: string }, message: FakeMessage, actions: Json[]) {
     const triggerId = this.fake.issueTriggerId(opts.userId);
     const responseUrl = this.fake.issueResponseUrl({ userId: opts.userId, channelId: opts.channelId, messageTs: opts.messageTs });
     const payload = {
@@ -138,10 +145,9 @@ export class SlackDriver {
       message: { ...message, channel: undefined },
       state: { values: {} },
       response_url: responseUrl,
-      actions: [actionPayload(found, opts.actionId, opts.value)],
+      actions,
     };
-    const answer = await this.sendPayload(payload);
-    return { ...answer, triggerId, responseUrl };
+    return { payload, triggerId, responseUrl };
   }
 
   /**
@@ -164,32 +170,15 @@ export class SlackDriver {
     const ticked = new Set(((found.element.initial_options as Json[] | undefined) ?? []).map((o) => o.value));
     if (ticked.has(opts.value)) ticked.delete(opts.value);
     else ticked.add(opts.value);
-    const triggerId = this.fake.issueTriggerId(opts.userId);
-    const responseUrl = this.fake.issueResponseUrl({ userId: opts.userId, channelId: opts.channelId, messageTs: opts.messageTs });
-    const payload = {
-      type: "block_actions",
-      user: this.user(opts.userId),
-      api_app_id: this.fake.workspace.bot.appId,
-      token: "deprecated-verification-token",
-      container: { type: "message", message_ts: opts.messageTs, channel_id: opts.channelId, is_ephemeral: false },
-      trigger_id: triggerId,
-      team: this.team(),
-      enterprise: null,
-      is_enterprise_install: false,
-      channel: { id: opts.channelId, name: this.fake.channel(opts.channelId)?.name ?? "" },
-      message: { ...message, channel: undefined },
-      state: { values: {} },
-      response_url: responseUrl,
-      actions: [
-        {
-          type: "checkboxes",
-          action_id: found.element.action_id,
-          block_id: found.blockId,
-          selected_options: options.filter((o) => ticked.has(o.value)),
-          action_ts: String(Date.now() / 1000),
-        },
-      ],
-    };
+    const { payload, triggerId, responseUrl } = this.messageActions(opts, message, [
+      {
+        type: "checkboxes",
+        action_id: found.element.action_id,
+        block_id: found.blockId,
+        selected_options: options.filter((o) => ticked.has(o.value)),
+        action_ts: String(Date.now() / 1000),
+      },
+    ]);
     const answer = await this.sendPayload(payload);
     return { ...answer, triggerId, responseUrl, payload };
   }
