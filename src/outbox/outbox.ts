@@ -248,6 +248,8 @@ export class OutboxWorker {
   private started = false;
   private stopped = false;
   private readonly running = new Map<number, Running>();
+  /** The claim under way in this worker (see claimReady). */
+  private claiming: Promise<unknown> = Promise.resolve();
   private analyzedAt = 0;
   private readonly batchSize: number;
   private readonly concurrency: number;
@@ -330,8 +332,8 @@ export class OutboxWorker {
         for (;;) {
           const free = this.concurrency - this.running.size;
           if (this.stopped || free <= 0) break; // a delivery that finishes kicks again
-          const claimed = await this.claim(free);
-          for (const item of await this.readyToRun(claimed)) void this.launch(item);
+          const { claimed, ready } = await this.claimReady(free);
+          for (const item of ready) void this.launch(item);
           if (claimed.length < free) break;
           await this.refreshStatistics();
         }
@@ -357,9 +359,23 @@ export class OutboxWorker {
   /** Claims and delivers one batch, waiting for all of it; returns how many items it handled. */
   async deliverDue(): Promise<number> {
     if (this.stopped && this.started) return 0;
-    const claimed = await this.claim(this.batchSize);
-    await Promise.all((await this.readyToRun(claimed)).map((item) => this.launch(item)));
+    const { claimed, ready } = await this.claimReady(this.batchSize);
+    await Promise.all(ready.map((item) => this.launch(item)));
     return claimed.length;
+  }
+
+  /**
+   * Claims and asks the pacing which may run, one claim at a time in this worker: two claims at once (the pump and a
+   * waiting caller) would each take what the other skipped, and the second's less urgent items could be paced ahead
+   * of the first's more urgent ones, put back a moment later.
+   */
+  private claimReady(limit: number): Promise<{ claimed: OutboxItem[]; ready: OutboxItem[] }> {
+    const turn = this.claiming.then(async () => {
+      const claimed = await this.claim(limit);
+      return { claimed, ready: await this.readyToRun(claimed) };
+    });
+    this.claiming = turn.catch(() => undefined);
+    return turn;
   }
 
   /**

@@ -216,7 +216,8 @@ describe("driving the bot from the page", () => {
       expect(before.home).toBeUndefined();
       const opened = Date.now();
       expect(await act(t(), "home", { as: "U_CAROL" })).toMatchObject({ ok: true });
-      await t().sandbox.bot().outbox.waitUntilIdle();
+      // The event is acknowledged before the bot acts on it: wait for the publish it names, as the page does.
+      await eventually(async () => (await screen(t(), "U_CAROL")).home !== undefined, 15_000);
       const first = (await screen(t(), "U_CAROL")).home!;
       expect(textOf(first.blocks)).toContain("you hold no role in an open incident");
       expect(t().sandbox.fake.calls.filter((c) => c.at >= opened && c.method === "views.publish").length).toBeGreaterThan(0);
