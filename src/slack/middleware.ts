@@ -1,6 +1,7 @@
 // The Bolt global middleware every request passes through, outermost first: an answer, always, within Slack's 3
 // seconds (never Bolt's 404 after them, never a 500); one workspace only; text PostgreSQL can store; and once only,
 // so a replayed request changes nothing.
+import { asTeam } from "./acting-for.js";
 import { ErrorCode, type AnyMiddlewareArgs, type App, type Middleware, type RespondArguments } from "@slack/bolt";
 import { makeStorable } from "../db/storable-text.js";
 import { lateAnswers } from "./blocks/answers.js";
@@ -231,13 +232,15 @@ function answerEveryRequest(logger: Logger, inFlight: RequestsInFlight, tellPers
 
 /**
  * With one bot token, the bot acts in that token's workspace only: a request from any other team (the same app
- * installed elsewhere, a Slack Connect guest's command) is refused before any listener runs.
+ * installed elsewhere, a Slack Connect guest's command) is refused before any listener runs. With OAuth (no
+ * teamId), Bolt's authorize has already refused teams without a live installation. Either way the listeners run
+ * acting for the request's team: the gateway calls Slack with that workspace's token.
  */
-function oneWorkspace(teamId: string, logger: Logger): Middleware<AnyMiddlewareArgs> {
+function oneWorkspace(teamId: string | undefined, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
-    const team = teamOfRequest(args.body as Body);
-    if (team === teamId) return args.next();
-    logger.warn({ team: team ?? null, ours: teamId, kind: kindOf(args.body as Body) }, "refused a request from another workspace");
+    const team = teamOfRequest(args.body as Body) ?? (args.context as { teamId?: string }).teamId;
+    if (team && (teamId === undefined || team === teamId)) return asTeam(team, () => args.next());
+    logger.warn({ team: team ?? null, ours: teamId ?? null, kind: kindOf(args.body as Body) }, "refused a request from another workspace");
     await answerWith(args, otherWorkspace, logger);
   };
 }
@@ -269,7 +272,7 @@ export function onceOnly(changesNothing: (body: Body) => boolean, logger: Logger
 
 export function useRequestMiddleware(
   app: App,
-  opts: { teamId: string; logger: Logger; inFlight: RequestsInFlight; changesNothing: (body: Body) => boolean; tellPerson?: TellPerson },
+  opts: { teamId: string | undefined; logger: Logger; inFlight: RequestsInFlight; changesNothing: (body: Body) => boolean; tellPerson?: TellPerson },
 ): void {
   answerOnce(app);
   app.use(answerEveryRequest(opts.logger, opts.inFlight, opts.tellPerson));
