@@ -99,14 +99,17 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId, t
     // A form Slack closed before its listener was done: the person hears what came of it in a DM from the bot.
     tellPerson: async (userId, text) => void (await deps.gateway.postMessage(userId, { text })),
   });
-  registerListeners(app, deps);
   if (oauth) {
-    // The workspace's tokens are gone (Slack has revoked them already): its deliveries and jobs are held, its data stays.
-    app.event("app_uninstalled", async ({ body }) => oauth.installations.revoke(body.team_id));
-    app.event("tokens_revoked", async ({ body, event }) => {
-      if ((event.tokens.bot ?? []).length > 0) await oauth.installations.revoke(body.team_id);
+    // The workspace's tokens are gone (Slack has revoked them already): its deliveries and jobs are held, its data
+    // stays. (Before the router, which ends the chain.)
+    app.use(async (args) => {
+      const event = "event" in args ? (args.event as { type?: string; tokens?: { bot?: string[] } }) : undefined;
+      const team = (args.body as { team_id?: string }).team_id;
+      if (!event || !team || (event.type !== "app_uninstalled" && event.type !== "tokens_revoked")) return args.next();
+      if (event.type === "app_uninstalled" || (event.tokens?.bot ?? []).length > 0) await oauth.installations.revoke(team);
     });
   }
+  registerListeners(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error }, "unhandled error in a Slack listener");
   });

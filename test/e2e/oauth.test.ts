@@ -37,7 +37,7 @@ async function startOAuthBot(opts: { tokenRotation?: boolean; tokenLifetimeSec?:
 }
 
 /** A person opens /slack/install, clicks Add to Slack, agrees on Slack's page, and comes back to the bot. */
-async function install(botUrl: string, team: string): Promise<{ page: string; status: number }> {
+async function install(botUrl: string, team: string): Promise<{ page: string; status: number; redirect: string; cookie: string }> {
   const start = await fetch(`${botUrl}/slack/install`, { redirect: "manual" });
   expect(start.status).toBe(200);
   const html = await start.text();
@@ -47,8 +47,9 @@ async function install(botUrl: string, team: string): Promise<{ page: string; st
   const cookie = start.headers.get("set-cookie")?.split(";")[0] ?? "";
   const consent = await fetch(`${link}&team=${team}`, { redirect: "manual" });
   expect(consent.status).toBe(302);
-  const back = await fetch(consent.headers.get("location")!, { redirect: "manual", headers: { cookie } });
-  return { page: await back.text(), status: back.status };
+  const redirect = consent.headers.get("location")!;
+  const back = await fetch(redirect, { redirect: "manual", headers: { cookie } });
+  return { page: await back.text(), status: back.status, redirect, cookie };
 }
 
 function driverFor(fake: FakeSlack, bot: TestBot): SlackDriver {
@@ -75,6 +76,21 @@ describe("OAuth install", () => {
     expect(forged.status).toBeGreaterThanOrEqual(400);
     expect(await forged.text()).not.toContain("Thank you!");
     expect(fake.calls.filter((c) => c.method === "oauth.v2.access").length).toBe(calls);
+
+    // The same redirect again (a reload, or someone who copied it): Slack's code is single-use, nothing is stored again.
+    const again = await fetch(done.redirect, { redirect: "manual", headers: { cookie: done.cookie } });
+    expect(await again.text()).not.toContain("Thank you!");
+    expect(fake.calls.filter((c) => c.method === "oauth.v2.access").map((c) => c.error ?? "ok")).not.toContain(undefined);
+    const stored = await h.database.db.select().from(slackInstallations);
+    expect(stored).toHaveLength(1);
+
+    // A genuine state brought back by another browser (without the cookie /slack/install set) is refused too.
+    const start = await (await fetch(`${botUrl}/slack/install`)).text();
+    const link = /<a href="([^"]+)"><img alt="Add to Slack"/.exec(start)![1]!.replaceAll("&amp;", "&");
+    const consent = await fetch(`${link}&team=${fake.teamId}`, { redirect: "manual" });
+    const stolen = await fetch(consent.headers.get("location")!, { redirect: "manual" });
+    expect(await stolen.text()).not.toContain("Thank you!");
+    expect(await h.database.db.select().from(slackInstallations)).toHaveLength(1);
   });
 
   it("serves two workspaces side by side: each declares its own incident #1 in its own Slack", async () => {
@@ -108,6 +124,7 @@ describe("OAuth install", () => {
 
     other.uninstall();
     await second.driver.sendEvent({ type: "app_uninstalled" });
+    await h.bot.requestsIdle();
     const [row] = await h.database.db.select().from(slackInstallations).where(eq(slackInstallations.teamId, other.teamId));
     expect(row?.revokedAt).not.toBeNull();
     expect(row?.botTokenEncrypted).toBeNull();
@@ -122,27 +139,30 @@ describe("OAuth install", () => {
     await h.database.db.insert(outboxItems).values({
       teamId: other.teamId,
       incidentId: kept[0]!.id,
-      kind: "card_refresh",
-      subject: `incident:${kept[0]!.id}`,
+      // What a scheduled job or the REST API would ask for: the card refreshed in the war room.
+      kind: "war_room.refresh_card",
+      idempotencyKey: `test:held:${kept[0]!.id}`,
       payload: {},
       createdAt: new Date(),
       nextAttemptAt: new Date(),
     } as never);
     h.bot.outbox.kick();
+    // Held, not failed: each waits a quarter of an hour before it looks again (a later install would let it through).
     const held = await eventually(async () => {
       const items = await h.database.db.select().from(outboxItems).where(eq(outboxItems.teamId, other.teamId));
-      return items.find((i) => i.status === "pending" && i.lastError?.includes("not_installed"));
+      return items.some((i) => i.status === "pending" && i.nextAttemptAt.getTime() > Date.now() + 10 * 60_000) && items;
     });
-    expect(held.status).toBe("pending");
+    expect(held.filter((i) => i.status === "failed")).toEqual([]);
     expect(other.calls.length).toBe(before);
   });
 
   it("refreshes a rotating token before it expires and keeps delivering with the new one", async () => {
-    const { h, fake, botUrl } = await startOAuthBot({ tokenRotation: true, tokenLifetimeSec: 3600 });
+    const { h, fake, botUrl } = await startOAuthBot({ tokenRotation: true });
     await install(botUrl, fake.teamId);
     const first = fake.issuedTokens[0]!;
     expect(first).toMatch(/^xoxe\.xoxb-/);
-    // Less than two hours are left from the start: the first call refreshes it.
+    // Eleven of its twelve hours have gone by: less than two are left, so the next call refreshes it first.
+    await h.database.db.update(slackInstallations).set({ expiresAt: new Date(Date.now() + 60 * 60_000) }).where(eq(slackInstallations.teamId, fake.teamId));
     await declareThroughSlack(h, { title: "Checkout down" });
     await waitFor(() => fake.channels.find((c) => c.name.startsWith("inc-1-")));
     const refreshes = fake.calls.filter((c) => c.method === "oauth.v2.access" && c.args.grant_type === "refresh_token");
@@ -151,6 +171,9 @@ describe("OAuth install", () => {
     expect(fake.issuedTokens.length).toBe(2);
     const [row] = await h.database.db.select().from(slackInstallations).where(eq(slackInstallations.teamId, fake.teamId));
     expect(JSON.stringify(row)).not.toContain(fake.issuedTokens[1]!);
-    expect(row!.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+    expect(row!.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 11 * 60 * 60_000);
+    // The war room was made with the new token.
+    const create = fake.calls.find((c) => c.method === "conversations.create" && c.ok);
+    expect(create).toBeDefined();
   });
 });
