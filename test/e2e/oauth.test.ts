@@ -1,64 +1,25 @@
 // OAuth (multi-workspace) mode end to end: the install flow through its redirects and the fake's oauth.v2.access,
 // tokens encrypted at rest, two workspaces side by side each with its own incident #1, uninstall, token rotation.
-import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { FakeSlack, startFakeSlack } from "../../src/fake-slack/server.js";
-import { SlackDriver } from "../../src/fake-slack/driver.js";
 import { incidents, outboxItems, slackInstallations } from "../../src/db/schema.js";
-import { startTestBot, type TestBot } from "../support/bot.js";
+import { install, startOAuthBot, type TwoWorkspaces } from "../support/oauth.js";
 import { declareThroughSlack, eventually, waitFor } from "../support/declare.js";
 
-const clientId = "1234567890.0987654321";
-const clientSecret = randomBytes(16).toString("hex");
-
-let h: TestBot | undefined;
-let other: FakeSlack | undefined;
+let env: TwoWorkspaces | undefined;
 afterEach(async () => {
-  await h?.close();
-  await other?.close();
-  h = undefined;
-  other = undefined;
+  await env?.close();
+  env = undefined;
 });
 
-async function startOAuthBot(opts: { tokenRotation?: boolean; tokenLifetimeSec?: number } = {}) {
-  const fake = await startFakeSlack({ oauth: { clientId, clientSecret, ...opts } });
-  other = await new FakeSlack({
-    identity: { team: { id: "T0FAKE0002", domain: "second-shop", name: "Second Shop" }, bot: { userId: "UBOT2", botId: "B0FAKEBOT2", appId: "A0FAKEAPP1", name: "warroom" }, idTag: "1" },
-  }).listen();
-  fake.host(other);
-  h = await startTestBot(
-    { SLACK_BOT_TOKEN: "", SLACK_CLIENT_ID: clientId, SLACK_CLIENT_SECRET: clientSecret, SLACK_STATE_SECRET: randomBytes(16).toString("hex"), ENCRYPTION_KEY: randomBytes(32).toString("base64") },
-    { fakeSlack: fake },
-  );
-  const botUrl = `http://127.0.0.1:${h.bot.port}`;
-  fake.redirectUrl = `${botUrl}/slack/oauth_redirect`;
-  return { h, fake, other, botUrl };
-}
-
-/** A person opens /slack/install, clicks Add to Slack, agrees on Slack's page, and comes back to the bot. */
-async function install(botUrl: string, team: string): Promise<{ page: string; status: number; redirect: string; cookie: string }> {
-  const start = await fetch(`${botUrl}/slack/install`, { redirect: "manual" });
-  expect(start.status).toBe(200);
-  const html = await start.text();
-  expect(html).toContain("Add to Slack");
-  const link = /<a href="([^"]+)"><img alt="Add to Slack"/.exec(html)?.[1]?.replaceAll("&amp;", "&");
-  expect(link).toBeDefined();
-  const cookie = start.headers.get("set-cookie")?.split(";")[0] ?? "";
-  const consent = await fetch(`${link}&team=${team}`, { redirect: "manual" });
-  expect(consent.status).toBe(302);
-  const redirect = consent.headers.get("location")!;
-  const back = await fetch(redirect, { redirect: "manual", headers: { cookie } });
-  return { page: await back.text(), status: back.status, redirect, cookie };
-}
-
-function driverFor(fake: FakeSlack, bot: TestBot): SlackDriver {
-  return new SlackDriver({ fake, botUrl: `http://127.0.0.1:${bot.bot.port}/slack/events`, signingSecret: bot.config.SLACK_SIGNING_SECRET });
+async function twoWorkspaces(opts: Parameters<typeof startOAuthBot>[0] = {}): Promise<TwoWorkspaces> {
+  env = await startOAuthBot(opts);
+  return env;
 }
 
 describe("OAuth install", () => {
   it("installs through Add to Slack, stores the token encrypted, and refuses a forged or reused state", async () => {
-    const { h, fake, botUrl } = await startOAuthBot();
+    const { h, fake, botUrl } = await twoWorkspaces();
     const done = await install(botUrl, fake.teamId);
     expect(done.status).toBe(200);
     expect(done.page).toContain("Thank you!");
@@ -94,11 +55,10 @@ describe("OAuth install", () => {
   });
 
   it("serves two workspaces side by side: each declares its own incident #1 in its own Slack", async () => {
-    const { h, fake, other, botUrl } = await startOAuthBot();
+    const { h, fake, other, second, botUrl } = await twoWorkspaces();
     expect((await install(botUrl, fake.teamId)).status).toBe(200);
     expect((await install(botUrl, other.teamId)).status).toBe(200);
-    const second = { ...h, fake: other, driver: driverFor(other, h) } as TestBot;
-
+    
     await declareThroughSlack(h, { title: "Checkout down" });
     await declareThroughSlack(second, { title: "Login broken" });
     const roomA = await waitFor(() => fake.channels.find((c) => c.name.startsWith("inc-1-")));
@@ -115,11 +75,10 @@ describe("OAuth install", () => {
   });
 
   it("app_uninstalled removes the tokens and holds that workspace's deliveries only; its incidents stay", async () => {
-    const { h, fake, other, botUrl } = await startOAuthBot();
+    const { h, fake, other, second, botUrl } = await twoWorkspaces();
     await install(botUrl, fake.teamId);
     await install(botUrl, other.teamId);
-    const second = { ...h, fake: other, driver: driverFor(other, h) } as TestBot;
-    await declareThroughSlack(second, { title: "Login broken" });
+        await declareThroughSlack(second, { title: "Login broken" });
     await waitFor(() => other.channels.find((c) => c.name.startsWith("inc-1-")));
 
     other.uninstall();
@@ -157,7 +116,7 @@ describe("OAuth install", () => {
   });
 
   it("refreshes a rotating token before it expires and keeps delivering with the new one", async () => {
-    const { h, fake, botUrl } = await startOAuthBot({ tokenRotation: true });
+    const { h, fake, botUrl } = await twoWorkspaces({ tokenRotation: true });
     await install(botUrl, fake.teamId);
     const first = fake.issuedTokens[0]!;
     expect(first).toMatch(/^xoxe\.xoxb-/);
