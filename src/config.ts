@@ -251,6 +251,7 @@ const configSchema = z.object({
       if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: "is not set: installing through OAuth needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET" });
     }
     if (!c.ENCRYPTION_KEY) ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEY"], message: "is not set: installed workspaces' tokens are encrypted with it; make one with: openssl rand -base64 32" });
+    if (c.ALERTS_TOKEN) ctx.addIssue({ code: "custom", path: ["ALERTS_TOKEN"], message: "belongs to one workspace: with OAuth, create an alert source in each workspace (/incident alerts) and leave ALERTS_TOKEN empty" });
     if (c.SLACK_APP_TOKEN) ctx.addIssue({ code: "custom", path: ["SLACK_APP_TOKEN"], message: "is for Socket Mode, which serves one workspace: leave it empty when installing through OAuth" });
   } else if (!c.SLACK_BOT_TOKEN) {
     ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page (or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and ENCRYPTION_KEY to install through OAuth)" });
