@@ -2,7 +2,7 @@
 // middleware and every listener.
 import { App, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from "@slack/bolt";
 import type { Config } from "../config.js";
-import type { Installations } from "./installations.js";
+import { installationEvents, type Installations } from "./installations.js";
 import { BOT_SCOPES } from "./scopes.js";
 import type { SeenRequests } from "../http/seen-requests.js";
 import type { Logger } from "../log.js";
@@ -105,7 +105,7 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId, t
     app.use(async (args) => {
       const event = "event" in args ? (args.event as { type?: string; tokens?: { bot?: string[] } }) : undefined;
       const team = (args.body as { team_id?: string }).team_id;
-      if (!event || !team || (event.type !== "app_uninstalled" && event.type !== "tokens_revoked")) return args.next();
+      if (!event || !team || !(installationEvents as readonly (string | undefined)[]).includes(event.type)) return args.next();
       if (event.type === "app_uninstalled" || (event.tokens?.bot ?? []).length > 0) await oauth.installations.revoke(team);
     });
   }

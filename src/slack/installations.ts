@@ -10,6 +10,9 @@ import type { Db } from "../db/client.js";
 import { slackInstallations, type SlackInstallation } from "../db/schema.js";
 import type { Logger } from "../log.js";
 
+/** Events about the installation itself (OAuth mode), handled before the listeners: see createSlackApp. */
+export const installationEvents = ["app_uninstalled", "tokens_revoked"] as const;
+
 /** A workspace the bot has no live installation for (never installed, uninstalled, or its tokens revoked). */
 export class NotInstalledError extends Error {
   readonly code = "not_installed";
