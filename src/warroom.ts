@@ -229,6 +229,7 @@ export async function startWarroom({
   const learning = createLearningClock({ clock, businessTimeZone: config.BUSINESS_TIMEZONE });
   const weeklyReport = createWeeklyReportClock({ clock, schedule: config.WEEKLY_REPORT, timeZone: config.BUSINESS_TIMEZONE });
   for (const team of installations ? installed : [identity.teamId]) await weeklyReport.plan(database.db, team);
+  if (installations) installations.onInstalled = (team) => weeklyReport.plan(database.db, team);
   const scheduler = new Scheduler({
     db: database.db,
     clock,

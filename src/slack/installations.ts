@@ -58,6 +58,8 @@ export class Installations {
   private readonly cache = new Map<string, { token: string; until: number }>();
   private readonly botUsers = new Map<string, string>();
   private readonly client: WebClient;
+  /** Called once a workspace's installation is stored (the bot plans its weekly report). */
+  onInstalled: (teamId: string) => Promise<void> = async () => undefined;
 
   constructor(private readonly options: InstallationsOptions) {
     this.client = new WebClient(undefined, { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, timeout: 10_000 });
@@ -96,6 +98,7 @@ export class Installations {
     this.cache.delete(teamId);
     this.botUsers.set(teamId, bot.userId);
     this.options.logger.info({ team: teamId, rotation: Boolean(bot.refreshToken) }, "workspace installed the app");
+    await this.onInstalled(teamId);
   }
 
   /** The live installation of a workspace (its tokens present), or undefined. */

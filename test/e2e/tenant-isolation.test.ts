@@ -9,6 +9,7 @@ import type { TestBot } from "../support/bot.js";
 import { waitFor } from "../support/declare.js";
 import { install, startOAuthBot, type TwoWorkspaces } from "../support/oauth.js";
 import { clickOnCard, declaredIncident, modalOpenedBy, reload } from "../support/war-room.js";
+import { addSourceThroughSlack, alertsSettled, fixture, postAlerts } from "../support/alerts.js";
 
 let env: TwoWorkspaces;
 let a: TestBot;
@@ -188,6 +189,43 @@ describe("two workspaces side by side", () => {
     expect((await api("/incidents/2/resolve", { method: "POST", body: JSON.stringify({ summary: "forged" }) })).status).toBe(404);
     await a.bot.outbox.waitUntilIdle();
     expect(await firstWorkspace()).toBe(before);
+  });
+
+  it("an alert source's token opens incidents only in its own workspace", async () => {
+    const before = await firstWorkspace();
+    const callsToFirst = a.fake.calls.length;
+    const { token } = await addSourceThroughSlack(b, "U_ALICE", { name: "Prometheus" });
+    const posted = await postAlerts(b, "alertmanager", fixture("alertmanager-firing"), token);
+    expect(posted.status).toBeLessThan(300);
+    await alertsSettled(b);
+    const opened = await b.database.db.select().from(incidents).where(and(eq(incidents.teamId, b.fake.teamId), ne(incidents.id, login.id)));
+    expect(opened.length).toBeGreaterThan(0);
+    // The war room of the alert's incident is in the second workspace's Slack, numbered after its own incidents.
+    expect(opened.map((i) => i.number)).toContain(2);
+    expect(b.fake.channel(opened[0]!.channelId!)).toBeDefined();
+    expect(await firstWorkspace()).toBe(before);
+    expect(a.fake.calls.length).toBe(callsToFirst);
+    // A made-up token is nobody's source, in either workspace.
+    expect((await postAlerts(b, "alertmanager", fixture("alertmanager-firing"), "wra_madeup")).status).toBe(401);
+  });
+
+  it("scheduled jobs of each workspace act in that workspace only", async () => {
+    const db = a.database.db;
+    // Everything planned (nudges, reminders, escalations, the weekly report) comes due now, for both workspaces.
+    const planned = await db.select().from(scheduledJobs).where(eq(scheduledJobs.status, "pending"));
+    expect(new Set(planned.map((j) => j.teamId))).toEqual(new Set([a.fake.teamId, b.fake.teamId]));
+    // Each installed workspace has its own weekly report planned.
+    expect(planned.filter((j) => j.kind === "metrics.weekly_report").map((j) => j.teamId).sort()).toEqual([a.fake.teamId, b.fake.teamId].sort());
+    await db.update(scheduledJobs).set({ dueAt: new Date(Date.now() - 1000) }).where(eq(scheduledJobs.status, "pending"));
+    const secondSawBefore = seenBySecond();
+    await a.bot.scheduler.sweep();
+    await a.bot.outbox.waitUntilIdle();
+    const handled = await db.select().from(scheduledJobs).where(ne(scheduledJobs.status, "pending"));
+    expect(handled.length).toBeGreaterThan(0);
+    for (const word of secrets) expect(seenBySecond()).not.toContain(word);
+    expect(seenBySecond().length).toBeGreaterThanOrEqual(secondSawBefore.length);
+    // Nothing about the second workspace's incidents reached the first workspace's Slack.
+    expect(JSON.stringify(a.fake.everythingTheBotSaid())).not.toContain("Login broken");
   });
 
   it("every row that belongs to an incident belongs to that incident's workspace", async () => {
