@@ -186,7 +186,9 @@ function lateWords(args: Args, logger: Logger, tellPerson: TellPerson | undefine
       if (typeof said.failed === "string") text = lateAnswers.formFailed(title, said.failed);
       else if (said.response_action === "errors") text = lateAnswers.formRefused(title, Object.values((said.errors ?? {}) as Record<string, string>).map(String));
       else if (said.response_action === "update" || said.response_action === "push") text = lateAnswers.formNextStep(title);
-      if (text) await tellPerson(body.user.id, text);
+      const team = teamOfRequest(body);
+      // In the person's own workspace (with OAuth, its token): this runs outside the listener's context.
+      if (text && team) await asTeam(team, () => tellPerson(body.user.id, text));
     } catch (error) {
       logger.warn({ err: error, kind }, "could not tell a person what a slow request came to");
     }

@@ -1,8 +1,8 @@
 // OAuth (multi-workspace) mode end to end: the install flow through its redirects and the fake's oauth.v2.access,
 // tokens encrypted at rest, two workspaces side by side each with its own incident #1, uninstall, token rotation.
 import { afterEach, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
-import { incidents, outboxItems, slackInstallations } from "../../src/db/schema.js";
+import { and, eq } from "drizzle-orm";
+import { incidents, outboxItems, scheduledJobs, slackInstallations } from "../../src/db/schema.js";
 import { install, startOAuthBot, type TwoWorkspaces } from "../support/oauth.js";
 import { declareThroughSlack, eventually, waitFor } from "../support/declare.js";
 
@@ -78,7 +78,7 @@ describe("OAuth install", () => {
     const { h, fake, other, second, botUrl } = await twoWorkspaces();
     await install(botUrl, fake.teamId);
     await install(botUrl, other.teamId);
-        await declareThroughSlack(second, { title: "Login broken" });
+    await declareThroughSlack(second, { title: "Login broken" });
     await waitFor(() => other.channels.find((c) => c.name.startsWith("inc-1-")));
 
     other.uninstall();
@@ -112,6 +112,14 @@ describe("OAuth install", () => {
       return items.some((i) => i.status === "pending" && i.nextAttemptAt.getTime() > Date.now() + 10 * 60_000) && items;
     });
     expect(held.filter((i) => i.status === "failed")).toEqual([]);
+
+    // Its scheduled jobs (nudges, reminders) come due: what they ask for is held too, nothing reaches its Slack.
+    await h.database.db.update(scheduledJobs).set({ dueAt: new Date(Date.now() - 1000) }).where(and(eq(scheduledJobs.teamId, other.teamId), eq(scheduledJobs.status, "pending")));
+    expect((await h.bot.scheduler.sweep()).handled).toBeGreaterThan(0);
+    await h.bot.outbox.deliverDue();
+    await h.bot.outbox.deliverDue();
+    const after = await h.database.db.select().from(outboxItems).where(eq(outboxItems.teamId, other.teamId));
+    expect(after.filter((i) => i.status === "failed")).toEqual([]);
     expect(other.calls.length).toBe(before);
   });
 
