@@ -160,10 +160,8 @@ export async function startWarroom({
   const gateway = new SlackGateway({ token, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs, pacer, onCall: telemetry.slackCall });
   const identity = installations ? { userId: "", botId: undefined, teamId: "" } : await whoAmI(gateway);
   const installed = (await installations?.load()) ?? [];
-  if (!installations) {
-    telemetry.readFrom({ db: database.db, clock, teamId: identity.teamId });
-    await syncEnvSource(database.db, clock, identity.teamId, config.ALERTS_TOKEN);
-  }
+  telemetry.readFrom({ db: database.db, clock, teamId: identity.teamId || undefined });
+  if (!installations) await syncEnvSource(database.db, clock, identity.teamId, config.ALERTS_TOKEN);
 
   const slack: SlackDeliveryContext = {
     db: database.db,

@@ -72,6 +72,9 @@ describe("OAuth install", () => {
     expect(other.calls.some((c) => c.method === "conversations.create" && c.ok)).toBe(true);
     const rows = await h.database.db.select().from(incidents);
     expect(rows.map((r) => `${r.teamId}#${r.number}`).sort()).toEqual([`${fake.teamId}#1`, `${other.teamId}#1`].sort());
+    // /metrics counts the deployment's open incidents across its workspaces.
+    const metrics = await (await fetch(`${botUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^warroom_incidents_open\{severity="sev1"\} 2$/m);
   });
 
   it("app_uninstalled removes the tokens and holds that workspace's deliveries only; its incidents stay", async () => {
