@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, slackAuth } from "../src/config.js";
 import { loadManifest } from "../src/fake-slack/manifest.js";
 import { seal, unseal } from "../src/slack/installations.js";
-import { BOT_SCOPES } from "../src/slack/scopes.js";
+import { BOT_SCOPES } from "../src/slack/install-scopes.js";
 import { placeholderBotToken } from "./support/placeholder-tokens.js";
 
 const oauth = {

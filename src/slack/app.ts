@@ -3,7 +3,7 @@
 import { App, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from "@slack/bolt";
 import type { Config } from "../config.js";
 import { installationEvents, type Installations } from "./installations.js";
-import { BOT_SCOPES } from "./scopes.js";
+import { BOT_SCOPES } from "./install-scopes.js";
 import type { SeenRequests } from "../http/seen-requests.js";
 import type { Logger } from "../log.js";
 import { changesNothing, registerListeners, type ListenerDeps } from "./listeners/index.js";
