@@ -61,8 +61,9 @@ describe("OAuth install", () => {
     
     await declareThroughSlack(h, { title: "Checkout down" });
     await declareThroughSlack(second, { title: "Login broken" });
-    const roomA = await waitFor(() => fake.channels.find((c) => c.name.startsWith("inc-1-")));
-    const roomB = await waitFor(() => other.channels.find((c) => c.name.startsWith("inc-1-")));
+    await h.bot.outbox.waitUntilIdle();
+    const roomA = fake.channels.find((c) => c.name.startsWith("inc-1-"))!;
+    const roomB = other.channels.find((c) => c.name.startsWith("inc-1-"))!;
     expect(roomA.name).toContain("checkout");
     expect(roomB.name).toContain("login");
     expect(fake.channels.some((c) => c.name.includes("login"))).toBe(false);
@@ -82,7 +83,8 @@ describe("OAuth install", () => {
     await install(botUrl, fake.teamId);
     await install(botUrl, other.teamId);
     await declareThroughSlack(second, { title: "Login broken" });
-    await waitFor(() => other.channels.find((c) => c.name.startsWith("inc-1-")));
+    await h.bot.outbox.waitUntilIdle();
+    expect(other.channels.find((c) => c.name.startsWith("inc-1-"))).toBeDefined();
 
     other.uninstall();
     await second.driver.sendEvent({ type: "app_uninstalled" });
@@ -93,7 +95,8 @@ describe("OAuth install", () => {
 
     // The first workspace goes on as before.
     await declareThroughSlack(h, { title: "Checkout down" });
-    await waitFor(() => fake.channels.find((c) => c.name.startsWith("inc-1-")));
+    // (The outbox is never idle now: the second workspace's deliveries are held.)
+    await waitFor(() => fake.channels.find((c) => c.name.startsWith("inc-1-")), 30_000);
     // The second's incident is still there, and nothing more is sent to its Slack.
     const kept = await h.database.db.select().from(incidents).where(eq(incidents.teamId, other.teamId));
     expect(kept).toHaveLength(1);
@@ -113,7 +116,7 @@ describe("OAuth install", () => {
     const held = await eventually(async () => {
       const items = await h.database.db.select().from(outboxItems).where(eq(outboxItems.teamId, other.teamId));
       return items.some((i) => i.status === "pending" && i.nextAttemptAt.getTime() > Date.now() + 10 * 60_000) && items;
-    });
+    }, 20_000);
     expect(held.filter((i) => i.status === "failed")).toEqual([]);
 
     // Its scheduled jobs (nudges, reminders) come due: what they ask for is held too, nothing reaches its Slack.
@@ -134,7 +137,8 @@ describe("OAuth install", () => {
     // Eleven of its twelve hours have gone by: less than two are left, so the next call refreshes it first.
     await h.database.db.update(slackInstallations).set({ expiresAt: new Date(Date.now() + 60 * 60_000) }).where(eq(slackInstallations.teamId, fake.teamId));
     await declareThroughSlack(h, { title: "Checkout down" });
-    await waitFor(() => fake.channels.find((c) => c.name.startsWith("inc-1-")));
+    await h.bot.outbox.waitUntilIdle();
+    expect(fake.channels.find((c) => c.name.startsWith("inc-1-"))).toBeDefined();
     const refreshes = fake.calls.filter((c) => c.method === "oauth.v2.access" && c.args.grant_type === "refresh_token");
     expect(refreshes.length).toBe(1);
     expect(refreshes[0]!.ok).toBe(true);

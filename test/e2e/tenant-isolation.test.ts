@@ -166,7 +166,7 @@ describe("two workspaces side by side", () => {
     await b.bot.requestsIdle();
     await a.bot.outbox.waitUntilIdle();
     expect(await firstWorkspace()).toBe(before);
-    await waitFor(() => b.fake.homeOf("U_ALICE"));
+    await waitFor(() => b.fake.homeOf("U_ALICE"), 20_000);
     const home = JSON.stringify(b.fake.homeOf("U_ALICE")!.view);
     expect(home).toContain("Login broken");
     for (const word of secrets) expect(home).not.toContain(word);
