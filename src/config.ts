@@ -118,9 +118,26 @@ const configSchema = z.object({
       }
       return schedule;
     }),
+  // One workspace with one bot token, or (unset) any number of workspaces installed through OAuth (SLACK_CLIENT_ID …).
   SLACK_BOT_TOKEN: z
-    .string({ error: "is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page" })
-    .regex(/^xoxb-/, { error: "must be a bot token starting with xoxb-" }),
+    .string()
+    .regex(/^xoxb-/, { error: "must be a bot token starting with xoxb-" })
+    .optional(),
+  SLACK_CLIENT_ID: z.string().regex(/^\d+\.\d+$/, { error: "must be your app's Client ID (digits.digits, from its Basic Information page)" }).optional(),
+  SLACK_CLIENT_SECRET: z.string().min(16, { error: "looks too short to be a Slack client secret" }).optional(),
+  SLACK_STATE_SECRET: z.string().min(16, { error: "must be at least 16 characters: pick a long random string" }).optional(),
+  /** 32 bytes (base64 or hex) that encrypt the installed workspaces' tokens at rest (AES-256-GCM). */
+  ENCRYPTION_KEY: z
+    .string()
+    .transform((v, ctx) => {
+      const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, "hex") : /^[A-Za-z0-9+/_-]{43}=?$/.test(v) ? Buffer.from(v, "base64") : undefined;
+      if (key?.length !== 32) {
+        ctx.addIssue({ code: "custom", message: "must be 32 random bytes, as 64 hex digits or base64 (e.g. the output of: openssl rand -base64 32)" });
+        return z.NEVER;
+      }
+      return key;
+    })
+    .optional(),
   SLACK_SIGNING_SECRET: z
     .string({ error: "is not set: copy the Signing Secret from your Slack app's Basic Information page" })
     .min(8, { error: "looks too short to be a Slack signing secret" }),
@@ -226,6 +243,19 @@ const configSchema = z.object({
     }),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of ${logLevels.join(", ")}` }).default("info"),
 }).superRefine((c, ctx) => {
+  const oauth = [c.SLACK_CLIENT_ID, c.SLACK_CLIENT_SECRET, c.SLACK_STATE_SECRET].some(Boolean);
+  if (oauth && c.SLACK_BOT_TOKEN) {
+    ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "is set together with SLACK_CLIENT_ID: leave SLACK_BOT_TOKEN empty to install through OAuth, or unset the SLACK_CLIENT_* variables for one workspace" });
+  } else if (oauth) {
+    for (const name of ["SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SLACK_STATE_SECRET"] as const) {
+      if (!c[name]) ctx.addIssue({ code: "custom", path: [name], message: "is not set: installing through OAuth needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET" });
+    }
+    if (!c.ENCRYPTION_KEY) ctx.addIssue({ code: "custom", path: ["ENCRYPTION_KEY"], message: "is not set: installed workspaces' tokens are encrypted with it; make one with: openssl rand -base64 32" });
+    if (c.ALERTS_TOKEN) ctx.addIssue({ code: "custom", path: ["ALERTS_TOKEN"], message: "belongs to one workspace: with OAuth, create an alert source in each workspace (/incident alerts) and leave ALERTS_TOKEN empty" });
+    if (c.SLACK_APP_TOKEN) ctx.addIssue({ code: "custom", path: ["SLACK_APP_TOKEN"], message: "is for Socket Mode, which serves one workspace: leave it empty when installing through OAuth" });
+  } else if (!c.SLACK_BOT_TOKEN) {
+    ctx.addIssue({ code: "custom", path: ["SLACK_BOT_TOKEN"], message: "is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page (or set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET and ENCRYPTION_KEY to install through OAuth)" });
+  }
   // An alert's incident needs a commander: the on-call person, else the source's owner; ALERTS_TOKEN's source has no owner.
   if (c.ALERTS_TOKEN && c.INCIDENT_ADMINS.length === 0) {
     ctx.addIssue({ code: "custom", path: ["ALERTS_TOKEN"], message: "needs INCIDENT_ADMINS: the first admin commands the incidents its alerts open when nobody is on call" });
@@ -236,6 +266,16 @@ const configSchema = z.object({
 });
 
 export type Config = z.output<typeof configSchema>;
+
+/** How the bot gets its tokens: one bot token, or one per workspace installed through OAuth. */
+export type SlackAuth =
+  | { mode: "token"; botToken: string }
+  | { mode: "oauth"; clientId: string; clientSecret: string; stateSecret: string; encryptionKey: Buffer };
+
+export function slackAuth(config: Config): SlackAuth {
+  if (config.SLACK_BOT_TOKEN) return { mode: "token", botToken: config.SLACK_BOT_TOKEN };
+  return { mode: "oauth", clientId: config.SLACK_CLIENT_ID!, clientSecret: config.SLACK_CLIENT_SECRET!, stateSecret: config.SLACK_STATE_SECRET!, encryptionKey: config.ENCRYPTION_KEY! };
+}
 
 /** The announcement channel of each severity: its own when set, else INCIDENTS_CHANNEL (names without their #). */
 export function announcementChannels(config: Config): Record<Severity, string> {
@@ -285,7 +325,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** True when neither Slack credential is set: a fresh install that has not been connected to Slack yet. */
 export function slackCredentialsMissing(env: NodeJS.ProcessEnv = process.env): boolean {
-  return !env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET;
+  return !env.SLACK_BOT_TOKEN && !env.SLACK_CLIENT_ID && !env.SLACK_SIGNING_SECRET;
 }
 
 /** Replaced by the fake Slack's own token before anything uses it; built from parts so no file holds a token-shaped string. */
@@ -302,6 +342,9 @@ export function loadSandboxConfig(env: NodeJS.ProcessEnv = process.env): Config 
     ...env,
     SLACK_BOT_TOKEN: SANDBOX_BOT_TOKEN_STAND_IN,
     SLACK_SIGNING_SECRET: "sandbox-stand-in",
+    SLACK_CLIENT_ID: "",
+    SLACK_CLIENT_SECRET: "",
+    SLACK_STATE_SECRET: "",
     SLACK_APP_TOKEN: "",
     SLACK_API_URL: "",
     DATABASE_URL: "",

@@ -3,7 +3,7 @@ import type { App, CustomRoute } from "@slack/bolt";
 import type { AddressInfo } from "node:net";
 import type { Server, ServerOptions } from "node:http";
 import { systemClock, type Clock } from "./clock.js";
-import { announcementChannels, type Config } from "./config.js";
+import { announcementChannels, slackAuth, type Config } from "./config.js";
 import type { Database, Tx } from "./db/client.js";
 import type { Incident } from "./db/schema.js";
 import { migrateDatabase } from "./db/migrate.js";
@@ -32,6 +32,8 @@ import { createWeeklyReportClock } from "./metrics/weekly-report.js";
 import { clockSettings } from "./incidents/timers.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { reportGiveUp, slackDeliverers, type SlackDeliveryContext } from "./slack/deliveries/index.js";
+import { currentTeam } from "./slack/acting-for.js";
+import { Installations } from "./slack/installations.js";
 import { classifySlackFailure, SlackCallError, SlackGateway, toSlackCallError } from "./slack/gateway.js";
 import { deliveryPacing, SlackPacer } from "./slack/pacing.js";
 import { scopesOf, selfCheck } from "./slack/self-check.js";
@@ -97,8 +99,10 @@ export interface RunningWarroom {
   scheduler: Scheduler;
   retention: Retention;
   botUserId: string;
-  /** The workspace of the bot token. */
+  /** The workspace of the bot token (single-token mode; empty with OAuth, which serves every installed workspace). */
   teamId: string;
+  /** OAuth mode: the installed workspaces. */
+  installations?: Installations;
   seenRequests: SeenRequests;
   /** This bot's metrics (GET /metrics). */
   telemetry: Telemetry;
@@ -147,20 +151,29 @@ export async function startWarroom({
   // Slack counts calls per app and workspace, so every gateway of the process shares one budget.
   const pacer = slackTiming.rateWindowMs === 0 ? undefined : new SlackPacer(slackTiming.rateWindowMs);
   const telemetry = new Telemetry(logger.child({ component: "telemetry" }));
-  const gateway = new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs, pacer, onCall: telemetry.slackCall });
-  const identity = await whoAmI(gateway);
-  // Never refuses to start: each mismatch is logged once and /healthz reports degraded until it is mended.
+  const auth = slackAuth(config);
+  // OAuth: one token per installed workspace, picked for each call by the team it acts for (see acting-for.ts).
+  const installations =
+    auth.mode === "oauth"
+      ? new Installations({ db: database.db, clock, logger: logger.child({ component: "installations" }), encryptionKey: auth.encryptionKey, clientId: auth.clientId, clientSecret: auth.clientSecret, slackApiUrl: config.SLACK_API_URL })
+      : undefined;
+  const token = installations ? (team: string | undefined) => installations.botToken(team) : (auth as { botToken: string }).botToken;
+  const gateway = new SlackGateway({ token, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs, pacer, onCall: telemetry.slackCall });
+  const identity = installations ? { userId: "", botId: undefined, teamId: "", scopes: undefined } : await whoAmI(gateway);
+  // Never refuses to start: each mismatch is logged once and /healthz reports degraded until it is mended. In OAuth
+  // mode each workspace's grant is its own, so only manifest.yml and the code are compared here.
   const selfCheckProblems = selfCheck({ granted: identity.scopes });
   for (const line of selfCheckProblems) logger.warn({ component: "self-check" }, line);
-  telemetry.readFrom({ db: database.db, clock, teamId: identity.teamId });
-  await syncEnvSource(database.db, clock, identity.teamId, config.ALERTS_TOKEN);
+  const installed = (await installations?.load()) ?? [];
+  telemetry.readFrom({ db: database.db, clock, teamId: identity.teamId || undefined });
+  if (!installations) await syncEnvSource(database.db, clock, identity.teamId, config.ALERTS_TOKEN);
 
   const slack: SlackDeliveryContext = {
     db: database.db,
     clock,
     gateway,
     logger,
-    botUserId: () => identity.userId,
+    botUserId: () => (installations ? installations.botUserIdOf(currentTeam()) : identity.userId),
     announcementChannels: announcementChannels(config),
     execChannel: config.EXEC_CHANNEL,
     reportChannel: config.INCIDENTS_CHANNEL,
@@ -218,7 +231,8 @@ export async function startWarroom({
   const clockwork = createClockwork({ clock, settings: clockSettings(config) });
   const learning = createLearningClock({ clock, businessTimeZone: config.BUSINESS_TIMEZONE });
   const weeklyReport = createWeeklyReportClock({ clock, schedule: config.WEEKLY_REPORT, timeZone: config.BUSINESS_TIMEZONE });
-  await weeklyReport.plan(database.db, identity.teamId);
+  for (const team of installations ? installed : [identity.teamId]) await weeklyReport.plan(database.db, team);
+  if (installations) installations.onInstalled = (team) => weeklyReport.plan(database.db, team);
   const scheduler = new Scheduler({
     db: database.db,
     clock,
@@ -261,15 +275,15 @@ export async function startWarroom({
     deliverNow: () => outbox.kick(),
     sweep: () => scheduler.sweep(),
     sweepToken: config.ESCALATION_SWEEP_TOKEN,
-    teamId: identity.teamId,
+    teamId: identity.teamId || undefined,
   });
 
   const seenRequests = new SeenRequests(database.db, logger.child({ component: "replays" }));
   const { app, door, socketReceiver, inFlight } = createSlackApp({
     config,
-    botUserId: identity.userId,
-    botId: identity.botId,
-    teamId: identity.teamId,
+    ...(installations
+      ? { oauth: { installations, clientId: auth.mode === "oauth" ? auth.clientId : "", clientSecret: auth.mode === "oauth" ? auth.clientSecret : "", stateSecret: auth.mode === "oauth" ? auth.stateSecret : "" } }
+      : { botUserId: identity.userId, botId: identity.botId, teamId: identity.teamId }),
     seen: seenRequests,
     receiverLimits,
     socketPingMs: slackTiming?.socketPingMs,
@@ -286,14 +300,14 @@ export async function startWarroom({
         services: config.STATUS_PAGE_SERVICES,
         publicUrl: config.PUBLIC_URL,
       }),
-      ...alertRoutes({ db: database.db, clock, logger: logger.child({ component: "alerts" }), teamId: identity.teamId, onRecorded: () => alerts.kick(), observe: telemetry.alertWebhooks }),
+      ...alertRoutes({ db: database.db, clock, logger: logger.child({ component: "alerts" }), teamId: identity.teamId || undefined, onRecorded: () => alerts.kick(), observe: telemetry.alertWebhooks }),
       ...extraRoutes,
     ],
     deps: {
       db: database.db,
       clock,
       logger,
-      gateway: new SlackGateway({ token: config.SLACK_BOT_TOKEN, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: LISTENER_SLACK_TIMEOUT_MS, pacer, onCall: telemetry.slackCall }),
+      gateway: new SlackGateway({ token, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: LISTENER_SLACK_TIMEOUT_MS, pacer, onCall: telemetry.slackCall }),
       admins,
       businessTimeZone: config.BUSINESS_TIMEZONE,
       publicUrl: config.PUBLIC_URL,
@@ -317,7 +331,7 @@ export async function startWarroom({
   if (schedulerTicks) scheduler.start();
   retention.start();
   readiness = "ready";
-  logger.info({ port, team: identity.teamId, mode: config.SLACK_APP_TOKEN ? "socket" : "http" }, "warroom is up");
+  logger.info({ port, team: identity.teamId || undefined, workspaces: installations ? installed.length : undefined, mode: config.SLACK_APP_TOKEN ? "socket" : "http" }, "warroom is up");
 
   return {
     port,
@@ -327,6 +341,7 @@ export async function startWarroom({
     retention,
     botUserId: identity.userId,
     teamId: identity.teamId,
+    installations,
     seenRequests,
     telemetry,
     requestsIdle: () => inFlight.idle(),

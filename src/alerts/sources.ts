@@ -105,12 +105,14 @@ const hintOf = (token: string): string => `…${token.slice(-4)}`;
  * The source a presented token opens, in its workspace. Tokens are long and random, so the lookup by hash reveals
  * nothing; the match is still confirmed in constant time.
  */
-export async function sourceByToken(db: DbOrTx, teamId: string, presented: string | undefined): Promise<AlertSource | undefined> {
+/** The source a token belongs to: in `teamId` (single-token mode), or in whichever workspace holds it (OAuth; tokens are unique). */
+export async function sourceByToken(db: DbOrTx, teamId: string | undefined, presented: string | undefined): Promise<AlertSource | undefined> {
   if (!presented) return undefined;
+  const hash = eq(alertSources.tokenHash, tokenHash(presented));
   const [source] = await db
     .select()
     .from(alertSources)
-    .where(and(eq(alertSources.teamId, teamId), eq(alertSources.tokenHash, tokenHash(presented))));
+    .where(teamId ? and(eq(alertSources.teamId, teamId), hash) : hash);
   return source?.tokenHash && tokenMatches(presented, { hash: source.tokenHash }) ? source : undefined;
 }
 

@@ -31,6 +31,28 @@ export const workspaces = pgTable("workspaces", {
   createdAt: at("created_at").notNull(),
 });
 
+/**
+ * A workspace that installed the app through OAuth (multi-workspace mode): its bot token and, with token rotation,
+ * its refresh token, both encrypted (AES-256-GCM, ENCRYPTION_KEY). An uninstall clears the tokens and sets
+ * revoked_at; the workspace's incidents stay until an admin purges them.
+ */
+export const slackInstallations = pgTable("slack_installations", {
+  teamId: text("team_id").primaryKey(),
+  enterpriseId: text("enterprise_id"),
+  appId: text("app_id"),
+  botUserId: text("bot_user_id").notNull(),
+  botId: text("bot_id"),
+  botTokenEncrypted: text("bot_token_encrypted"),
+  refreshTokenEncrypted: text("refresh_token_encrypted"),
+  expiresAt: at("expires_at"),
+  scopes: text("scopes").notNull().default(""),
+  installedBy: text("installed_by"),
+  installedAt: at("installed_at").notNull(),
+  revokedAt: at("revoked_at"),
+});
+
+export type SlackInstallation = typeof slackInstallations.$inferSelect;
+
 export const incidents = pgTable(
   "incidents",
   {

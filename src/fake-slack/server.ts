@@ -10,7 +10,7 @@ import { slashCommandText } from "./slash-text.js";
 import { SocketModeHub, type SocketModeOptions } from "./socket-mode.js";
 import { callMethod, methods, SlackApiError, type Args } from "./web-api.js";
 import { loadManifest, type InstalledApp } from "./manifest.js";
-import { FakeWorkspace, type FakeChannel, type FakeEphemeral, type FakeMessage, type FakePin, type FakeUser, type FakeView } from "./workspace.js";
+import { FakeWorkspace, type WorkspaceIdentity, type FakeChannel, type FakeEphemeral, type FakeMessage, type FakePin, type FakeUser, type FakeView } from "./workspace.js";
 
 export interface FakeSlackOptions {
   /** 0 (default) picks a free port. */
@@ -36,7 +36,17 @@ export interface FakeSlackOptions {
   botThreadReplies?: boolean;
   /** Socket Mode's timing (how long Slack waits for an ack before it redelivers an event). */
   socketMode?: SocketModeOptions;
+  /** Another workspace's team and bot (a second workspace hosted by a first one: see host()). */
+  identity?: WorkspaceIdentity;
+  /**
+   * The app's OAuth credentials: this Slack then answers oauth.v2.access and /oauth/v2/authorize. With token
+   * rotation, bot tokens expire after `tokenLifetimeSec` (Slack: 12 hours) and come with a refresh token.
+   */
+  oauth?: { clientId: string; clientSecret: string; tokenRotation?: boolean; tokenLifetimeSec?: number };
 }
+
+/** Slack's authorization codes live ten minutes and can be exchanged once. */
+const OAUTH_CODE_TTL_MS = 10 * 60_000;
 
 export interface RecordedCall {
   method: string;
@@ -78,16 +88,48 @@ export class FakeSlack {
   private server!: Server;
   private working = 0;
   private readonly changeListeners = new Set<() => void>();
+  /** Bot tokens this workspace honours, with when they expire (rotating tokens; ms on the workspace's clock). */
+  private readonly botTokens = new Map<string, { expiresAt?: number }>();
+  /** Other workspaces served by this Slack: their calls are told apart by their token. */
+  private readonly hosted = new Map<string, FakeSlack>();
+  private readonly codes = new Map<string, { fake: FakeSlack; issuedAt: number; redirectUri?: string; used: boolean; userId: string }>();
+  private readonly refreshTokens = new Map<string, FakeSlack>();
+  /** The Redirect URL in the app's OAuth settings: where /oauth/v2/authorize sends people when no redirect_uri is asked for. */
+  redirectUrl: string | undefined;
   url = "";
 
   constructor(private readonly options: FakeSlackOptions = {}) {
-    this.workspace = new FakeWorkspace(options.now);
+    this.workspace = new FakeWorkspace(options.now, options.identity);
+    this.botTokens.set(this.botToken, {});
     this.faults = new Faults(seededRandom(options.seed ?? 1));
     this.app = options.app ?? loadManifest();
     this.scopes = new Set(options.scopes ?? this.app.scopes);
     this.limiter = options.tierLimits ? new TierLimiter(Date.now, options.tierWindowMs) : undefined;
     this.triggerTtlMs = options.triggerTtlMs ?? 3000;
     this.socketMode = new SocketModeHub(() => this.workspace.bot.appId, options.socketMode);
+  }
+
+  /** Serves another workspace (its own FakeSlack, with its own team) from this one's Web API and OAuth endpoints. */
+  host(other: FakeSlack): void {
+    this.hosted.set(other.teamId, other);
+  }
+
+  /** A token Slack would answer for this workspace (not expired, not revoked). */
+  honours(token: string): "ok" | "token_expired" | undefined {
+    const held = this.botTokens.get(token);
+    if (!held) return undefined;
+    return held.expiresAt !== undefined && held.expiresAt <= this.workspace.now() ? "token_expired" : "ok";
+  }
+
+  /** The workspace uninstalls the app: every token Slack gave it stops working (then Slack sends app_uninstalled). */
+  uninstall(): void {
+    this.botTokens.clear();
+    for (const [refresh, fake] of this.refreshTokens) if (fake === this) this.refreshTokens.delete(refresh);
+  }
+
+  /** Bot tokens issued through OAuth to this workspace, oldest first. */
+  get issuedTokens(): string[] {
+    return [...this.botTokens.keys()].filter((t) => t !== this.botToken);
   }
 
   get teamId(): string {
@@ -289,8 +331,9 @@ export class FakeSlack {
     try {
       const path = (req.url ?? "/").split("?")[0]!;
       const body = await readBody(req);
-      const api = /^\/api\/([a-zA-Z.]+)$/.exec(path);
+      const api = /^\/api\/([a-zA-Z0-9.]+)$/.exec(path);
       if (api && req.method === "POST") return await this.webApi(api[1]!, req, body, res, receivedAt);
+      if (path === "/oauth/v2/authorize" && req.method === "GET") return this.authorize(new URL(req.url ?? "/", "http://fake").searchParams, res);
       const response = /^\/response\/([0-9a-f]+)$/.exec(path);
       if (response && req.method === "POST") return await this.responseUrl(response[1]!, body, res, receivedAt);
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
@@ -307,8 +350,13 @@ export class FakeSlack {
     const record = (status: number, ok: boolean, error?: string) =>
       this.calls.push({ method, args, ok, error, status, at: Date.now(), receivedAt });
 
+    if (method === "oauth.v2.access") return this.answer(res, 200, this.oauthAccess(req.headers.authorization, args), record);
     if (!token) return this.answer(res, 200, { ok: false, error: "not_authed" }, record);
-    if (token !== this.botToken && token !== this.appToken) return this.answer(res, 200, { ok: false, error: "invalid_auth" }, record);
+    const elsewhere = [...this.hosted.values()].find((w) => w.honours(token));
+    if (elsewhere) return elsewhere.webApi(method, req, raw, res, receivedAt);
+    const honoured = this.honours(token);
+    if (honoured === "token_expired") return this.answer(res, 200, { ok: false, error: "token_expired" }, record);
+    if (!honoured && token !== this.appToken) return this.answer(res, 200, { ok: false, error: "invalid_auth" }, record);
     const asApp = token === this.appToken;
 
     const limited = this.limiter?.admit(method, typeof args.channel === "string" ? args.channel : undefined);
@@ -338,6 +386,85 @@ export class FakeSlack {
     const granted = asApp ? ["connections:write"] : [...this.scopes];
     const headers = { "x-oauth-scopes": granted.join(","), "x-accepted-oauth-scopes": (methods[method]?.scopes ?? []).join(",") };
     this.answer(res, 200, result, record, headers);
+  }
+
+  /**
+   * Slack's consent page, already agreed to by `user` of workspace `team` (query parameters the test adds, as a
+   * person picks them on the page): back to redirect_uri with a code and the state, or with error=access_denied.
+   */
+  private authorize(query: URLSearchParams, res: ServerResponse): void {
+    const oauth = this.options.oauth;
+    const asked = query.get("redirect_uri") ?? undefined;
+    if (asked !== undefined && this.redirectUrl !== undefined && !asked.startsWith(this.redirectUrl)) return void res.writeHead(400, { "content-type": "text/plain" }).end("bad_redirect_uri");
+    const redirect = asked ?? this.redirectUrl;
+    if (!oauth || query.get("client_id") !== oauth.clientId) return void res.writeHead(400, { "content-type": "text/plain" }).end("invalid_client_id");
+    const team = query.get("team") ?? this.teamId;
+    const fake = team === this.teamId ? this : this.hosted.get(team);
+    if (!fake) return void res.writeHead(400, { "content-type": "text/plain" }).end("unknown team");
+    const wanted = (query.get("scope") ?? "").split(",").filter(Boolean);
+    const missing = wanted.filter((s) => !this.scopes.has(s));
+    if (missing.length) return void res.writeHead(400, { "content-type": "text/plain" }).end(`invalid_scope: ${missing.join(",")}`);
+    // Slack sends the person back to the app's configured redirect URL (or the one asked for, which must match it).
+    if (!redirect) return void res.writeHead(400, { "content-type": "text/plain" }).end("bad_redirect_uri");
+    const back = new URL(redirect);
+    if (query.get("deny") === "1") back.searchParams.set("error", "access_denied");
+    else {
+      const code = `${Date.now()}.${randomBytes(16).toString("hex")}`;
+      this.codes.set(code, { fake, issuedAt: this.workspace.now(), redirectUri: query.has("redirect_uri") ? redirect : undefined, used: false, userId: query.get("user") ?? "U_ALICE" });
+      back.searchParams.set("code", code);
+    }
+    const state = query.get("state");
+    if (state !== null) back.searchParams.set("state", state);
+    res.writeHead(302, { location: back.toString() }).end();
+  }
+
+  /** oauth.v2.access: a code for a bot token (once, within ten minutes), or with rotation, a refresh token for a new pair. */
+  private oauthAccess(authorization: string | undefined, args: Args): Record<string, unknown> {
+    const oauth = this.options.oauth;
+    const basic = /^Basic\s+(.+)$/i.exec(authorization ?? "");
+    const [basicId, basicSecret] = basic ? Buffer.from(basic[1]!, "base64").toString("utf8").split(":") : [];
+    const clientId = basicId ?? args.client_id;
+    const clientSecret = basicSecret ?? args.client_secret;
+    if (!oauth || clientId !== oauth.clientId) return { ok: false, error: "invalid_client_id" };
+    if (clientSecret !== oauth.clientSecret) return { ok: false, error: "bad_client_secret" };
+    const now = this.workspace.now();
+    let fake: FakeSlack;
+    let userId: string | undefined;
+    if (args.grant_type === "refresh_token") {
+      const refresh = typeof args.refresh_token === "string" ? args.refresh_token : "";
+      const owner = this.refreshTokens.get(refresh);
+      if (!owner) return { ok: false, error: "invalid_refresh_token" };
+      this.refreshTokens.delete(refresh);
+      fake = owner;
+    } else {
+      if (args.grant_type !== undefined && args.grant_type !== "authorization_code") return { ok: false, error: "invalid_grant_type" };
+      const code = typeof args.code === "string" ? this.codes.get(args.code) : undefined;
+      if (!code || code.used || now - code.issuedAt > OAUTH_CODE_TTL_MS) return { ok: false, error: "invalid_code" };
+      code.used = true;
+      if (code.redirectUri !== undefined && args.redirect_uri !== code.redirectUri) return { ok: false, error: "bad_redirect_uri" };
+      fake = code.fake;
+      userId = code.userId;
+    }
+    const rotation = oauth.tokenRotation === true;
+    const lifetime = oauth.tokenLifetimeSec ?? 43_200;
+    const token = [rotation ? "xoxe.xoxb-1" : "xoxb", String(Date.now()), randomBytes(12).toString("hex")].join("-");
+    fake.botTokens.set(token, rotation ? { expiresAt: now + lifetime * 1000 } : {});
+    const ws = fake.workspace;
+    const pair: Record<string, unknown> = rotation ? { refresh_token: (() => { const r = `xoxe-1-${randomBytes(24).toString("hex")}`; this.refreshTokens.set(r, fake); return r; })(), expires_in: lifetime } : {};
+    if (args.grant_type === "refresh_token") return { ok: true, access_token: token, token_type: "bot", ...pair };
+    return {
+      ok: true,
+      access_token: token,
+      token_type: "bot",
+      scope: [...this.scopes].join(","),
+      bot_user_id: ws.bot.userId,
+      app_id: ws.bot.appId,
+      team: { id: ws.team.id, name: ws.team.name },
+      enterprise: null,
+      is_enterprise_install: false,
+      authed_user: { id: userId },
+      ...pair,
+    };
   }
 
   private failWith(res: ServerResponse, status: number, retryAfterSec: number | undefined, record: (s: number, ok: boolean, e?: string) => void): void {

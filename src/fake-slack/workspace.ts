@@ -120,9 +120,18 @@ export interface WorkspaceSnapshot {
   homes?: FakeView[];
 }
 
+/** Who a workspace and its bot are: a second workspace in the same fake Slack has its own (see FakeSlack.host). */
+export interface WorkspaceIdentity {
+  team: { id: string; domain: string; name: string };
+  bot: { userId: string; botId: string; appId: string; name: string };
+  /** Put in every channel id, so two workspaces' ids never collide (as Slack's are unique across workspaces). */
+  idTag?: string;
+}
+
 export class FakeWorkspace {
-  readonly team = FAKE_TEAM;
-  readonly bot = FAKE_BOT;
+  readonly team: WorkspaceIdentity["team"];
+  readonly bot: WorkspaceIdentity["bot"];
+  private readonly idTag: string;
   readonly users = new Map<string, FakeUser>();
   readonly channels = new Map<string, FakeChannel>();
   readonly messages = new Map<string, FakeMessage[]>();
@@ -136,13 +145,19 @@ export class FakeWorkspace {
   private sequence = 0;
   private lastTs = 0;
 
-  constructor(readonly now: () => number = Date.now) {
+  constructor(
+    readonly now: () => number = Date.now,
+    identity: WorkspaceIdentity = { team: FAKE_TEAM, bot: FAKE_BOT },
+  ) {
+    this.team = identity.team;
+    this.idTag = identity.idTag ?? "0";
+    this.bot = identity.bot;
     this.seed();
   }
 
   /** A new workspace: the bot, three people, #general and #incidents. */
   private seed(): void {
-    this.addUser({ id: FAKE_BOT.userId, name: FAKE_BOT.name, real_name: "Warroom", tz: "UTC", is_bot: true });
+    this.addUser({ id: this.bot.userId, name: this.bot.name, real_name: "Warroom", tz: "UTC", is_bot: true });
     for (const user of seededUsers) this.addUser(user);
     const everyone = seededUsers.map((u) => u.id);
     this.createChannel({ name: "general", creator: "U_ALICE", members: everyone });
@@ -202,7 +217,7 @@ export class FakeWorkspace {
   /** Slack-shaped IDs: a type letter and upper-case alphanumerics. */
   newId(prefix: "C" | "D" | "V"): string {
     this.sequence += 1;
-    return `${prefix}0${this.sequence.toString(36).toUpperCase().padStart(8, "0")}`;
+    return `${prefix}${this.idTag}${this.sequence.toString(36).toUpperCase().padStart(8, "0")}`;
   }
 
   /** Message timestamps are unique and increasing, like Slack's "seconds.micros" strings. */
@@ -240,7 +255,7 @@ export class FakeWorkspace {
   imWith(userId: string): FakeChannel {
     const existing = [...this.channels.values()].find((c) => c.is_im && c.members.includes(userId));
     if (existing) return existing;
-    return this.createChannel({ name: userId, creator: FAKE_BOT.userId, members: [userId], isPrivate: true, isIm: true });
+    return this.createChannel({ name: userId, creator: this.bot.userId, members: [userId], isPrivate: true, isIm: true });
   }
 
   channelByName(name: string): FakeChannel | undefined {

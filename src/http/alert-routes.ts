@@ -27,8 +27,11 @@ export interface AlertRoutesContext {
   db: Db;
   clock: Clock;
   logger: Logger;
-  /** The bot's workspace: sources and their alerts belong to it. */
-  teamId: string;
+  /**
+   * The bot's workspace (single-token mode): sources and their alerts belong to it. Unset with OAuth: a source's
+   * token (unique across workspaces) says which workspace its alerts are for.
+   */
+  teamId?: string;
   /** Alerts were committed: turn them into incidents now. */
   onRecorded: () => void;
   /** Telemetry: each request as answered (any status), and the alerts of each accepted one. */
@@ -67,13 +70,13 @@ function alertRoute<Schema extends z.ZodType>(
       authenticate: async (token, request) => {
         const source = await sourceByToken(ctx.db, ctx.teamId, token);
         if (!source) {
-          await auditUnknownCaller(ctx.db, ctx.clock, { teamId: ctx.teamId, integration: "alert_source", method: "POST", path: alertPaths[kind], tokenSent: Boolean(token) });
+          if (ctx.teamId) await auditUnknownCaller(ctx.db, ctx.clock, { teamId: ctx.teamId, integration: "alert_source", method: "POST", path: alertPaths[kind], tokenSent: Boolean(token) });
           return undefined;
         }
         if (source.kind !== kind && source.kind !== "any") {
           request.resume();
           await auditRefusal(ctx.db, {
-            teamId: ctx.teamId,
+            teamId: source.teamId,
             at: ctx.clock.now(),
             actor: alertSourceActor(source),
             action: "alert_webhook",

@@ -179,7 +179,7 @@ export const DEFAULT_DRAIN_MS = 5000;
 /** What one attempt has done to the world, as told by the surface that made its calls. */
 interface AttemptState {
   /** The item being delivered, for a surface that paces its calls by priority (see currentDelivery). */
-  item: { id: number; priority: number };
+  item: { id: number; priority: number; teamId: string };
   acted: boolean;
   inFlight: number;
   unanswered: boolean;
@@ -218,7 +218,7 @@ export function sideEffectStarting(): (outcome: SideEffectOutcome) => void {
 }
 
 /** The delivery this code runs in, if any: a surface pacing its calls serves the most urgent first. */
-export function currentDelivery(): { id: number; priority: number } | undefined {
+export function currentDelivery(): { id: number; priority: number; teamId: string } | undefined {
   return currentAttempt.getStore()?.item;
 }
 
@@ -496,7 +496,7 @@ export class OutboxWorker {
     // Still running here (its lease ran out under a stalled event loop): one delivery of an item at a time.
     const already = this.running.get(item.id);
     if (already) return already.done;
-    const state = { item: { id: item.id, priority: item.priority }, acted: false, inFlight: 0, unanswered: false, handedBack: false, resolved: false };
+    const state = { item: { id: item.id, priority: item.priority, teamId: item.teamId }, acted: false, inFlight: 0, unanswered: false, handedBack: false, resolved: false };
     const run: Running = { item, state, startedAt: this.options.clock.now(), done: Promise.resolve() };
     run.done = this.deliver(run).finally(() => {
       this.running.delete(item.id);

@@ -2,6 +2,8 @@
 // middleware and every listener.
 import { App, LogLevel, SocketModeReceiver, type CustomRoute, type Logger as BoltLogger } from "@slack/bolt";
 import type { Config } from "../config.js";
+import { installationEvents, type Installations } from "./installations.js";
+import { BOT_SCOPES } from "./install-scopes.js";
 import type { SeenRequests } from "../http/seen-requests.js";
 import type { Logger } from "../log.js";
 import { changesNothing, registerListeners, type ListenerDeps } from "./listeners/index.js";
@@ -12,10 +14,12 @@ interface SlackAppOptions {
   config: Pick<Config, "SLACK_BOT_TOKEN" | "SLACK_SIGNING_SECRET" | "SLACK_APP_TOKEN" | "SLACK_API_URL" | "PORT">;
   deps: ListenerDeps;
   customRoutes: CustomRoute[];
-  botUserId: string;
+  /** Single-token mode: the bot's identity and workspace (auth.test); requests from any other team are refused. */
+  botUserId?: string;
   botId?: string;
-  /** The bot token's workspace (auth.test): requests from any other team are refused. */
-  teamId: string;
+  teamId?: string;
+  /** OAuth mode: the installed workspaces, and the app's credentials for installing it in more. */
+  oauth?: { installations: Installations; clientId: string; clientSecret: string; stateSecret: string };
   /** Signatures of requests already handled (HTTP mode). */
   seen: SeenRequests;
   /** Tests shrink these to see a slow or large request cut without waiting. */
@@ -36,13 +40,30 @@ interface SlackApp {
   inFlight: RequestsInFlight;
 }
 
-export function createSlackApp({ config, deps, customRoutes, botUserId, botId, teamId, seen, receiverLimits, socketPingMs }: SlackAppOptions): SlackApp {
+export function createSlackApp({ config, deps, customRoutes, botUserId, botId, teamId, oauth, seen, receiverLimits, socketPingMs }: SlackAppOptions): SlackApp {
   const socketMode = Boolean(config.SLACK_APP_TOKEN);
+  const slackWeb = config.SLACK_API_URL ? config.SLACK_API_URL.replace(/\/api\/$/, "") : "https://slack.com";
   const logger = boltLogger(deps.logger);
   const inFlight = new RequestsInFlight();
   const door = socketMode
     ? undefined
-    : new SlackDoor({ signingSecret: config.SLACK_SIGNING_SECRET, customRoutes, boltLogger: logger, logger: deps.logger.child({ component: "receiver" }), seen, inFlight, limits: receiverLimits });
+    : new SlackDoor({ signingSecret: config.SLACK_SIGNING_SECRET, customRoutes, boltLogger: logger, logger: deps.logger.child({ component: "receiver" }), seen,
+        inFlight,
+        limits: receiverLimits,
+        oauth: oauth && {
+          clientId: oauth.clientId,
+          clientSecret: oauth.clientSecret,
+          stateSecret: oauth.stateSecret,
+          scopes: [...BOT_SCOPES],
+          installationStore: oauth.installations.store,
+          installerOptions: {
+            // /slack/install shows an "Add to Slack" button (it does not redirect straight away).
+            directInstall: false,
+            authorizationUrl: `${slackWeb}/oauth/v2/authorize`,
+            clientOptions: { slackApiUrl: config.SLACK_API_URL },
+          },
+        },
+      });
   const receiver = door
     ? door.receiver
     : new SocketModeReceiver({
@@ -55,12 +76,10 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId, t
         customRoutes,
       });
   const app = new App({
-    token: config.SLACK_BOT_TOKEN,
+    ...(oauth ? {} : { token: config.SLACK_BOT_TOKEN, botUserId, botId }),
     receiver,
     // The bot identity was checked once at start; skipping Bolt's own auth.test keeps start-up to one call.
     tokenVerificationEnabled: false,
-    botUserId,
-    botId,
     logger,
     // Bolt's (legacy) conversation store is a global middleware on every request, rejecting with a new Error for
     // each conversation it does not know; the bot keeps no conversation state in Bolt, so it only cost ack time.
@@ -80,6 +99,16 @@ export function createSlackApp({ config, deps, customRoutes, botUserId, botId, t
     // A form Slack closed before its listener was done: the person hears what came of it in a DM from the bot.
     tellPerson: async (userId, text) => void (await deps.gateway.postMessage(userId, { text })),
   });
+  if (oauth) {
+    // The workspace's tokens are gone (Slack has revoked them already): its deliveries and jobs are held, its data
+    // stays. (Before the router, which ends the chain.)
+    app.use(async (args) => {
+      const event = "event" in args ? (args.event as { type?: string; tokens?: { bot?: string[] } }) : undefined;
+      const team = (args.body as { team_id?: string }).team_id;
+      if (!event || !team || !(installationEvents as readonly (string | undefined)[]).includes(event.type)) return args.next();
+      if (event.type === "app_uninstalled" || (event.tokens?.bot ?? []).length > 0) await oauth.installations.revoke(team);
+    });
+  }
   registerListeners(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error }, "unhandled error in a Slack listener");

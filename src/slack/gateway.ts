@@ -2,6 +2,8 @@
 import { ErrorCode, WebClient, type WebAPICallError } from "@slack/web-api";
 import type { Logger } from "../log.js";
 import { currentDelivery, sideEffectStarting, type DeliveryFailure, type SideEffectOutcome } from "../outbox/outbox.js";
+import { currentTeam } from "./acting-for.js";
+import { NotInstalledError } from "./installations.js";
 import type { SlackPacer } from "./pacing.js";
 
 /** A Slack answer the caller may want to act on (name_taken, already_in_channel, …). */
@@ -74,8 +76,12 @@ export type PersonLookup =
 const PERSON_TTL_MS = 10 * 60_000;
 const PERSON_CACHE_MAX = 5000;
 
+/** The bot token to call Slack with for a workspace (one token for every team in single-token mode). */
+export type TokenSource = (teamId: string | undefined) => Promise<string>;
+
 interface GatewayOptions {
-  token: string;
+  /** One bot token, or a workspace's token looked up for each call (OAuth: see acting-for.ts). */
+  token: string | TokenSource;
   slackApiUrl?: string;
   logger: Logger;
   /** How long to wait for Slack's answer (default 30 s). */
@@ -97,27 +103,40 @@ export class SlackGateway {
   // Channels this process joined (to read their history); a retry need not join again.
   private readonly joined = new Set<string>();
   private readonly people = new Map<string, { at: number; person: PersonLookup }>();
-  private directory: { at: number; byName: Map<string, string> } | undefined;
+  // users.list per workspace.
+  private readonly directories = new Map<string, { at: number; byName: Map<string, string> }>();
+  private readonly tokenFor: TokenSource;
 
   constructor(private readonly options: GatewayOptions) {
+    const fixed = typeof options.token === "string" ? options.token : undefined;
+    this.tokenFor = typeof options.token === "string" ? async () => fixed! : options.token;
     const client = (timeout: number) =>
-      new WebClient(options.token, { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout, logger: silentSlackLogger });
+      new WebClient(fixed, { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout, logger: silentSlackLogger });
     const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.client = client(timeout);
     this.quickClient = client(Math.min(timeout, options.quickTimeoutMs ?? DEFAULT_QUICK_TIMEOUT_MS));
   }
 
   private async call<T>(method: string, args: Record<string, unknown>): Promise<T> {
-    const paused = (this.pausedUntil.get(method) ?? 0) - Date.now();
+    // Slack's rate limits count per workspace.
+    const pauseKey = `${currentTeam() ?? ""}:${method}`;
+    const paused = (this.pausedUntil.get(pauseKey) ?? 0) - Date.now();
     if (paused > 0) throw new SlackCallError(method, "ratelimited", true, paused);
     const admission = this.options.pacer?.admit(method, typeof args.channel === "string" ? args.channel : undefined, currentDelivery());
     // Over our own budget: not sent at all, so the delivery waits (not counted as a failure) for its slot.
     if (admission && !admission.admitted) throw new SlackCallError(method, "ratelimited", true, admission.waitMs);
     let rateLimited = false;
     try {
+      let token: string;
+      try {
+        token = await this.tokenFor(currentTeam());
+      } catch (error) {
+        if (error instanceof NotInstalledError) throw new SlackCallError(method, "not_installed", true);
+        throw error;
+      }
       const ended = seenTwiceIfRepeated.has(method) ? sideEffectStarting() : undefined;
       try {
-        const answer = (await (quickCalls.has(method) ? this.quickClient : this.client).apiCall(method, args)) as T;
+        const answer = (await (quickCalls.has(method) ? this.quickClient : this.client).apiCall(method, { ...args, token })) as T;
         ended?.("applied");
         this.noteCall(method);
         return answer;
@@ -127,7 +146,7 @@ export class SlackGateway {
         this.noteCall(method, failure);
         if (failure.code === "ratelimited" && failure.retryAfterMs) {
           rateLimited = true;
-          this.pausedUntil.set(method, Date.now() + failure.retryAfterMs);
+          this.pausedUntil.set(pauseKey, Date.now() + failure.retryAfterMs);
         }
         throw failure;
       }
@@ -164,11 +183,13 @@ export class SlackGateway {
   /** Accepts a channel ID or a public channel name; names are looked up once and remembered. */
   async resolveChannelId(nameOrId: string): Promise<string> {
     if (/^[CG][A-Z0-9]{6,}$/.test(nameOrId)) return nameOrId;
-    const cached = this.channelIdsByName.get(nameOrId);
+    // Names are per workspace; ids are unique across Slack.
+    const key = `${currentTeam() ?? ""}#${nameOrId}`;
+    const cached = this.channelIdsByName.get(key);
     if (cached) return cached;
     const channel = await this.findChannelByName(nameOrId);
     if (!channel) throw new SlackCallError("conversations.list", "channel_not_found", false);
-    this.channelIdsByName.set(nameOrId, channel.id);
+    this.channelIdsByName.set(key, channel.id);
     return channel.id;
   }
 
@@ -266,7 +287,9 @@ export class SlackGateway {
   async userIdByName(typed: string): Promise<string | undefined> {
     const wanted = typed.replace(/^@/, "").trim().toLowerCase();
     if (!wanted) return undefined;
-    if (!this.directory || Date.now() - this.directory.at > PERSON_TTL_MS) {
+    const team = currentTeam() ?? "";
+    let directory = this.directories.get(team);
+    if (!directory || Date.now() - directory.at > PERSON_TTL_MS) {
       const byName = new Map<string, string>();
       const ambiguous = new Set<string>();
       let cursor: string | undefined;
@@ -282,9 +305,11 @@ export class SlackGateway {
         cursor = page.response_metadata?.next_cursor || undefined;
       } while (cursor);
       for (const name of ambiguous) byName.delete(name);
-      this.directory = { at: Date.now(), byName };
+      directory = { at: Date.now(), byName };
+      if (this.directories.size >= PERSON_CACHE_MAX) this.directories.clear();
+      this.directories.set(team, directory);
     }
-    return this.directory.byName.get(wanted);
+    return directory.byName.get(wanted);
   }
 
   async permalink(channel: string, ts: string): Promise<string | undefined> {
@@ -466,6 +491,9 @@ export function callResult(error: SlackCallError): string {
   return /^[a-z0-9_]{1,64}$/.test(error.code) ? error.code : "other";
 }
 
+/** How long a delivery for a workspace without a live installation waits before it looks again. */
+export const NOT_INSTALLED_HOLD_MS = 15 * 60_000;
+
 const isSlackError = (error: unknown): boolean =>
   error instanceof SlackCallError || Object.values(ErrorCode).includes((error as { code?: ErrorCode })?.code as ErrorCode);
 
@@ -475,6 +503,8 @@ export function classifySlackFailure(error: unknown): DeliveryFailure {
     return { retryable: true, message: error instanceof Error ? error.message : String(error) };
   }
   const e = toSlackCallError("slack", error);
+  // A workspace that uninstalled the app: its deliveries are held (not failed) in case it installs again.
+  if (e.code === "not_installed") return { retryable: true, deferMs: NOT_INSTALLED_HOLD_MS, message: e.message };
   // A rate limit (Slack's 429, or our own pause after one) is Slack asking us to wait, not a failed attempt.
   if (e.code === "ratelimited") return { retryable: true, deferMs: e.retryAfterMs ?? 1000, message: e.message };
   return { retryable: e.retryable, retryAfterMs: e.retryAfterMs, message: e.message };

@@ -1,6 +1,7 @@
 // The Bolt global middleware every request passes through, outermost first: an answer, always, within Slack's 3
 // seconds (never Bolt's 404 after them, never a 500); one workspace only; text PostgreSQL can store; and once only,
 // so a replayed request changes nothing.
+import { asTeam } from "./acting-for.js";
 import { ErrorCode, type AnyMiddlewareArgs, type App, type Middleware, type RespondArguments } from "@slack/bolt";
 import { makeStorable } from "../db/storable-text.js";
 import { lateAnswers } from "./blocks/answers.js";
@@ -185,7 +186,9 @@ function lateWords(args: Args, logger: Logger, tellPerson: TellPerson | undefine
       if (typeof said.failed === "string") text = lateAnswers.formFailed(title, said.failed);
       else if (said.response_action === "errors") text = lateAnswers.formRefused(title, Object.values((said.errors ?? {}) as Record<string, string>).map(String));
       else if (said.response_action === "update" || said.response_action === "push") text = lateAnswers.formNextStep(title);
-      if (text) await tellPerson(body.user.id, text);
+      const team = teamOfRequest(body);
+      // In the person's own workspace (with OAuth, its token): this runs outside the listener's context.
+      if (text && team) await asTeam(team, () => tellPerson(body.user.id, text));
     } catch (error) {
       logger.warn({ err: error, kind }, "could not tell a person what a slow request came to");
     }
@@ -231,13 +234,15 @@ function answerEveryRequest(logger: Logger, inFlight: RequestsInFlight, tellPers
 
 /**
  * With one bot token, the bot acts in that token's workspace only: a request from any other team (the same app
- * installed elsewhere, a Slack Connect guest's command) is refused before any listener runs.
+ * installed elsewhere, a Slack Connect guest's command) is refused before any listener runs. With OAuth (no
+ * teamId), Bolt's authorize has already refused teams without a live installation. Either way the listeners run
+ * acting for the request's team: the gateway calls Slack with that workspace's token.
  */
-function oneWorkspace(teamId: string, logger: Logger): Middleware<AnyMiddlewareArgs> {
+function oneWorkspace(teamId: string | undefined, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
-    const team = teamOfRequest(args.body as Body);
-    if (team === teamId) return args.next();
-    logger.warn({ team: team ?? null, ours: teamId, kind: kindOf(args.body as Body) }, "refused a request from another workspace");
+    const team = teamOfRequest(args.body as Body) ?? (args.context as { teamId?: string }).teamId;
+    if (team && (teamId === undefined || team === teamId)) return asTeam(team, () => args.next());
+    logger.warn({ team: team ?? null, ours: teamId ?? null, kind: kindOf(args.body as Body) }, "refused a request from another workspace");
     await answerWith(args, otherWorkspace, logger);
   };
 }
@@ -269,7 +274,7 @@ export function onceOnly(changesNothing: (body: Body) => boolean, logger: Logger
 
 export function useRequestMiddleware(
   app: App,
-  opts: { teamId: string; logger: Logger; inFlight: RequestsInFlight; changesNothing: (body: Body) => boolean; tellPerson?: TellPerson },
+  opts: { teamId: string | undefined; logger: Logger; inFlight: RequestsInFlight; changesNothing: (body: Body) => boolean; tellPerson?: TellPerson },
 ): void {
   answerOnce(app);
   app.use(answerEveryRequest(opts.logger, opts.inFlight, opts.tellPerson));

@@ -2,7 +2,7 @@
 // large or too slow, unsigned or out-of-window, malformed, repeated), and that lets requests already accepted
 // finish when the bot stops. Bolt stays in charge of everything it does well: routing, acks, custom routes.
 import type { IncomingMessage, RequestListener, Server, ServerOptions, ServerResponse } from "node:http";
-import { HTTPReceiver, type CustomRoute, type Logger as BoltLogger } from "@slack/bolt";
+import { HTTPReceiver, type CustomRoute, type HTTPReceiverOptions, type Logger as BoltLogger } from "@slack/bolt";
 import { unmatchedRequestAnswer } from "../http/json-endpoint.js";
 import type { SeenRequests } from "../http/seen-requests.js";
 import type { Logger } from "../log.js";
@@ -66,6 +66,8 @@ interface SlackDoorOptions {
   inFlight: RequestsInFlight;
   limits?: Partial<ReceiverLimits>;
   now?: () => number;
+  /** OAuth (multi-workspace) mode: Bolt's installer serves /slack/install and /slack/oauth_redirect. */
+  oauth?: Pick<HTTPReceiverOptions, "clientId" | "clientSecret" | "stateSecret" | "scopes" | "installationStore" | "installerOptions">;
 }
 
 export class SlackDoor {
@@ -84,6 +86,7 @@ export class SlackDoor {
       customRoutes: options.customRoutes,
       logger: options.boltLogger,
       bodyLimit: this.limits.bodyBytes,
+      ...options.oauth,
       // The door verifies every request before Bolt sees it, more strictly (the future too) and only once; it also
       // answers Slack's unsigned ssl_check itself, so nothing unsigned ever reaches Bolt.
       signatureVerification: false,

@@ -51,6 +51,9 @@ export const webApiScopeUses: Record<string, readonly ScopeUse[]> = {
 export const eventScopeUses: Record<string, readonly ScopeUse[]> = {
   reaction_added: [use("reactions:read", "adding a :pushpin:-ed message to the timeline")],
   app_home_opened: [],
+  // Slack sends these to every app with no scope asked (the OAuth mode's uninstalls and revocations).
+  app_uninstalled: [],
+  tokens_revoked: [],
   "message.channels": [use("channels:history", "following edits of messages on a timeline")],
 };
 

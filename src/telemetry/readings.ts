@@ -19,14 +19,15 @@ export interface Readings {
  * One statement (a round trip is most of what a small query costs, on the embedded database above all): open
  * incidents counted by severity, with the outbox's and the scheduler's backlog as subqueries.
  */
-export async function readGauges(db: Db, teamId: string, now: Date): Promise<Readings> {
-  const pending = and(eq(outboxItems.status, "pending"), eq(outboxItems.teamId, teamId));
+/** teamId undefined: every workspace the deployment serves (OAuth mode), added up. */
+export async function readGauges(db: Db, teamId: string | undefined, now: Date): Promise<Readings> {
+  const pending = and(eq(outboxItems.status, "pending"), teamId === undefined ? undefined : eq(outboxItems.teamId, teamId));
   const outboxPending = db.select({ n: sql`count(*)::int` }).from(outboxItems).where(pending);
   const outboxOldest = db.select({ at: sql`min(${outboxItems.createdAt})` }).from(outboxItems).where(pending);
   const jobsDue = db
     .select({ n: sql`count(*)::int` })
     .from(scheduledJobs)
-    .where(and(eq(scheduledJobs.status, "pending"), lte(scheduledJobs.dueAt, now), eq(scheduledJobs.teamId, teamId)));
+    .where(and(eq(scheduledJobs.status, "pending"), lte(scheduledJobs.dueAt, now), teamId === undefined ? undefined : eq(scheduledJobs.teamId, teamId)));
   const openColumns = Object.fromEntries(severities.map((s) => [s, sql<number>`(count(*) filter (where ${incidents.severity} = ${s}))::int`.mapWith(Number)])) as Record<Severity, SQL<number>>;
   const [row] = await db
     .select({
@@ -36,7 +37,7 @@ export async function readGauges(db: Db, teamId: string, now: Date): Promise<Rea
       jobsDue: sql<number>`(${jobsDue})`.mapWith(Number),
     })
     .from(incidents)
-    .where(and(eq(incidents.teamId, teamId), inArray(incidents.status, [...openStatuses])));
+    .where(and(teamId === undefined ? undefined : eq(incidents.teamId, teamId), inArray(incidents.status, [...openStatuses])));
   const openBySeverity = Object.fromEntries(severities.map((s) => [s, Number(row?.[s] ?? 0)])) as Record<Severity, number>;
   const oldest = row?.outboxOldest ? new Date(row.outboxOldest) : undefined;
   return {

@@ -22,11 +22,11 @@ const acknowledgeBuckets = [30, MINUTE, 2 * MINUTE, 5 * MINUTE, 10 * MINUTE, 15 
 const resolveBuckets = [5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 4 * HOUR, 8 * HOUR, DAY, 2 * DAY, 3 * DAY, 7 * DAY, 14 * DAY, 30 * DAY];
 const tickBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-/** Where the gauges read from: the bot's workspace, known once Slack has said who the bot is. */
+/** Where the gauges read from: the bot's workspace, known once Slack has said who the bot is (every workspace with OAuth). */
 interface GaugeSource {
   db: Db;
   clock: Clock;
-  teamId: string;
+  teamId: string | undefined;
 }
 
 export class Telemetry {

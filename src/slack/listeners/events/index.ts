@@ -1,5 +1,6 @@
 // Events from Slack's Events API: one listener, a lookup table by event type. Bolt acknowledges events
 // before they are handled, so a slow handler never makes Slack retry.
+import { installationEvents } from "../../installations.js";
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from "@slack/bolt";
 import type { ListenerDeps } from "../deps.js";
 import { appHomeOpened } from "./app-home-opened.js";
@@ -20,7 +21,7 @@ const handlers: Record<string, EventHandler> = {
  * The Events API subscriptions the bot acts on (manifest.yml subscribes to exactly these). Messages are subscribed
  * to per kind of conversation: war rooms are public channels, so message.channels (needs channels:history).
  */
-export const eventsHandled: readonly string[] = Object.keys(handlers).map((type) => (type === "message" ? "message.channels" : type));
+export const eventsHandled: readonly string[] = [...Object.keys(handlers).map((type) => (type === "message" ? "message.channels" : type)), ...installationEvents];
 
 export function eventListener(deps: ListenerDeps): (args: EventArgs) => Promise<void> {
   return async (args) => {
