@@ -238,7 +238,7 @@ describe("driving the bot from the page", () => {
 
     it("refuses a click on a button the Home does not have, with a sentence", async () => {
       await act(t(), "home", { as: "U_BOB" });
-      await t().sandbox.bot().outbox.waitUntilIdle();
+      await eventually(async () => (await screen(t(), "U_BOB")).home !== undefined, 15_000);
       expect(await act(t(), "homeinteract", { as: "U_BOB", actionId: "no_such_button" })).toMatchObject({ ok: false, problem: expect.stringContaining("That button is gone") });
     });
   });
