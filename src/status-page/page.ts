@@ -4,16 +4,13 @@ import { and, desc, eq, gte, max, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx, Tx } from "../db/client.js";
 import { statusPageIncidents, statusPageUpdates } from "../db/schema.js";
+import { statusLabels, type Status } from "../incidents/lifecycle.js";
 
-export const publicStates = ["investigating", "identified", "monitoring", "resolved"] as const;
+/** What customers are told an incident is doing: the incident's own statuses, short of closing it. */
+export const publicStates = ["investigating", "identified", "monitoring", "resolved"] as const satisfies readonly Status[];
 export const publicStateSchema = z.enum(publicStates);
 export type PublicState = z.infer<typeof publicStateSchema>;
-export const publicStateLabels: Record<PublicState, string> = {
-  investigating: "Investigating",
-  identified: "Identified",
-  monitoring: "Monitoring",
-  resolved: "Resolved",
-};
+export const publicStateLabels = Object.fromEntries(publicStates.map((state) => [state, statusLabels[state]])) as Record<PublicState, string>;
 
 /** How far back the page's history reaches, and how many past incidents it lists at most. */
 export const HISTORY_DAYS = 90;

@@ -1,8 +1,7 @@
 // The sandbox page shows a war room's checklist and ticks its boxes as Slack's client does.
 import { afterEach, expect, it } from "vitest";
-import type { Screen } from "../../src/sandbox/screen.js";
 import { eventually } from "../support/declare.js";
-import { startTestSandbox, type TestSandbox } from "../support/sandbox.js";
+import { act, screen, startTestSandbox, type TestSandbox } from "../support/sandbox.js";
 
 let h: TestSandbox | undefined;
 afterEach(async () => {
@@ -10,12 +9,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const base = (t: TestSandbox) => `http://127.0.0.1:${t.sandbox.port}`;
-async function act(t: TestSandbox, name: string, body: Record<string, unknown>): Promise<any> {
-  const response = await fetch(`${base(t)}/api/${name}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { status: response.status, ...((await response.json()) as Record<string, unknown>) };
-}
-const screen = async (t: TestSandbox, channel = ""): Promise<Screen> => (await fetch(`${base(t)}/api/screen?as=U_ALICE&channel=${channel}`)).json() as Promise<Screen>;
 
 type Json = Record<string, any>;
 const checkboxesOf = (message: Json): Json[] => ((message.blocks ?? []) as Json[]).flatMap((b) => (b.elements ?? []) as Json[]).filter((e) => e.type === "checkboxes");
@@ -28,13 +21,13 @@ it("ticks a checklist item from the page", async () => {
   await act(h, "submit", { as: "U_ALICE", viewId: modal.id, values: { severity: "sev1" } });
   await h.sandbox.bot().outbox.waitUntilIdle();
   const room = (await screen(h)).conversations.find((c) => c.name === "inc-1-checkout-is-down")!;
-  const checklist = (await screen(h, room.id)).open!.messages.find((m) => String(m.text).startsWith("Checklist for incident #1")) as Json;
+  const checklist = (await screen(h, "U_ALICE", room.id)).open!.messages.find((m) => String(m.text).startsWith("Checklist for incident #1")) as Json;
   const first = checkboxesOf(checklist)[0]!;
   const option = first.options[0];
   expect(await act(h, "interact", { as: "U_BOB", channel: room.id, ts: checklist.ts, actionId: first.action_id, value: option.value })).toMatchObject({ ok: true });
   await eventually(async () => {
     await h!.sandbox.bot().outbox.waitUntilIdle();
-    const now = (await screen(h!, room.id)).open!.messages.find((m) => m.ts === checklist.ts) as Json;
+    const now = (await screen(h!, "U_ALICE", room.id)).open!.messages.find((m) => m.ts === checklist.ts) as Json;
     return (checkboxesOf(now)[0]!.initial_options ?? []).some((o: Json) => o.value === option.value);
   }, 15_000);
 }, 60_000);

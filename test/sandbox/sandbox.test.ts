@@ -9,7 +9,7 @@ import type { Screen } from "../../src/sandbox/screen.js";
 import { incidents } from "../../src/db/schema.js";
 import { eventually } from "../support/declare.js";
 import { listeningAddresses } from "../support/listening.js";
-import { startTestSandbox, type TestSandbox } from "../support/sandbox.js";
+import { act, pageBase, screen, startTestSandbox, type TestSandbox } from "../support/sandbox.js";
 import { stepView, useStandIn, type StandInApp } from "../support/stand-in-app.js";
 
 let h: TestSandbox | undefined;
@@ -18,16 +18,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-const base = (t: TestSandbox) => `http://127.0.0.1:${t.sandbox.port}`;
-
-async function act(t: TestSandbox, name: string, body: Record<string, unknown>): Promise<any> {
-  const response = await fetch(`${base(t)}/api/${name}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { status: response.status, ...((await response.json()) as Record<string, unknown>) };
-}
-
-async function screen(t: TestSandbox, as = "U_ALICE", channel = ""): Promise<Screen> {
-  return (await fetch(`${base(t)}/api/screen?as=${as}&channel=${channel}`)).json() as Promise<Screen>;
-}
+const base = pageBase;
 
 const channelNamed = async (t: TestSandbox, name: string, as = "U_ALICE") => (await screen(t, as)).conversations.find((c) => c.name === name);
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSandboxConfig } from "../../src/config.js";
+import type { Screen } from "../../src/sandbox/screen.js";
 import { createLogger } from "../../src/log.js";
 import { startSandbox, type RunningSandbox } from "../../src/sandbox/sandbox.js";
 import { openTestDatabase, type TestDatabase } from "./database.js";
@@ -51,4 +52,18 @@ export async function startTestSandbox(env: Record<string, string> = {}): Promis
     },
   };
   return harness;
+}
+
+/** The sandbox page's address. */
+export const pageBase = (t: TestSandbox): string => `http://127.0.0.1:${t.sandbox.port}`;
+
+/** What the page does when a person acts (POST /api/<name>), with the HTTP status beside the answer. */
+export async function act(t: TestSandbox, name: string, body: Record<string, unknown>): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const response = await fetch(`${pageBase(t)}/api/${name}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return { status: response.status, ...((await response.json()) as Record<string, unknown>) };
+}
+
+/** What the page shows a person (GET /api/screen), with a conversation open or none. */
+export async function screen(t: TestSandbox, as = "U_ALICE", channel = ""): Promise<Screen> {
+  return (await fetch(`${pageBase(t)}/api/screen?as=${as}&channel=${channel}`)).json() as Promise<Screen>;
 }
