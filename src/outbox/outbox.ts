@@ -1,6 +1,6 @@
 // Durable side effects (Slack, PagerDuty, webhooks): enqueued inside the domain transaction, delivered after commit by
 // the surface that owns each kind, with retries, resumed after a crash.
-import { AsyncLocalStorage } from "node:async_hooks";
+import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import { sql, and, eq, inArray } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
@@ -259,6 +259,12 @@ export class OutboxWorker {
   private readonly settleMs: number;
   private readonly drainMs: number;
   private readonly surfaceOf = new Map<string, DeliverySurface>();
+  /**
+   * The context the worker was made in (start-up: no request, no workspace). A kick comes from inside whatever asked
+   * for work (a listener acting for one workspace); deliveries started from there must not inherit that context,
+   * or an item of one workspace would be delivered as another.
+   */
+  private readonly ownContext = new AsyncResource("warroom.outbox");
 
   constructor(private readonly options: OutboxOptions) {
     for (const surface of options.surfaces) {
@@ -297,7 +303,7 @@ export class OutboxWorker {
       this.rerun = true;
       return;
     }
-    this.pumping = this.pump().finally(() => {
+    this.pumping = this.ownContext.runInAsyncScope(() => this.pump()).finally(() => {
       this.pumping = undefined;
       // A kick that came while the run was finishing (looking for its next wake-up) is not lost.
       if (this.rerun) this.kick();
@@ -359,9 +365,11 @@ export class OutboxWorker {
   /** Claims and delivers one batch, waiting for all of it; returns how many items it handled. */
   async deliverDue(): Promise<number> {
     if (this.stopped && this.started) return 0;
-    const { claimed, ready } = await this.claimReady(this.batchSize);
-    await Promise.all(ready.map((item) => this.launch(item)));
-    return claimed.length;
+    return this.ownContext.runInAsyncScope(async () => {
+      const { claimed, ready } = await this.claimReady(this.batchSize);
+      await Promise.all(ready.map((item) => this.launch(item)));
+      return claimed.length;
+    });
   }
 
   /**

@@ -10,5 +10,6 @@ export function asTeam<T>(teamId: string, work: () => T): T {
 }
 
 export function currentTeam(): string | undefined {
-  return actingFor.getStore() ?? currentDelivery()?.teamId;
+  // A delivery is for its item's workspace, whatever context started the worker that runs it.
+  return currentDelivery()?.teamId ?? actingFor.getStore();
 }

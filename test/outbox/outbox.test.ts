@@ -8,6 +8,7 @@ import { createLogger } from "../../src/log.js";
 import { enqueue, OutboxWorker, sideEffectStarting, type Deliverer, type DeliveryFailure } from "../../src/outbox/outbox.js";
 import { classifySlackFailure, SlackCallError } from "../../src/slack/gateway.js";
 import { openTestDatabase, type TestDatabase } from "../support/database.js";
+import { eventually } from "../support/declare.js";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -164,6 +165,32 @@ describe("the outbox", () => {
     await Promise.all([a.waitUntilIdle(20_000), b.waitUntilIdle(20_000)]);
     expect(counts.size).toBe(90);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("delivers each workspace's items as that workspace, whichever workspace's request woke the worker", async () => {
+    // A listener acting for one workspace enqueues and kicks the worker (or waits for it); the other workspace's items
+    // delivered then must not run as the first (its Slack token, its channels).
+    const { asTeam, currentTeam } = await import("../../src/slack/acting-for.js");
+    const actedAs = new Map<string, string | undefined>();
+    const w = new OutboxWorker({ db: database.db, clock: systemClock, logger, surfaces: surfaces({ step: async (item) => void actedAs.set(item.idempotencyKey, currentTeam()) }), pollMs: 60_000 });
+    const [a, b] = [await incidentFor("T_KICK_A"), await incidentFor("T_KICK_B")];
+    w.start();
+    try {
+      await w.waitUntilIdle(10_000);
+      await asTeam("T_KICK_A", async () => {
+        await enqueueSteps("T_KICK_B", b, ["step"]);
+        await enqueueSteps("T_KICK_A", a, ["step"]);
+        w.kick();
+      });
+      await eventually(async () => actedAs.size === 2);
+      await asTeam("T_KICK_A", async () => {
+        await enqueueSteps("T_KICK_B", b, ["step", "step"]);
+        await w.waitUntilIdle(10_000);
+      });
+    } finally {
+      await w.stop();
+    }
+    expect(Object.fromEntries(actedAs)).toEqual({ [`${a}:0:step`]: "T_KICK_A", [`${b}:0:step`]: "T_KICK_B", [`${b}:1:step`]: "T_KICK_B" });
   });
 });
 
