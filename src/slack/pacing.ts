@@ -17,6 +17,8 @@ interface Caller {
 interface Waiting {
   priority: number;
   since: number;
+  /** When it was told to come back for its slot: those behind it do not start before then. */
+  returnsAt: number;
   /** A delivery that never comes back (done elsewhere, given up) stops holding its place after this. */
   expiresAt: number;
 }
@@ -39,6 +41,8 @@ export type Admission = { admitted: true; finished(rateLimited?: boolean): void 
 
 // Never ask a delivery to come back sooner than this: a slot is rarely free again within a few milliseconds.
 const MIN_WAIT_MS = 20;
+// How long after those ahead of it come back a waiting delivery comes back: they are claimed first.
+const BEHIND_MS = 10;
 // How late a waiting delivery may come back and keep its place.
 const RETURN_GRACE_MS = 10_000;
 // A promised slot is given back when its step ends without the call (see release); one never given back (a
@@ -103,15 +107,22 @@ export class SlackPacer {
 
   /** Go (and leave the line), or how long to wait for the slot this caller's place in line will get. */
   private decide(bucket: Bucket, limit: number, caller: Caller, now: number): "go" | number {
-    const mine = bucket.waiting.get(caller.id) ?? { priority: caller.priority, since: now, expiresAt: 0 };
+    const mine = bucket.waiting.get(caller.id) ?? { priority: caller.priority, since: now, returnsAt: now, expiresAt: 0 };
     mine.priority = Math.min(mine.priority, caller.priority);
-    const ahead = [...bucket.waiting.entries()].filter(([id, w]) => id !== caller.id && (w.priority < mine.priority || (w.priority === mine.priority && w.since < mine.since))).length;
+    const aheadOfMe = [...bucket.waiting.entries()].filter(([id, w]) => id !== caller.id && (w.priority < mine.priority || (w.priority === mine.priority && w.since < mine.since)));
+    const ahead = aheadOfMe.length;
+    // Those ahead were each told when to come back, from what was known then (a call under way ends later than
+    // guessed, so one comes back, finds no slot, and is told again). Starting before they are back would open a
+    // SEV4's war room ahead of a SEV3's that only waits its turn: go no sooner than the last of them.
+    const aheadBack = Math.max(now, ...aheadOfMe.map(([, w]) => w.returnsAt));
     const free = limit - bucket.calls.length;
-    if (ahead < free) {
+    if (ahead < free && aheadBack <= now) {
       bucket.waiting.delete(caller.id);
       return "go";
     }
-    const waitMs = Math.max(MIN_WAIT_MS, this.slotFreeing(bucket, ahead - free, limit, now) - now);
+    const slot = ahead < free ? now : this.slotFreeing(bucket, ahead - free, limit, now);
+    const waitMs = Math.max(MIN_WAIT_MS, slot - now, aheadBack + BEHIND_MS - now);
+    mine.returnsAt = now + waitMs;
     // Generous: a delivery comes back late on a busy process, and must still find its place in line.
     mine.expiresAt = now + waitMs + 2 * this.windowMs + RETURN_GRACE_MS;
     bucket.waiting.set(caller.id, mine);

@@ -79,4 +79,22 @@ describe("pacing Slack calls", () => {
     expect(pacer.admit("conversations.create", undefined, { id: 22, priority: 1 }).admitted).toBe(false);
     expect(pacer.admit("conversations.create", undefined).admitted).toBe(true);
   });
+
+  it("never starts a less severe step ahead of a more severe one that is waiting to come back for its slot", () => {
+    const { clock, pacer } = clockedPacer();
+    for (let id = 1; id <= 20; id++) expect(pacer.slotFor("conversations.create", undefined, { id, priority: 1 })).toBe(0);
+    const sev3Wait = pacer.slotFor("conversations.create", undefined, { id: 50, priority: 3 });
+    expect(sev3Wait).toBeGreaterThan(0);
+    // Two SEV1 steps end without calling (their channel already existed): two slots are free again at once.
+    pacer.release(1);
+    pacer.release(2);
+    clock.now += 100;
+    // The SEV4 step asking now waits until the SEV3 one is back, not the other way round.
+    const sev4Wait = pacer.slotFor("conversations.create", undefined, { id: 60, priority: 4 });
+    expect(clock.now + sev4Wait).toBeGreaterThan(1_000_000 + sev3Wait);
+    clock.now = 1_000_000 + sev3Wait;
+    expect(pacer.slotFor("conversations.create", undefined, { id: 50, priority: 3 })).toBe(0);
+    clock.now += sev4Wait;
+    expect(pacer.slotFor("conversations.create", undefined, { id: 60, priority: 4 })).toBe(0);
+  });
 });
