@@ -3,6 +3,7 @@ import { and, desc, eq, gte, inArray, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx, Tx } from "../db/client.js";
 import { incidents, type Incident } from "../db/schema.js";
 import type { Severity, Status } from "./lifecycle.js";
+import { drillsWhere, type DrillFilter } from "./search.js";
 
 /** Which incident, in which workspace. */
 export interface IncidentRef {
@@ -95,7 +96,7 @@ export async function listIncidents(
 export async function incidentsMatching(
   db: DbOrTx,
   teamId: string,
-  filter: { statuses?: readonly Status[]; severities?: readonly Severity[]; service?: string; since?: Date; beforeNumber?: number; limit: number },
+  filter: { statuses?: readonly Status[]; severities?: readonly Severity[]; service?: string; since?: Date; beforeNumber?: number; drills?: DrillFilter; limit: number },
 ): Promise<Incident[]> {
   return db
     .select()
@@ -108,6 +109,7 @@ export async function incidentsMatching(
         filter.service ? sql`${incidents.affectedServices} @> ${JSON.stringify([filter.service])}::jsonb` : undefined,
         filter.since ? gte(incidents.declaredAt, filter.since) : undefined,
         filter.beforeNumber ? lt(incidents.number, filter.beforeNumber) : undefined,
+        drillsWhere(filter.drills),
       ),
     )
     .orderBy(desc(incidents.number))

@@ -15,8 +15,8 @@ interface SearchQuery {
   drills?: DrillFilter;
 }
 
-const drillFilters = ["no", "yes", "only"] as const;
-type DrillFilter = (typeof drillFilters)[number];
+export const drillFilters = ["no", "yes", "only"] as const;
+export type DrillFilter = (typeof drillFilters)[number];
 const drillWords: Record<string, DrillFilter> = { no: "no", yes: "yes", only: "only", include: "yes", all: "yes" };
 
 /** What was wrong with a search, for the surface to say: an unknown severity or status filter, or nothing to look for. */
@@ -85,7 +85,7 @@ export async function searchIncidents(db: DbOrTx, teamId: string, query: SearchQ
     query.severity ? eq(incidents.severity, query.severity) : undefined,
     query.service ? sql`${incidents.affectedServices} @> ${JSON.stringify([query.service])}::jsonb` : undefined,
     query.statuses ? inArray(incidents.status, [...query.statuses]) : undefined,
-    query.drills === "yes" ? undefined : eq(incidents.isDrill, query.drills === "only"),
+    drillsWhere(query.drills),
   ];
   const rank = query.words ? sql<number>`ts_rank_cd(${incidents.searchVector}, ${tsquery})` : sql<number>`0::real`;
   return db
@@ -108,3 +108,8 @@ export async function searchIncidents(db: DbOrTx, teamId: string, query: SearchQ
 
 /** Adds text (an update, a status message) to what search looks at, in the caller's transaction. */
 export const appendToSearch = (text: string): SQL => sql`right(${incidents.searchExtra} || ' ' || ${text}, 200000)`;
+
+/** Drills are practice: left out unless asked for (`yes` with the rest, `only` alone). */
+export function drillsWhere(drills: DrillFilter | undefined): SQL | undefined {
+  return drills === "yes" ? undefined : eq(incidents.isDrill, drills === "only");
+}

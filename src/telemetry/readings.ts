@@ -37,7 +37,8 @@ export async function readGauges(db: Db, teamId: string | undefined, now: Date):
       jobsDue: sql<number>`(${jobsDue})`.mapWith(Number),
     })
     .from(incidents)
-    .where(and(teamId === undefined ? undefined : eq(incidents.teamId, teamId), inArray(incidents.status, [...openStatuses])));
+    // A drill's SEV1 must not trip the alert someone set on this gauge.
+    .where(and(teamId === undefined ? undefined : eq(incidents.teamId, teamId), inArray(incidents.status, [...openStatuses]), eq(incidents.isDrill, false)));
   const openBySeverity = Object.fromEntries(severities.map((s) => [s, Number(row?.[s] ?? 0)])) as Record<Severity, number>;
   const oldest = row?.outboxOldest ? new Date(row.outboxOldest) : undefined;
   return {

@@ -90,7 +90,7 @@ export class Telemetry {
     const readings = () => this.readings();
     new Gauge({
       name: "warroom_incidents_open",
-      help: "Incidents open now (investigating, identified or monitoring), by severity.",
+      help: "Incidents open now (investigating, identified or monitoring), by severity; drills are not counted.",
       labelNames: ["severity"],
       registers: [this.registry],
       async collect() {

@@ -4,7 +4,8 @@
 // go on the drill's timeline.
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "../../src/clock.js";
+import { createApiToken } from "../../src/access/api-tokens.js";
+import { ManualClock, systemClock } from "../../src/clock.js";
 import { incidents, outboxItems, workspaces, type Incident } from "../../src/db/schema.js";
 import { startFakePagerDuty, type FakePagerDuty } from "../../src/fake-pagerduty/server.js";
 import { pendingJobsOf } from "../../src/scheduler/scheduler.js";
@@ -161,6 +162,32 @@ describe("/incident drill", () => {
     const drills = JSON.stringify((await command(h, "U_ALICE", general(), "metrics drills")).body);
     expect(drills).toContain("drills only");
     expect(drills).toContain("*Declared:* 2 ");
+  });
+
+  it("leaves drills out of the open-incidents gauge and out of the REST API's list unless asked", async () => {
+    // Open now: the real SEV2 and the two drills (a SEV1 and a SEV3); alerts on these gauges must see the SEV2 alone.
+    const metrics = await (await fetch(`http://127.0.0.1:${h.bot.port}/metrics`)).text();
+    const open = Object.fromEntries([...metrics.matchAll(/^warroom_incidents_open\{severity="(sev\d)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+    expect(open).toEqual({ sev1: 0, sev2: 1, sev3: 0, sev4: 0 });
+    const drillsOpen = await h.database.db.select().from(incidents).where(and(eq(incidents.teamId, h.fake.teamId), eq(incidents.isDrill, true)));
+    expect(drillsOpen.filter((i) => i.status !== "resolved" && i.status !== "closed").length).toBe(2);
+
+    const made = await createApiToken(h.database.db, systemClock, { teamId: h.fake.teamId, name: "drills-check", userId: "U_ALICE", admins: new Set(["U_ALICE"]) });
+    if (!made.ok) throw new Error("no API token");
+    const token = made.token;
+    const listed = async (query: string) => {
+      const answer = await fetch(`http://127.0.0.1:${h.bot.port}/api/v1/incidents${query}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(answer.status).toBe(200);
+      return ((await answer.json()) as { incidents: Array<{ number: number; drill: boolean }> }).incidents;
+    };
+    expect((await listed("")).map((i) => i.number)).toEqual([real.number]);
+    const all = await listed("?drills=yes");
+    expect(all.map((i) => i.number)).toContain(drill.number);
+    expect(all.find((i) => i.number === drill.number)?.drill).toBe(true);
+    expect((await listed("?drills=only")).every((i) => i.drill)).toBe(true);
+    const refused = await fetch(`http://127.0.0.1:${h.bot.port}/api/v1/incidents?drills=maybe`, { headers: { authorization: `Bearer ${token}` } });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain("drills");
   });
 });
 

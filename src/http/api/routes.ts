@@ -193,7 +193,7 @@ export function restApiRoutes(deps: RestApiDeps): ApiRoute[] {
       {
         operationId: "listIncidents",
         summary: "List incidents",
-        description: "Newest first, filtered by status, severity, service and declaration time, a page at a time.",
+        description: "Newest first, filtered by status, severity, service and declaration time, a page at a time; drills only when asked for.",
         auth: "api_token",
         responses: [{ status: 200, description: "A page of incidents.", schema: incidentPageSchema }],
       },
@@ -211,6 +211,7 @@ export function restApiRoutes(deps: RestApiDeps): ApiRoute[] {
             service: query.service,
             since: query.since ? new Date(query.since) : undefined,
             beforeNumber: query.cursor,
+            drills: query.drills,
             limit: limit + 1,
           });
           const page = found.slice(0, limit);

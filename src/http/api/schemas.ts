@@ -5,6 +5,7 @@ import { declareInputSchema } from "../../incidents/declare.js";
 import { severities, severitySchema, statuses, statusSchema } from "../../incidents/lifecycle.js";
 import { NEXT_UPDATE_MAX, UPDATE_FIELD_MAX } from "../../incidents/post-update.js";
 import { RESOLUTION_MAX } from "../../incidents/resolve.js";
+import { drillFilters } from "../../incidents/search.js";
 
 // Each shape is named with .meta({ id }) (zod's global registry): the OpenAPI document lists it under that name
 // among its components and refers to it there. Requests are documented as clients send them (defaults optional),
@@ -44,6 +45,10 @@ export const incidentListQuerySchema = z
       .pipe(z.number().int().min(1, { error: "must be at least 1" }).max(100, { error: "must be at most 100" }))
       .optional()
       .meta({ description: "Incidents per page, 1–100. Default 25." }),
+    drills: z
+      .enum(drillFilters, { error: "must be no, yes or only" })
+      .optional()
+      .meta({ description: "Practice incidents (`/incident drill`): `no` leaves them out (the default), `yes` lists them with the rest, `only` lists nothing else." }),
     cursor: z
       .string()
       .regex(/^[1-9]\d{0,8}$/, { error: "must be the nextCursor of the previous page" })
