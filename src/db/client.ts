@@ -50,8 +50,36 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   }
   const client = new PGlite(dataDir, { startParams: pgliteStartParams });
   await client.waitReady;
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const db = drizzlePglite({ client: takingTurnsWithRequests(client), schema }) as unknown as Db;
   return { db, kind: "pglite", close: () => client.close() };
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The embedded database runs on this thread, and each of its queries resolves without waiting for I/O: a chain of
+ * background work (an alert storm's groups, an outbox run) would go from one query to the next without the event
+ * loop ever taking in a request, and a sender would wait for the whole chain. Each query and transaction begun
+ * outside a transaction first lets waiting I/O in, so a request waits at most for the work already under way.
+ */
+function takingTurnsWithRequests(client: PGlite): PGlite {
+  const query = client.query.bind(client);
+  const exec = client.exec.bind(client);
+  const transaction = client.transaction.bind(client);
+  return Object.assign(client, {
+    query: (async (...args: Parameters<typeof query>) => {
+      await nextTurn();
+      return query(...args);
+    }) as typeof query,
+    exec: (async (...args: Parameters<typeof exec>) => {
+      await nextTurn();
+      return exec(...args);
+    }) as typeof exec,
+    transaction: (async (...args: Parameters<typeof transaction>) => {
+      await nextTurn();
+      return transaction(...args);
+    }) as typeof transaction,
+  });
 }
 
 /**
