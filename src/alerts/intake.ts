@@ -212,6 +212,8 @@ async function waitingGroups(db: Db, limit: number): Promise<GroupRef[]> {
 }
 
 const GROUPS_PER_ROUND = 20;
+// The longest a burst's first alerts wait to be handled while more keep arriving.
+const BURST_HOLD_MS = 1000;
 // A group that failed waits before it is tried again, so one bad group cannot hold up the others.
 const RETRY_MS = [1000, 5000, 30_000, 120_000];
 
@@ -220,6 +222,7 @@ export class AlertIntake {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private settling: NodeJS.Timeout | undefined;
+  private settleStartedAt = 0;
   private again = false;
   private started = false;
   private stopped = false;
@@ -235,13 +238,22 @@ export class AlertIntake {
     this.kick();
   }
 
+  /**
+   * Runs once alerts stop arriving for the settle time, or at the latest BURST_HOLD_MS after the first of them: while
+   * a burst lasts, senders are answered first and their alerts are handled a second's worth at a time, each group in
+   * one transaction.
+   */
   kick(): void {
     if (!this.started || this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
-    if (this.settling) return;
+    const now = Date.now();
+    const settleMs = this.ctx.settleMs ?? 200;
+    if (!this.settling) this.settleStartedAt = now;
+    else clearTimeout(this.settling);
+    const wait = Math.min(settleMs, this.settleStartedAt + Math.max(BURST_HOLD_MS, settleMs) - now);
     this.settling = setTimeout(() => {
       this.settling = undefined;
       if (this.stopped) return;
@@ -249,7 +261,7 @@ export class AlertIntake {
         this.running = undefined;
         if (this.again) this.kick();
       });
-    }, this.ctx.settleMs ?? 200);
+    }, Math.max(0, wait));
   }
 
   /** Finishes the group under way; what is still waiting is handled by the next start (or another replica). */

@@ -106,15 +106,32 @@ const hintOf = (token: string): string => `…${token.slice(-4)}`;
  * nothing; the match is still confirmed in constant time.
  */
 /** The source a token belongs to: in `teamId` (single-token mode), or in whichever workspace holds it (OAuth; tokens are unique). */
-export async function sourceByToken(db: DbOrTx, teamId: string | undefined, presented: string | undefined): Promise<AlertSource | undefined> {
+export async function sourceByToken(db: Db, teamId: string | undefined, presented: string | undefined): Promise<AlertSource | undefined> {
   if (!presented) return undefined;
-  const hash = eq(alertSources.tokenHash, tokenHash(presented));
-  const [source] = await db
-    .select()
-    .from(alertSources)
-    .where(teamId ? and(eq(alertSources.teamId, teamId), hash) : hash);
+  const statements = sourceLookups(db);
+  const hash = tokenHash(presented);
+  const [source] = teamId ? await statements.inTeam.execute({ hash, teamId }) : await statements.anyTeam.execute({ hash });
   return source?.tokenHash && tokenMatches(presented, { hash: source.tokenHash }) ? source : undefined;
 }
+
+/**
+ * Every alert a sender posts looks its source up first: prepared once per database, so a burst's lookups are not
+ * each built anew (building a query costs more of the answer than the database does).
+ */
+function sourceLookups(db: Db) {
+  let statements = preparedLookups.get(db);
+  if (!statements) {
+    const byHash = eq(alertSources.tokenHash, sql.placeholder("hash"));
+    statements = {
+      inTeam: db.select().from(alertSources).where(and(eq(alertSources.teamId, sql.placeholder("teamId")), byHash)).prepare("alert_source_in_team_by_token"),
+      anyTeam: db.select().from(alertSources).where(byHash).prepare("alert_source_by_token"),
+    };
+    preparedLookups.set(db, statements);
+  }
+  return statements;
+}
+const preparedLookups = new WeakMap<Db, { inTeam: PreparedSourceLookup; anyTeam: PreparedSourceLookup }>();
+type PreparedSourceLookup = { execute(values: Record<string, unknown>): Promise<AlertSource[]> };
 
 export async function sourceNamed(db: DbOrTx, teamId: string, name: string): Promise<AlertSource | undefined> {
   const [source] = await db
