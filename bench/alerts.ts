@@ -2,7 +2,7 @@
 // bot declares, groups and tells war rooms while it answers) beside a bare endpoint in the same process and
 // database that stores each body with one insert. The two take turns in short slices after a warm-up, so whatever
 // else the machine does hits both alike, each slice starting once the bot has turned the alerts sent so far into
-// incidents; each answer is timed from the request to the last byte of the answer.
+// incidents and told their war rooms; each answer is timed from the request to the last byte of the answer.
 import { Agent, request } from "node:http";
 import { BARE_INSERT_PATH } from "./bare-insert.js";
 import { percentile } from "./load.js";
@@ -27,6 +27,8 @@ export interface IngestTarget {
   origin: string;
   cpuMicros(): Promise<number>;
   alertsIdle(timeoutMs?: number): Promise<void>;
+  /** Every Slack delivery made (the benchmark's bot does not pace itself, and its fake Slack enforces no tiers). */
+  outboxIdle(timeoutMs?: number): Promise<void>;
 }
 
 export interface IngestPlan {
@@ -105,9 +107,10 @@ export async function compareIngest(bot: IngestTarget, plan: IngestPlan): Promis
     const sliceSeconds = plan.seconds / plan.slices;
     for (let slice = 0; slice < plan.slices; slice++) {
       for (const side of slice % 2 === 0 ? sides : [...sides].reverse()) {
-        // Each slice starts with the alerts already sent turned into incidents: the bare side never pays for the
-        // bot's work, and the alerts side pays for all of it that its own slice leaves behind.
+        // Each slice starts on an idle bot, the alerts already sent turned into incidents and their war rooms told:
+        // the bare side never pays for the bot's work, and the alerts side pays for all of it that falls in its slice.
         await bot.alertsIdle(300_000);
+        await bot.outboxIdle(300_000);
         const cpuBefore = await bot.cpuMicros();
         const result = await closedLoop(side.url, agents.get(side.name)!, side.token, concurrency, sliceSeconds);
         const into = collected.get(side.name)!;

@@ -189,7 +189,7 @@ async function main() {
           if (wants("declares")) run.declaresPerSecond = await declaresPerSecond(fake, warroom, signingSecret);
           if (wants("alerts")) {
             run.ingest = await compareIngest(
-              { origin: warroom.origin, cpuMicros: () => warroom.cpuMicros(), alertsIdle: (t) => warroom.alertsIdle(t) },
+              { origin: warroom.origin, cpuMicros: () => warroom.cpuMicros(), alertsIdle: (t) => warroom.alertsIdle(t), outboxIdle: (t) => warroom.outboxIdle(t) },
               { token: ALERT_TOKEN, concurrencies: settings.alertConcurrencies, seconds: settings.alertSeconds, slices: settings.alertSlices, warmupSeconds: settings.warmupSeconds },
             );
           }
