@@ -5,7 +5,7 @@
 // and, when the source says so, resolve the incident once all of them have.
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
-import { asBackground, type Db, type Tx } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { alertGroups, alerts, type AlertRow, type AlertSource, type Incident } from "../db/schema.js";
 import { changeIncidentIn, recordFact } from "../incidents/change.js";
 import { declareInTransaction } from "../incidents/declare.js";
@@ -257,7 +257,7 @@ export class AlertIntake {
     this.settling = setTimeout(() => {
       this.settling = undefined;
       if (this.stopped) return;
-      this.running = asBackground(() => this.run()).finally(() => {
+      this.running = this.run().finally(() => {
         this.running = undefined;
         if (this.again) this.kick();
       });

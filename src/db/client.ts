@@ -1,5 +1,4 @@
 // Opens the database: PostgreSQL through a pg Pool when DATABASE_URL is set, else embedded PGlite, behind one Drizzle type.
-import { AsyncLocalStorage } from "node:async_hooks";
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -57,62 +56,29 @@ export async function openPglite(dataDir?: string): Promise<Database> {
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-const backgroundWork = new AsyncLocalStorage<true>();
-/** How long a background statement gives way to requests' before it goes anyway (it must not starve). */
-const GIVE_WAY_MAX_MS = 25;
-
-/**
- * Runs work nobody is waiting on (deliveries, turning alerts into incidents): on the embedded database its
- * statements give way to those of requests (see takingTurnsWithRequests). Elsewhere it changes nothing.
- */
-export function asBackground<T>(work: () => T): T {
-  return backgroundWork.run(true, work);
-}
-
 /**
  * The embedded database runs on this thread, and each of its queries resolves without waiting for I/O: a chain of
  * background work (an alert storm's groups, an outbox run) would go from one query to the next without the event
  * loop ever taking in a request, and a sender would wait for the whole chain. Each query and transaction begun
- * outside a transaction first lets waiting I/O in; background work then also waits (briefly) while requests have
- * statements waiting or running, so a request waits at most for the background statement already under way.
+ * outside a transaction first lets waiting I/O in, so a request waits at most for the work already under way.
  */
 function takingTurnsWithRequests(client: PGlite): PGlite {
-  let requestsWaiting = 0;
-  let whenNoneWait: Array<() => void> = [];
-  const inTurn = async <R>(run: () => Promise<R>): Promise<R> => {
-    if (backgroundWork.getStore()) {
-      await nextTurn();
-      const until = Date.now() + GIVE_WAY_MAX_MS;
-      while (requestsWaiting > 0 && Date.now() < until) {
-        let timer: NodeJS.Timeout | undefined;
-        await new Promise<void>((resolve) => {
-          whenNoneWait.push(resolve);
-          timer = setTimeout(resolve, until - Date.now());
-        });
-        clearTimeout(timer);
-      }
-      return run();
-    }
-    requestsWaiting += 1;
-    try {
-      await nextTurn();
-      return await run();
-    } finally {
-      requestsWaiting -= 1;
-      if (requestsWaiting === 0 && whenNoneWait.length) {
-        const waiting = whenNoneWait;
-        whenNoneWait = [];
-        for (const resolve of waiting) resolve();
-      }
-    }
-  };
   const query = client.query.bind(client);
   const exec = client.exec.bind(client);
   const transaction = client.transaction.bind(client);
   return Object.assign(client, {
-    query: ((...args: Parameters<typeof query>) => inTurn(() => query(...args))) as typeof query,
-    exec: ((...args: Parameters<typeof exec>) => inTurn(() => exec(...args))) as typeof exec,
-    transaction: ((...args: Parameters<typeof transaction>) => inTurn(() => transaction(...args))) as typeof transaction,
+    query: (async (...args: Parameters<typeof query>) => {
+      await nextTurn();
+      return query(...args);
+    }) as typeof query,
+    exec: (async (...args: Parameters<typeof exec>) => {
+      await nextTurn();
+      return exec(...args);
+    }) as typeof exec,
+    transaction: (async (...args: Parameters<typeof transaction>) => {
+      await nextTurn();
+      return transaction(...args);
+    }) as typeof transaction,
   });
 }
 

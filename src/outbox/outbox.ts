@@ -3,7 +3,7 @@
 import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import { sql, and, eq, inArray } from "drizzle-orm";
 import type { Clock } from "../clock.js";
-import { asBackground, type Db, type Tx } from "../db/client.js";
+import type { Db, Tx } from "../db/client.js";
 import { outboxItems, type OutboxItem } from "../db/schema.js";
 import type { Logger } from "../log.js";
 
@@ -303,7 +303,7 @@ export class OutboxWorker {
       this.rerun = true;
       return;
     }
-    this.pumping = this.ownContext.runInAsyncScope(() => asBackground(() => this.pump())).finally(() => {
+    this.pumping = this.ownContext.runInAsyncScope(() => this.pump()).finally(() => {
       this.pumping = undefined;
       // A kick that came while the run was finishing (looking for its next wake-up) is not lost.
       if (this.rerun) this.kick();

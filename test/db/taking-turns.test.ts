@@ -2,7 +2,7 @@
 // background work (an alert storm's groups, an outbox run), only behind the background statement under way.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asBackground, openPglite, type Database } from "../../src/db/client.js";
+import { openPglite, type Database } from "../../src/db/client.js";
 
 let database: Database;
 beforeAll(async () => {
@@ -16,14 +16,14 @@ afterAll(async () => {
 describe("the embedded database", () => {
   it("runs a request's statement after at most one of a background chain's transactions", async () => {
     const order: string[] = [];
-    const chain = asBackground(async () => {
+    const chain = (async () => {
       for (let i = 0; i < 30; i++) {
         await database.db.transaction(async (tx) => {
           for (let j = 0; j < 5; j++) await tx.execute(sql`insert into turns (who) values ('background')`);
         });
         order.push(`background ${i}`);
       }
-    });
+    })();
     // The request arrives once the chain is under way, as a sender's does during a burst.
     await new Promise((resolve) => setImmediate(resolve));
     const request = database.db.execute(sql`insert into turns (who) values ('request')`).then(() => order.push("request"));
