@@ -38,9 +38,10 @@ export interface AlertIntakeContext {
   /** How often to look for alerts another replica recorded (default 2 s). */
   pollMs?: number;
   /**
-   * How long a kick waits for more of a burst (default 200 ms): a storm's alerts are then turned into incidents a
-   * group's batch per transaction rather than one alert per transaction, which leaves the database to the senders
-   * (on the embedded database, one connection serves both).
+   * How long the alerts must stop arriving before they are handled (default 200 ms; while they keep arriving, at
+   * most a second): a storm's alerts are then turned into incidents a group's batch per transaction rather than one
+   * alert per transaction, which leaves the database to the senders (on the embedded database, one connection
+   * serves both).
    */
   settleMs?: number;
 }
