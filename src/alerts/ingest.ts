@@ -1,10 +1,12 @@
 // Recording alerts as they arrive: one insert for a whole notification, before the sender is answered. A
 // delivery that repeats an alert (same fingerprint, state and start) inserts nothing. Turning them into
 // incidents happens right after, group by group (intake.ts), so a burst is answered as fast as it is stored.
+// The insert itself confirms that the source still holds the token the sender presented, so the source a token
+// opened can be remembered between deliveries (sources.ts) and a rotated token still stops working at once.
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
-import { alerts, type AlertSource } from "../db/schema.js";
+import { alerts, alertSources, type AlertSource } from "../db/schema.js";
 import type { IncomingAlert } from "./formats.js";
 
 export interface Recorded {
@@ -14,7 +16,11 @@ export interface Recorded {
   recorded: number;
 }
 
-export async function recordAlerts(db: Db, clock: Clock, source: Pick<AlertSource, "id" | "teamId">, incoming: IncomingAlert[]): Promise<Recorded> {
+/** The source as its sender's token opened it: the insert checks that it still holds that token. */
+export type OpenedSource = Pick<AlertSource, "id" | "teamId" | "tokenHash">;
+
+/** What was recorded; undefined when the source no longer holds the token (rotated since it opened it): nothing is. */
+export async function recordAlerts(db: Db, clock: Clock, source: OpenedSource, incoming: IncomingAlert[]): Promise<Recorded | undefined> {
   if (incoming.length === 0) return { received: 0, recorded: 0 };
   const now = clock.now();
   const starts = await startsOfUndated(db, source, incoming, now);
@@ -32,11 +38,32 @@ export async function recordAlerts(db: Db, clock: Clock, source: Pick<AlertSourc
     raw: alert.raw,
     receivedAt: now,
   }));
+  if (rows.length === 1) return recordOneAlert(db, source, rows[0]!);
   // One order for every delivery: two deliveries sharing alerts wait for each other on the same row first,
   // never on each other's rows crosswise (a deadlock).
   rows.sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : a.startsAt.getTime() - b.startsAt.getTime() || (a.status < b.status ? -1 : 1)));
-  const inserted = rows.length === 1 ? await oneAlertInsert(db).execute(encoded(rows[0]!)) : await db.insert(alerts).values(rows).onConflictDoNothing().returning({ id: alerts.id });
-  return { received: incoming.length, recorded: inserted.length };
+  return db.transaction(async (tx) => {
+    // Held until the alerts are in: a rotation waits for them, or they for it and are refused.
+    const [held] = await tx
+      .select({ id: alertSources.id })
+      .from(alertSources)
+      .where(and(eq(alertSources.id, source.id), eq(alertSources.teamId, source.teamId), eq(alertSources.tokenHash, source.tokenHash ?? "")))
+      .for("share");
+    if (!held) return undefined;
+    const inserted = await tx.insert(alerts).values(rows).onConflictDoNothing().returning({ id: alerts.id });
+    return { received: incoming.length, recorded: inserted.length };
+  });
+}
+
+/** Most deliveries (every generic one) carry one alert: one prepared statement, the token's check included. */
+async function recordOneAlert(db: Db, source: OpenedSource, row: AlertRowValues): Promise<Recorded | undefined> {
+  try {
+    const inserted = await oneAlertInsert(db).execute({ ...encoded(row), tokenHash: source.tokenHash ?? "" });
+    return { received: 1, recorded: inserted.length };
+  } catch (error) {
+    if (sourceNoLongerHeld(error)) return undefined;
+    throw error;
+  }
 }
 
 type AlertRowValues = Omit<typeof alerts.$inferInsert, "id" | "incidentId" | "processedAt">;
@@ -45,17 +72,28 @@ type PreparedInsert = { execute(values: Record<string, unknown>): Promise<Array<
 const preparedInserts = new WeakMap<Db, PreparedInsert>();
 
 /**
- * Most deliveries carry one alert (every generic one): its insert is prepared once per database, not built each time
- * (building it cost more of the answer than the database did). Its values go as the driver takes them (see encoded).
+ * The one-alert insert, prepared once per database rather than built each time (building it cost more of the answer
+ * than the database did); its values go as the driver takes them (see encoded). Its source is read from the sources
+ * by id and token hash: when the token was rotated, that finds nothing and the not-null source column refuses the
+ * row (sourceNoLongerHeld), in the same statement and without a lookup of its own.
  */
 function oneAlertInsert(db: Db): PreparedInsert {
   let statement = preparedInserts.get(db);
   if (!statement) {
     const values = Object.fromEntries(alertColumns.map((c) => [c, sql`${sql.placeholder(c)}`])) as unknown as AlertRowValues;
+    values.sourceId = sql`(select ${alertSources.id} from ${alertSources} where ${alertSources.id} = ${sql.placeholder("sourceId")} and ${alertSources.teamId} = ${sql.placeholder("teamId")} and ${alertSources.tokenHash} = ${sql.placeholder("tokenHash")})` as unknown as number;
     statement = db.insert(alerts).values(values).onConflictDoNothing().returning({ id: alerts.id }).prepare("record_one_alert") as unknown as PreparedInsert;
     preparedInserts.set(db, statement);
   }
   return statement;
+}
+
+/** The one-alert insert refused its row for want of a source: the source no longer holds the token. */
+function sourceNoLongerHeld(error: unknown): boolean {
+  for (let e = error as { code?: string; column?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === "23502" && e.column === "source_id") return true;
+  }
+  return false;
 }
 
 /** What the columns' own mapping would send: times as ISO text, JSON as its text. */

@@ -86,7 +86,7 @@ export async function addSource(db: Db, clock: Clock, teamId: string, ownerId: s
 /** A new token for the source; the old one stops working at once. */
 export async function rotateToken(db: Db, clock: Clock, teamId: string, userId: string, sourceId: number): Promise<{ source: AlertSource; token: string } | undefined> {
   const token = issueToken("wra");
-  return db.transaction(async (tx) => {
+  const rotated = await db.transaction(async (tx) => {
     const [source] = await tx
       .update(alertSources)
       .set({ tokenHash: tokenHash(token), tokenHint: hintOf(token), tokenIssuedAt: clock.now() })
@@ -96,22 +96,52 @@ export async function rotateToken(db: Db, clock: Clock, teamId: string, userId: 
     await auditChange(tx, { teamId, at: clock.now(), actor: userId, action: "alert_source_token_rotated", subject: { kind: "alert_source", id: source.id, name: source.name }, details: { tokenHint: source.tokenHint } });
     return { source, token };
   });
+  forgetSourceTokens(db);
+  return rotated;
 }
 
 /** Enough of a token to tell which one a sender holds, not enough to guess it. */
 const hintOf = (token: string): string => `…${token.slice(-4)}`;
 
 /**
- * The source a presented token opens, in its workspace. Tokens are long and random, so the lookup by hash reveals
- * nothing; the match is still confirmed in constant time.
+ * The source a token belongs to: in `teamId` (single-token mode), or in whichever workspace holds it (OAuth; tokens
+ * are unique). Tokens are long and random, so the lookup by hash reveals nothing; the match is still confirmed in
+ * constant time. A token that opened a source lately is remembered: on the embedded database a statement costs as
+ * much as the alert's own insert, and a storm's senders present the same token thousands of times. Remembering is
+ * safe because recording the alerts checks, in the same statement, that the source still holds the token
+ * (ingest.ts): a token rotated on another replica is refused at its next alert.
  */
-/** The source a token belongs to: in `teamId` (single-token mode), or in whichever workspace holds it (OAuth; tokens are unique). */
 export async function sourceByToken(db: Db, teamId: string | undefined, presented: string | undefined): Promise<AlertSource | undefined> {
   if (!presented) return undefined;
-  const statements = sourceLookups(db);
   const hash = tokenHash(presented);
+  const opened = tokensOpened(db);
+  const key = `${teamId ?? ""}\u0000${hash}`;
+  const remembered = opened.get(key);
+  if (remembered && performance.now() - remembered.at < REMEMBER_OPENED_MS) return remembered.source;
+  const statements = sourceLookups(db);
   const [source] = teamId ? await statements.inTeam.execute({ hash, teamId }) : await statements.anyTeam.execute({ hash });
-  return source?.tokenHash && tokenMatches(presented, { hash: source.tokenHash }) ? source : undefined;
+  if (!source?.tokenHash || !tokenMatches(presented, { hash: source.tokenHash })) {
+    opened.delete(key);
+    return undefined;
+  }
+  if (opened.size >= REMEMBER_OPENED_MAX) opened.delete(opened.keys().next().value!);
+  opened.set(key, { source, at: performance.now() });
+  return source;
+}
+
+/** A source's token changed (rotated, removed, replaced from the environment): nothing remembered opens it any more. */
+export function forgetSourceTokens(db: Db): void {
+  openedByDatabase.delete(db);
+}
+
+const REMEMBER_OPENED_MS = 60_000;
+const REMEMBER_OPENED_MAX = 1000;
+const openedByDatabase = new WeakMap<Db, Map<string, { source: AlertSource; at: number }>>();
+
+function tokensOpened(db: Db): Map<string, { source: AlertSource; at: number }> {
+  let opened = openedByDatabase.get(db);
+  if (!opened) openedByDatabase.set(db, (opened = new Map()));
+  return opened;
 }
 
 /**
@@ -164,6 +194,7 @@ export const ENV_SOURCE_NAME = "ALERTS_TOKEN";
  * built-in rules. Unset, the row stays (its alerts keep their source) but no token opens it.
  */
 export async function syncEnvSource(db: Db, clock: Clock, teamId: string, token: string | undefined): Promise<void> {
+  forgetSourceTokens(db);
   if (!token) {
     await db.update(alertSources).set({ tokenHash: null, tokenHint: null }).where(and(eq(alertSources.teamId, teamId), eq(alertSources.fromEnv, true)));
     return;

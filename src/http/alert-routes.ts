@@ -15,13 +15,13 @@ import {
 import { recordAlerts, type Recorded } from "../alerts/ingest.js";
 import { auditRefusal, auditUnknownCaller } from "../audit/audit-log.js";
 import { alertSourceActor } from "../alerts/intake.js";
-import { sourceByToken } from "../alerts/sources.js";
+import { forgetSourceTokens, sourceByToken } from "../alerts/sources.js";
 import { alertSourceKindLabels, type AlertSourceKind } from "../alerts/vocabulary.js";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
 import type { AlertSource } from "../db/schema.js";
 import type { Logger } from "../log.js";
-import { HttpRefusal, jsonEndpoint } from "./json-endpoint.js";
+import { HttpRefusal, jsonEndpoint, unauthorized } from "./json-endpoint.js";
 
 export interface AlertRoutesContext {
   db: Db;
@@ -90,6 +90,11 @@ function alertRoute<Schema extends z.ZodType>(
       body: schema,
       handle: async ({ body, json, caller }) => {
         const recorded = await recordAlerts(ctx.db, ctx.clock, caller, read(body, json));
+        if (!recorded) {
+          // Rotated since this token opened the source (here or on another replica).
+          forgetSourceTokens(ctx.db);
+          throw unauthorized();
+        }
         ctx.onRecorded();
         ctx.observe?.recorded(kind, recorded);
         return { status: 202, body: { accepted: recorded.received, recorded: recorded.recorded, repeated: recorded.received - recorded.recorded } };

@@ -19,6 +19,9 @@ export class HttpRefusal extends Error {
   }
 }
 
+/** The 401 for a caller whose token opens nothing (or no longer does). */
+export const unauthorized = (): HttpRefusal => new HttpRefusal(401, "unauthorized", "Send a valid token as `Authorization: Bearer <token>`.");
+
 export interface JsonRequest<Body, Query, Caller, Params = Record<string, string>> {
   body: Body;
   /** The body as sent (parsed, with text PostgreSQL refuses made storable), for a route that keeps what it received. */
@@ -92,7 +95,7 @@ async function answerEndpoint<BodySchema extends z.ZodType, QuerySchema extends 
   });
   if (caller === undefined) {
     request.resume();
-    throw new HttpRefusal(401, "unauthorized", "Send a valid token as `Authorization: Bearer <token>`.");
+    throw unauthorized();
   }
   const raw = await readBoundedBody(request, endpoint.bodyLimitBytes ?? ONE_MEGABYTE);
   const params = endpoint.params ? validated(endpoint.params, request.params ?? {}, "path") : (request.params ?? {});

@@ -4,6 +4,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alerts, alertSources, incidents, type Incident } from "../../src/db/schema.js";
+import { tokenHash } from "../../src/http/bearer-tokens.js";
 import { timelineOf } from "../../src/timeline/append.js";
 import { addSourceThroughSlack, alertsSettled, fixture, postAlerts, tokenShownIn } from "../support/alerts.js";
 import { startTestBot, type TestBot } from "../support/bot.js";
@@ -338,6 +339,24 @@ describe("/incident alerts", () => {
     expect((await postAlerts(h, "alertmanager", otherGroup("AfterRotation", "ccc"), token)).status).toBe(202);
     prometheus = token;
     await alertsSettled(h);
+  });
+
+  it("refuses a token another replica rotated at its next alert, though this bot had it open a moment ago", async () => {
+    expect((await postAlerts(h, "alertmanager", otherGroup("BeforeElsewhere", "ddd"), prometheus)).status).toBe(202);
+    await alertsSettled(h);
+    const [source] = await h.database.db.select().from(alertSources).where(and(eq(alertSources.teamId, team()), eq(alertSources.name, "Prometheus prod")));
+    // What a rotation on another replica leaves in the shared database: this process was not told.
+    await h.database.db.update(alertSources).set({ tokenHash: tokenHash("wra_rotated-on-another-replica") }).where(eq(alertSources.id, source!.id));
+    try {
+      const before = await alertCount();
+      const one = await postAlerts(h, "alertmanager", otherGroup("AfterElsewhere", "eee"), prometheus);
+      expect(one.status).toBe(401);
+      const several = await postAlerts(h, "alertmanager", fixture("alertmanager-firing"), prometheus);
+      expect(several.status).toBe(401);
+      expect(await alertCount()).toBe(before);
+    } finally {
+      await h.database.db.update(alertSources).set({ tokenHash: source!.tokenHash }).where(eq(alertSources.id, source!.id));
+    }
   });
 
   it("refuses a name already taken, and an unreadable severity mapping, beside the field", async () => {
