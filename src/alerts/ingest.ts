@@ -58,8 +58,8 @@ export async function recordAlerts(db: Db, clock: Clock, source: OpenedSource, i
 /** Most deliveries (every generic one) carry one alert: one prepared statement, the token's check included. */
 async function recordOneAlert(db: Db, source: OpenedSource, row: AlertRowValues): Promise<Recorded | undefined> {
   try {
-    const inserted = await oneAlertInsert(db).execute({ ...encoded(row), tokenHash: source.tokenHash ?? "" });
-    return { received: 1, recorded: inserted.length };
+    const result = await oneAlertInsert(db).execute({ ...encoded(row), tokenHash: source.tokenHash ?? "" });
+    return { received: 1, recorded: rowsInserted(result) };
   } catch (error) {
     if (sourceNoLongerHeld(error)) return undefined;
     throw error;
@@ -68,7 +68,10 @@ async function recordOneAlert(db: Db, source: OpenedSource, row: AlertRowValues)
 
 type AlertRowValues = Omit<typeof alerts.$inferInsert, "id" | "incidentId" | "processedAt">;
 const alertColumns = ["teamId", "sourceId", "fingerprint", "status", "startsAt", "endsAt", "groupKey", "labels", "annotations", "generatorUrl", "raw", "receivedAt"] as const satisfies ReadonlyArray<keyof AlertRowValues>;
-type PreparedInsert = { execute(values: Record<string, unknown>): Promise<Array<{ id: number }>> };
+/** What the driver says of an insert without RETURNING: node-postgres counts rows in rowCount, PGlite in affectedRows. */
+type InsertOutcome = { rowCount?: number | null; affectedRows?: number };
+type PreparedInsert = { execute(values: Record<string, unknown>): Promise<InsertOutcome> };
+const rowsInserted = (outcome: InsertOutcome): number => outcome.rowCount ?? outcome.affectedRows ?? 0;
 const preparedInserts = new WeakMap<Db, PreparedInsert>();
 
 /**
@@ -82,7 +85,8 @@ function oneAlertInsert(db: Db): PreparedInsert {
   if (!statement) {
     const values = Object.fromEntries(alertColumns.map((c) => [c, sql`${sql.placeholder(c)}`])) as unknown as AlertRowValues;
     values.sourceId = sql`(select ${alertSources.id} from ${alertSources} where ${alertSources.id} = ${sql.placeholder("sourceId")} and ${alertSources.teamId} = ${sql.placeholder("teamId")} and ${alertSources.tokenHash} = ${sql.placeholder("tokenHash")})` as unknown as number;
-    statement = db.insert(alerts).values(values).onConflictDoNothing().returning({ id: alerts.id }).prepare("record_one_alert") as unknown as PreparedInsert;
+    // No RETURNING: the count of rows inserted says whether it was new, and a returned row costs a parse per alert.
+    statement = db.insert(alerts).values(values).onConflictDoNothing().prepare("record_one_alert") as unknown as PreparedInsert;
     preparedInserts.set(db, statement);
   }
   return statement;
