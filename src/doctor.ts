@@ -4,7 +4,7 @@ import "dotenv/config";
 import { ConfigError, loadDoctorConfig } from "./config.js";
 import { createLogger, redactTokens } from "./log.js";
 import { SlackGateway, toSlackCallError } from "./slack/gateway.js";
-import { codeFeatures, findManifest, grantedScopes, grantProblems, manifestProblems, readManifest } from "./slack/self-check.js";
+import { botTokenProblem, codeFeatures, findManifest, grantedScopes, grantProblems, manifestProblems, readManifest } from "./slack/self-check.js";
 
 async function doctor(): Promise<number> {
   let config;
@@ -36,11 +36,7 @@ async function doctor(): Promise<number> {
   } catch (error) {
     const e = toSlackCallError("auth.test", error);
     problems.forEach((line) => console.log(line));
-    console.log(
-      ["invalid_auth", "not_authed", "account_inactive", "token_revoked"].includes(e.code)
-        ? `Slack refused SLACK_BOT_TOKEN (${e.code}): copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`
-        : `Could not reach Slack to check SLACK_BOT_TOKEN (${e.code}); check the network or SLACK_API_URL.`,
-    );
+    console.log(botTokenProblem(e.code));
     return 1;
   }
   if (!granted) {

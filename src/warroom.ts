@@ -36,7 +36,7 @@ import { currentTeam } from "./slack/acting-for.js";
 import { Installations } from "./slack/installations.js";
 import { classifySlackFailure, SlackCallError, SlackGateway, toSlackCallError } from "./slack/gateway.js";
 import { deliveryPacing, SlackPacer } from "./slack/pacing.js";
-import { scopesOf, selfCheck } from "./slack/self-check.js";
+import { botTokenProblem, scopesOf, selfCheck } from "./slack/self-check.js";
 import { Telemetry } from "./telemetry/telemetry.js";
 import { incidentMetrics } from "./metrics/queries.js";
 import { metricsBriefLines } from "./slack/blocks/metrics.js";
@@ -398,10 +398,6 @@ async function whoAmI(gateway: SlackGateway): Promise<{ userId: string; botId?: 
   } catch (error) {
     const e = error instanceof SlackCallError ? error : toSlackCallError("auth.test", error);
     gateway.noteCall("auth.test", e);
-    throw new SlackAuthError(
-      e.code === "invalid_auth" || e.code === "not_authed" || e.code === "account_inactive" || e.code === "token_revoked"
-        ? `Slack refused SLACK_BOT_TOKEN (${e.code}): copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`
-        : `Could not reach Slack to check SLACK_BOT_TOKEN (${e.code}); check the network or SLACK_API_URL.`,
-    );
+    throw new SlackAuthError(botTokenProblem(e.code));
   }
 }

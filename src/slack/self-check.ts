@@ -108,6 +108,13 @@ export function grantProblems(granted: readonly string[], code: CodeFeatures = c
  * The bot token's scopes, as Slack names them in the x-oauth-scopes header of every Web API answer (the Web API
  * client reads it into response_metadata.scopes); undefined when the answer carried none.
  */
+/** Why auth.test failed, in words for whoever set SLACK_BOT_TOKEN: a token Slack refused, or a Slack we could not reach. */
+export function botTokenProblem(code: string): string {
+  return ["invalid_auth", "not_authed", "account_inactive", "token_revoked"].includes(code)
+    ? `Slack refused SLACK_BOT_TOKEN (${code}): copy the Bot User OAuth Token again from your app's OAuth & Permissions page.`
+    : `Could not reach Slack to check SLACK_BOT_TOKEN (${code}); check the network or SLACK_API_URL.`;
+}
+
 export function scopesOf(answer: { response_metadata?: { scopes?: string[] } }): string[] | undefined {
   const scopes = answer.response_metadata?.scopes?.filter(Boolean);
   return scopes && answer.response_metadata?.scopes !== undefined ? scopes : undefined;
