@@ -43,6 +43,8 @@ export type Admission = { admitted: true; finished(rateLimited?: boolean): void 
 const MIN_WAIT_MS = 20;
 // How long after those ahead of it come back a waiting delivery comes back: they are claimed first.
 const BEHIND_MS = 10;
+// How long one due back still goes first, though it is not back yet; later, those behind it stop waiting for it.
+const LATE_RETURN_MS = 1000;
 // How late a waiting delivery may come back and keep its place.
 const RETURN_GRACE_MS = 10_000;
 // A promised slot is given back when its step ends without the call (see release); one never given back (a
@@ -115,8 +117,11 @@ export class SlackPacer {
     // guessed, so one comes back, finds no slot, and is told again). Starting before they are back would open a
     // SEV4's war room ahead of a SEV3's that only waits its turn: go no sooner than the last of them.
     const aheadBack = Math.max(now, ...aheadOfMe.map(([, w]) => w.returnsAt));
+    // One due back a moment ago is usually on its way (the claim that brings it back read what was due a moment
+    // before it asks): it keeps its turn for a little while, so a less urgent step asking first does not start ahead.
+    const aheadOnItsWay = aheadOfMe.some(([, w]) => w.returnsAt <= now && now - w.returnsAt < LATE_RETURN_MS);
     const free = limit - bucket.calls.length;
-    if (ahead < free && aheadBack <= now) {
+    if (ahead < free && aheadBack <= now && !aheadOnItsWay) {
       bucket.waiting.delete(caller.id);
       return "go";
     }

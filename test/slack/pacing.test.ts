@@ -33,7 +33,9 @@ describe("pacing Slack calls", () => {
     expect(pacer.admit("conversations.create", undefined, { id: 30, priority: 4 }).admitted).toBe(false);
     expect(pacer.admit("conversations.create", undefined, { id: 31, priority: 2 }).admitted).toBe(false);
     clock.now += WINDOW;
-    // One slot frees per call that leaves the window; they all left together here.
+    // They all left the window together: there is room for both, and the SEV2 step, due back, still starts first.
+    expect(pacer.admit("conversations.create", undefined, { id: 30, priority: 4 }).admitted).toBe(false);
+    expect(pacer.admit("conversations.create", undefined, { id: 31, priority: 2 }).admitted).toBe(true);
     expect(pacer.admit("conversations.create", undefined, { id: 30, priority: 4 }).admitted).toBe(true);
     const { clock: c2, pacer: p2 } = clockedPacer();
     const first = p2.admit("pins.add", "C1", { id: 1, priority: 3 });
@@ -95,6 +97,30 @@ describe("pacing Slack calls", () => {
     clock.now = 1_000_000 + sev3Wait;
     expect(pacer.slotFor("conversations.create", undefined, { id: 50, priority: 3 })).toBe(0);
     clock.now += sev4Wait;
+    expect(pacer.slotFor("conversations.create", undefined, { id: 60, priority: 4 })).toBe(0);
+  });
+
+  it("keeps a more severe step's turn for a moment when it is due back but not yet claimed again", () => {
+    const { clock, pacer } = clockedPacer();
+    for (let id = 1; id <= 20; id++) expect(pacer.slotFor("conversations.create", undefined, { id, priority: 1 })).toBe(0);
+    const sev3Wait = pacer.slotFor("conversations.create", undefined, { id: 50, priority: 3 });
+    const sev4Wait = pacer.slotFor("conversations.create", undefined, { id: 60, priority: 4 });
+    expect(sev4Wait).toBeGreaterThan(sev3Wait);
+    // The window has passed: every slot is free. The SEV4 step's claim comes first, the SEV3 one's a moment later.
+    for (let id = 1; id <= 20; id++) pacer.release(id);
+    clock.now += sev4Wait + 5;
+    expect(pacer.slotFor("conversations.create", undefined, { id: 60, priority: 4 })).toBeGreaterThan(0);
+    expect(pacer.slotFor("conversations.create", undefined, { id: 50, priority: 3 })).toBe(0);
+    expect(pacer.slotFor("conversations.create", undefined, { id: 60, priority: 4 })).toBe(0);
+  });
+
+  it("stops holding a place for a step that never comes back", () => {
+    const { clock, pacer } = clockedPacer();
+    for (let id = 1; id <= 20; id++) pacer.slotFor("conversations.create", undefined, { id, priority: 1 });
+    const sev3Wait = pacer.slotFor("conversations.create", undefined, { id: 50, priority: 3 });
+    for (let id = 1; id <= 20; id++) pacer.release(id);
+    // The SEV3 step was done elsewhere and never asks again: a second after it was due, the SEV4 step goes.
+    clock.now += sev3Wait + 1000;
     expect(pacer.slotFor("conversations.create", undefined, { id: 60, priority: 4 })).toBe(0);
   });
 });
