@@ -359,10 +359,12 @@ export class FakeSlack {
     if (!honoured && token !== this.appToken) return this.answer(res, 200, { ok: false, error: "invalid_auth" }, record);
     const asApp = token === this.appToken;
 
-    const limited = this.limiter?.admit(method, typeof args.channel === "string" ? args.channel : undefined);
-    if (limited) return this.answer(res, 429, { ok: false, error: "ratelimited" }, record, { "retry-after": String(limited) });
+    const channel = typeof args.channel === "string" ? args.channel : undefined;
+    const admission = this.limiter?.admit(method, channel);
+    if (admission && "retryAfterSec" in admission) return this.answer(res, 429, { ok: false, error: "ratelimited" }, record, { "retry-after": String(admission.retryAfterSec) });
 
     const fault = this.faults.decide(method);
+    if (admission && fault.kind === "fail" && fault.status === 429 && !fault.afterApply && !fault.error) this.limiter?.refused(method, channel, admission.admittedAt);
     // Slack goes on with a call whose caller stopped waiting: a slow or held call is applied all the same.
     await fault.hold;
     if (fault.delayMs) await sleep(fault.delayMs);

@@ -304,4 +304,18 @@ describe("misbehaving on purpose", () => {
     expect(e.code).toBe(ErrorCode.RateLimitedError);
     await strict.close();
   });
+
+  it("spends nothing of a method's budget on a call it refused with a 429, so Retry-After tells the truth", async () => {
+    const strict = await startFakeSlack({ tierLimits: true });
+    const client = new WebClient(strict.botToken, { slackApiUrl: strict.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    for (let i = 0; i < 19; i++) await client.conversations.create({ name: `tier-${i}` });
+    strict.faults.failNext("conversations.create", { status: 429, retryAfterSec: 1 });
+    const refused = await slackError(client.conversations.create({ name: "tier-19" }));
+    expect(refused.code).toBe(ErrorCode.RateLimitedError);
+    expect(refused.retryAfter).toBe(1);
+    // The twentieth call of the minute is served; the twenty-first is over Tier 2's budget.
+    expect((await client.conversations.create({ name: "tier-19" })).channel?.name).toBe("tier-19");
+    expect(await codeOf(client.conversations.create({ name: "tier-20" }))).toBe(ErrorCode.RateLimitedError);
+    await strict.close();
+  });
 });
