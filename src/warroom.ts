@@ -68,6 +68,8 @@ export interface WarroomOptions {
   slackTiming?: {
     /** How long a Slack call may take before we stop waiting (default 30 s). */
     timeoutMs?: number;
+    /** The same for small calls that are harmless to repeat (default 5 s): see SlackGateway. */
+    quickTimeoutMs?: number;
     /** How long Slack may still apply a call we stopped waiting for (default 30 s). */
     settleMs?: number;
     /** On stop, how long deliveries in flight may take before they are handed back (default 5 s). */
@@ -158,7 +160,7 @@ export async function startWarroom({
       ? new Installations({ db: database.db, clock, logger: logger.child({ component: "installations" }), encryptionKey: auth.encryptionKey, clientId: auth.clientId, clientSecret: auth.clientSecret, slackApiUrl: config.SLACK_API_URL })
       : undefined;
   const token = installations ? (team: string | undefined) => installations.botToken(team) : (auth as { botToken: string }).botToken;
-  const gateway = new SlackGateway({ token, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs, pacer, onCall: telemetry.slackCall });
+  const gateway = new SlackGateway({ token, slackApiUrl: config.SLACK_API_URL, logger, timeoutMs: slackTiming.timeoutMs, quickTimeoutMs: slackTiming.quickTimeoutMs, pacer, onCall: telemetry.slackCall });
   const identity = installations ? { userId: "", botId: undefined, teamId: "", scopes: undefined } : await whoAmI(gateway);
   // Never refuses to start: each mismatch is logged once and /healthz reports degraded until it is mended. In OAuth
   // mode each workspace's grant is its own, so only manifest.yml and the code are compared here.

@@ -73,6 +73,27 @@ describe("when Slack applies calls after the bot stopped waiting", () => {
   });
 });
 
+describe("when Slack is slow to answer a Tier 2 call", () => {
+  let h: TestBot;
+  // Small calls are given up on after 300 ms; the others are waited for up to 5 s.
+  beforeAll(async () => {
+    h = await startTestBot({}, { slackTiming: { timeoutMs: 5000, quickTimeoutMs: 300, settleMs: 2500 } });
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  it("waits for a slow pin rather than spend another of Tier 2's 20 calls a minute on it", { timeout: 60_000 }, async () => {
+    const pinsBefore = h.fake.faults.arrivals.get("pins.add") ?? 0;
+    h.fake.faults.set({ latency: { ms: 1000, methods: ["pins.add"] } });
+    const { view } = await declareThroughSlack(h, { title: "Slow pin", commander: "U_BOB" });
+    await h.bot.outbox.waitUntilIdle(30_000);
+    const incident = await incidentDeclaredBy(h, view.id);
+    expect(h.fake.pinsIn(incident.channelId!)).toHaveLength(1);
+    expect((h.fake.faults.arrivals.get("pins.add") ?? 0) - pinsBefore).toBe(1);
+  });
+});
+
 describe("when the bot stops with a Slack call in flight", () => {
   let h: TestBot;
   const clock = new ManualClock(new Date());
