@@ -461,7 +461,10 @@ export class OutboxWorker {
 
   // The lease plus SKIP LOCKED lets any number of replicas share the table without delivering twice;
   // an item waits while an earlier item of its incident and lane is still pending, which keeps each incident in
-  // order on each surface without one surface's trouble holding up another's.
+  // order on each surface without one surface's trouble holding up another's. An earlier item that holds up the
+  // rest only for a while (holds_up_ms: the topic, the declarer's link) holds them up from its first attempt, and
+  // not at all while it waits for its turn at Slack's rate limits (put back unattempted): the card and the
+  // announcement never queue behind a courtesy that has no slot.
   // An item whose lease ran out was held by a worker that died mid-delivery: what it did is unknown.
   private async claim(limit: number): Promise<OutboxItem[]> {
     const now = this.options.clock.now();
@@ -486,7 +489,8 @@ export class OutboxWorker {
               where e.incident_id = i.incident_id and e.status = 'pending' and e.id < i.id
                 and e.lane is not distinct from i.lane
                 and (i.coalesce or not e.coalesce)
-                and (e.holds_up_ms is null or e.attempted_at is null
+                and (e.holds_up_ms is null
+                  or (e.attempted_at is null and e.next_attempt_at <= ${now})
                   or e.attempted_at > ${now}::timestamptz - make_interval(secs => e.holds_up_ms / 1000.0)))
             and (i.subject is null or not exists (
               select 1 from outbox_items s

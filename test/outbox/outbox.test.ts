@@ -73,6 +73,31 @@ describe("the outbox", () => {
     expect(second).toMatchObject({ status: "done", lastError: "superseded by an equal refresh" });
   });
 
+  it("lets the steps after a courtesy step (one that holds them up only a while) go while it waits for its rate slot", async () => {
+    const incidentId = await incidentFor("T_COURTESY");
+    await database.db.transaction((tx) =>
+      enqueue(tx, systemClock, [
+        { teamId: "T_COURTESY", incidentId, kind: "topic", idempotencyKey: `${incidentId}:topic`, payload: {}, holdsUpMs: 3000 },
+        { teamId: "T_COURTESY", incidentId, kind: "card", idempotencyKey: `${incidentId}:card`, payload: {} },
+      ]),
+    );
+    const ran: string[] = [];
+    const w = new OutboxWorker({
+      db: database.db,
+      clock: systemClock,
+      logger,
+      surfaces: surfaces({ topic: async () => void ran.push("topic"), card: async () => void ran.push("card") }),
+      // Slack's budget for the topic's method is spent for the next minute.
+      pace: { waits: (items) => new Map(items.filter((i) => i.kind === "topic").map((i) => [i.id, 60_000])), ended: () => undefined },
+    });
+    while ((await w.deliverDue()) > 0);
+    expect(ran).toEqual(["card"]);
+    const [topic] = await database.db.select().from(outboxItems).where(eq(outboxItems.idempotencyKey, `${incidentId}:topic`));
+    expect(topic).toMatchObject({ status: "pending", attempts: 0 });
+    // Nothing left pending for the tests after this one, which wait for an empty outbox.
+    await database.db.delete(outboxItems).where(eq(outboxItems.teamId, "T_COURTESY"));
+  });
+
   it("delivers the steps of one incident in the order they were enqueued, even when one must be retried", async () => {
     const incidentId = await incidentFor("T_ORDER");
     const seen: string[] = [];
