@@ -84,10 +84,11 @@ export const warRoomSetupSteps = [
 ] as const;
 
 /**
- * Setup steps nothing after them needs (the declarer's link, the topic): while Slack is slow to take one, the card
- * and the announcement go ahead of it after this long instead of queueing behind it. Quick ones keep their order.
+ * Setup steps nothing after them needs (the declarer's link, the topic, the pin): while Slack is slow to take one,
+ * or it waits for its turn at Slack's rate limits, the card and the announcement go ahead of it after this long
+ * instead of queueing behind it. Quick ones keep their order.
  */
-const courtesySteps = new Set<DeliveryKind>([Deliveries.tellDeclarer, Deliveries.setTopic]);
+const courtesySteps = new Set<DeliveryKind>([Deliveries.tellDeclarer, Deliveries.setTopic, Deliveries.pinCard]);
 const COURTESY_HOLDS_UP_MS = 3000;
 
 /** How long a setup step holds up the steps after it (undefined: until it is done). */

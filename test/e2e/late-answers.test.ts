@@ -92,6 +92,20 @@ describe("when Slack is slow to answer a Tier 2 call", () => {
     expect(h.fake.pinsIn(incident.channelId!)).toHaveLength(1);
     expect((h.fake.faults.arrivals.get("pins.add") ?? 0) - pinsBefore).toBe(1);
   });
+
+  it("announces the incident while its pin is still on its way: nothing after the pin needs it", { timeout: 60_000 }, async () => {
+    h.fake.faults.clear();
+    const pin = h.fake.faults.holdNext("pins.add");
+    const { view } = await declareThroughSlack(h, { title: "Pin held up", commander: "U_BOB" });
+    await pin.arrived;
+    const incident = await incidentDeclaredBy(h, view.id);
+    await waitFor(() => announcementsOf(h.fake, incident.number)[0], 15_000);
+    expect(h.fake.pinsIn(incident.channelId!)).toHaveLength(0);
+    pin.release();
+    await h.bot.outbox.waitUntilIdle(30_000);
+    expect(h.fake.pinsIn(incident.channelId!)).toHaveLength(1);
+    expect(announcementsOf(h.fake, incident.number)).toHaveLength(1);
+  });
 });
 
 describe("when the bot stops with a Slack call in flight", () => {
