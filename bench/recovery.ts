@@ -88,6 +88,12 @@ export async function recoveryBench(options: RecoveryOptions = {}): Promise<Reco
   await fake.quiet();
   const calls = fake.calls.slice(callsBefore);
   if (options.explain) {
+    // Tier 2's budget in the first minute: what it was spent on.
+    for (const method of ["conversations.create", "conversations.setTopic", "pins.add"]) {
+      const served = calls.filter((c) => c.method === method && c.status !== 429 && c.receivedAt - started < 60_000);
+      const by = (status: number) => served.filter((c) => c.status === status).length;
+      console.log(`  ${method} served in the first minute: ${served.length} (${by(200)} answered 200, ${served.length - by(200)} failed or lost)`);
+    }
     for (const v of views) {
       const incident = await incidentOf(database, fake.teamId, v.id);
       if (incident && (done.get(incident.id) ?? Infinity) > 60) console.log(await explain(database, incident, started, calls));
