@@ -1,7 +1,7 @@
 // Durable side effects (Slack, PagerDuty, webhooks): enqueued inside the domain transaction, delivered after commit by
 // the surface that owns each kind, with retries, resumed after a crash.
 import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
-import { sql, and, eq, inArray } from "drizzle-orm";
+import { sql, and, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Db, Tx } from "../db/client.js";
 import { outboxItems, type OutboxItem } from "../db/schema.js";
@@ -105,6 +105,8 @@ export interface DeliveryPacing {
   waits(items: OutboxItem[]): Map<number, number>;
   /** An item's delivery ended (done, failed or put back): a slot it was promised and did not use is free again. */
   ended(item: OutboxItem): void;
+  /** Registers how to bring items put back for a slot forward, when a slot comes free before their time. */
+  onSlotsFreed?(bringForward: (itemIds: number[]) => void): void;
 }
 
 /** Told what became of each attempt once it is committed (telemetry counts it); a rolled-back attempt is never told. */
@@ -283,6 +285,21 @@ export class OutboxWorker {
     this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
     this.settleMs = options.settleMs ?? 30_000;
     this.drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
+    options.pace?.onSlotsFreed?.((itemIds) => void this.bringForward(itemIds));
+  }
+
+  /** Items put back to wait for a rate slot that came free early: due now, and claimed at once. */
+  private async bringForward(itemIds: number[]): Promise<void> {
+    if (!this.started || this.stopped || itemIds.length === 0) return;
+    const now = this.options.clock.now();
+    await this.options.db
+      .update(outboxItems)
+      .set({ nextAttemptAt: now })
+      .where(and(inArray(outboxItems.id, itemIds), eq(outboxItems.status, "pending"), isNull(outboxItems.leasedUntil), gt(outboxItems.nextAttemptAt, now)))
+      .then(
+        () => this.kick(),
+        (error: unknown) => this.options.logger.error({ err: error }, "could not bring forward deliveries a rate slot came free for; they run at their own time"),
+      );
   }
 
   start(): void {

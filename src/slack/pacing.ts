@@ -32,6 +32,7 @@ interface Counted {
 }
 
 interface Bucket {
+  limit: number;
   calls: Counted[];
   waiting: Map<number, Waiting>;
 }
@@ -55,6 +56,8 @@ export class SlackPacer {
   private readonly buckets = new Map<string, Bucket>();
   /** Which buckets hold a slot promised to a delivery, by its item id. */
   private readonly promises = new Map<number, Set<string>>();
+  /** Told which waiting deliveries may come back now (see wakeWaiting). */
+  private readonly wakers = new Set<(itemIds: number[]) => void>();
 
   /** `windowMs`: Slack's minute; tests shrink it together with the fake Slack's. */
   constructor(
@@ -69,7 +72,7 @@ export class SlackPacer {
   admit(method: string, channel: string | undefined, caller?: Caller): Admission {
     const { key, limit } = rateBucket(method, channel);
     const now = this.now();
-    const bucket = this.bucket(key, now);
+    const bucket = this.bucket(key, limit, now);
     const promised = caller ? bucket.calls.find((c) => c.promisedTo === caller.id) : undefined;
     if (promised && caller) {
       delete promised.promisedTo;
@@ -89,7 +92,7 @@ export class SlackPacer {
   slotFor(method: string, channel: string | undefined, caller: Caller): number {
     const { key, limit } = rateBucket(method, channel);
     const now = this.now();
-    const bucket = this.bucket(key, now);
+    const bucket = this.bucket(key, limit, now);
     if (bucket.calls.some((c) => c.promisedTo === caller.id)) return 0;
     const decision = this.decide(bucket, limit, caller, now);
     if (decision !== "go") return decision;
@@ -102,9 +105,33 @@ export class SlackPacer {
   release(itemId: number): void {
     for (const key of this.promises.get(itemId) ?? []) {
       const bucket = this.buckets.get(key);
-      if (bucket) bucket.calls = bucket.calls.filter((c) => c.promisedTo !== itemId);
+      if (!bucket) continue;
+      const before = bucket.calls.length;
+      bucket.calls = bucket.calls.filter((c) => c.promisedTo !== itemId);
+      if (bucket.calls.length < before) this.wakeWaiting(bucket);
     }
     this.promises.delete(itemId);
+  }
+
+  /** `wake(itemIds)`: those deliveries, told to come back later, may come back now (the outbox brings them forward). */
+  onSlotsFreed(wake: (itemIds: number[]) => void): void {
+    this.wakers.add(wake);
+  }
+
+  /**
+   * A slot came free before its time (a call Slack refused with a 429, a promised slot given back): those first in
+   * line were told to come back when a call leaves the window, maybe most of a minute away, and the next to ask
+   * would leave the slot to them. So the first in line are woken to take it, rather than the slot idling.
+   */
+  private wakeWaiting(bucket: Bucket): void {
+    const now = this.now();
+    const free = bucket.limit - bucket.calls.length;
+    if (free <= 0 || bucket.waiting.size === 0 || this.wakers.size === 0) return;
+    const first = [...bucket.waiting.entries()].sort(([, a], [, b]) => a.priority - b.priority || a.since - b.since).slice(0, free);
+    const woken = first.filter(([, w]) => w.returnsAt > now + MIN_WAIT_MS);
+    if (woken.length === 0) return;
+    for (const [, w] of woken) w.returnsAt = now;
+    for (const wake of this.wakers) wake(woken.map(([id]) => id));
   }
 
   /** Go (and leave the line), or how long to wait for the slot this caller's place in line will get. */
@@ -155,17 +182,19 @@ export class SlackPacer {
       admitted: true,
       finished: (rateLimited) => {
         call.at = this.now();
-        if (rateLimited) bucket.calls = bucket.calls.filter((c) => c !== call);
+        if (!rateLimited) return;
+        bucket.calls = bucket.calls.filter((c) => c !== call);
+        this.wakeWaiting(bucket);
       },
     };
   }
 
-  private bucket(key: string, now: number): Bucket {
+  private bucket(key: string, limit: number, now: number): Bucket {
     let bucket = this.buckets.get(key);
     if (!bucket) {
       // A war room's chat.postMessage bucket goes quiet for good: forget quiet buckets rather than keep them forever.
       if (this.buckets.size >= 1000) for (const [k, b] of this.buckets) if (b.calls.length === 0 && b.waiting.size === 0) this.buckets.delete(k);
-      this.buckets.set(key, (bucket = { calls: [], waiting: new Map() }));
+      this.buckets.set(key, (bucket = { limit, calls: [], waiting: new Map() }));
     }
     bucket.calls = bucket.calls.filter((c) => (c.promisedTo !== undefined ? c.lapsesAt! > now : c.at === Infinity || now - c.at < this.windowMs));
     for (const [id, w] of bucket.waiting) if (w.expiresAt < now) bucket.waiting.delete(id);
@@ -201,5 +230,6 @@ export function deliveryPacing(pacer: SlackPacer): DeliveryPacing {
       return waits;
     },
     ended: (item) => pacer.release(item.id),
+    onSlotsFreed: (bringForward) => pacer.onSlotsFreed(bringForward),
   };
 }

@@ -98,6 +98,34 @@ describe("the outbox", () => {
     await database.db.delete(outboxItems).where(eq(outboxItems.teamId, "T_COURTESY"));
   });
 
+  it("brings a step put back for its rate slot forward when the slot comes free early", async () => {
+    const incidentId = await incidentFor("T_EARLY");
+    await enqueueSteps("T_EARLY", incidentId, ["create"]);
+    const ran: number[] = [];
+    let bringForward: (ids: number[]) => void = () => undefined;
+    let slotFree = false;
+    const w = new OutboxWorker({
+      db: database.db,
+      clock: systemClock,
+      logger,
+      surfaces: surfaces({ create: async (item) => void ran.push(item.id) }),
+      // The budget is spent for the next minute, until the pacer says a slot came free.
+      pace: { waits: (items) => new Map(slotFree ? [] : items.map((i) => [i.id, 60_000])), ended: () => undefined, onSlotsFreed: (bring) => (bringForward = bring) },
+    });
+    w.start();
+    try {
+      const [item] = await database.db.select().from(outboxItems).where(eq(outboxItems.teamId, "T_EARLY"));
+      await eventually(async () => ((await database.db.select().from(outboxItems).where(eq(outboxItems.id, item!.id)))[0]!.nextAttemptAt.getTime() > Date.now() + 30_000 ? true : undefined));
+      expect(ran).toEqual([]);
+      slotFree = true;
+      bringForward([item!.id]);
+      await eventually(async () => (ran.length ? true : undefined));
+      expect(ran).toEqual([item!.id]);
+    } finally {
+      await w.stop();
+    }
+  });
+
   it("delivers the steps of one incident in the order they were enqueued, even when one must be retried", async () => {
     const incidentId = await incidentFor("T_ORDER");
     const seen: string[] = [];

@@ -123,4 +123,25 @@ describe("pacing Slack calls", () => {
     clock.now += sev3Wait + 1000;
     expect(pacer.slotFor("conversations.create", undefined, { id: 60, priority: 4 })).toBe(0);
   });
+
+  it("wakes the first in line when a slot comes free early, rather than leave it idle until their time", () => {
+    const { clock, pacer } = clockedPacer();
+    const woken: number[][] = [];
+    pacer.onSlotsFreed((ids) => woken.push(ids));
+    const calls = [];
+    for (let id = 1; id <= 20; id++) calls.push(pacer.admit("conversations.create", undefined, { id, priority: 2 }));
+    expect(pacer.slotFor("conversations.create", undefined, { id: 50, priority: 2 })).toBeGreaterThan(50_000);
+    expect(pacer.slotFor("conversations.create", undefined, { id: 60, priority: 4 })).toBeGreaterThan(50_000);
+    clock.now += 12_000;
+    // A slow call comes back refused with a 429: it spent nothing, and its slot is free now, not in 48 s.
+    const slow = calls[7]!;
+    if (slow.admitted) slow.finished(true);
+    expect(woken).toEqual([[50]]);
+    // Someone asking in between leaves the slot to the one woken for it.
+    expect(pacer.slotFor("conversations.create", undefined, { id: 70, priority: 3 })).toBeGreaterThan(0);
+    expect(pacer.slotFor("conversations.create", undefined, { id: 50, priority: 2 })).toBe(0);
+    // A promised slot given back unused wakes the next in line.
+    pacer.release(50);
+    expect(woken.at(-1)).toEqual([70]);
+  });
 });
