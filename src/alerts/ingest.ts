@@ -6,6 +6,7 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Db } from "../db/client.js";
+import { databaseRefusal } from "../db/errors.js";
 import { alerts, alertSources, type AlertSource } from "../db/schema.js";
 import type { IncomingAlert } from "./formats.js";
 
@@ -94,10 +95,7 @@ function oneAlertInsert(db: Db): PreparedInsert {
 
 /** The one-alert insert refused its row for want of a source: the source no longer holds the token. */
 function sourceNoLongerHeld(error: unknown): boolean {
-  for (let e = error as { code?: string; column?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === "23502" && e.column === "source_id") return true;
-  }
-  return false;
+  return databaseRefusal(error, "23502")?.column === "source_id";
 }
 
 /** What the columns' own mapping would send: times as ISO text, JSON as its text. */

@@ -3,6 +3,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Tx } from "../db/client.js";
+import { databaseRefusal } from "../db/errors.js";
 import { incidents, type Incident } from "../db/schema.js";
 import { refreshHomesAfterFact } from "../home/refresh.js";
 import { appendTimeline, BOT_ACTOR } from "../timeline/append.js";
@@ -36,10 +37,8 @@ async function ownChannel<T>(channelId: string | null | undefined, work: () => P
 }
 
 function violates(error: unknown, constraint: string): boolean {
-  for (let e = error as { code?: string; constraint?: string; message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === "23505" && (e.constraint === constraint || e.message?.includes(constraint))) return true;
-  }
-  return false;
+  const refusal = databaseRefusal(error, "23505");
+  return Boolean(refusal && (refusal.constraint === constraint || refusal.message?.includes(constraint)));
 }
 
 export async function recordSetupStep(tx: Tx, clock: Clock, incident: Incident, step: SetupStep): Promise<void> {
